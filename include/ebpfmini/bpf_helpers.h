@@ -1,0 +1,1 @@
+/* ebpfmini/bpf_helpers.h - placeholder until the BPF-side headers land */

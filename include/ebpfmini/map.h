@@ -1,0 +1,95 @@
+/* ebpfmini/map.h - one map of an object (or global data section) */
+#ifndef EBPFMINI_MAP_H
+#define EBPFMINI_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ebpfmini_object;
+struct ebpfmini_map;
+
+/** ebpfmini_map_name() - map name (".data", ".rodata", ".bss", ".data.x" for global data). */
+const char *ebpfmini_map_name(const struct ebpfmini_map *map);
+/** ebpfmini_map_fd() - the map fd: >= 3 after load, -EBUSY before. */
+int ebpfmini_map_fd(const struct ebpfmini_map *map);
+/** ebpfmini_map_type() - enum bpf_map_type. */
+uint32_t ebpfmini_map_type(const struct ebpfmini_map *map);
+/** ebpfmini_map_key_size() - key size in bytes. */
+uint32_t ebpfmini_map_key_size(const struct ebpfmini_map *map);
+/** ebpfmini_map_value_size() - value size in bytes (one CPU's share for per-CPU maps). */
+uint32_t ebpfmini_map_value_size(const struct ebpfmini_map *map);
+/** ebpfmini_map_max_entries() - capacity. */
+uint32_t ebpfmini_map_max_entries(const struct ebpfmini_map *map);
+/** ebpfmini_map_flags() - BPF_F_* map_flags. */
+uint32_t ebpfmini_map_flags(const struct ebpfmini_map *map);
+/** ebpfmini_map_is_global_data() - true for maps made from .data/.rodata/.bss/.kconfig. */
+bool ebpfmini_map_is_global_data(const struct ebpfmini_map *map);
+/** ebpfmini_map_id() - kernel id after load, or 0. */
+uint32_t ebpfmini_map_id(const struct ebpfmini_map *map);
+
+/** ebpfmini_map_set_type() - Return: 0, -EBUSY after load. */
+int ebpfmini_map_set_type(struct ebpfmini_map *map, uint32_t type);
+/** ebpfmini_map_set_max_entries() - Return: 0, -EINVAL (0 for a map that needs entries), -EBUSY after load. */
+int ebpfmini_map_set_max_entries(struct ebpfmini_map *map, uint32_t max_entries);
+/** ebpfmini_map_set_flags() - Return: 0, -EBUSY after load. */
+int ebpfmini_map_set_flags(struct ebpfmini_map *map, uint32_t flags);
+/** ebpfmini_map_pin_path() - where the map is (to be) pinned, or NULL. */
+const char *ebpfmini_map_pin_path(const struct ebpfmini_map *map);
+/**
+ * ebpfmini_map_set_pin_path() - pin at path during load, reusing a compatible
+ * map already pinned there. NULL clears. Return: 0, -EBUSY after load, -ENOMEM.
+ */
+int ebpfmini_map_set_pin_path(struct ebpfmini_map *map, const char *path);
+
+/**
+ * ebpfmini_map_data() - the contents of a global data map: before load the
+ * initial image (writable, copied into the map at load), after load the
+ * kernel's memory mapped into this process (read-only for .rodata, which is
+ * frozen). NULL for other maps. *size (if not NULL) receives the size.
+ */
+void *ebpfmini_map_data(const struct ebpfmini_map *map, size_t *size);
+/**
+ * ebpfmini_map_set_data() - replace the initial image of a global data map
+ * before load. Return: 0, -EINVAL (not global data or size differs), -EBUSY after load.
+ */
+int ebpfmini_map_set_data(struct ebpfmini_map *map, const void *data, size_t size);
+
+/*
+ * Element operations on a loaded map. Sizes come from the map definition:
+ * key is key_size bytes, value value_size bytes; for per-CPU maps value holds
+ * one slot per possible CPU, each rounded up to 8 bytes. Queue, stack and
+ * bloom filter maps take key NULL. Return: 0, -EBUSY (not loaded), -EINVAL,
+ * or the kernel's errno (-ENOENT: no such element, -E2BIG: map full, -EEXIST
+ * with BPF_NOEXIST).
+ */
+/** ebpfmini_map_lookup() - copy the value for key (flags: BPF_F_LOCK or 0). */
+int ebpfmini_map_lookup(const struct ebpfmini_map *map, const void *key, void *value,
+			uint64_t flags);
+/** ebpfmini_map_update() - set key to value (flags: BPF_ANY, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK). */
+int ebpfmini_map_update(const struct ebpfmini_map *map, const void *key, const void *value,
+			uint64_t flags);
+/** ebpfmini_map_delete() - remove key. */
+int ebpfmini_map_delete(const struct ebpfmini_map *map, const void *key);
+/** ebpfmini_map_next_key() - key after key (NULL: first key); -ENOENT after the last. */
+int ebpfmini_map_next_key(const struct ebpfmini_map *map, const void *key, void *next_key);
+/** ebpfmini_map_lookup_and_delete() - copy and remove (pop for queue/stack). */
+int ebpfmini_map_lookup_and_delete(const struct ebpfmini_map *map, const void *key, void *value,
+				   uint64_t flags);
+/** ebpfmini_map_freeze() - make the map read-only for user space. */
+int ebpfmini_map_freeze(const struct ebpfmini_map *map);
+
+/** ebpfmini_map_pin() - pin the loaded map at path (bpffs, parents created). Return: as program pin. */
+int ebpfmini_map_pin(struct ebpfmini_map *map, const char *path);
+/** ebpfmini_map_unpin() - remove the pin at path (NULL: the map's pin path). */
+int ebpfmini_map_unpin(struct ebpfmini_map *map, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EBPFMINI_MAP_H */

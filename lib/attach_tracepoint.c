@@ -1,0 +1,2 @@
+/* attach_tracepoint.c - placeholder until its owner lands it */
+#include "internal.h"

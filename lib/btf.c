@@ -1,0 +1,2 @@
+/* btf.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,129 @@
+/* btf.h - private BTF and BTF.ext model over untrusted bytes (L1 format, pure) */
+#ifndef EBPFMINI_BTF_PRIV_H
+#define EBPFMINI_BTF_PRIV_H
+
+#include <linux/btf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ebpfmini/btf.h"
+
+/*
+ * struct ebpfmini_btf is the parsed BTF. It owns a private copy of the raw
+ * bytes (fix-ups rewrite DATASEC sizes and variable offsets in place), so the
+ * caller's buffer may go away after parsing. Validation on parse: header and
+ * section bounds, every type record inside the type section, every name offset
+ * inside the string section and NUL-terminated, every referenced type id in
+ * range; resolving sizes detects reference loops (-ELOOP). Errors: -EBADMSG
+ * (damage, logged with subject "btf", type id and offset), -ENOMEM.
+ *
+ * Type ids: 0 is void; this blob holds ids [start_id, start_id + nr_types).
+ * A split BTF (kernel module) has a base whose ids come first.
+ */
+struct ebpfmini_btf {
+	uint8_t *raw; /* owned copy: header, types, strings */
+	size_t raw_size;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len; /* from the header */
+	const char *strs;        /* raw + hdr_len + str_off */
+	uint32_t *type_offs;     /* byte offset of each type inside the type section */
+	uint32_t nr_types;       /* types in this blob (void not counted) */
+	uint32_t start_id;       /* 1 for a base BTF */
+	uint32_t start_str_off;  /* string offsets below this belong to base */
+	const struct ebpfmini_btf *base; /* not owned */
+	int fd;                  /* kernel BTF fd after em_btf_load / ebpfmini_btf_load, else -1 */
+	void *index;             /* lazily built name index (owned by btf.c), may be NULL */
+};
+
+/* Parse raw BTF (copied). base may be NULL; when set, data is split BTF on top of it. */
+int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
+		 struct ebpfmini_btf **out);
+void em_btf_free(struct ebpfmini_btf *btf);
+
+/* One past the last valid type id (so ids are 1 .. em_btf_type_end() - 1). */
+uint32_t em_btf_type_end(const struct ebpfmini_btf *btf);
+/* Type record for id (searching base for low ids), NULL for 0 or out of range. */
+const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id);
+/* String at offset off, NULL when out of range. Offset 0 is "". */
+const char *em_btf_str(const struct ebpfmini_btf *btf, uint32_t off);
+/* Name of a type ("" for anonymous). */
+const char *em_btf_type_name(const struct ebpfmini_btf *btf, const struct btf_type *t);
+
+/* Find a type id by name and kind (kind < 0: any kind). -ENOENT when absent. */
+int em_btf_find(const struct ebpfmini_btf *btf, const char *name, int kind);
+
+/* Follow typedef/const/volatile/restrict/type_tag from id; returns the resolved
+ * id (0 for void) or -EBADMSG / -ELOOP. */
+int em_btf_skip_mods(const struct ebpfmini_btf *btf, uint32_t id);
+/* Byte size of a type (through modifiers, typedefs and arrays); -EINVAL for
+ * sizeless kinds (func, void, fwd), -ELOOP for loops, -E2BIG on overflow. */
+int em_btf_resolve_size(const struct ebpfmini_btf *btf, uint32_t id, uint32_t *size);
+
+static inline uint16_t em_btf_kind(const struct btf_type *t)
+{
+	return BTF_INFO_KIND(t->info);
+}
+static inline uint16_t em_btf_vlen(const struct btf_type *t)
+{
+	return BTF_INFO_VLEN(t->info);
+}
+static inline bool em_btf_kflag(const struct btf_type *t)
+{
+	return BTF_INFO_KFLAG(t->info);
+}
+/* Trailing records of a type (members, params, enum values, datasec vars...). */
+static inline const void *em_btf_tail(const struct btf_type *t)
+{
+	return t + 1;
+}
+
+/*
+ * clang leaves DATASEC sizes and VAR offsets at 0 in objects; the loader
+ * fills them from the ELF section headers and symbol table before BTF_LOAD.
+ * It also marks extern functions and static variables as the kernel requires.
+ */
+struct em_btf_fixup_ops {
+	void *ctx;
+	/* size of the ELF section named sec_name; -ENOENT if there is none */
+	int (*section_size)(void *ctx, const char *sec_name, uint32_t *size);
+	/* offset of symbol sym_name inside section sec_name; -ENOENT if absent */
+	int (*symbol_offset)(void *ctx, const char *sec_name, const char *sym_name, uint32_t *off);
+};
+int em_btf_fixup_datasecs(struct ebpfmini_btf *btf, const struct em_btf_fixup_ops *ops);
+
+/* ---- .BTF.ext ------------------------------------------------------------ */
+
+/* One per-section block of func_info, line_info or CO-RE relocation records. */
+struct em_btf_ext_sec {
+	const char *sec_name; /* ELF section the records belong to */
+	uint32_t num_info;
+	const uint8_t *data; /* num_info * rec_size bytes, inside the ext's copy */
+};
+
+struct em_btf_ext_info {
+	uint32_t rec_size; /* as stored (may exceed the kernel struct; extra bytes ignored) */
+	struct em_btf_ext_sec *secs;
+	size_t nsecs;
+};
+
+/*
+ * Records keep the file's layout: struct bpf_func_info / bpf_line_info /
+ * bpf_core_relo from <linux/bpf.h> at the start of each rec_size record, with
+ * insn_off in BYTES from the start of the ELF section (the kernel wants
+ * instruction indexes: divide by 8 when building PROG_LOAD arrays).
+ */
+struct em_btf_ext {
+	uint8_t *raw; /* owned copy */
+	size_t raw_size;
+	struct em_btf_ext_info func_info, line_info, core_relo;
+};
+
+/* Parse .BTF.ext; section names are checked against btf's strings. */
+int em_btf_ext_parse(const void *data, size_t size, const struct ebpfmini_btf *btf,
+		     struct em_btf_ext **out);
+void em_btf_ext_free(struct em_btf_ext *ext);
+/* Records for an ELF section name, or NULL. */
+const struct em_btf_ext_sec *em_btf_ext_find(const struct em_btf_ext_info *info,
+					     const char *sec_name);
+
+#endif /* EBPFMINI_BTF_PRIV_H */

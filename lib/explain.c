@@ -1,0 +1,2 @@
+/* explain.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* link.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* load.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* map.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* object.c - placeholder until its owner lands it */
+#include "internal.h"

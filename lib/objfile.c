@@ -1,0 +1,2 @@
+/* objfile.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* pin.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* program.c - placeholder until its owner lands it */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* reloc.c - placeholder until its owner lands it */
+#include "internal.h"

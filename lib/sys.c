@@ -1,0 +1,2 @@
+/* sys.c - placeholder until its owner lands it */
+#include "internal.h"

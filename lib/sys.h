@@ -1,0 +1,57 @@
+/* sys.h - private entry points of the kernel edge: every kernel call of the library (L3) */
+#ifndef EBPFMINI_SYS_PRIV_H
+#define EBPFMINI_SYS_PRIV_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct perf_event_attr;
+
+/*
+ * All functions return >= 0 on success (an fd, 0, or a count) and a negative
+ * errno on failure; none of them logs (the caller has the context), except
+ * the EBPFMINI_TRACE decoder, which prints every call when tracing is on.
+ * Every fd they return is O_CLOEXEC and >= 3 (a lower fd is moved up with
+ * F_DUPFD_CLOEXEC and the low one closed).
+ */
+
+/* bpf(cmd, attr, size): traced and decoded. */
+int em_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
+/* perf_event_open with PERF_FLAG_FD_CLOEXEC. */
+int em_sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
+			   unsigned long flags);
+int em_sys_ioctl(int fd, unsigned long request, unsigned long arg);
+/* mmap: returns 0 and sets *out, or -errno. */
+int em_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void **out);
+int em_sys_munmap(void *addr, size_t len);
+/* open(2) with O_CLOEXEC added. */
+int em_sys_open(const char *path, int flags, mode_t mode);
+int em_sys_close(int fd);
+/* Read a whole file (regular or pseudo file) into a malloc'd buffer with a
+ * terminating NUL not counted in *size. Fails with -E2BIG past max bytes. */
+int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size);
+/* Write a string to a file (tracefs control files). */
+int em_sys_write_file(const char *path, const char *text);
+/* statfs(path).f_type into *magic. */
+int em_sys_statfs_type(const char *path, long *magic);
+int em_sys_mkdir(const char *path, mode_t mode);
+int em_sys_unlink(const char *path);
+int em_sys_rmdir(const char *path);
+
+/*
+ * Fault injection for tests: when a hook is set, every em_sys_* call asks it
+ * first with the syscall number (SYS_bpf, SYS_perf_event_open, SYS_ioctl,
+ * SYS_mmap, SYS_openat, ...) and the first argument (the bpf command for
+ * SYS_bpf). A hook returning 0 lets the real call happen; a negative errno
+ * makes the call fail with it; a positive value is returned as the result
+ * without calling the kernel (an fake fd, say).
+ */
+typedef long (*em_sys_hook_fn)(void *ctx, long nr, long arg0, void *arg1);
+void em_sys_set_hook(em_sys_hook_fn fn, void *ctx);
+
+/* Whether EBPFMINI_TRACE tracing is on (read once from the environment). */
+int em_sys_tracing(void);
+
+#endif /* EBPFMINI_SYS_PRIV_H */

@@ -1,4 +1,280 @@
-/* ebpfmini/sys.h - placeholder until the raw syscall layer lands */
+/* ebpfmini/sys.h - one typed function per bpf() command, traced with EBPFMINI_TRACE=1 */
 #ifndef EBPFMINI_SYS_H
 #define EBPFMINI_SYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/bpf.h> /* the raw attr is the point of this header */
+
+#ifdef __cplusplus
+extern "C" {
 #endif
+
+/*
+ * Every function here zeroes a union bpf_attr, fills the fields of its
+ * command, passes the size that covers those fields, and returns what the
+ * kernel returned: an fd (>= 3, O_CLOEXEC), 0, or a negative errno. The
+ * kernel's errno passes through unchanged; the only errors of our own are
+ * -EINVAL for arguments no kernel would accept (NULL where a pointer is
+ * required, an options struct with a bad sz). None of them logs.
+ *
+ * Options structs start with size_t sz = sizeof(struct ...); NULL means all
+ * defaults (zero). Fields marked "out" are written back.
+ */
+
+/** ebpfmini_sys_bpf() - raw bpf(cmd, attr, size), traced; attr is not zeroed. */
+int ebpfmini_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
+
+/** ebpfmini_sys_set_trace() - turn strace-style decoding of every kernel call
+ *  on stderr on or off (default: on when EBPFMINI_TRACE=1). Cannot fail. */
+void ebpfmini_sys_set_trace(bool on);
+/** ebpfmini_sys_trace() - whether tracing is on. */
+bool ebpfmini_sys_trace(void);
+
+/* ---- maps ---------------------------------------------------------------- */
+
+struct ebpfmini_sys_map_create_opts {
+	size_t sz;
+	const char *name; /* up to BPF_OBJ_NAME_LEN - 1 characters; longer is truncated */
+	uint32_t map_flags;
+	uint32_t inner_map_fd;
+	uint32_t numa_node; /* used when map_flags has BPF_F_NUMA_NODE */
+	uint32_t map_ifindex;
+	uint32_t btf_fd;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+	uint32_t btf_vmlinux_value_type_id;
+	uint64_t map_extra;
+};
+/** ebpfmini_sys_map_create() - BPF_MAP_CREATE; returns the map fd. */
+int ebpfmini_sys_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
+			    uint32_t max_entries, const struct ebpfmini_sys_map_create_opts *opts);
+/** ebpfmini_sys_map_lookup() - BPF_MAP_LOOKUP_ELEM (key NULL for queue/stack peek). */
+int ebpfmini_sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags);
+/** ebpfmini_sys_map_update() - BPF_MAP_UPDATE_ELEM (key NULL for queue/stack/bloom push). */
+int ebpfmini_sys_map_update(int map_fd, const void *key, const void *value, uint64_t flags);
+/** ebpfmini_sys_map_delete() - BPF_MAP_DELETE_ELEM. */
+int ebpfmini_sys_map_delete(int map_fd, const void *key, uint64_t flags);
+/** ebpfmini_sys_map_next_key() - BPF_MAP_GET_NEXT_KEY (key NULL: first key). */
+int ebpfmini_sys_map_next_key(int map_fd, const void *key, void *next_key);
+/** ebpfmini_sys_map_lookup_and_delete() - BPF_MAP_LOOKUP_AND_DELETE_ELEM. */
+int ebpfmini_sys_map_lookup_and_delete(int map_fd, const void *key, void *value, uint64_t flags);
+/** ebpfmini_sys_map_freeze() - BPF_MAP_FREEZE. */
+int ebpfmini_sys_map_freeze(int map_fd);
+
+struct ebpfmini_sys_batch_opts {
+	size_t sz;
+	uint64_t elem_flags;
+	uint64_t flags;
+};
+/**
+ * ebpfmini_sys_map_lookup_batch() - BPF_MAP_LOOKUP_BATCH. in_batch NULL
+ * starts at the beginning; out_batch receives the position to continue from;
+ * *count is the capacity of keys/values in, the number copied out. -ENOENT
+ * means the end was reached (elements may still have been copied).
+ */
+int ebpfmini_sys_map_lookup_batch(int map_fd, void *in_batch, void *out_batch, void *keys,
+				  void *values, uint32_t *count,
+				  const struct ebpfmini_sys_batch_opts *opts);
+/** ebpfmini_sys_map_lookup_and_delete_batch() - BPF_MAP_LOOKUP_AND_DELETE_BATCH, as lookup_batch. */
+int ebpfmini_sys_map_lookup_and_delete_batch(int map_fd, void *in_batch, void *out_batch,
+					     void *keys, void *values, uint32_t *count,
+					     const struct ebpfmini_sys_batch_opts *opts);
+/** ebpfmini_sys_map_update_batch() - BPF_MAP_UPDATE_BATCH; *count in/out. */
+int ebpfmini_sys_map_update_batch(int map_fd, const void *keys, const void *values,
+				  uint32_t *count, const struct ebpfmini_sys_batch_opts *opts);
+/** ebpfmini_sys_map_delete_batch() - BPF_MAP_DELETE_BATCH; *count in/out. */
+int ebpfmini_sys_map_delete_batch(int map_fd, const void *keys, uint32_t *count,
+				  const struct ebpfmini_sys_batch_opts *opts);
+
+/* ---- programs ------------------------------------------------------------ */
+
+struct ebpfmini_sys_prog_load_opts {
+	size_t sz;
+	const char *name;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	uint32_t kern_version;
+	uint32_t prog_ifindex;
+	uint32_t prog_btf_fd;
+	const void *func_info; /* struct bpf_func_info[] (insn_off in instructions) */
+	uint32_t func_info_rec_size;
+	uint32_t func_info_cnt;
+	const void *line_info; /* struct bpf_line_info[] */
+	uint32_t line_info_rec_size;
+	uint32_t line_info_cnt;
+	uint32_t attach_btf_id;
+	uint32_t attach_btf_obj_fd;
+	uint32_t attach_prog_fd;
+	const int *fd_array;
+	char *log_buf; /* verifier log buffer, may be NULL */
+	uint32_t log_size;
+	uint32_t log_level;
+	uint32_t log_true_size; /* out: bytes the full log needs (kernels >= 6.4), else 0 */
+};
+/** ebpfmini_sys_prog_load() - BPF_PROG_LOAD; insns is a struct bpf_insn array. Returns the prog fd. */
+int ebpfmini_sys_prog_load(uint32_t prog_type, const char *license, const struct bpf_insn *insns,
+			   size_t insn_cnt, struct ebpfmini_sys_prog_load_opts *opts);
+
+struct ebpfmini_sys_test_run_opts {
+	size_t sz;
+	const void *data_in;
+	uint32_t data_size_in;
+	void *data_out;
+	uint32_t data_size_out; /* in: capacity; out: size */
+	const void *ctx_in;
+	uint32_t ctx_size_in;
+	void *ctx_out;
+	uint32_t ctx_size_out; /* in: capacity; out: size */
+	uint32_t repeat;
+	uint32_t flags;
+	uint32_t cpu;
+	uint32_t batch_size;
+	uint32_t retval;   /* out */
+	uint32_t duration; /* out */
+};
+/** ebpfmini_sys_prog_test_run() - BPF_PROG_TEST_RUN. */
+int ebpfmini_sys_prog_test_run(int prog_fd, struct ebpfmini_sys_test_run_opts *opts);
+
+struct ebpfmini_sys_prog_attach_opts {
+	size_t sz;
+	uint32_t flags; /* BPF_F_ALLOW_MULTI, BPF_F_REPLACE, ... */
+	int replace_prog_fd;
+	uint32_t relative_fd; /* mprog (tcx) ordering, kernels >= 6.6 */
+	uint32_t relative_id;
+	uint64_t expected_revision;
+};
+/** ebpfmini_sys_prog_attach() - BPF_PROG_ATTACH. */
+int ebpfmini_sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type,
+			     const struct ebpfmini_sys_prog_attach_opts *opts);
+/** ebpfmini_sys_prog_detach() - BPF_PROG_DETACH (prog_fd may be 0 for some hooks). */
+int ebpfmini_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
+
+struct ebpfmini_sys_prog_query_opts {
+	size_t sz;
+	uint32_t query_flags;
+	uint32_t attach_flags;       /* out */
+	uint32_t *prog_ids;          /* array of prog_cnt entries, may be NULL */
+	uint32_t prog_cnt;           /* in: capacity; out: number of programs */
+	uint32_t *prog_attach_flags; /* may be NULL */
+	uint64_t revision;           /* out (kernels >= 6.6) */
+};
+/** ebpfmini_sys_prog_query() - BPF_PROG_QUERY. */
+int ebpfmini_sys_prog_query(int target_fd, uint32_t attach_type,
+			    struct ebpfmini_sys_prog_query_opts *opts);
+/** ebpfmini_sys_prog_bind_map() - BPF_PROG_BIND_MAP. */
+int ebpfmini_sys_prog_bind_map(int prog_fd, int map_fd, uint32_t flags);
+
+/* ---- pinning ------------------------------------------------------------- */
+
+/** ebpfmini_sys_obj_pin() - BPF_OBJ_PIN fd at path (must be on bpffs). */
+int ebpfmini_sys_obj_pin(int fd, const char *path);
+/** ebpfmini_sys_obj_get() - BPF_OBJ_GET: open the object pinned at path (file_flags BPF_F_RDONLY/WRONLY or 0). */
+int ebpfmini_sys_obj_get(const char *path, uint32_t file_flags);
+
+/* ---- ids and info ---------------------------------------------------------- */
+
+/** ebpfmini_sys_prog_get_next_id() - BPF_PROG_GET_NEXT_ID; -ENOENT after the last. */
+int ebpfmini_sys_prog_get_next_id(uint32_t start_id, uint32_t *next_id);
+/** ebpfmini_sys_map_get_next_id() - BPF_MAP_GET_NEXT_ID. */
+int ebpfmini_sys_map_get_next_id(uint32_t start_id, uint32_t *next_id);
+/** ebpfmini_sys_btf_get_next_id() - BPF_BTF_GET_NEXT_ID. */
+int ebpfmini_sys_btf_get_next_id(uint32_t start_id, uint32_t *next_id);
+/** ebpfmini_sys_link_get_next_id() - BPF_LINK_GET_NEXT_ID. */
+int ebpfmini_sys_link_get_next_id(uint32_t start_id, uint32_t *next_id);
+/** ebpfmini_sys_prog_get_fd_by_id() - BPF_PROG_GET_FD_BY_ID. */
+int ebpfmini_sys_prog_get_fd_by_id(uint32_t id);
+/** ebpfmini_sys_map_get_fd_by_id() - BPF_MAP_GET_FD_BY_ID. */
+int ebpfmini_sys_map_get_fd_by_id(uint32_t id);
+/** ebpfmini_sys_btf_get_fd_by_id() - BPF_BTF_GET_FD_BY_ID. */
+int ebpfmini_sys_btf_get_fd_by_id(uint32_t id);
+/** ebpfmini_sys_link_get_fd_by_id() - BPF_LINK_GET_FD_BY_ID. */
+int ebpfmini_sys_link_get_fd_by_id(uint32_t id);
+/**
+ * ebpfmini_sys_obj_get_info() - BPF_OBJ_GET_INFO_BY_FD into info (struct
+ * bpf_prog_info / bpf_map_info / bpf_btf_info / bpf_link_info); *info_len is
+ * the buffer size in, the size the kernel wrote out.
+ */
+int ebpfmini_sys_obj_get_info(int fd, void *info, uint32_t *info_len);
+
+/* ---- BTF, tracing, links, iterators, stats ------------------------------------ */
+
+struct ebpfmini_sys_btf_load_opts {
+	size_t sz;
+	char *log_buf;
+	uint32_t log_size;
+	uint32_t log_level;
+	uint32_t log_true_size; /* out (kernels >= 6.4) */
+};
+/** ebpfmini_sys_btf_load() - BPF_BTF_LOAD raw BTF; returns the BTF fd. */
+int ebpfmini_sys_btf_load(const void *btf, size_t size, struct ebpfmini_sys_btf_load_opts *opts);
+
+/** ebpfmini_sys_raw_tracepoint_open() - BPF_RAW_TRACEPOINT_OPEN (name NULL for tp_btf/tracing). */
+int ebpfmini_sys_raw_tracepoint_open(const char *name, int prog_fd);
+
+/**
+ * ebpfmini_sys_task_fd_query() - BPF_TASK_FD_QUERY: what fd of task pid is
+ * attached to. buf/buf_len receive the name (may be NULL/0); the other outs may be NULL.
+ */
+int ebpfmini_sys_task_fd_query(int pid, int fd, uint32_t flags, char *buf, uint32_t *buf_len,
+			       uint32_t *prog_id, uint32_t *fd_type, uint64_t *probe_offset,
+			       uint64_t *probe_addr);
+
+struct ebpfmini_sys_link_create_opts {
+	size_t sz;
+	uint32_t flags;
+	uint32_t target_btf_id;  /* tracing: BTF id of the target */
+	const void *iter_info;   /* iterators: union bpf_iter_link_info */
+	uint32_t iter_info_len;
+	uint64_t perf_event_bpf_cookie; /* BPF_PERF_EVENT */
+	uint64_t tracing_cookie;        /* fentry/fexit (kernels >= 6.5 accept it) */
+	/* netfilter (kernels >= 6.4) */
+	uint32_t netfilter_pf;
+	uint32_t netfilter_hooknum;
+	int32_t netfilter_priority;
+	uint32_t netfilter_flags;
+	/* tcx / mprog (kernels >= 6.6) */
+	uint32_t relative_fd;
+	uint32_t relative_id;
+	uint64_t expected_revision;
+	/* uprobe_multi / kprobe_multi are left to the attach layer via ebpfmini_sys_bpf() */
+};
+/** ebpfmini_sys_link_create() - BPF_LINK_CREATE; returns the link fd. */
+int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t attach_type,
+			     const struct ebpfmini_sys_link_create_opts *opts);
+
+struct ebpfmini_sys_link_update_opts {
+	size_t sz;
+	uint32_t flags; /* BPF_F_REPLACE: only if old_prog_fd is attached */
+	uint32_t old_prog_fd;
+};
+/** ebpfmini_sys_link_update() - BPF_LINK_UPDATE to new_prog_fd. */
+int ebpfmini_sys_link_update(int link_fd, int new_prog_fd,
+			     const struct ebpfmini_sys_link_update_opts *opts);
+/** ebpfmini_sys_link_detach() - BPF_LINK_DETACH (the link fd stays valid but defunct). */
+int ebpfmini_sys_link_detach(int link_fd);
+/** ebpfmini_sys_iter_create() - BPF_ITER_CREATE: an fd to read() the iterator's output. */
+int ebpfmini_sys_iter_create(int link_fd, uint32_t flags);
+/** ebpfmini_sys_enable_stats() - BPF_ENABLE_STATS (BPF_STATS_RUN_TIME); returns an fd that keeps stats on. */
+int ebpfmini_sys_enable_stats(uint32_t type);
+
+/* ---- names (for tools and messages) ------------------------------------------- */
+
+/** ebpfmini_sys_cmd_name() - "BPF_MAP_CREATE" etc., or NULL for an unknown command. */
+const char *ebpfmini_sys_cmd_name(int cmd);
+/** ebpfmini_sys_map_type_name() - "BPF_MAP_TYPE_HASH" etc., or NULL. */
+const char *ebpfmini_sys_map_type_name(uint32_t type);
+/** ebpfmini_sys_prog_type_name() - "BPF_PROG_TYPE_XDP" etc., or NULL. */
+const char *ebpfmini_sys_prog_type_name(uint32_t type);
+/** ebpfmini_sys_attach_type_name() - "BPF_CGROUP_INET_INGRESS" etc., or NULL. */
+const char *ebpfmini_sys_attach_type_name(uint32_t type);
+/** ebpfmini_sys_link_type_name() - "BPF_LINK_TYPE_XDP" etc., or NULL. */
+const char *ebpfmini_sys_link_type_name(uint32_t type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EBPFMINI_SYS_H */

@@ -1,0 +1,206 @@
+/* model.h - the object model: what open builds from ELF+BTF and load consumes (shared by L1-L4) */
+#ifndef EBPFMINI_MODEL_H
+#define EBPFMINI_MODEL_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btf.h"
+#include "elf.h"
+#include "ebpfmini/object.h"
+
+/*
+ * Open (objfile.c, pure) fills everything below except the "load state"
+ * fields; relocation (reloc.c, pure) turns a program's code plus the map fds
+ * into final instructions; load (load.c) and the API files own the kernel
+ * state. Arrays of programs and maps are allocated once at open and never
+ * reallocated afterwards, so pointers to their elements stay valid for the
+ * object's lifetime.
+ */
+
+enum em_map_kind {
+	EM_MAP_USER,    /* from .maps (BTF-defined) or the legacy "maps" section */
+	EM_MAP_DATA,    /* .data, .data.* */
+	EM_MAP_RODATA,  /* .rodata, .rodata.* (frozen after load) */
+	EM_MAP_BSS,     /* .bss, .bss.* (zero image) */
+	EM_MAP_KCONFIG, /* .kconfig externs (read-only, filled at load) */
+};
+
+/* Pinning values of the BTF map definition (same numbers as libbpf's). */
+enum em_pinning {
+	EM_PIN_NONE = 0,
+	EM_PIN_BY_NAME = 1,
+};
+
+/* An initial slot value of a prog array or map-in-map, from .rel.maps. */
+struct em_map_init_slot {
+	uint32_t slot;      /* index in the outer map */
+	char *target;       /* name of a program (prog array) or map (map-in-map) */
+};
+
+/* One extern variable of the object (.kconfig for now; ksyms come with CO-RE). */
+struct em_extern {
+	char *name;         /* e.g. "LINUX_KERNEL_VERSION", "CONFIG_HZ" */
+	uint32_t btf_id;    /* its VAR in the object BTF */
+	uint32_t type_id;   /* resolved (modifiers skipped) type of the variable */
+	uint32_t size;      /* byte size of the variable */
+	uint32_t offset;    /* offset inside the .kconfig map image */
+	bool is_weak;       /* __weak: missing resolves to zero instead of failing */
+	bool is_kconfig;
+	int sym_idx;        /* ELF symbol index */
+};
+
+struct ebpfmini_map {
+	struct ebpfmini_object *obj;
+	char *name;             /* map name; ".data", ".rodata", ".bss", ".kconfig" ... for data */
+	size_t index;           /* position in obj->maps */
+	enum em_map_kind kind;
+	/* definition (settable until load) */
+	uint32_t type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	uint32_t numa_node;
+	uint64_t map_extra;
+	enum em_pinning pinning;
+	char *pin_path;          /* explicit or derived (pin_root/name) pin path, or NULL */
+	uint32_t btf_key_type_id;   /* 0 when the map has no BTF key/value */
+	uint32_t btf_value_type_id;
+	/* where the definition came from */
+	int sec_index;           /* ELF section (.maps, maps, .data, ...) */
+	uint32_t sec_offset;     /* offset of the map's symbol in that section (user maps) */
+	/* map-in-map: template of the inner map (owned, never created on its own) */
+	struct ebpfmini_map *inner;
+	struct em_map_init_slot *init_slots;
+	size_t n_init_slots;
+	/* global data: initial image (owned; zeroes for .bss) */
+	uint8_t *data;
+	size_t data_size;
+	/* load state */
+	int fd;                  /* -1 until created */
+	bool reused;             /* opened from an existing pin instead of created */
+	void *mmaped;            /* global data mapped after load, or NULL */
+	size_t mmap_size;
+};
+
+/* Relocation of one instruction of a code section. */
+enum em_reloc_kind {
+	EM_RELO_MAP_FD,     /* ld_imm64 of a map: src_reg = BPF_PSEUDO_MAP_FD, imm = fd */
+	EM_RELO_MAP_VALUE,  /* ld_imm64 of global data: BPF_PSEUDO_MAP_VALUE, imm = fd, imm2 = offset */
+	EM_RELO_CALL,       /* bpf-to-bpf call (src_reg BPF_PSEUDO_CALL): target code */
+	EM_RELO_FUNC_PTR,   /* ld_imm64 of a function address (BPF_PSEUDO_FUNC, e.g. bpf_loop callback) */
+	EM_RELO_KCONFIG,    /* ld_imm64 of a .kconfig extern: BPF_PSEUDO_MAP_VALUE into the kconfig map */
+	EM_RELO_EXTERN,     /* other externs (ksyms/kfuncs): issue 3; open refuses for now */
+};
+
+struct em_reloc {
+	enum em_reloc_kind kind;
+	uint32_t insn_idx;      /* instruction index inside the code section */
+	size_t map_idx;         /* MAP_FD, MAP_VALUE, KCONFIG: index into obj->maps */
+	uint32_t value_off;     /* MAP_VALUE/KCONFIG: byte offset inside the map value */
+	uint32_t target_sec;    /* CALL, FUNC_PTR: ELF section index of the callee */
+	uint32_t target_insn;   /* CALL, FUNC_PTR: instruction index of the callee inside target_sec */
+	int ext_idx;            /* KCONFIG/EXTERN: index into obj->externs, else -1 */
+};
+
+/* One ELF section with code (SHF_EXECINSTR), programs and subprograms alike. */
+struct em_code_sec {
+	uint32_t sec_index;
+	const char *name;       /* points into the ELF buffer owned by the object */
+	struct bpf_insn *insns; /* owned copy of the section's instructions */
+	size_t insn_cnt;
+	struct em_reloc *relos; /* sorted by insn_idx */
+	size_t nrelos;
+};
+
+struct ebpfmini_program {
+	struct ebpfmini_object *obj;
+	char *name;              /* function symbol name */
+	char *sec_name;          /* SEC name, e.g. "tp/syscalls/sys_enter_execve" */
+	size_t index;            /* position in obj->progs */
+	size_t code_idx;         /* index into obj->code */
+	uint32_t sec_insn_off;   /* first instruction inside the code section */
+	uint32_t sec_insn_cnt;   /* its own instructions (symbol size / 8) */
+	/* configuration (settable until load) */
+	uint32_t type;           /* enum bpf_prog_type */
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;     /* BPF_F_SLEEPABLE for ".s" sections, ... */
+	const char *attach_target; /* the part of sec_name after the prefix ("syscalls/sys_enter_execve"), or NULL */
+	bool autoload;
+	uint32_t log_level;
+	/* built by relocation (em_reloc_program) */
+	struct bpf_insn *insns;  /* own code + appended subprograms, relocated */
+	size_t insn_cnt;
+	void *func_info;         /* struct bpf_func_info[], insn_off in instructions */
+	uint32_t func_info_cnt;
+	uint32_t func_info_rec_size;
+	void *line_info;         /* struct bpf_line_info[] */
+	uint32_t line_info_cnt;
+	uint32_t line_info_rec_size;
+	/* load state */
+	int fd;                  /* -1 until loaded */
+	char *log;               /* verifier log of the last attempt, or NULL */
+	uint32_t attach_btf_id;  /* set by CO-RE/attach code (issue 3) */
+	int attach_btf_obj_fd;
+};
+
+struct ebpfmini_object {
+	char *name;
+	uint8_t *image;          /* owned copy of the ELF file */
+	size_t image_size;
+	struct em_elf *elf;      /* parsed view over image */
+	struct ebpfmini_btf *btf;      /* object BTF, or NULL */
+	struct em_btf_ext *btf_ext;    /* .BTF.ext, or NULL */
+	char license[128];
+	uint32_t kversion;
+	char *pin_root;
+	char *kconfig_path;
+	struct em_code_sec *code;
+	size_t ncode;
+	struct ebpfmini_program *progs;
+	size_t nprogs;
+	struct ebpfmini_map *maps;
+	size_t nmaps;
+	struct em_extern *externs;
+	size_t nexterns;
+	bool has_core_relos;     /* .BTF.ext holds CO-RE relocations */
+	/* load state */
+	bool load_attempted;
+	bool loaded;
+};
+
+/* ---- open (objfile.c, pure: no I/O, no fds) ------------------------------------ */
+
+/* Build the model from an ELF image the object already owns (obj->image).
+ * Errors: -EBADMSG, -ENOEXEC, -EOPNOTSUPP, -ENOMEM, logged with context. */
+int em_objfile_parse(struct ebpfmini_object *obj);
+/* Free everything em_objfile_parse allocated (not the kernel state). */
+void em_objfile_free(struct ebpfmini_object *obj);
+
+/* SEC-name table (secdef.c): program type, expected attach type and flags for
+ * a section name; returns false when the name matches no known prefix. */
+struct em_secdef {
+	const char *prefix;       /* "tp/", "xdp", "cgroup/connect4", ... */
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	unsigned flags;           /* EM_SEC_* below */
+};
+#define EM_SEC_EXACT 0x1      /* the name must equal the prefix (or prefix + "/...") */
+#define EM_SEC_ATTACH_BTF 0x2 /* needs attach_btf_id (fentry, lsm, tp_btf, iter) */
+#define EM_SEC_SLEEPABLE 0x4  /* ".s" variant */
+#define EM_SEC_AUTO_ATTACH 0x8 /* the name says where to attach */
+const struct em_secdef *em_secdef_find(const char *sec_name, const char **attach_target);
+
+/* ---- relocation (reloc.c, pure: fds arrive as ints in obj->maps[].fd) ----------- */
+
+/* Build prog->insns: its own instructions, then every subprogram it reaches
+ * (each once), with calls, function pointers, map fds and global data
+ * offsets patched; and prog->func_info / line_info for the linked program.
+ * Errors: -EBADMSG (a relocation that points nowhere), -ENOENT, -ENOMEM. */
+int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog);
+
+#endif /* EBPFMINI_MODEL_H */

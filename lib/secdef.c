@@ -1,0 +1,2 @@
+/* secdef.c - placeholder */
+#include "internal.h"

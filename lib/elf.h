@@ -7,6 +7,84 @@
 #include <stdint.h>
 
 /*
+ * ELF ABI constants. Because lib/ and tests/ are on the include path, any
+ * "#include <elf.h>" there finds this header, not the C library's, so the
+ * values the project needs are defined here under their standard names
+ * (spelled exactly as glibc spells them, so that both headers may meet).
+ */
+#ifndef _ELF_H
+#define EI_NIDENT (16)
+#define EI_CLASS	4
+#define EI_DATA		5
+#define EI_VERSION	6
+#define ELFCLASSNONE	0
+#define ELFCLASS32	1
+#define ELFCLASS64	2
+#define ELFDATA2LSB	1
+#define ELFDATA2MSB	2
+#define EV_CURRENT	1
+#define ET_NONE		0
+#define ET_REL		1
+#define ET_EXEC		2
+#define ET_DYN		3
+#define ET_CORE		4
+#define EM_X86_64	62
+#define EM_BPF		247
+#define SHN_UNDEF	0
+#define SHN_LORESERVE	0xff00
+#define SHN_ABS		0xfff1
+#define SHN_COMMON	0xfff2
+#define SHN_XINDEX	0xffff
+#define SHT_NULL	  0
+#define SHT_PROGBITS	  1
+#define SHT_SYMTAB	  2
+#define SHT_STRTAB	  3
+#define SHT_RELA	  4
+#define SHT_HASH	  5
+#define SHT_DYNAMIC	  6
+#define SHT_NOTE	  7
+#define SHT_NOBITS	  8
+#define SHT_REL		  9
+#define SHT_DYNSYM	  11
+#define SHT_SYMTAB_SHNDX  18
+#define SHF_WRITE	     (1 << 0)
+#define SHF_ALLOC	     (1 << 1)
+#define SHF_EXECINSTR	     (1 << 2)
+#define STB_LOCAL	0
+#define STB_GLOBAL	1
+#define STB_WEAK	2
+#define STT_NOTYPE	0
+#define STT_OBJECT	1
+#define STT_FUNC	2
+#define STT_SECTION	3
+#define STT_FILE	4
+#define STT_GNU_IFUNC	10
+#define STV_DEFAULT	0
+#define STV_INTERNAL	1
+#define STV_HIDDEN	2
+#define STV_PROTECTED	3
+#define PN_XNUM		0xffff
+#define PT_NULL		0
+#define PT_LOAD		1
+#define PT_DYNAMIC	2
+#define PT_INTERP	3
+#define PT_NOTE		4
+#define PT_PHDR		6
+#define PF_X		(1 << 0)
+#define PF_W		(1 << 1)
+#define PF_R		(1 << 2)
+#define R_BPF_NONE		0
+#define R_BPF_64_64		1
+#define R_BPF_64_32		10
+#endif /* _ELF_H */
+/* BPF relocation types glibc's <elf.h> lacks (values from LLVM's BPF backend). */
+#ifndef R_BPF_64_ABS64
+#define R_BPF_64_ABS64 2
+#define R_BPF_64_ABS32 3
+#define R_BPF_64_NODYLD32 4
+#endif
+
+/*
  * The reader never copies or owns the file bytes: the caller keeps the buffer
  * alive for as long as the em_elf (and every pointer obtained from it) is used.
  * Every offset, size, count and index taken from the file is checked against

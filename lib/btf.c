@@ -1,2 +1,730 @@
-/* btf.c - placeholder until its owner lands it */
+/* btf.c - BTF parsing, validation, type queries and DATASEC fix-ups (L1 format, pure) */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "btf.h"
 #include "internal.h"
+
+/* Pointers in BPF programs (and in the 64-bit kernels BTF describes) are 8 bytes. */
+#define BTF_PTR_SIZE 8
+
+/* Logs "btf: <message>" once and returns -EBADMSG: the shape of every parse error. */
+static int EM_PRINTF(1, 2) bad(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!em_log_enabled(EBPFMINI_LOG_WARN))
+		return -EBADMSG;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	em_warn("btf: %s", msg);
+	return -EBADMSG;
+}
+
+static const char *kind_name(unsigned int kind)
+{
+	static const char *const names[] = {
+		[BTF_KIND_UNKN] = "UNKN",         [BTF_KIND_INT] = "INT",
+		[BTF_KIND_PTR] = "PTR",           [BTF_KIND_ARRAY] = "ARRAY",
+		[BTF_KIND_STRUCT] = "STRUCT",     [BTF_KIND_UNION] = "UNION",
+		[BTF_KIND_ENUM] = "ENUM",         [BTF_KIND_FWD] = "FWD",
+		[BTF_KIND_TYPEDEF] = "TYPEDEF",   [BTF_KIND_VOLATILE] = "VOLATILE",
+		[BTF_KIND_CONST] = "CONST",       [BTF_KIND_RESTRICT] = "RESTRICT",
+		[BTF_KIND_FUNC] = "FUNC",         [BTF_KIND_FUNC_PROTO] = "FUNC_PROTO",
+		[BTF_KIND_VAR] = "VAR",           [BTF_KIND_DATASEC] = "DATASEC",
+		[BTF_KIND_FLOAT] = "FLOAT",       [BTF_KIND_DECL_TAG] = "DECL_TAG",
+		[BTF_KIND_TYPE_TAG] = "TYPE_TAG", [BTF_KIND_ENUM64] = "ENUM64",
+	};
+
+	return kind < EM_ARRAY_SIZE(names) && names[kind] ? names[kind] : "unknown";
+}
+
+/*
+ * Number of bytes that follow struct btf_type in a record of t's kind, or -1
+ * for a kind this code does not know. vlen is at most 0xffff, so the products
+ * cannot overflow.
+ */
+static int64_t trailer_size(const struct btf_type *t)
+{
+	int64_t vlen = em_btf_vlen(t);
+
+	switch (em_btf_kind(t)) {
+	case BTF_KIND_INT:
+		return sizeof(uint32_t);
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC: /* vlen holds the linkage, not a count */
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return vlen * (int64_t)sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return vlen * (int64_t)sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO:
+		return vlen * (int64_t)sizeof(struct btf_param);
+	case BTF_KIND_VAR:
+		return sizeof(struct btf_var);
+	case BTF_KIND_DATASEC:
+		return vlen * (int64_t)sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG:
+		return sizeof(struct btf_decl_tag);
+	case BTF_KIND_ENUM64:
+		return vlen * (int64_t)sizeof(struct btf_enum64);
+	default:
+		return -1;
+	}
+}
+
+uint32_t em_btf_type_end(const struct ebpfmini_btf *btf)
+{
+	return btf ? btf->start_id + btf->nr_types : 1;
+}
+
+const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	if (!btf || id == 0)
+		return NULL;
+	if (id < btf->start_id)
+		return btf->base ? em_btf_type(btf->base, id) : NULL;
+	id -= btf->start_id;
+	if (id >= btf->nr_types)
+		return NULL;
+	return (const struct btf_type *)(btf->raw + btf->hdr_len + btf->type_off +
+					 btf->type_offs[id]);
+}
+
+/* Writable record of a type that this blob (not its base) holds. */
+static struct btf_type *own_type(struct ebpfmini_btf *btf, uint32_t id)
+{
+	if (id < btf->start_id || id - btf->start_id >= btf->nr_types)
+		return NULL;
+	return (struct btf_type *)(btf->raw + btf->hdr_len + btf->type_off +
+				   btf->type_offs[id - btf->start_id]);
+}
+
+const char *em_btf_str(const struct ebpfmini_btf *btf, uint32_t off)
+{
+	if (!btf)
+		return NULL;
+	if (off < btf->start_str_off)
+		return btf->base ? em_btf_str(btf->base, off) : NULL;
+	off -= btf->start_str_off;
+	/* the section ends with a NUL (checked on parse): any offset inside it is a string */
+	if (off >= btf->str_len)
+		return NULL;
+	return btf->strs + off;
+}
+
+const char *em_btf_type_name(const struct ebpfmini_btf *btf, const struct btf_type *t)
+{
+	const char *s = t ? em_btf_str(btf, t->name_off) : NULL;
+
+	return s ? s : "";
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+static int parse_header(const void *data, size_t size, struct btf_header *h)
+{
+	struct em_reader r;
+	const uint8_t *extra;
+	size_t body;
+
+	em_reader_init(&r, data, size);
+	h->magic = em_reader_u16(&r);
+	h->version = em_reader_u8(&r);
+	h->flags = em_reader_u8(&r);
+	h->hdr_len = em_reader_u32(&r);
+	h->type_off = em_reader_u32(&r);
+	h->type_len = em_reader_u32(&r);
+	h->str_off = em_reader_u32(&r);
+	h->str_len = em_reader_u32(&r);
+	if (r.err)
+		return bad("header: truncated: %zu bytes, a header takes %zu", size,
+			   sizeof(struct btf_header));
+	if (h->magic == 0x9feb)
+		return bad("header: big-endian BTF is not supported");
+	if (h->magic != BTF_MAGIC)
+		return bad("header: bad magic 0x%04x (expected 0x%04x)", h->magic, BTF_MAGIC);
+	if (h->version != BTF_VERSION)
+		return bad("header: unsupported version %u", h->version);
+	if (h->flags)
+		return bad("header: unsupported flags 0x%x", h->flags);
+	if (h->hdr_len < sizeof(struct btf_header) || h->hdr_len > size)
+		return bad("header: hdr_len %u outside [%zu, %zu]", h->hdr_len,
+			   sizeof(struct btf_header), size);
+	/* a longer header than ours is fine only if the fields we don't know are unused */
+	extra = em_reader_ptr(&r, sizeof(struct btf_header),
+			      h->hdr_len - sizeof(struct btf_header));
+	for (size_t i = 0; extra && i < h->hdr_len - sizeof(struct btf_header); i++)
+		if (extra[i])
+			return bad("header: unknown non-zero field at byte %zu (hdr_len %u)",
+				   sizeof(struct btf_header) + i, h->hdr_len);
+	body = size - h->hdr_len;
+	if (!em_range_ok(body, h->type_off, h->type_len))
+		return bad("header: type section [%u, +%u) outside the %zu bytes after the header",
+			   h->type_off, h->type_len, body);
+	if (!em_range_ok(body, h->str_off, h->str_len))
+		return bad(
+			"header: string section [%u, +%u) outside the %zu bytes after the header",
+			h->str_off, h->str_len, body);
+	if ((h->hdr_len + (uint64_t)h->type_off) % 4)
+		return bad("header: type section at unaligned offset %u", h->type_off);
+	if (h->type_len && h->str_len && (uint64_t)h->type_off + h->type_len > h->str_off &&
+	    (uint64_t)h->str_off + h->str_len > h->type_off)
+		return bad("header: type section [%u, +%u) and string section [%u, +%u) overlap",
+			   h->type_off, h->type_len, h->str_off, h->str_len);
+	return 0;
+}
+
+static int check_strings(const struct ebpfmini_btf *btf)
+{
+	if (btf->str_len == 0) {
+		/* split BTF may add no strings; base BTF needs at least "" at offset 0 */
+		return btf->base ? 0 : bad("string section: empty (must start with a NUL)");
+	}
+	if (!btf->base && btf->strs[0] != '\0')
+		return bad("string section: does not start with a NUL");
+	if (btf->strs[btf->str_len - 1] != '\0')
+		return bad("string section: not NUL-terminated (last byte at offset %u)",
+			   btf->str_len - 1);
+	if ((uint64_t)btf->start_str_off + btf->str_len - 1 > BTF_MAX_NAME_OFFSET)
+		return bad("string section: %u bytes exceed the maximum name offset %u",
+			   btf->str_len, BTF_MAX_NAME_OFFSET);
+	return 0;
+}
+
+/*
+ * Walks the type section record by record. With offs == NULL it only counts
+ * (and bounds-checks); otherwise it records each record's offset. The count is
+ * what the bytes actually hold, never a number read from the file.
+ */
+static int walk_types(const struct ebpfmini_btf *btf, uint32_t *offs, uint32_t *count)
+{
+	const uint8_t *sec = btf->raw + btf->hdr_len + btf->type_off;
+	size_t len = btf->type_len, pos = 0;
+	uint32_t n = 0;
+
+	while (pos < len) {
+		const struct btf_type *t = (const struct btf_type *)(sec + pos);
+		uint32_t id = btf->start_id + n;
+		int64_t extra;
+
+		if (len - pos < sizeof(*t))
+			return bad("type [%u] at offset %zu: truncated record (%zu bytes left)", id,
+				   pos, len - pos);
+		extra = trailer_size(t);
+		if (extra < 0)
+			return bad("type [%u] at offset %zu: unknown kind %u", id, pos,
+				   em_btf_kind(t));
+		if ((uint64_t)extra > len - pos - sizeof(*t))
+			return bad(
+				"type [%u] at offset %zu: %s record with vlen %u needs %lld more "
+				"bytes, %zu left",
+				id, pos, kind_name(em_btf_kind(t)), em_btf_vlen(t),
+				(long long)extra, len - pos - sizeof(*t));
+		if (id > BTF_MAX_TYPE)
+			return bad("type [%u] at offset %zu: more than %u types", id, pos,
+				   BTF_MAX_TYPE);
+		if (offs)
+			offs[n] = (uint32_t)pos;
+		n++;
+		pos += sizeof(*t) + (size_t)extra;
+	}
+	*count = n;
+	return 0;
+}
+
+static int check_name(const struct ebpfmini_btf *btf, uint32_t id, uint32_t name_off,
+		      const char *what, uint32_t idx)
+{
+	if (em_btf_str(btf, name_off))
+		return 0;
+	if (what)
+		return bad("type [%u]: %s %u: name offset %u out of range", id, what, idx,
+			   name_off);
+	return bad("type [%u]: name offset %u out of range", id, name_off);
+}
+
+static int check_ref(const struct ebpfmini_btf *btf, uint32_t id, uint32_t ref, const char *what,
+		     uint32_t idx)
+{
+	if (ref < em_btf_type_end(btf))
+		return 0;
+	return bad("type [%u]: %s %u refers to type [%u], beyond the last type [%u]", id, what, idx,
+		   ref, em_btf_type_end(btf) - 1);
+}
+
+/* Name offsets and type references of one record (which lies inside the section). */
+static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct btf_type *t)
+{
+	const void *tail = em_btf_tail(t);
+	uint32_t vlen = em_btf_vlen(t);
+	const struct btf_type *ref;
+	int err;
+
+	err = check_name(btf, id, t->name_off, NULL, 0);
+	if (err)
+		return err;
+	switch (em_btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return check_ref(btf, id, t->type, "type", 0);
+	case BTF_KIND_VAR:
+		if (((const struct btf_var *)tail)->linkage > BTF_VAR_GLOBAL_EXTERN)
+			return bad("type [%u]: VAR with unknown linkage %u", id,
+				   ((const struct btf_var *)tail)->linkage);
+		return check_ref(btf, id, t->type, "type", 0);
+	case BTF_KIND_DECL_TAG:
+		if (((const struct btf_decl_tag *)tail)->component_idx < -1)
+			return bad("type [%u]: DECL_TAG with component_idx %d", id,
+				   ((const struct btf_decl_tag *)tail)->component_idx);
+		return check_ref(btf, id, t->type, "target", 0);
+	case BTF_KIND_FUNC:
+		if (vlen > BTF_FUNC_EXTERN)
+			return bad("type [%u]: FUNC with unknown linkage %u", id, vlen);
+		err = check_ref(btf, id, t->type, "prototype", 0);
+		if (err)
+			return err;
+		ref = em_btf_type(btf, t->type);
+		if (!ref || em_btf_kind(ref) != BTF_KIND_FUNC_PROTO)
+			return bad("type [%u]: FUNC refers to type [%u], not a FUNC_PROTO", id,
+				   t->type);
+		return 0;
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = tail;
+
+		err = check_ref(btf, id, a->type, "element type", 0);
+		return err ? err : check_ref(btf, id, a->index_type, "index type", 0);
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: {
+		const struct btf_member *m = tail;
+
+		for (uint32_t i = 0; i < vlen; i++) {
+			err = check_name(btf, id, m[i].name_off, "member", i);
+			if (!err)
+				err = check_ref(btf, id, m[i].type, "member", i);
+			if (err)
+				return err;
+		}
+		return 0;
+	}
+	case BTF_KIND_ENUM: {
+		const struct btf_enum *e = tail;
+
+		for (uint32_t i = 0; i < vlen; i++)
+			if ((err = check_name(btf, id, e[i].name_off, "enumerator", i)))
+				return err;
+		return 0;
+	}
+	case BTF_KIND_ENUM64: {
+		const struct btf_enum64 *e = tail;
+
+		for (uint32_t i = 0; i < vlen; i++)
+			if ((err = check_name(btf, id, e[i].name_off, "enumerator", i)))
+				return err;
+		return 0;
+	}
+	case BTF_KIND_FUNC_PROTO: {
+		const struct btf_param *p = tail;
+
+		err = check_ref(btf, id, t->type, "return type", 0);
+		for (uint32_t i = 0; !err && i < vlen; i++) {
+			err = check_name(btf, id, p[i].name_off, "parameter", i);
+			if (!err)
+				err = check_ref(btf, id, p[i].type, "parameter", i);
+		}
+		return err;
+	}
+	case BTF_KIND_DATASEC: {
+		const struct btf_var_secinfo *v = tail;
+
+		for (uint32_t i = 0; i < vlen; i++) {
+			err = check_ref(btf, id, v[i].type, "variable", i);
+			if (err)
+				return err;
+			/* VARs; FUNCs appear in .ksyms for extern kernel functions */
+			ref = em_btf_type(btf, v[i].type);
+			if (!ref ||
+			    (em_btf_kind(ref) != BTF_KIND_VAR && em_btf_kind(ref) != BTF_KIND_FUNC))
+				return bad("type [%u]: DATASEC entry %u refers to type [%u], not a "
+					   "VAR or FUNC",
+					   id, i, v[i].type);
+		}
+		return 0;
+	}
+	default: /* INT, FWD, FLOAT: no references */
+		return 0;
+	}
+}
+
+void em_btf_free(struct ebpfmini_btf *btf)
+{
+	if (!btf)
+		return;
+	free(btf->index); /* the name index is a single allocation while it is a stub */
+	free(btf->type_offs);
+	free(btf->raw);
+	free(btf);
+}
+
+int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
+		 struct ebpfmini_btf **out)
+{
+	struct ebpfmini_btf *btf;
+	struct btf_header h;
+	uint32_t count = 0;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!data)
+		return -EINVAL;
+	err = parse_header(data, size, &h);
+	if (err)
+		return err;
+
+	btf = calloc(1, sizeof(*btf));
+	if (!btf)
+		return -ENOMEM;
+	btf->fd = -1;
+	btf->base = base;
+	btf->start_id = base ? em_btf_type_end(base) : 1;
+	btf->start_str_off = base ? base->start_str_off + base->str_len : 0;
+	btf->raw = malloc(size);
+	if (!btf->raw) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	memcpy(btf->raw, data, size);
+	btf->raw_size = size;
+	btf->hdr_len = h.hdr_len;
+	btf->type_off = h.type_off;
+	btf->type_len = h.type_len;
+	btf->str_off = h.str_off;
+	btf->str_len = h.str_len;
+	btf->strs = (const char *)btf->raw + h.hdr_len + h.str_off;
+
+	err = check_strings(btf);
+	if (err)
+		goto fail;
+	err = walk_types(btf, NULL, &count);
+	if (err)
+		goto fail;
+	btf->type_offs = em_calloc(count, sizeof(*btf->type_offs));
+	if (!btf->type_offs) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = walk_types(btf, btf->type_offs, &count);
+	if (err)
+		goto fail;
+	btf->nr_types = count;
+
+	for (uint32_t id = btf->start_id; id < em_btf_type_end(btf); id++) {
+		err = check_type(btf, id, em_btf_type(btf, id));
+		if (err)
+			goto fail;
+	}
+	*out = btf;
+	return 0;
+fail:
+	em_btf_free(btf);
+	return err;
+}
+
+/* ---- queries --------------------------------------------------------------- */
+
+int em_btf_find(const struct ebpfmini_btf *btf, const char *name, int kind)
+{
+	uint32_t end = em_btf_type_end(btf);
+
+	if (!btf || !name)
+		return -EINVAL;
+	for (uint32_t id = 1; id < end; id++) {
+		const struct btf_type *t = em_btf_type(btf, id);
+
+		if (!t || (kind >= 0 && em_btf_kind(t) != kind))
+			continue;
+		if (strcmp(em_btf_type_name(btf, t), name) == 0)
+			return (int)id;
+	}
+	return -ENOENT;
+}
+
+static bool is_modifier(unsigned int kind)
+{
+	return kind == BTF_KIND_TYPEDEF || kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE ||
+	       kind == BTF_KIND_RESTRICT || kind == BTF_KIND_TYPE_TAG;
+}
+
+/*
+ * A chain of references that visits more steps than there are types has
+ * visited some type twice: a loop. Counting steps needs no memory.
+ */
+int em_btf_skip_mods(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	uint32_t limit = em_btf_type_end(btf);
+
+	for (uint32_t steps = 0; steps <= limit; steps++) {
+		const struct btf_type *t;
+
+		if (id == 0)
+			return 0;
+		t = em_btf_type(btf, id);
+		if (!t)
+			return -EBADMSG;
+		if (!is_modifier(em_btf_kind(t)))
+			return (int)id;
+		id = t->type;
+	}
+	return -ELOOP;
+}
+
+int em_btf_resolve_size(const struct ebpfmini_btf *btf, uint32_t id, uint32_t *size)
+{
+	uint32_t limit = em_btf_type_end(btf);
+	uint64_t nelems = 1, elem_size;
+
+	for (uint32_t steps = 0;; steps++) {
+		const struct btf_type *t;
+
+		if (steps > limit)
+			return -ELOOP;
+		if (id == 0)
+			return -EINVAL; /* void */
+		t = em_btf_type(btf, id);
+		if (!t)
+			return -EBADMSG;
+		switch (em_btf_kind(t)) {
+		case BTF_KIND_INT:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_DATASEC:
+		case BTF_KIND_FLOAT:
+			elem_size = t->size;
+			goto done;
+		case BTF_KIND_PTR:
+			elem_size = BTF_PTR_SIZE;
+			goto done;
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+		case BTF_KIND_VAR:
+			id = t->type;
+			break;
+		case BTF_KIND_ARRAY: {
+			const struct btf_array *a = em_btf_tail(t);
+
+			nelems *= a->nelems; /* both <= UINT32_MAX: no overflow */
+			if (nelems > UINT32_MAX)
+				return -E2BIG;
+			id = a->type;
+			break;
+		}
+		default: /* FUNC, FUNC_PROTO, FWD, DECL_TAG: no size */
+			return -EINVAL;
+		}
+	}
+done:
+	if (nelems * elem_size > UINT32_MAX)
+		return -E2BIG;
+	if (size)
+		*size = (uint32_t)(nelems * elem_size);
+	return 0;
+}
+
+/* ---- DATASEC fix-ups --------------------------------------------------------- */
+
+static int cmp_secinfo(const void *a, const void *b)
+{
+	const struct btf_var_secinfo *x = a, *y = b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	/* equal offsets (zero-sized variables): keep a deterministic order */
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+/* .kconfig and .ksyms hold externs the loader resolves; they have no ELF section. */
+static bool extern_backed(const char *sec_name)
+{
+	return strcmp(sec_name, ".kconfig") == 0 || strcmp(sec_name, ".ksyms") == 0;
+}
+
+static int fixup_datasec(struct ebpfmini_btf *btf, struct btf_type *t,
+			 const struct em_btf_fixup_ops *ops)
+{
+	const char *sec_name = em_btf_type_name(btf, t);
+	struct btf_var_secinfo *v = (struct btf_var_secinfo *)(t + 1);
+	uint32_t vlen = em_btf_vlen(t);
+	int err;
+
+	if (extern_backed(sec_name))
+		return 0;
+	if (t->size == 0) {
+		uint32_t size = 0;
+
+		err = ops->section_size(ops->ctx, sec_name, &size);
+		if (err) {
+			em_warn("btf: DATASEC '%s': no size for the ELF section: %s", sec_name,
+				strerror(-err));
+			return err;
+		}
+		t->size = size;
+	}
+	for (uint32_t i = 0; i < vlen; i++) {
+		const struct btf_type *vt = em_btf_type(btf, v[i].type);
+		const char *var_name = em_btf_type_name(btf, vt);
+		uint32_t off = 0;
+
+		if (!vt || em_btf_kind(vt) != BTF_KIND_VAR)
+			return bad("DATASEC '%s': entry %u (type [%u]) is not a VAR", sec_name, i,
+				   v[i].type);
+		/* an extern in an ordinary section has no storage to point at: left as is */
+		if (((const struct btf_var *)em_btf_tail(vt))->linkage == BTF_VAR_GLOBAL_EXTERN)
+			continue;
+		err = ops->symbol_offset(ops->ctx, sec_name, var_name, &off);
+		if (err) {
+			em_warn("btf: DATASEC '%s': variable '%s': no symbol: %s", sec_name,
+				var_name, strerror(-err));
+			return err;
+		}
+		if (!em_range_ok(t->size, off, v[i].size))
+			return bad("DATASEC '%s': variable '%s' at [%u, +%u) outside the section's "
+				   "%u bytes",
+				   sec_name, var_name, off, v[i].size, t->size);
+		v[i].offset = off;
+	}
+	/* the kernel wants the entries in increasing offset order */
+	if (vlen > 1)
+		qsort(v, vlen, sizeof(*v), cmp_secinfo);
+	return 0;
+}
+
+/*
+ * What this does, for every DATASEC of this blob (not of its base):
+ * - size 0 (as clang writes it) becomes the ELF section's size;
+ * - each VAR entry with static or global-allocated linkage gets its offset
+ *   from the ELF symbol of the same name in that section;
+ * - the entries are sorted by offset.
+ * What it leaves to others: .kconfig and .ksyms DATASECs (their externs are
+ * resolved by the loader, which sizes and places them); VARs with extern
+ * linkage; FUNCs with BTF_FUNC_EXTERN linkage (the kernel refuses both, so an
+ * object using kfunc/ksym externs needs the loader's extern pass first). The
+ * fix-up is idempotent: running it twice gives the same bytes.
+ */
+int em_btf_fixup_datasecs(struct ebpfmini_btf *btf, const struct em_btf_fixup_ops *ops)
+{
+	if (!btf || !ops || !ops->section_size || !ops->symbol_offset)
+		return -EINVAL;
+	for (uint32_t id = btf->start_id; id < em_btf_type_end(btf); id++) {
+		struct btf_type *t = own_type(btf, id);
+		int err;
+
+		if (em_btf_kind(t) != BTF_KIND_DATASEC)
+			continue;
+		err = fixup_datasec(btf, t, ops);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- public API ------------------------------------------------------------------ */
+
+EM_EXPORT int ebpfmini_btf_new(const void *data, size_t size, struct ebpfmini_btf **out)
+{
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!data)
+		return -EINVAL;
+	return em_btf_parse(data, size, NULL, out);
+}
+
+EM_EXPORT uint32_t ebpfmini_btf_type_count(const struct ebpfmini_btf *btf)
+{
+	return btf ? em_btf_type_end(btf) - 1 : 0;
+}
+
+EM_EXPORT int ebpfmini_btf_find(const struct ebpfmini_btf *btf, const char *name, int kind)
+{
+	return em_btf_find(btf, name, kind);
+}
+
+EM_EXPORT const char *ebpfmini_btf_type_name(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	const struct btf_type *t;
+
+	if (!btf)
+		return NULL;
+	if (id == 0)
+		return ""; /* void */
+	t = em_btf_type(btf, id);
+	return t ? em_btf_type_name(btf, t) : NULL;
+}
+
+EM_EXPORT int ebpfmini_btf_type_kind(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	const struct btf_type *t;
+
+	if (!btf)
+		return -EINVAL;
+	if (id == 0)
+		return BTF_KIND_UNKN;
+	t = em_btf_type(btf, id);
+	return t ? em_btf_kind(t) : -ENOENT;
+}
+
+EM_EXPORT int ebpfmini_btf_type_size(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	uint32_t size;
+	int err;
+
+	if (!btf)
+		return -EINVAL;
+	if (id != 0 && !em_btf_type(btf, id))
+		return -ENOENT;
+	err = em_btf_resolve_size(btf, id, &size);
+	if (err)
+		return err;
+	return size > INT_MAX ? -E2BIG : (int)size;
+}
+
+EM_EXPORT const void *ebpfmini_btf_raw(const struct ebpfmini_btf *btf, size_t *size)
+{
+	if (size)
+		*size = btf ? btf->raw_size : 0;
+	return btf ? btf->raw : NULL;
+}
+
+/* The fd is set by ebpfmini_btf_load() (btf_kernel.c); reading it is pure. */
+EM_EXPORT int ebpfmini_btf_fd(const struct ebpfmini_btf *btf)
+{
+	if (!btf)
+		return -EINVAL;
+	return btf->fd >= 0 ? btf->fd : -EBUSY;
+}

@@ -38,6 +38,9 @@ struct ebpfmini_btf {
 /* Parse raw BTF (copied). base may be NULL; when set, data is split BTF on top of it. */
 int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 		 struct ebpfmini_btf **out);
+/* Frees the memory only (this L1 file opens and closes no fds): a BTF that may
+ * hold a kernel fd (btf->fd >= 0) is released with ebpfmini_btf_free()
+ * (btf_kernel.c), which closes the fd and then calls this. NULL is a no-op. */
 void em_btf_free(struct ebpfmini_btf *btf);
 
 /* One past the last valid type id (so ids are 1 .. em_btf_type_end() - 1). */

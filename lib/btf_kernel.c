@@ -1,2 +1,132 @@
-/* btf_kernel.c - placeholder until its owner lands it */
+/* btf_kernel.c - loading parsed BTF into the kernel (BPF_BTF_LOAD) and owning its fd (L4 object) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf.h"
 #include "internal.h"
+#include "sys.h"
+
+/* The kernel's BTF log: start at 64 KiB, grow on ENOSPC up to 16 MiB. */
+#define BTF_LOG_MIN (64u * 1024)
+#define BTF_LOG_MAX (16u * 1024 * 1024)
+/* How many lines of the log's tail go to the log callback. */
+#define BTF_LOG_TAIL_LINES 4
+
+/* attr size covering the BPF_BTF_LOAD fields we set (btf .. btf_log_level) */
+#define BTF_LOAD_ATTR_SIZE                                                                         \
+	(offsetof(union bpf_attr, btf_log_level) + sizeof(((union bpf_attr *)0)->btf_log_level))
+
+static int btf_load(const struct ebpfmini_btf *btf, char *log, uint32_t log_size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.btf = (uint64_t)(uintptr_t)btf->raw;
+	attr.btf_size = (uint32_t)btf->raw_size;
+	if (log) {
+		log[0] = '\0';
+		attr.btf_log_buf = (uint64_t)(uintptr_t)log;
+		attr.btf_log_size = log_size;
+		attr.btf_log_level = 1;
+	}
+	return em_sys_bpf(BPF_BTF_LOAD, &attr, BTF_LOAD_ATTR_SIZE);
+}
+
+/* Start of the n-th last non-empty line of text (n >= 1), or text itself. */
+static const char *tail_start(const char *text, size_t len, int n)
+{
+	size_t i = len;
+
+	while (i > 0) {
+		/* skip trailing newlines, then walk back over one line */
+		while (i > 0 && text[i - 1] == '\n')
+			i--;
+		if (i == 0)
+			break;
+		while (i > 0 && text[i - 1] != '\n')
+			i--;
+		if (--n == 0)
+			break;
+	}
+	return text + i;
+}
+
+/* Passes the last lines of the kernel's log, then the error, to the log callback. */
+static void report_failure(int err, const char *log)
+{
+	const char *p, *last = "";
+	size_t len = log ? strnlen(log, BTF_LOG_MAX) : 0;
+	char line[256];
+
+	if (len) {
+		last = tail_start(log, len, 1);
+		for (p = tail_start(log, len, BTF_LOG_TAIL_LINES); p < last;) {
+			size_t n = strcspn(p, "\n");
+
+			if (n) {
+				snprintf(line, sizeof(line), "%.*s", (int)n, p);
+				em_warn("btf: kernel log: %s", line);
+			}
+			p += n + (p[n] == '\n');
+		}
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(last, "\n"), last);
+		last = line;
+	}
+	em_warn("btf: BPF_BTF_LOAD: %s (%s)%s%s", strerror(-err), em_errno_name(-err),
+		*last ? ": " : "", last);
+}
+
+EM_EXPORT int ebpfmini_btf_load(struct ebpfmini_btf *btf)
+{
+	char *log = NULL;
+	size_t cap = 0;
+	int fd, err;
+
+	if (!btf)
+		return -EINVAL;
+	if (btf->fd >= 0)
+		return btf->fd;
+	if (btf->raw_size > UINT32_MAX)
+		return -E2BIG;
+
+	/* quiet first attempt: a log costs the kernel time on every load */
+	fd = btf_load(btf, NULL, 0);
+	if (fd >= 0)
+		goto done;
+	err = fd;
+
+	/* again with a log, to say why; the first errno is the one returned */
+	for (uint32_t size = BTF_LOG_MIN;; size *= 4) {
+		char *bigger = realloc(log, size);
+
+		if (!bigger)
+			break;
+		log = bigger;
+		cap = size;
+		fd = btf_load(btf, log, size);
+		if (fd >= 0) /* succeeded the second time (the first failure was transient) */
+			goto done;
+		if (fd != -ENOSPC || size >= BTF_LOG_MAX)
+			break;
+	}
+	if (log)
+		log[cap - 1] = '\0';
+	report_failure(err, log);
+	free(log);
+	return err;
+done:
+	free(log);
+	btf->fd = fd;
+	return fd;
+}
+
+EM_EXPORT void ebpfmini_btf_free(struct ebpfmini_btf *btf)
+{
+	if (!btf)
+		return;
+	if (btf->fd >= 0)
+		em_sys_close(btf->fd);
+	btf->fd = -1;
+	em_btf_free(btf);
+}

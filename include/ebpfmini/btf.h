@@ -17,27 +17,52 @@ struct ebpfmini_btf;
  * Return: 0, -EINVAL (NULL arguments), -EBADMSG (malformed), -ENOMEM.
  */
 int ebpfmini_btf_new(const void *data, size_t size, struct ebpfmini_btf **out);
-/** ebpfmini_btf_free() - free a BTF made by ebpfmini_btf_new(), closing its fd. NULL is a no-op. */
+/**
+ * ebpfmini_btf_free() - free a BTF made by ebpfmini_btf_new(), closing the fd
+ * ebpfmini_btf_load() gave it (if any). NULL is a no-op. Cannot fail.
+ */
 void ebpfmini_btf_free(struct ebpfmini_btf *btf);
-/** ebpfmini_btf_type_count() - number of types, void excluded (ids run 1..count). */
+/** ebpfmini_btf_type_count() - number of types, void excluded (ids run 1..count); 0 for NULL. */
 uint32_t ebpfmini_btf_type_count(const struct ebpfmini_btf *btf);
-/** ebpfmini_btf_find() - id of the type called name of kind (BTF_KIND_*, or -1 for any); -ENOENT. */
+/**
+ * ebpfmini_btf_find() - id of the first type called name of kind (BTF_KIND_*,
+ * or -1 for any kind).
+ * Return: the id (> 0), -ENOENT (no such type), -EINVAL (NULL btf or name).
+ */
 int ebpfmini_btf_find(const struct ebpfmini_btf *btf, const char *name, int kind);
-/** ebpfmini_btf_type_name() - name of type id ("" for anonymous), NULL for a bad id. */
+/**
+ * ebpfmini_btf_type_name() - name of type id ("" for anonymous types and for
+ * void, id 0); NULL for a bad id or a NULL btf. Valid as long as the btf.
+ */
 const char *ebpfmini_btf_type_name(const struct ebpfmini_btf *btf, uint32_t id);
-/** ebpfmini_btf_type_kind() - BTF_KIND_* of type id, or -ENOENT for a bad id (0 is void: BTF_KIND_UNKN). */
+/**
+ * ebpfmini_btf_type_kind() - BTF_KIND_* of type id (0 is void: BTF_KIND_UNKN).
+ * Return: the kind, -ENOENT (no type id), -EINVAL (NULL btf).
+ */
 int ebpfmini_btf_type_kind(const struct ebpfmini_btf *btf, uint32_t id);
-/** ebpfmini_btf_type_size() - resolved byte size of type id; -ENOENT, -EINVAL (sizeless), -ELOOP. */
+/**
+ * ebpfmini_btf_type_size() - byte size of type id, through typedefs, modifiers
+ * and arrays (pointers are 8 bytes).
+ * Return: the size, -ENOENT (no type id), -EINVAL (NULL btf, or a sizeless
+ * type: void, function, prototype, forward declaration, decl tag), -ELOOP (the
+ * types refer to each other in a loop), -E2BIG (larger than INT_MAX).
+ */
 int ebpfmini_btf_type_size(const struct ebpfmini_btf *btf, uint32_t id);
-/** ebpfmini_btf_raw() - the raw bytes (after any fix-ups); *size receives the length. */
+/**
+ * ebpfmini_btf_raw() - the raw bytes (after any fix-ups), owned by the btf;
+ * *size (if size is not NULL) receives the length. NULL (and 0) for a NULL btf.
+ */
 const void *ebpfmini_btf_raw(const struct ebpfmini_btf *btf, size_t *size);
 /**
- * ebpfmini_btf_load() - BPF_BTF_LOAD the BTF into the kernel (once).
- * Return: the fd (also kept by the btf), or the kernel's errno; the kernel's
- * BTF log is passed to the log callback on failure.
+ * ebpfmini_btf_load() - BPF_BTF_LOAD the BTF into the kernel (once; later
+ * calls return the same fd). The btf owns the fd: ebpfmini_btf_free() closes it.
+ * Return: the fd (>= 3, O_CLOEXEC), -EINVAL (NULL btf), -E2BIG (over 4 GiB), or
+ * the kernel's errno unchanged (EINVAL for BTF it rejects, EPERM without
+ * CAP_BPF, ...). On failure the last lines of the kernel's BTF log and the
+ * error go to the log callback (subject "btf").
  */
 int ebpfmini_btf_load(struct ebpfmini_btf *btf);
-/** ebpfmini_btf_fd() - fd after ebpfmini_btf_load(), -EBUSY before. */
+/** ebpfmini_btf_fd() - the fd after ebpfmini_btf_load(); -EBUSY before it, -EINVAL for NULL. */
 int ebpfmini_btf_fd(const struct ebpfmini_btf *btf);
 
 #ifdef __cplusplus

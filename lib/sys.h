@@ -43,13 +43,42 @@ int em_sys_rmdir(const char *path);
 /*
  * Fault injection for tests: when a hook is set, every em_sys_* call asks it
  * first with the syscall number (SYS_bpf, SYS_perf_event_open, SYS_ioctl,
- * SYS_mmap, SYS_openat, ...) and the first argument (the bpf command for
- * SYS_bpf). A hook returning 0 lets the real call happen; a negative errno
- * makes the call fail with it; a positive value is returned as the result
- * without calling the kernel (an fake fd, say).
+ * SYS_mmap, SYS_munmap, SYS_openat, SYS_close, SYS_statfs, SYS_mkdirat,
+ * SYS_unlinkat) and the call's first two arguments: arg0 is the first (the
+ * bpf command for SYS_bpf, the fd for SYS_ioctl, AT_FDCWD for SYS_openat,
+ * SYS_mkdirat and SYS_unlinkat), arg1 the second as a pointer (the attr for
+ * SYS_bpf, the request for SYS_ioctl, the path for the *at calls). A hook
+ * returning 0 lets the real call happen; a negative errno makes the call fail
+ * with it; a positive value is returned as the result without calling the
+ * kernel (a fake fd, say; for SYS_mmap the address to hand out, for
+ * SYS_statfs the f_type to report). Return EM_SYS_OK to make the call
+ * succeed with 0 without calling the kernel (0 itself means "call it").
+ * Injected results are traced like real ones and are not moved up or
+ * closed: they are not real fds (pick fake fds far above real ones, e.g. 1000).
+ * em_sys_rmdir is SYS_unlinkat with AT_REMOVEDIR as its third argument.
+ * Setting a hook replaces an extended hook (below) and vice versa; NULL clears.
  */
+#define EM_SYS_OK (1L << 40)
 typedef long (*em_sys_hook_fn)(void *ctx, long nr, long arg0, void *arg1);
 void em_sys_set_hook(em_sys_hook_fn fn, void *ctx);
+
+/*
+ * Extended hook: the same contract, but it sees every argument of the call
+ * (args[] in the syscall's order: for SYS_bpf cmd, attr, size). It is also
+ * asked once per em_sys_read_file with nr EM_SYS_READ_FILE and args[0] the
+ * path (const char *): returning 0 reads the real file, a negative errno
+ * fails, a positive value serves call->data (call->data_len bytes, set by the
+ * hook) as the file's contents, so tests can script /proc and /sys files.
+ */
+#define EM_SYS_READ_FILE (-1L)
+struct em_sys_call {
+	long nr;
+	long args[6];
+	const void *data; /* EM_SYS_READ_FILE: contents the hook serves */
+	size_t data_len;
+};
+typedef long (*em_sys_hook_ex_fn)(void *ctx, struct em_sys_call *call);
+void em_sys_set_hook_ex(em_sys_hook_ex_fn fn, void *ctx);
 
 /* Whether EBPFMINI_TRACE tracing is on (read once from the environment). */
 int em_sys_tracing(void);

@@ -1,2 +1,719 @@
-/* sys_trace.c - placeholder until its owner lands it */
+/* sys_trace.c - EBPFMINI_TRACE: strace-style decoding of bpf() and the other kernel calls (L3) */
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include "internal.h"
+#include "sys_trace.h"
+#include "uapi_compat.h"
+
+#include "ebpfmini/sys.h"
+
+/* Room kept at the end of a line for ") = -1 ENAME (description)". */
+#define RESULT_RESERVE 128
+/* Longest string argument shown before "...". */
+#define STR_MAX 256
+
+/* ---- line buffer -------------------------------------------------------------------- */
+
+static void vappend(struct em_trace *t, size_t limit, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (t->len >= limit) {
+		t->truncated = true;
+		return;
+	}
+	n = vsnprintf(t->buf + t->len, limit - t->len, fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= limit - t->len) {
+		t->len = limit - 1;
+		t->truncated = true;
+	} else {
+		t->len += (size_t)n;
+	}
+}
+
+void em_trace_printf(struct em_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vappend(t, sizeof(t->buf) - RESULT_RESERVE, fmt, ap);
+	va_end(ap);
+}
+
+static void tail_printf(struct em_trace *t, const char *fmt, ...) EM_PRINTF(2, 3);
+static void tail_printf(struct em_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vappend(t, sizeof(t->buf), fmt, ap);
+	va_end(ap);
+}
+
+static void start(struct em_trace *t)
+{
+	t->len = 0;
+	t->truncated = false;
+	t->buf[0] = '\0';
+	t->saved_errno = errno;
+}
+
+void em_trace_begin(struct em_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	start(t);
+	va_start(ap, fmt);
+	vappend(t, sizeof(t->buf) - RESULT_RESERVE, fmt, ap);
+	va_end(ap);
+}
+
+static void flush(struct em_trace *t)
+{
+	size_t off = 0;
+
+	while (off < t->len) {
+		ssize_t n = write(STDERR_FILENO, t->buf + off, t->len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)n;
+	}
+	errno = t->saved_errno;
+}
+
+static void finish_error(struct em_trace *t, int err)
+{
+	char desc[128];
+	const char *name = em_errno_name(err);
+	const char *text;
+
+	if (err == EM_ENOTSUPP)
+		text = "Operation not supported (kernel-internal ENOTSUPP)";
+	else
+		text = strerror_r(err, desc, sizeof(desc));
+	if (strcmp(name, "E?") == 0)
+		tail_printf(t, ") = -1 E%d (%s)\n", err, text);
+	else
+		tail_printf(t, ") = -1 %s (%s)\n", name, text);
+}
+
+void em_trace_end(struct em_trace *t, long ret)
+{
+	if (t->truncated)
+		tail_printf(t, "...");
+	if (ret >= 0)
+		tail_printf(t, ") = %ld\n", ret);
+	else
+		finish_error(t, (int)-ret);
+	flush(t);
+}
+
+void em_trace_end_ptr(struct em_trace *t, const void *ptr, int err)
+{
+	if (t->truncated)
+		tail_printf(t, "...");
+	if (err)
+		finish_error(t, err);
+	else
+		tail_printf(t, ") = %p\n", ptr);
+	flush(t);
+}
+
+/* ---- reading the caller's memory without faulting -------------------------------- */
+
+/*
+ * Pointers in an attr come from the caller of ebpfmini_sys_bpf() and may be
+ * wrong (the kernel answers EFAULT). The decoder reads them with
+ * process_vm_readv on its own process, which fails instead of crashing; where
+ * that syscall is filtered it trusts the pointer, as the kernel's caller did.
+ * A single iovec is read all or nothing, so strings go page by page.
+ */
+size_t em_trace_read_mem(void *dst, uint64_t src, size_t len)
+{
+	struct iovec local = { dst, len };
+	struct iovec remote = { (void *)(uintptr_t)src, len };
+	ssize_t n;
+
+	if (!src || !len)
+		return 0;
+	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	if (n >= 0)
+		return (size_t)n;
+	if (errno == ENOSYS || errno == EPERM) {
+		memcpy(dst, (const void *)(uintptr_t)src, len);
+		return len;
+	}
+	return 0;
+}
+
+static void put_quoted(struct em_trace *t, const char *s, size_t n, bool more)
+{
+	em_trace_printf(t, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			em_trace_printf(t, "\\%c", c);
+		else if (c == '\n')
+			em_trace_printf(t, "\\n");
+		else if (c == '\t')
+			em_trace_printf(t, "\\t");
+		else if (c < 0x20 || c >= 0x7f)
+			em_trace_printf(t, "\\x%02x", c);
+		else
+			em_trace_printf(t, "%c", c);
+	}
+	em_trace_printf(t, more ? "\"..." : "\"");
+}
+
+void em_trace_user_string(struct em_trace *t, uint64_t addr)
+{
+	char s[STR_MAX + 1];
+	size_t len = 0;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!addr) {
+		em_trace_printf(t, "NULL");
+		return;
+	}
+	if (page <= 0)
+		page = 4096;
+	while (len < STR_MAX) {
+		uint64_t at = addr + len;
+		size_t chunk = (size_t)page - (size_t)(at % (uint64_t)page);
+		size_t got;
+		char *nul;
+
+		if (chunk > STR_MAX - len)
+			chunk = STR_MAX - len;
+		got = em_trace_read_mem(s + len, at, chunk);
+		if (got == 0)
+			break;
+		nul = memchr(s + len, '\0', got);
+		if (nul) {
+			put_quoted(t, s, (size_t)(nul - s), false);
+			return;
+		}
+		len += got;
+	}
+	if (len == 0)
+		em_trace_printf(t, "0x%llx", (unsigned long long)addr);
+	else
+		put_quoted(t, s, len, true);
+}
+
+void em_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags)
+{
+	bool any = false;
+
+	for (const struct em_flag_name *f = names; f && f->name; f++) {
+		if (f->bit && (flags & f->bit) == f->bit) {
+			em_trace_printf(t, "%s%s", any ? "|" : "", f->name);
+			flags &= ~f->bit;
+			any = true;
+		}
+	}
+	if (flags || !any)
+		em_trace_printf(t, "%s0x%llx", any ? "|" : "", (unsigned long long)flags);
+}
+
+/* ---- bpf() attr decoding, table-driven ---------------------------------------------- */
+
+enum kind {
+	K_U32,
+	K_S32,
+	K_U64,
+	K_PTR,
+	K_STR,         /* u64 pointer to a NUL-terminated string */
+	K_NAME,        /* char[BPF_OBJ_NAME_LEN] inside the attr */
+	K_MAP_TYPE,
+	K_PROG_TYPE,
+	K_ATTACH_TYPE,
+	K_FLAGS32,     /* with a flag table */
+	K_FLAGS64,
+	K_ELEM_FLAGS,  /* BPF_ANY/NOEXIST/EXIST value plus BPF_F_LOCK */
+	K_STATS,
+	K_TARGET,      /* target_fd or target_ifindex: by the attach type at aux */
+	K_RELATIVE,    /* relative_fd or relative_id: by BPF_F_ID in the flags at aux */
+	K_ATTACH_FD,   /* PROG_LOAD attach_prog_fd (EXT) or attach_btf_obj_fd */
+	K_LINK_PROG,   /* LINK_CREATE prog_fd, or map_fd for BPF_STRUCT_OPS */
+	K_LINK_FLAGS,  /* LINK_CREATE flags: XDP_FLAGS_* for BPF_XDP */
+};
+
+struct field {
+	const char *name;
+	uint8_t off;
+	uint8_t kind;
+	uint8_t always; /* print even when zero */
+	uint8_t aux;
+	const struct em_flag_name *flags;
+};
+
+#define A(n, o, k) { n, o, k, 1, 0, NULL }    /* always shown */
+#define Z(n, o, k) { n, o, k, 0, 0, NULL }    /* shown when non-zero */
+#define FL(n, o, k, tbl) { n, o, k, 0, 0, tbl }
+#define X(n, o, k, a) { n, o, k, 0, a, NULL } /* with an auxiliary offset */
+#define END { NULL, 0, 0, 0, 0, NULL }
+
+static const struct field map_create_fields[] = {
+	A("map_type", 0, K_MAP_TYPE), A("key_size", 4, K_U32), A("value_size", 8, K_U32),
+	A("max_entries", 12, K_U32), FL("map_flags", 16, K_FLAGS32, em_map_flag_names),
+	Z("inner_map_fd", 20, K_U32), Z("numa_node", 24, K_U32), Z("map_name", 28, K_NAME),
+	Z("map_ifindex", 44, K_U32), Z("btf_fd", 48, K_U32), Z("btf_key_type_id", 52, K_U32),
+	Z("btf_value_type_id", 56, K_U32), Z("btf_vmlinux_value_type_id", 60, K_U32),
+	Z("map_extra", 64, K_U64), Z("value_type_btf_obj_fd", EM_ATTR_MAP_VALUE_TYPE_BTF_OBJ_FD, K_U32),
+	Z("map_token_fd", EM_ATTR_MAP_TOKEN_FD, K_S32), Z("excl_prog_hash", EM_ATTR_MAP_EXCL_PROG_HASH, K_PTR),
+	Z("excl_prog_hash_size", EM_ATTR_MAP_EXCL_PROG_HASH_SIZE, K_U32), END,
+};
+
+static const struct field elem_fields[] = { /* LOOKUP, LOOKUP_AND_DELETE */
+	A("map_fd", 0, K_U32), A("key", 8, K_PTR), A("value", 16, K_PTR), Z("flags", 24, K_ELEM_FLAGS),
+	END,
+};
+
+static const struct field update_fields[] = {
+	A("map_fd", 0, K_U32), A("key", 8, K_PTR), A("value", 16, K_PTR), A("flags", 24, K_ELEM_FLAGS),
+	END,
+};
+
+static const struct field delete_fields[] = {
+	A("map_fd", 0, K_U32), A("key", 8, K_PTR), Z("flags", 24, K_ELEM_FLAGS), END,
+};
+
+static const struct field next_key_fields[] = {
+	A("map_fd", 0, K_U32), A("key", 8, K_PTR), A("next_key", 16, K_PTR), END,
+};
+
+static const struct field map_fd_fields[] = { A("map_fd", 0, K_U32), END };
+
+static const struct field batch_fields[] = {
+	A("in_batch", 0, K_PTR), Z("out_batch", 8, K_PTR), A("keys", 16, K_PTR), Z("values", 24, K_PTR),
+	A("count", 32, K_U32), A("map_fd", 36, K_U32), Z("elem_flags", 40, K_ELEM_FLAGS),
+	Z("flags", 48, K_U64), END,
+};
+
+static const struct field prog_load_fields[] = {
+	A("prog_type", 0, K_PROG_TYPE), A("insn_cnt", 4, K_U32), A("insns", 8, K_PTR),
+	A("license", 16, K_STR), Z("log_level", 24, K_U32), Z("log_size", 28, K_U32),
+	Z("log_buf", 32, K_PTR), Z("kern_version", 40, K_U32),
+	FL("prog_flags", 44, K_FLAGS32, em_prog_flag_names), Z("prog_name", 48, K_NAME),
+	Z("prog_ifindex", 64, K_U32), Z("expected_attach_type", 68, K_ATTACH_TYPE),
+	Z("prog_btf_fd", 72, K_U32), Z("func_info_rec_size", 76, K_U32), Z("func_info", 80, K_PTR),
+	Z("func_info_cnt", 88, K_U32), Z("line_info_rec_size", 92, K_U32), Z("line_info", 96, K_PTR),
+	Z("line_info_cnt", 104, K_U32), Z("attach_btf_id", 108, K_U32), Z(NULL, 112, K_ATTACH_FD),
+	Z("core_relo_cnt", 116, K_U32), Z("fd_array", 120, K_PTR), Z("core_relos", 128, K_PTR),
+	Z("core_relo_rec_size", 136, K_U32), Z("prog_token_fd", EM_ATTR_PROG_TOKEN_FD, K_S32),
+	Z("fd_array_cnt", EM_ATTR_PROG_FD_ARRAY_CNT, K_U32),
+	Z("signature", EM_ATTR_PROG_SIGNATURE, K_PTR),
+	Z("signature_size", EM_ATTR_PROG_SIGNATURE_SIZE, K_U32),
+	Z("keyring_id", EM_ATTR_PROG_KEYRING_ID, K_S32), END,
+};
+
+static const struct field obj_pin_fields[] = {
+	A("pathname", 0, K_STR), A("bpf_fd", 8, K_U32),
+	FL("file_flags", 12, K_FLAGS32, em_file_flag_names), Z("path_fd", EM_ATTR_OBJ_PATH_FD, K_S32),
+	END,
+};
+
+static const struct field obj_get_fields[] = {
+	A("pathname", 0, K_STR), Z("bpf_fd", 8, K_U32),
+	FL("file_flags", 12, K_FLAGS32, em_file_flag_names), Z("path_fd", EM_ATTR_OBJ_PATH_FD, K_S32),
+	END,
+};
+
+static const struct field attach_fields[] = {
+	{ NULL, 0, K_TARGET, 1, 8, NULL }, Z("attach_bpf_fd", 4, K_U32), A("attach_type", 8, K_ATTACH_TYPE),
+	FL("attach_flags", 12, K_FLAGS32, em_attach_flag_names), Z("replace_bpf_fd", 16, K_U32),
+	X(NULL, EM_ATTR_ATTACH_RELATIVE, K_RELATIVE, 12),
+	Z("expected_revision", EM_ATTR_ATTACH_EXPECTED_REVISION, K_U64), END,
+};
+
+static const struct field test_run_fields[] = {
+	A("prog_fd", 0, K_U32), Z("data_size_in", 8, K_U32), Z("data_size_out", 12, K_U32),
+	Z("data_in", 16, K_PTR), Z("data_out", 24, K_PTR), Z("repeat", 32, K_U32),
+	Z("ctx_size_in", 40, K_U32), Z("ctx_size_out", 44, K_U32), Z("ctx_in", 48, K_PTR),
+	Z("ctx_out", 56, K_PTR), FL("flags", 64, K_FLAGS32, em_test_run_flag_names),
+	Z("cpu", 68, K_U32), Z("batch_size", 72, K_U32), END,
+};
+
+static const struct field next_id_fields[] = { A("start_id", 0, K_U32), END };
+
+#define FD_BY_ID_FIELDS(idname)                                                                   \
+	{                                                                                          \
+		A(idname, 0, K_U32), FL("open_flags", 8, K_FLAGS32, em_file_flag_names),            \
+			Z("fd_by_id_token_fd", EM_ATTR_FD_BY_ID_TOKEN_FD, K_S32), END,              \
+	}
+static const struct field prog_by_id_fields[] = FD_BY_ID_FIELDS("prog_id");
+static const struct field map_by_id_fields[] = FD_BY_ID_FIELDS("map_id");
+static const struct field btf_by_id_fields[] = FD_BY_ID_FIELDS("btf_id");
+static const struct field link_by_id_fields[] = FD_BY_ID_FIELDS("link_id");
+
+static const struct field info_fields[] = {
+	A("bpf_fd", 0, K_U32), A("info_len", 4, K_U32), A("info", 8, K_PTR), END,
+};
+
+static const struct field query_fields[] = {
+	{ NULL, 0, K_TARGET, 1, 4, NULL }, A("attach_type", 4, K_ATTACH_TYPE),
+	FL("query_flags", 8, K_FLAGS32, em_query_flag_names), Z("prog_ids", 16, K_PTR),
+	A("prog_cnt", 24, K_U32), Z("prog_attach_flags", 32, K_PTR),
+	Z("link_ids", EM_ATTR_QUERY_LINK_IDS, K_PTR),
+	Z("link_attach_flags", EM_ATTR_QUERY_LINK_ATTACH_FLAGS, K_PTR), END,
+};
+
+static const struct field raw_tp_fields[] = {
+	A("name", 0, K_STR), A("prog_fd", 8, K_U32), Z("cookie", EM_ATTR_RAW_TP_COOKIE, K_U64), END,
+};
+
+static const struct field btf_load_fields[] = {
+	A("btf", 0, K_PTR), Z("btf_log_buf", 8, K_PTR), A("btf_size", 16, K_U32),
+	Z("btf_log_size", 20, K_U32), Z("btf_log_level", 24, K_U32),
+	FL("btf_flags", EM_ATTR_BTF_FLAGS, K_FLAGS32, em_token_flag_names),
+	Z("btf_token_fd", EM_ATTR_BTF_TOKEN_FD, K_S32), END,
+};
+
+static const struct field task_fd_query_fields[] = {
+	A("pid", 0, K_U32), A("fd", 4, K_U32), Z("flags", 8, K_U32), Z("buf_len", 12, K_U32),
+	Z("buf", 16, K_PTR), END,
+};
+
+static const struct field link_create_fields[] = {
+	A(NULL, 0, K_LINK_PROG), { NULL, 4, K_TARGET, 0, 8, NULL }, A("attach_type", 8, K_ATTACH_TYPE),
+	Z("flags", 12, K_LINK_FLAGS), END,
+};
+
+/* LINK_CREATE's union at offset 16, one variant per kind of attach type */
+static const struct field link_iter_fields[] = {
+	Z("iter_info", 16, K_PTR), Z("iter_info_len", 24, K_U32), END,
+};
+static const struct field link_perf_fields[] = { Z("bpf_cookie", 16, K_U64), END };
+static const struct field link_kprobe_fields[] = {
+	FL("kprobe_multi.flags", 16, K_FLAGS32, em_kprobe_multi_flag_names), A("cnt", 20, K_U32),
+	Z("syms", 24, K_PTR), Z("addrs", 32, K_PTR), Z("cookies", 40, K_PTR), END,
+};
+static const struct field link_uprobe_fields[] = {
+	A("path", EM_ATTR_LINK_UPROBE_PATH, K_STR), Z("offsets", EM_ATTR_LINK_UPROBE_OFFSETS, K_PTR),
+	Z("ref_ctr_offsets", EM_ATTR_LINK_UPROBE_REF_CTR, K_PTR),
+	Z("cookies", EM_ATTR_LINK_UPROBE_COOKIES, K_PTR), A("cnt", EM_ATTR_LINK_UPROBE_CNT, K_U32),
+	FL("uprobe_multi.flags", EM_ATTR_LINK_UPROBE_FLAGS, K_FLAGS32, em_uprobe_multi_flag_names),
+	Z("pid", EM_ATTR_LINK_UPROBE_PID, K_U32), END,
+};
+static const struct field link_netfilter_fields[] = {
+	A("pf", EM_ATTR_LINK_NETFILTER_PF, K_U32), A("hooknum", EM_ATTR_LINK_NETFILTER_HOOKNUM, K_U32),
+	A("priority", EM_ATTR_LINK_NETFILTER_PRIORITY, K_S32),
+	Z("netfilter.flags", EM_ATTR_LINK_NETFILTER_FLAGS, K_U32), END,
+};
+static const struct field link_mprog_fields[] = {
+	X(NULL, EM_ATTR_LINK_MPROG_RELATIVE, K_RELATIVE, 12),
+	Z("expected_revision", EM_ATTR_LINK_MPROG_EXPECTED_REVISION, K_U64), END,
+};
+static const struct field link_tracing_fields[] = {
+	Z("target_btf_id", 16, K_U32), Z("cookie", 24, K_U64), END,
+};
+
+static const struct field link_update_fields[] = {
+	A("link_fd", 0, K_U32), A("new_prog_fd", 4, K_U32),
+	FL("flags", 8, K_FLAGS32, em_attach_flag_names), Z("old_prog_fd", 12, K_U32), END,
+};
+
+static const struct field link_fd_fields[] = { A("link_fd", 0, K_U32), END };
+static const struct field stats_fields[] = { A("type", 0, K_STATS), END };
+static const struct field iter_create_fields[] = {
+	A("link_fd", 0, K_U32), Z("flags", 4, K_U32), END,
+};
+static const struct field bind_map_fields[] = {
+	A("prog_fd", 0, K_U32), A("map_fd", 4, K_U32), Z("flags", 8, K_U32), END,
+};
+static const struct field token_fields[] = {
+	Z("flags", EM_ATTR_TOKEN_FLAGS, K_U32), A("bpffs_fd", EM_ATTR_TOKEN_BPFFS_FD, K_U32), END,
+};
+static const struct field stream_fields[] = {
+	A("stream_buf", EM_ATTR_STREAM_BUF, K_PTR), A("stream_buf_len", EM_ATTR_STREAM_BUF_LEN, K_U32),
+	A("stream_id", EM_ATTR_STREAM_ID, K_U32), A("prog_fd", EM_ATTR_STREAM_PROG_FD, K_U32), END,
+};
+
+#undef A
+#undef Z
+#undef FL
+#undef X
+#undef END
+
+static const struct field *fields_for(int cmd)
+{
+	switch (cmd) {
+	case BPF_MAP_CREATE: return map_create_fields;
+	case BPF_MAP_LOOKUP_ELEM:
+	case BPF_MAP_LOOKUP_AND_DELETE_ELEM: return elem_fields;
+	case BPF_MAP_UPDATE_ELEM: return update_fields;
+	case BPF_MAP_DELETE_ELEM: return delete_fields;
+	case BPF_MAP_GET_NEXT_KEY: return next_key_fields;
+	case BPF_MAP_FREEZE: return map_fd_fields;
+	case BPF_MAP_LOOKUP_BATCH:
+	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+	case BPF_MAP_UPDATE_BATCH:
+	case BPF_MAP_DELETE_BATCH: return batch_fields;
+	case BPF_PROG_LOAD: return prog_load_fields;
+	case BPF_OBJ_PIN: return obj_pin_fields;
+	case BPF_OBJ_GET: return obj_get_fields;
+	case BPF_PROG_ATTACH:
+	case BPF_PROG_DETACH: return attach_fields;
+	case BPF_PROG_TEST_RUN: return test_run_fields;
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_BTF_GET_NEXT_ID:
+	case BPF_LINK_GET_NEXT_ID: return next_id_fields;
+	case BPF_PROG_GET_FD_BY_ID: return prog_by_id_fields;
+	case BPF_MAP_GET_FD_BY_ID: return map_by_id_fields;
+	case BPF_BTF_GET_FD_BY_ID: return btf_by_id_fields;
+	case BPF_LINK_GET_FD_BY_ID: return link_by_id_fields;
+	case BPF_OBJ_GET_INFO_BY_FD: return info_fields;
+	case BPF_PROG_QUERY: return query_fields;
+	case BPF_RAW_TRACEPOINT_OPEN: return raw_tp_fields;
+	case BPF_BTF_LOAD: return btf_load_fields;
+	case BPF_TASK_FD_QUERY: return task_fd_query_fields;
+	case BPF_LINK_CREATE: return link_create_fields;
+	case BPF_LINK_UPDATE: return link_update_fields;
+	case BPF_LINK_DETACH: return link_fd_fields;
+	case BPF_ENABLE_STATS: return stats_fields;
+	case BPF_ITER_CREATE: return iter_create_fields;
+	case BPF_PROG_BIND_MAP: return bind_map_fields;
+	case BPF_TOKEN_CREATE: return token_fields;
+	case BPF_PROG_STREAM_READ_BY_FD: return stream_fields;
+	default: return NULL;
+	}
+}
+
+static bool ifindex_attach(uint32_t type)
+{
+	return type == BPF_XDP || type == BPF_TCX_INGRESS || type == BPF_TCX_EGRESS ||
+	       type == BPF_NETKIT_PRIMARY || type == BPF_NETKIT_PEER;
+}
+
+static bool cgroup_attach(uint32_t type)
+{
+	switch (type) {
+	case BPF_CGROUP_INET_INGRESS: case BPF_CGROUP_INET_EGRESS:
+	case BPF_CGROUP_INET_SOCK_CREATE: case BPF_CGROUP_SOCK_OPS: case BPF_CGROUP_DEVICE:
+	case BPF_CGROUP_INET4_BIND: case BPF_CGROUP_INET6_BIND: case BPF_CGROUP_INET4_CONNECT:
+	case BPF_CGROUP_INET6_CONNECT: case BPF_CGROUP_INET4_POST_BIND:
+	case BPF_CGROUP_INET6_POST_BIND: case BPF_CGROUP_UDP4_SENDMSG: case BPF_CGROUP_UDP6_SENDMSG:
+	case BPF_CGROUP_SYSCTL: case BPF_CGROUP_UDP4_RECVMSG: case BPF_CGROUP_UDP6_RECVMSG:
+	case BPF_CGROUP_GETSOCKOPT: case BPF_CGROUP_SETSOCKOPT: case BPF_CGROUP_INET4_GETPEERNAME:
+	case BPF_CGROUP_INET6_GETPEERNAME: case BPF_CGROUP_INET4_GETSOCKNAME:
+	case BPF_CGROUP_INET6_GETSOCKNAME: case BPF_CGROUP_INET_SOCK_RELEASE:
+	case BPF_CGROUP_UNIX_CONNECT: case BPF_CGROUP_UNIX_SENDMSG: case BPF_CGROUP_UNIX_RECVMSG:
+	case BPF_CGROUP_UNIX_GETPEERNAME: case BPF_CGROUP_UNIX_GETSOCKNAME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct field *link_union_fields(uint32_t type)
+{
+	if (ifindex_attach(type) && type != BPF_XDP)
+		return link_mprog_fields;
+	if (cgroup_attach(type))
+		return link_mprog_fields;
+	switch (type) {
+	case BPF_XDP: return NULL;
+	case BPF_TRACE_ITER: return link_iter_fields;
+	case BPF_PERF_EVENT: return link_perf_fields;
+	case BPF_TRACE_KPROBE_MULTI:
+	case BPF_TRACE_KPROBE_SESSION: return link_kprobe_fields;
+	case BPF_TRACE_UPROBE_MULTI:
+	case BPF_TRACE_UPROBE_SESSION: return link_uprobe_fields;
+	case BPF_NETFILTER: return link_netfilter_fields;
+	default: return link_tracing_fields;
+	}
+}
+
+/* The attr bytes being decoded: lim bytes of a are valid (the size given). */
+struct attr_view {
+	const uint8_t *a;
+	size_t lim;
+	bool first;
+};
+
+static bool has(const struct attr_view *v, size_t off, size_t width)
+{
+	return off + width <= v->lim;
+}
+
+static uint32_t get32(const struct attr_view *v, size_t off)
+{
+	uint32_t x;
+
+	memcpy(&x, v->a + off, sizeof(x));
+	return x;
+}
+
+static uint64_t get64(const struct attr_view *v, size_t off)
+{
+	uint64_t x;
+
+	memcpy(&x, v->a + off, sizeof(x));
+	return x;
+}
+
+static size_t kind_width(enum kind k)
+{
+	switch (k) {
+	case K_U64: case K_PTR: case K_STR: case K_FLAGS64: case K_ELEM_FLAGS: return 8;
+	case K_NAME: return BPF_OBJ_NAME_LEN;
+	default: return 4;
+	}
+}
+
+static void put_enum(struct em_trace *t, const char *name, uint32_t x)
+{
+	if (name)
+		em_trace_printf(t, "%s", name);
+	else
+		em_trace_printf(t, "%u", x);
+}
+
+static void put_elem_flags(struct em_trace *t, uint64_t x)
+{
+	static const char *const values[] = { "BPF_ANY", "BPF_NOEXIST", "BPF_EXIST" };
+	uint64_t value = x & 3;
+	bool any = false;
+
+	if (value < 3 && (value || !(x & ~3ULL))) {
+		em_trace_printf(t, "%s", values[value]);
+		x &= ~3ULL;
+		any = true;
+	}
+	if (x & BPF_F_LOCK) {
+		em_trace_printf(t, "%sBPF_F_LOCK", any ? "|" : "");
+		x &= ~(uint64_t)BPF_F_LOCK;
+		any = true;
+	}
+	if (x || !any)
+		em_trace_printf(t, "%s0x%llx", any ? "|" : "", (unsigned long long)x);
+}
+
+static const char *field_name(const struct attr_view *v, const struct field *f)
+{
+	switch (f->kind) {
+	case K_TARGET:
+		return has(v, f->aux, 4) && ifindex_attach(get32(v, f->aux)) ? "target_ifindex"
+									       : "target_fd";
+	case K_RELATIVE:
+		return has(v, f->aux, 4) && (get32(v, f->aux) & BPF_F_ID) ? "relative_id"
+									  : "relative_fd";
+	case K_ATTACH_FD:
+		return get32(v, 0) == BPF_PROG_TYPE_EXT ? "attach_prog_fd" : "attach_btf_obj_fd";
+	case K_LINK_PROG:
+		return has(v, 8, 4) && get32(v, 8) == BPF_STRUCT_OPS ? "map_fd" : "prog_fd";
+	default:
+		return f->name;
+	}
+}
+
+static void put_field(struct em_trace *t, struct attr_view *v, const struct field *f)
+{
+	size_t w = kind_width(f->kind);
+	uint64_t x;
+
+	if (!has(v, f->off, w))
+		return; /* beyond size: the kernel reads zero there */
+	x = f->kind == K_NAME ? v->a[f->off] : w == 8 ? get64(v, f->off) : get32(v, f->off);
+	if (!x && !f->always)
+		return;
+	em_trace_printf(t, "%s%s=", v->first ? "" : ", ", field_name(v, f));
+	v->first = false;
+	switch (f->kind) {
+	case K_S32:
+		em_trace_printf(t, "%d", (int32_t)x);
+		break;
+	case K_U64:
+		em_trace_printf(t, "%llu", (unsigned long long)x);
+		break;
+	case K_PTR:
+		if (x)
+			em_trace_printf(t, "0x%llx", (unsigned long long)x);
+		else
+			em_trace_printf(t, "NULL");
+		break;
+	case K_STR:
+		em_trace_user_string(t, x);
+		break;
+	case K_NAME: {
+		const char *s = (const char *)v->a + f->off;
+		size_t n = strnlen(s, BPF_OBJ_NAME_LEN);
+
+		put_quoted(t, s, n, false);
+		break;
+	}
+	case K_MAP_TYPE:
+		put_enum(t, ebpfmini_sys_map_type_name((uint32_t)x), (uint32_t)x);
+		break;
+	case K_PROG_TYPE:
+		put_enum(t, ebpfmini_sys_prog_type_name((uint32_t)x), (uint32_t)x);
+		break;
+	case K_ATTACH_TYPE:
+		put_enum(t, ebpfmini_sys_attach_type_name((uint32_t)x), (uint32_t)x);
+		break;
+	case K_STATS:
+		put_enum(t, em_stats_type_name((uint32_t)x), (uint32_t)x);
+		break;
+	case K_FLAGS32:
+	case K_FLAGS64:
+		em_trace_flags(t, f->flags, x);
+		break;
+	case K_LINK_FLAGS:
+		em_trace_flags(t, has(v, 8, 4) && get32(v, 8) == BPF_XDP ? em_xdp_flag_names
+									 : em_attach_flag_names,
+			       x);
+		break;
+	case K_ELEM_FLAGS:
+		put_elem_flags(t, x);
+		break;
+	default: /* K_U32 and the fd/id kinds named above */
+		em_trace_printf(t, "%u", (uint32_t)x);
+		break;
+	}
+}
+
+static void put_fields(struct em_trace *t, struct attr_view *v, const struct field *fields)
+{
+	for (const struct field *f = fields; f && (f->name || f->kind >= K_TARGET); f++)
+		put_field(t, v, f);
+}
+
+void em_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size)
+{
+	uint8_t a[EM_BPF_ATTR_SIZE];
+	struct attr_view v = { a, size < sizeof(a) ? size : sizeof(a), true };
+	const char *name = ebpfmini_sys_cmd_name(cmd);
+	const struct field *fields = fields_for(cmd);
+
+	start(t);
+	if (name)
+		em_trace_printf(t, "bpf(%s, ", name);
+	else
+		em_trace_printf(t, "bpf(%d, ", cmd);
+	memset(a, 0, sizeof(a));
+	if (!attr) {
+		em_trace_printf(t, "NULL, %u", size);
+		return;
+	}
+	if (!fields || em_trace_read_mem(a, EM_PTR_U64(attr), v.lim) != v.lim) {
+		em_trace_printf(t, "%p, %u", attr, size);
+		return;
+	}
+	em_trace_printf(t, "{");
+	put_fields(t, &v, fields);
+	if (cmd == BPF_LINK_CREATE && has(&v, 8, 4))
+		put_fields(t, &v, link_union_fields(get32(&v, 8)));
+	em_trace_printf(t, "}, %u", size);
+}

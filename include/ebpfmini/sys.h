@@ -14,23 +14,43 @@ extern "C" {
 
 /*
  * Every function here zeroes a union bpf_attr, fills the fields of its
- * command, passes the size that covers those fields, and returns what the
- * kernel returned: an fd (>= 3, O_CLOEXEC), 0, or a negative errno. The
- * kernel's errno passes through unchanged; the only errors of our own are
- * -EINVAL for arguments no kernel would accept (NULL where a pointer is
- * required, an options struct with a bad sz). None of them logs.
+ * command, passes the size that ends with the last field it uses, and
+ * returns what the kernel returned: an fd (>= 3, O_CLOEXEC), 0, or a
+ * negative errno. Fields newer than the build's <linux/bpf.h> (log_true_size,
+ * tcx relative_fd and expected_revision, netfilter, query revision) are
+ * written at their kernel ABI offsets, so they work with old headers; a
+ * kernel too old for a field that is set answers -E2BIG.
+ *
+ * Errors: every function returns the kernel's errno unchanged (see bpf(2),
+ * and ebpfmini_log_explain() for the common ones: EPERM, EINVAL, E2BIG,
+ * ENOENT, EBADF, EACCES, ENOSPC, ENOMEM, EFAULT). Its own errors are -EINVAL
+ * for arguments no kernel would accept (NULL where a pointer is required,
+ * fields of two different attach kinds in one options struct, an options
+ * struct whose sz is below sizeof(size_t) or that sets bytes beyond what
+ * this library knows; the options case is logged as a warning) and -E2BIG
+ * for a count that does not fit the attr's 32-bit field. Nothing else logs.
  *
  * Options structs start with size_t sz = sizeof(struct ...); NULL means all
- * defaults (zero). Fields marked "out" are written back.
+ * defaults (zero). Fields marked "out" are written back, on failure too when
+ * the kernel wrote them (log_true_size, batch counts).
  */
 
-/** ebpfmini_sys_bpf() - raw bpf(cmd, attr, size), traced; attr is not zeroed. */
+/**
+ * ebpfmini_sys_bpf() - raw bpf(cmd, attr, size), traced; attr is not zeroed.
+ * A returned fd below 3 is moved up (for the commands that return fds).
+ * Errors: the kernel's.
+ */
 int ebpfmini_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 
-/** ebpfmini_sys_set_trace() - turn strace-style decoding of every kernel call
- *  on stderr on or off (default: on when EBPFMINI_TRACE=1). Cannot fail. */
+/**
+ * ebpfmini_sys_set_trace() - turn strace-style decoding of every kernel call
+ * on stderr on or off: one line per call, e.g.
+ * bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_HASH, ...}, 72) = 5. The default
+ * is on when the environment has EBPFMINI_TRACE set to a value other than
+ * "" and "0". Cannot fail.
+ */
 void ebpfmini_sys_set_trace(bool on);
-/** ebpfmini_sys_trace() - whether tracing is on. */
+/** ebpfmini_sys_trace() - whether tracing is on. Cannot fail. */
 bool ebpfmini_sys_trace(void);
 
 /* ---- maps ---------------------------------------------------------------- */
@@ -48,20 +68,29 @@ struct ebpfmini_sys_map_create_opts {
 	uint32_t btf_vmlinux_value_type_id;
 	uint64_t map_extra;
 };
-/** ebpfmini_sys_map_create() - BPF_MAP_CREATE; returns the map fd. */
+/** ebpfmini_sys_map_create() - BPF_MAP_CREATE; returns the map fd.
+ *  Errors: -EINVAL for a bad opts; else the kernel's (EINVAL bad type/sizes/flags,
+ *  E2BIG too large, EPERM, ENOMEM). */
 int ebpfmini_sys_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size,
 			    uint32_t max_entries, const struct ebpfmini_sys_map_create_opts *opts);
-/** ebpfmini_sys_map_lookup() - BPF_MAP_LOOKUP_ELEM (key NULL for queue/stack peek). */
+/** ebpfmini_sys_map_lookup() - BPF_MAP_LOOKUP_ELEM (key NULL for queue/stack peek).
+ *  Errors: -EINVAL if value is NULL; -ENOENT no such key; else the kernel's. */
 int ebpfmini_sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags);
-/** ebpfmini_sys_map_update() - BPF_MAP_UPDATE_ELEM (key NULL for queue/stack/bloom push). */
+/** ebpfmini_sys_map_update() - BPF_MAP_UPDATE_ELEM (key NULL for queue/stack/bloom push).
+ *  flags: BPF_ANY, BPF_NOEXIST, BPF_EXIST, | BPF_F_LOCK. Errors: -EINVAL if value
+ *  is NULL; -EEXIST/-ENOENT against NOEXIST/EXIST; -E2BIG map full; -EPERM frozen. */
 int ebpfmini_sys_map_update(int map_fd, const void *key, const void *value, uint64_t flags);
-/** ebpfmini_sys_map_delete() - BPF_MAP_DELETE_ELEM. */
+/** ebpfmini_sys_map_delete() - BPF_MAP_DELETE_ELEM.
+ *  Errors: -EINVAL if key is NULL; -ENOENT no such key; else the kernel's. */
 int ebpfmini_sys_map_delete(int map_fd, const void *key, uint64_t flags);
-/** ebpfmini_sys_map_next_key() - BPF_MAP_GET_NEXT_KEY (key NULL: first key). */
+/** ebpfmini_sys_map_next_key() - BPF_MAP_GET_NEXT_KEY (key NULL: first key).
+ *  Errors: -EINVAL if next_key is NULL; -ENOENT after the last key. */
 int ebpfmini_sys_map_next_key(int map_fd, const void *key, void *next_key);
-/** ebpfmini_sys_map_lookup_and_delete() - BPF_MAP_LOOKUP_AND_DELETE_ELEM. */
+/** ebpfmini_sys_map_lookup_and_delete() - BPF_MAP_LOOKUP_AND_DELETE_ELEM (key NULL:
+ *  queue/stack pop). Errors: -EINVAL if value is NULL; -ENOENT empty or no such key. */
 int ebpfmini_sys_map_lookup_and_delete(int map_fd, const void *key, void *value, uint64_t flags);
-/** ebpfmini_sys_map_freeze() - BPF_MAP_FREEZE. */
+/** ebpfmini_sys_map_freeze() - BPF_MAP_FREEZE: no more writes from user space.
+ *  Errors: the kernel's (-EBUSY already frozen or writably mapped, -EPERM). */
 int ebpfmini_sys_map_freeze(int map_fd);
 
 struct ebpfmini_sys_batch_opts {
@@ -73,19 +102,24 @@ struct ebpfmini_sys_batch_opts {
  * ebpfmini_sys_map_lookup_batch() - BPF_MAP_LOOKUP_BATCH. in_batch NULL
  * starts at the beginning; out_batch receives the position to continue from;
  * *count is the capacity of keys/values in, the number copied out. -ENOENT
- * means the end was reached (elements may still have been copied).
+ * means the end was reached (elements may still have been copied). Errors:
+ * -EINVAL if out_batch, keys, values or count is NULL or opts is bad; -ENOSPC
+ * a hash bucket holds more than *count elements; else the kernel's.
  */
 int ebpfmini_sys_map_lookup_batch(int map_fd, void *in_batch, void *out_batch, void *keys,
 				  void *values, uint32_t *count,
 				  const struct ebpfmini_sys_batch_opts *opts);
-/** ebpfmini_sys_map_lookup_and_delete_batch() - BPF_MAP_LOOKUP_AND_DELETE_BATCH, as lookup_batch. */
+/** ebpfmini_sys_map_lookup_and_delete_batch() - BPF_MAP_LOOKUP_AND_DELETE_BATCH, as
+ *  lookup_batch (same errors). */
 int ebpfmini_sys_map_lookup_and_delete_batch(int map_fd, void *in_batch, void *out_batch,
 					     void *keys, void *values, uint32_t *count,
 					     const struct ebpfmini_sys_batch_opts *opts);
-/** ebpfmini_sys_map_update_batch() - BPF_MAP_UPDATE_BATCH; *count in/out. */
+/** ebpfmini_sys_map_update_batch() - BPF_MAP_UPDATE_BATCH; *count in/out (how many
+ *  were written). Errors: -EINVAL if keys, values or count is NULL; else the kernel's. */
 int ebpfmini_sys_map_update_batch(int map_fd, const void *keys, const void *values,
 				  uint32_t *count, const struct ebpfmini_sys_batch_opts *opts);
-/** ebpfmini_sys_map_delete_batch() - BPF_MAP_DELETE_BATCH; *count in/out. */
+/** ebpfmini_sys_map_delete_batch() - BPF_MAP_DELETE_BATCH; *count in/out.
+ *  Errors: -EINVAL if keys or count is NULL; -ENOENT a key was missing. */
 int ebpfmini_sys_map_delete_batch(int map_fd, const void *keys, uint32_t *count,
 				  const struct ebpfmini_sys_batch_opts *opts);
 
@@ -106,7 +140,7 @@ struct ebpfmini_sys_prog_load_opts {
 	uint32_t line_info_rec_size;
 	uint32_t line_info_cnt;
 	uint32_t attach_btf_id;
-	uint32_t attach_btf_obj_fd;
+	uint32_t attach_btf_obj_fd; /* shares its attr field with attach_prog_fd: set one */
 	uint32_t attach_prog_fd;
 	const int *fd_array;
 	char *log_buf; /* verifier log buffer, may be NULL */
@@ -114,7 +148,13 @@ struct ebpfmini_sys_prog_load_opts {
 	uint32_t log_level;
 	uint32_t log_true_size; /* out: bytes the full log needs (kernels >= 6.4), else 0 */
 };
-/** ebpfmini_sys_prog_load() - BPF_PROG_LOAD; insns is a struct bpf_insn array. Returns the prog fd. */
+/**
+ * ebpfmini_sys_prog_load() - BPF_PROG_LOAD; insns is a struct bpf_insn array.
+ * Returns the prog fd. license NULL is the empty string (not GPL-compatible).
+ * Errors: -EINVAL if insns is NULL, insn_cnt is 0, both attach fds are set or
+ * opts is bad; -E2BIG if insn_cnt exceeds 32 bits; the verifier's -EACCES or
+ * -EINVAL (reason in log_buf), -ENOSPC log too small, -E2BIG too large, -EPERM.
+ */
 int ebpfmini_sys_prog_load(uint32_t prog_type, const char *license, const struct bpf_insn *insns,
 			   size_t insn_cnt, struct ebpfmini_sys_prog_load_opts *opts);
 
@@ -135,7 +175,9 @@ struct ebpfmini_sys_test_run_opts {
 	uint32_t retval;   /* out */
 	uint32_t duration; /* out */
 };
-/** ebpfmini_sys_prog_test_run() - BPF_PROG_TEST_RUN. */
+/** ebpfmini_sys_prog_test_run() - BPF_PROG_TEST_RUN (BPF_PROG_RUN); retval, duration
+ *  and the out sizes come back in opts. Errors: -EINVAL bad opts; -ENOSPC an out
+ *  buffer too small; -ENOTSUPP(524) program type cannot be test-run; the kernel's. */
 int ebpfmini_sys_prog_test_run(int prog_fd, struct ebpfmini_sys_test_run_opts *opts);
 
 struct ebpfmini_sys_prog_attach_opts {
@@ -146,10 +188,13 @@ struct ebpfmini_sys_prog_attach_opts {
 	uint32_t relative_id;
 	uint64_t expected_revision;
 };
-/** ebpfmini_sys_prog_attach() - BPF_PROG_ATTACH. */
+/** ebpfmini_sys_prog_attach() - BPF_PROG_ATTACH to a cgroup fd, a netns fd, an ifindex
+ *  (tcx) or a map. Errors: -EINVAL bad opts or both relative_fd and relative_id set;
+ *  -ESTALE expected_revision differs; -EEXIST, -EPERM, -EINVAL from the kernel. */
 int ebpfmini_sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type,
 			     const struct ebpfmini_sys_prog_attach_opts *opts);
-/** ebpfmini_sys_prog_detach() - BPF_PROG_DETACH (prog_fd may be 0 for some hooks). */
+/** ebpfmini_sys_prog_detach() - BPF_PROG_DETACH (prog_fd may be 0 for some hooks).
+ *  Errors: the kernel's (-ENOENT nothing attached). */
 int ebpfmini_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
 
 struct ebpfmini_sys_prog_query_opts {
@@ -161,22 +206,30 @@ struct ebpfmini_sys_prog_query_opts {
 	uint32_t *prog_attach_flags; /* may be NULL */
 	uint64_t revision;           /* out (kernels >= 6.6) */
 };
-/** ebpfmini_sys_prog_query() - BPF_PROG_QUERY. */
+/** ebpfmini_sys_prog_query() - BPF_PROG_QUERY: the programs attached to a hook.
+ *  Errors: -EINVAL bad opts; -ENOSPC more programs than prog_cnt (prog_cnt says how
+ *  many); else the kernel's. */
 int ebpfmini_sys_prog_query(int target_fd, uint32_t attach_type,
 			    struct ebpfmini_sys_prog_query_opts *opts);
-/** ebpfmini_sys_prog_bind_map() - BPF_PROG_BIND_MAP. */
+/** ebpfmini_sys_prog_bind_map() - BPF_PROG_BIND_MAP: keep map alive with the program.
+ *  Errors: the kernel's (-EBADF, -EINVAL). */
 int ebpfmini_sys_prog_bind_map(int prog_fd, int map_fd, uint32_t flags);
 
 /* ---- pinning ------------------------------------------------------------- */
 
-/** ebpfmini_sys_obj_pin() - BPF_OBJ_PIN fd at path (must be on bpffs). */
+/** ebpfmini_sys_obj_pin() - BPF_OBJ_PIN fd at path (must be on bpffs).
+ *  Errors: -EINVAL if path is NULL; -EPERM directory not on bpffs; -EEXIST; -ENOENT. */
 int ebpfmini_sys_obj_pin(int fd, const char *path);
-/** ebpfmini_sys_obj_get() - BPF_OBJ_GET: open the object pinned at path (file_flags BPF_F_RDONLY/WRONLY or 0). */
+/** ebpfmini_sys_obj_get() - BPF_OBJ_GET: open the object pinned at path (file_flags
+ *  BPF_F_RDONLY/WRONLY or 0). Errors: -EINVAL if path is NULL; -ENOENT; -EACCES. */
 int ebpfmini_sys_obj_get(const char *path, uint32_t file_flags);
 
 /* ---- ids and info ---------------------------------------------------------- */
 
-/** ebpfmini_sys_prog_get_next_id() - BPF_PROG_GET_NEXT_ID; -ENOENT after the last. */
+/** ebpfmini_sys_prog_get_next_id() - BPF_PROG_GET_NEXT_ID: the first id after
+ *  start_id (0 for the first) into *next_id. Errors: -EINVAL if next_id is NULL;
+ *  -ENOENT after the last; -EPERM unprivileged. The three below are the same for
+ *  maps, BTF objects and links. */
 int ebpfmini_sys_prog_get_next_id(uint32_t start_id, uint32_t *next_id);
 /** ebpfmini_sys_map_get_next_id() - BPF_MAP_GET_NEXT_ID. */
 int ebpfmini_sys_map_get_next_id(uint32_t start_id, uint32_t *next_id);
@@ -184,7 +237,9 @@ int ebpfmini_sys_map_get_next_id(uint32_t start_id, uint32_t *next_id);
 int ebpfmini_sys_btf_get_next_id(uint32_t start_id, uint32_t *next_id);
 /** ebpfmini_sys_link_get_next_id() - BPF_LINK_GET_NEXT_ID. */
 int ebpfmini_sys_link_get_next_id(uint32_t start_id, uint32_t *next_id);
-/** ebpfmini_sys_prog_get_fd_by_id() - BPF_PROG_GET_FD_BY_ID. */
+/** ebpfmini_sys_prog_get_fd_by_id() - BPF_PROG_GET_FD_BY_ID: open an fd on the object
+ *  with this id. Errors: -ENOENT no such id; -EPERM unprivileged. The three below are
+ *  the same for maps, BTF objects and links. */
 int ebpfmini_sys_prog_get_fd_by_id(uint32_t id);
 /** ebpfmini_sys_map_get_fd_by_id() - BPF_MAP_GET_FD_BY_ID. */
 int ebpfmini_sys_map_get_fd_by_id(uint32_t id);
@@ -195,7 +250,8 @@ int ebpfmini_sys_link_get_fd_by_id(uint32_t id);
 /**
  * ebpfmini_sys_obj_get_info() - BPF_OBJ_GET_INFO_BY_FD into info (struct
  * bpf_prog_info / bpf_map_info / bpf_btf_info / bpf_link_info); *info_len is
- * the buffer size in, the size the kernel wrote out.
+ * the buffer size in, the size the kernel wrote out. Errors: -EINVAL if info
+ * or info_len is NULL; -EBADF not a BPF object; -EFAULT.
  */
 int ebpfmini_sys_obj_get_info(int fd, void *info, uint32_t *info_len);
 
@@ -208,15 +264,20 @@ struct ebpfmini_sys_btf_load_opts {
 	uint32_t log_level;
 	uint32_t log_true_size; /* out (kernels >= 6.4) */
 };
-/** ebpfmini_sys_btf_load() - BPF_BTF_LOAD raw BTF; returns the BTF fd. */
+/** ebpfmini_sys_btf_load() - BPF_BTF_LOAD raw BTF; returns the BTF fd.
+ *  Errors: -EINVAL btf NULL, size 0 or bad opts; -E2BIG size beyond 32 bits; the
+ *  kernel's -EINVAL for malformed BTF (reason in log_buf), -ENOSPC log too small. */
 int ebpfmini_sys_btf_load(const void *btf, size_t size, struct ebpfmini_sys_btf_load_opts *opts);
 
-/** ebpfmini_sys_raw_tracepoint_open() - BPF_RAW_TRACEPOINT_OPEN (name NULL for tp_btf/tracing). */
+/** ebpfmini_sys_raw_tracepoint_open() - BPF_RAW_TRACEPOINT_OPEN (name NULL for
+ *  tp_btf/tracing); returns a link fd. Errors: -ENOENT no such tracepoint; the kernel's. */
 int ebpfmini_sys_raw_tracepoint_open(const char *name, int prog_fd);
 
 /**
  * ebpfmini_sys_task_fd_query() - BPF_TASK_FD_QUERY: what fd of task pid is
  * attached to. buf/buf_len receive the name (may be NULL/0); the other outs may be NULL.
+ * Errors: -EINVAL if buf is set without buf_len; -ENOSPC buf too small (*buf_len
+ * says how much is needed); -ENOENT/-ENOTSUPP fd has no BPF program attached.
  */
 int ebpfmini_sys_task_fd_query(int pid, int fd, uint32_t flags, char *buf, uint32_t *buf_len,
 			       uint32_t *prog_id, uint32_t *fd_type, uint64_t *probe_offset,
@@ -241,7 +302,15 @@ struct ebpfmini_sys_link_create_opts {
 	uint64_t expected_revision;
 	/* uprobe_multi / kprobe_multi are left to the attach layer via ebpfmini_sys_bpf() */
 };
-/** ebpfmini_sys_link_create() - BPF_LINK_CREATE; returns the link fd. */
+/**
+ * ebpfmini_sys_link_create() - BPF_LINK_CREATE; returns the link fd. target_fd
+ * is an ifindex for BPF_XDP, tcx and netkit. Only the option fields of the
+ * attach type's kind may be set: target_btf_id/tracing_cookie (tracing and
+ * others), iter_info (BPF_TRACE_ITER), perf_event_bpf_cookie (BPF_PERF_EVENT),
+ * netfilter_* (BPF_NETFILTER), relative_fd/id and expected_revision (tcx,
+ * netkit, cgroup). Errors: -EINVAL for fields of another kind, both relative_fd
+ * and relative_id, or bad opts; the kernel's -EINVAL, -EEXIST, -EBUSY, -ESTALE.
+ */
 int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t attach_type,
 			     const struct ebpfmini_sys_link_create_opts *opts);
 
@@ -250,18 +319,23 @@ struct ebpfmini_sys_link_update_opts {
 	uint32_t flags; /* BPF_F_REPLACE: only if old_prog_fd is attached */
 	uint32_t old_prog_fd;
 };
-/** ebpfmini_sys_link_update() - BPF_LINK_UPDATE to new_prog_fd. */
+/** ebpfmini_sys_link_update() - BPF_LINK_UPDATE to new_prog_fd.
+ *  Errors: -EINVAL bad opts; -EPERM old_prog_fd not attached; -ENOLINK detached link. */
 int ebpfmini_sys_link_update(int link_fd, int new_prog_fd,
 			     const struct ebpfmini_sys_link_update_opts *opts);
-/** ebpfmini_sys_link_detach() - BPF_LINK_DETACH (the link fd stays valid but defunct). */
+/** ebpfmini_sys_link_detach() - BPF_LINK_DETACH (the link fd stays valid but defunct).
+ *  Errors: the kernel's (-EOPNOTSUPP for link types that cannot detach). */
 int ebpfmini_sys_link_detach(int link_fd);
-/** ebpfmini_sys_iter_create() - BPF_ITER_CREATE: an fd to read() the iterator's output. */
+/** ebpfmini_sys_iter_create() - BPF_ITER_CREATE: an fd to read() the iterator's output.
+ *  Errors: the kernel's (-EINVAL not an iterator link). */
 int ebpfmini_sys_iter_create(int link_fd, uint32_t flags);
-/** ebpfmini_sys_enable_stats() - BPF_ENABLE_STATS (BPF_STATS_RUN_TIME); returns an fd that keeps stats on. */
+/** ebpfmini_sys_enable_stats() - BPF_ENABLE_STATS (BPF_STATS_RUN_TIME); returns an fd
+ *  that keeps run-time stats on until closed. Errors: -EINVAL unknown type; -EPERM. */
 int ebpfmini_sys_enable_stats(uint32_t type);
 
 /* ---- names (for tools and messages) ------------------------------------------- */
 
+/* The name tables cover Linux 6.18; they cannot fail and return static strings. */
 /** ebpfmini_sys_cmd_name() - "BPF_MAP_CREATE" etc., or NULL for an unknown command. */
 const char *ebpfmini_sys_cmd_name(int cmd);
 /** ebpfmini_sys_map_type_name() - "BPF_MAP_TYPE_HASH" etc., or NULL. */

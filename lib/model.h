@@ -93,17 +93,29 @@ enum em_reloc_kind {
 	EM_RELO_CALL,       /* bpf-to-bpf call (src_reg BPF_PSEUDO_CALL): target code */
 	EM_RELO_FUNC_PTR,   /* ld_imm64 of a function address (BPF_PSEUDO_FUNC, e.g. bpf_loop callback) */
 	EM_RELO_KCONFIG,    /* ld_imm64 of a .kconfig extern: BPF_PSEUDO_MAP_VALUE into the kconfig map */
-	EM_RELO_EXTERN,     /* other externs (ksyms/kfuncs): issue 3; open refuses for now */
+	EM_RELO_EXTERN,     /* other externs (ksyms/kfuncs): issue 3; recorded at open,
+			     * em_reloc_program refuses them (-EOPNOTSUPP) */
 };
 
 struct em_reloc {
 	enum em_reloc_kind kind;
+	const char *sym_name;   /* the ELF symbol it names, a section symbol by its section's
+				 * name (points into the ELF buffer); "" for calls inside one
+				 * section that came without an ELF relocation */
 	uint32_t insn_idx;      /* instruction index inside the code section */
 	size_t map_idx;         /* MAP_FD, MAP_VALUE, KCONFIG: index into obj->maps */
 	uint32_t value_off;     /* MAP_VALUE/KCONFIG: byte offset inside the map value */
 	uint32_t target_sec;    /* CALL, FUNC_PTR: ELF section index of the callee */
 	uint32_t target_insn;   /* CALL, FUNC_PTR: instruction index of the callee inside target_sec */
 	int ext_idx;            /* KCONFIG/EXTERN: index into obj->externs, else -1 */
+};
+
+/* A function (STT_FUNC symbol) of a code section: a program or a subprogram. */
+struct em_func {
+	const char *name;       /* points into the ELF buffer */
+	uint32_t insn_off;      /* first instruction inside the section */
+	uint32_t insn_cnt;      /* symbol size / 8 (checked to lie inside the section) */
+	bool global;            /* STB_GLOBAL or STB_WEAK */
 };
 
 /* One ELF section with code (SHF_EXECINSTR), programs and subprograms alike. */
@@ -114,6 +126,8 @@ struct em_code_sec {
 	size_t insn_cnt;
 	struct em_reloc *relos; /* sorted by insn_idx */
 	size_t nrelos;
+	struct em_func *funcs;  /* every function of the section, sorted by insn_off, no overlaps */
+	size_t nfuncs;
 };
 
 struct ebpfmini_program {
@@ -172,13 +186,48 @@ struct ebpfmini_object {
 	bool loaded;
 };
 
+/* Instruction predicates shared by open and relocation. */
+static inline bool em_insn_is_ld_imm64(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+static inline bool em_insn_is_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL);
+}
+/* A bpf-to-bpf call (src_reg BPF_PSEUDO_CALL), not a helper or kfunc call. */
+static inline bool em_insn_is_pseudo_call(const struct bpf_insn *insn)
+{
+	return em_insn_is_call(insn) && insn->src_reg == BPF_PSEUDO_CALL;
+}
+
 /* ---- open (objfile.c, pure: no I/O, no fds) ------------------------------------ */
 
 /* Build the model from an ELF image the object already owns (obj->image).
  * Errors: -EBADMSG, -ENOEXEC, -EOPNOTSUPP, -ENOMEM, logged with context. */
 int em_objfile_parse(struct ebpfmini_object *obj);
-/* Free everything em_objfile_parse allocated (not the kernel state). */
+/* Free everything em_objfile_parse allocated, and what em_reloc_program built
+ * (prog->insns, func_info, line_info); not the kernel state, not prog->log, and
+ * not the fields the caller set (image, name, pin_root, kconfig_path). Leaves
+ * the model empty, so calling it twice is harmless; a failed
+ * em_objfile_parse has already called it. */
 void em_objfile_free(struct ebpfmini_object *obj);
+
+/*
+ * Name a map gets in the kernel (BPF_OBJ_NAME_LEN - 1 characters at most,
+ * only [A-Za-z0-9_.], anything else becomes '_'):
+ * - user maps (.maps, "maps"): the map's name, truncated;
+ * - global data and .kconfig: "<prefix><section name>", where prefix is the
+ *   object name's first min(8, 15 - strlen(section)) characters, so that the
+ *   section name stays whole when it can ("myobj.rodata", "open_ob.kconfig");
+ *   a section name with a second dot (".data.custom", ".rodata.str1.1") gets
+ *   no prefix and is truncated to 15 characters. The map's user-visible name
+ *   stays the section name (".data").
+ */
+void em_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LEN]);
+
+/* Function of code section sec that contains instruction insn_idx, or NULL. */
+const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx);
 
 /* SEC-name table (secdef.c): program type, expected attach type and flags for
  * a section name; returns false when the name matches no known prefix. */
@@ -189,6 +238,7 @@ struct em_secdef {
 	uint32_t prog_flags;
 	unsigned flags;           /* EM_SEC_* below */
 };
+/* Without EM_SEC_EXACT the section name must equal the prefix, nothing more. */
 #define EM_SEC_EXACT 0x1      /* the name must equal the prefix (or prefix + "/...") */
 #define EM_SEC_ATTACH_BTF 0x2 /* needs attach_btf_id (fentry, lsm, tp_btf, iter) */
 #define EM_SEC_SLEEPABLE 0x4  /* ".s" variant */
@@ -200,7 +250,8 @@ const struct em_secdef *em_secdef_find(const char *sec_name, const char **attach
 /* Build prog->insns: its own instructions, then every subprogram it reaches
  * (each once), with calls, function pointers, map fds and global data
  * offsets patched; and prog->func_info / line_info for the linked program.
- * Errors: -EBADMSG (a relocation that points nowhere), -ENOENT, -ENOMEM. */
+ * Errors: -EBADMSG (a relocation that points nowhere), -ENOENT (a referenced
+ * map has no fd), -EOPNOTSUPP (ksym/kfunc extern), -ENOMEM. */
 int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog);
 
 #endif /* EBPFMINI_MODEL_H */

@@ -1,0 +1,752 @@
+/* objmaps.c - map definitions of an object: BTF .maps, legacy "maps", global data, .kconfig (L1 format, pure) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "model.h"
+#include "objfile.h"
+
+/* Largest .bss-like image we allocate: NOBITS sizes are not backed by file bytes. */
+#define DATA_MAP_MAX (256u << 20)
+/* struct bpf_map_def of the legacy "maps" section: type, key_size, value_size, max_entries, map_flags */
+#define LEGACY_DEF_SIZE 20u
+
+/* A BTF map definition as read from the struct of one .maps variable. */
+struct btf_def {
+	uint32_t type, key_size, value_size, max_entries, map_flags, numa_node, pinning;
+	uint64_t map_extra;
+	uint32_t key_type_id, value_type_id;
+	bool has_values;     /* __array(values, ...) member present */
+	uint32_t values_off; /* its byte offset in the struct */
+	uint32_t inner_id;   /* map-in-map: struct of the inner definition */
+};
+
+/* Per user map of .maps, what .rel.maps needs. */
+struct slot_info {
+	size_t map_idx;
+	uint32_t var_size; /* symbol size: the struct plus the initialised values[] */
+	bool has_values;
+	uint32_t values_off;
+};
+
+bool em_objfile_data_kind(const struct em_elf_section *s, enum em_map_kind *kind)
+{
+	static const struct {
+		const char *name;
+		enum em_map_kind kind;
+	} kinds[] = { { ".data", EM_MAP_DATA },
+		      { ".rodata", EM_MAP_RODATA },
+		      { ".bss", EM_MAP_BSS } };
+
+	if (s->type != SHT_PROGBITS && s->type != SHT_NOBITS)
+		return false;
+	if (s->flags & SHF_EXECINSTR)
+		return false;
+	for (size_t i = 0; i < EM_ARRAY_SIZE(kinds); i++) {
+		size_t len = strlen(kinds[i].name);
+
+		if (strncmp(s->name, kinds[i].name, len) == 0 &&
+		    (s->name[len] == '\0' || s->name[len] == '.')) {
+			*kind = kinds[i].kind;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* DATASEC ".maps" of the object BTF, or NULL (logged). */
+static const struct btf_type *maps_datasec(const struct em_objparse *p)
+{
+	const struct ebpfmini_btf *btf = p->obj->btf;
+	int id;
+
+	if (!btf) {
+		em_warn("elf: section '.maps': BTF-defined maps need the object's BTF (.BTF section "
+			"missing; compile with clang -g)");
+		return NULL;
+	}
+	id = em_btf_find(btf, ".maps", BTF_KIND_DATASEC);
+	if (id < 0) {
+		em_warn("btf: no DATASEC '.maps' for the ELF section '.maps'");
+		return NULL;
+	}
+	return em_btf_type(btf, (uint32_t)id);
+}
+
+static size_t legacy_symbol_count(const struct em_objparse *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < p->nsyms; i++) {
+		struct em_elf_symbol sym;
+
+		if (em_elf_symbol(p->elf, p->symtab, i, &sym) == 0 &&
+		    sym.shndx == (uint32_t)p->legacy_maps_shndx && sym.type != STT_SECTION &&
+		    sym.name[0])
+			n++;
+	}
+	return n;
+}
+
+int em_objmaps_count(const struct em_objparse *p, size_t *count)
+{
+	size_t n = 0;
+
+	if (p->btf_maps_shndx >= 0) {
+		const struct btf_type *ds = maps_datasec(p);
+
+		if (!ds)
+			return -EBADMSG;
+		n += em_btf_vlen(ds);
+	}
+	if (p->legacy_maps_shndx >= 0)
+		n += legacy_symbol_count(p);
+	for (size_t i = 0; i < p->elf->nsections; i++) {
+		enum em_map_kind kind;
+
+		if (p->elf->sections[i].size && em_objfile_data_kind(&p->elf->sections[i], &kind))
+			n++;
+	}
+	if (p->kconfig_size)
+		n++;
+	*count = n;
+	return 0;
+}
+
+/* ---- BTF-defined maps ----------------------------------------------------------- */
+
+/* Value of a "__uint(name, N)" (int (*name)[N]) or "__ulong(name, N)" (enum { x = N } name) member. */
+static int member_number(const struct ebpfmini_btf *btf, const char *map, const char *field,
+			 uint32_t type_id, uint64_t *val)
+{
+	const struct btf_type *t;
+	int id = em_btf_skip_mods(btf, type_id);
+
+	t = id > 0 ? em_btf_type(btf, (uint32_t)id) : NULL;
+	if (t && em_btf_kind(t) == BTF_KIND_PTR) {
+		id = em_btf_skip_mods(btf, t->type);
+		t = id > 0 ? em_btf_type(btf, (uint32_t)id) : NULL;
+		if (t && em_btf_kind(t) == BTF_KIND_ARRAY) {
+			*val = ((const struct btf_array *)em_btf_tail(t))->nelems;
+			return 0;
+		}
+		t = NULL;
+	}
+	if (t && em_btf_kind(t) == BTF_KIND_ENUM && em_btf_vlen(t) >= 1) {
+		const struct btf_enum *e = em_btf_tail(t);
+
+		*val = (uint32_t)e->val;
+		return 0;
+	}
+	if (t && em_btf_kind(t) == BTF_KIND_ENUM64 && em_btf_vlen(t) >= 1) {
+		const struct btf_enum64 *e = em_btf_tail(t);
+
+		*val = (uint64_t)e->val_hi32 << 32 | e->val_lo32;
+		return 0;
+	}
+	em_warn("map '%s': field '%s' (type [%u]) is neither __uint (pointer to array) nor __ulong (enum)",
+		map, field, type_id);
+	return -EBADMSG;
+}
+
+/* "__type(key, T)": T's id and size. */
+static int member_type(const struct ebpfmini_btf *btf, const char *map, const char *field,
+		       uint32_t type_id, uint32_t *id_out, uint32_t *size)
+{
+	int id = em_btf_skip_mods(btf, type_id);
+	const struct btf_type *t = id > 0 ? em_btf_type(btf, (uint32_t)id) : NULL;
+	int err;
+
+	if (!t || em_btf_kind(t) != BTF_KIND_PTR) {
+		em_warn("map '%s': field '%s' (type [%u]) is not a __type (pointer to the type)",
+			map, field, type_id);
+		return -EBADMSG;
+	}
+	err = em_btf_resolve_size(btf, t->type, size);
+	if (err) {
+		em_warn("map '%s': field '%s': cannot size type [%u]: %s", map, field, t->type,
+			strerror(-err));
+		return -EBADMSG;
+	}
+	*id_out = t->type;
+	return 0;
+}
+
+static int set_u32(const char *map, const char *field, uint64_t v, uint32_t *out)
+{
+	if (v > UINT32_MAX) {
+		em_warn("map '%s': field '%s': value %llu does not fit 32 bits", map, field,
+			(unsigned long long)v);
+		return -EBADMSG;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* "__array(values, T)": the struct of an inner map definition, or a function prototype. */
+static int member_values(const struct ebpfmini_btf *btf, const char *map, uint32_t type_id,
+			 bool *is_func, uint32_t *inner_id)
+{
+	int id = em_btf_skip_mods(btf, type_id);
+	const struct btf_type *t = id > 0 ? em_btf_type(btf, (uint32_t)id) : NULL;
+	const struct btf_array *a;
+
+	if (!t || em_btf_kind(t) != BTF_KIND_ARRAY ||
+	    ((const struct btf_array *)em_btf_tail(t))->nelems)
+		goto bad;
+	a = em_btf_tail(t);
+	id = em_btf_skip_mods(btf, a->type);
+	t = id > 0 ? em_btf_type(btf, (uint32_t)id) : NULL;
+	if (!t || em_btf_kind(t) != BTF_KIND_PTR)
+		goto bad;
+	id = em_btf_skip_mods(btf, t->type);
+	t = id > 0 ? em_btf_type(btf, (uint32_t)id) : NULL;
+	if (t && em_btf_kind(t) == BTF_KIND_FUNC_PROTO) {
+		*is_func = true;
+		return 0;
+	}
+	if (t && em_btf_kind(t) == BTF_KIND_STRUCT) {
+		*is_func = false;
+		*inner_id = (uint32_t)id;
+		return 0;
+	}
+bad:
+	em_warn("map '%s': field 'values' (type [%u]) is not an __array of map definitions or "
+		"programs",
+		map, type_id);
+	return -EBADMSG;
+}
+
+static int parse_btf_def(const struct ebpfmini_btf *btf, const char *map, uint32_t struct_id,
+			 bool inner, struct btf_def *d)
+{
+	const struct btf_type *st = em_btf_type(btf, struct_id);
+	const struct btf_member *m;
+	uint32_t values_type = 0;
+	bool have_key_size = false, have_value_size = false;
+	uint16_t vlen;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	if (!st || em_btf_kind(st) != BTF_KIND_STRUCT) {
+		em_warn("map '%s': definition (type [%u]) is not a struct", map, struct_id);
+		return -EBADMSG;
+	}
+	m = em_btf_tail(st);
+	vlen = em_btf_vlen(st);
+	for (uint16_t i = 0; i < vlen; i++) {
+		const char *field = em_btf_str(btf, m[i].name_off);
+		uint32_t key_size = 0, value_size = 0;
+		uint64_t v = 0;
+
+		if (!field || !*field) {
+			em_warn("map '%s': member %u of the definition has no name", map, i);
+			return -EBADMSG;
+		}
+		if (!strcmp(field, "key") || !strcmp(field, "value")) {
+			bool key = field[0] == 'k';
+
+			err = member_type(btf, map, field, m[i].type,
+					  key ? &d->key_type_id : &d->value_type_id,
+					  key ? &key_size : &value_size);
+			if (err)
+				return err;
+			if ((key && have_key_size && key_size != d->key_size) ||
+			    (!key && have_value_size && value_size != d->value_size)) {
+				em_warn("map '%s': %s type size %u conflicts with %s_size %u", map,
+					field, key ? key_size : value_size, field,
+					key ? d->key_size : d->value_size);
+				return -EBADMSG;
+			}
+			if (key)
+				d->key_size = key_size, have_key_size = true;
+			else
+				d->value_size = value_size, have_value_size = true;
+			continue;
+		}
+		if (!strcmp(field, "values")) {
+			uint32_t bitoff =
+				em_btf_kflag(st) ? BTF_MEMBER_BIT_OFFSET(m[i].offset) : m[i].offset;
+
+			if (inner) {
+				em_warn("map '%s': an inner map definition cannot have 'values'",
+					map);
+				return -EOPNOTSUPP;
+			}
+			if (i != vlen - 1 || bitoff % 8) {
+				em_warn("map '%s': 'values' must be the last member", map);
+				return -EBADMSG;
+			}
+			d->has_values = true;
+			d->values_off = bitoff / 8;
+			values_type = m[i].type;
+			continue;
+		}
+		err = member_number(btf, map, field, m[i].type, &v);
+		if (err)
+			return err;
+		if (!strcmp(field, "type"))
+			err = set_u32(map, field, v, &d->type);
+		else if (!strcmp(field, "max_entries"))
+			err = set_u32(map, field, v, &d->max_entries);
+		else if (!strcmp(field, "map_flags"))
+			err = set_u32(map, field, v, &d->map_flags);
+		else if (!strcmp(field, "numa_node"))
+			err = set_u32(map, field, v, &d->numa_node);
+		else if (!strcmp(field, "pinning"))
+			err = set_u32(map, field, v, &d->pinning);
+		else if (!strcmp(field, "map_extra"))
+			d->map_extra = v;
+		else if (!strcmp(field, "key_size") || !strcmp(field, "value_size")) {
+			bool key = field[0] == 'k';
+			uint32_t *dst = key ? &d->key_size : &d->value_size;
+			bool *have = key ? &have_key_size : &have_value_size;
+
+			if (*have && v != *dst) {
+				em_warn("map '%s': %s %llu conflicts with the %s type's size %u",
+					map, field, (unsigned long long)v, key ? "key" : "value",
+					*dst);
+				return -EBADMSG;
+			}
+			err = set_u32(map, field, v, dst);
+			*have = true;
+		} else {
+			em_warn("map '%s': unknown field '%s' in the map definition", map, field);
+			return -EOPNOTSUPP;
+		}
+		if (err)
+			return err;
+	}
+	if (d->pinning != EM_PIN_NONE && d->pinning != EM_PIN_BY_NAME) {
+		em_warn("map '%s': pinning %u is not supported (0: none, 1: by name)", map,
+			d->pinning);
+		return -EOPNOTSUPP;
+	}
+	if (inner && d->pinning) {
+		em_warn("map '%s': an inner map definition cannot be pinned", map);
+		return -EOPNOTSUPP;
+	}
+	if (d->has_values) {
+		bool is_func = false;
+
+		err = member_values(btf, map, values_type, &is_func, &d->inner_id);
+		if (err)
+			return err;
+		if (is_func != (d->type == BPF_MAP_TYPE_PROG_ARRAY) ||
+		    (!is_func && d->type != BPF_MAP_TYPE_ARRAY_OF_MAPS &&
+		     d->type != BPF_MAP_TYPE_HASH_OF_MAPS)) {
+			em_warn("map '%s': 'values' of %s do not fit map type %u (prog array or "
+				"array/hash of maps expected)",
+				map, is_func ? "programs" : "maps", d->type);
+			return -EBADMSG;
+		}
+		if (have_value_size && d->value_size != 4) {
+			em_warn("map '%s': value_size %u, but the values of this map are fds (4 bytes)",
+				map, d->value_size);
+			return -EBADMSG;
+		}
+		d->value_size = 4;
+		d->value_type_id = 0;
+	}
+	return 0;
+}
+
+static void init_map(struct em_objparse *p, struct ebpfmini_map *m, size_t index)
+{
+	m->obj = p->obj;
+	m->index = index;
+	m->fd = -1;
+	m->sec_index = -1;
+}
+
+static void apply_btf_def(struct ebpfmini_map *m, const struct btf_def *d)
+{
+	m->kind = EM_MAP_USER;
+	m->type = d->type;
+	m->key_size = d->key_size;
+	m->value_size = d->value_size;
+	m->max_entries = d->max_entries;
+	m->map_flags = d->map_flags;
+	m->numa_node = d->numa_node;
+	m->map_extra = d->map_extra;
+	m->pinning = (enum em_pinning)d->pinning;
+	m->btf_key_type_id = d->key_type_id;
+	m->btf_value_type_id = d->value_type_id;
+}
+
+static int add_btf_maps(struct em_objparse *p, struct slot_info *slots, size_t *nslots)
+{
+	struct ebpfmini_object *obj = p->obj;
+	const struct ebpfmini_btf *btf = obj->btf;
+	const struct btf_type *ds = maps_datasec(p);
+	const struct btf_var_secinfo *vs;
+
+	if (!ds)
+		return -EBADMSG;
+	vs = em_btf_tail(ds);
+	for (uint16_t i = 0; i < em_btf_vlen(ds); i++) {
+		const struct btf_type *var = em_btf_type(btf, vs[i].type);
+		struct ebpfmini_map *m = &obj->maps[obj->nmaps];
+		struct em_elf_symbol sym;
+		struct btf_def d;
+		const char *name;
+		int id, err;
+
+		if (!var || em_btf_kind(var) != BTF_KIND_VAR) {
+			em_warn("btf: DATASEC '.maps': entry %u (type [%u]) is not a VAR", i,
+				vs[i].type);
+			return -EBADMSG;
+		}
+		name = em_btf_type_name(btf, var);
+		if (em_objfile_find_symbol(p, (uint32_t)p->btf_maps_shndx, name, &sym)) {
+			em_warn("map '%s': no symbol for it in section '.maps'", name);
+			return -EBADMSG;
+		}
+		id = em_btf_skip_mods(btf, var->type);
+		if (id <= 0) {
+			em_warn("map '%s': bad definition type [%u]", name, var->type);
+			return -EBADMSG;
+		}
+		err = parse_btf_def(btf, name, (uint32_t)id, false, &d);
+		if (err)
+			return err;
+		init_map(p, m, obj->nmaps);
+		m->name = strdup(name);
+		if (!m->name)
+			return -ENOMEM;
+		obj->nmaps++;
+		apply_btf_def(m, &d);
+		m->sec_index = p->btf_maps_shndx;
+		m->sec_offset = (uint32_t)sym.value;
+		if (d.inner_id) {
+			struct btf_def in;
+			size_t len = strlen(name) + sizeof(".inner");
+
+			m->inner = calloc(1, sizeof(*m->inner));
+			if (!m->inner)
+				return -ENOMEM;
+			init_map(p, m->inner, 0);
+			m->inner->name = malloc(len);
+			if (!m->inner->name)
+				return -ENOMEM;
+			snprintf(m->inner->name, len, "%s.inner", name);
+			err = parse_btf_def(btf, m->inner->name, d.inner_id, true, &in);
+			if (err)
+				return err;
+			apply_btf_def(m->inner, &in);
+		}
+		slots[*nslots] =
+			(struct slot_info){ .map_idx = m->index,
+					    .var_size = (uint32_t)EM_MIN(sym.size, UINT32_MAX),
+					    .has_values = d.has_values,
+					    .values_off = d.values_off };
+		(*nslots)++;
+	}
+	return 0;
+}
+
+/* Initial slots of prog arrays and maps of maps: .rel.maps entries that point into values[]. */
+static int add_init_slot(struct em_objparse *p, const struct slot_info *slots, size_t nslots,
+			 const struct em_elf_section *rs, size_t ri)
+{
+	struct ebpfmini_object *obj = p->obj;
+	const struct slot_info *si = NULL;
+	struct em_map_init_slot *arr;
+	struct ebpfmini_map *m = NULL;
+	struct em_elf_symbol sym;
+	struct em_elf_rel rel;
+	const char *target = NULL;
+	uint64_t off;
+	int err;
+
+	err = em_elf_rel(p->elf, rs, ri, &rel);
+	if (err)
+		return err;
+	if (rel.type == R_BPF_NONE)
+		return 0;
+	err = em_elf_symbol(p->elf, p->symtab, rel.sym, &sym);
+	if (err)
+		return err;
+	for (size_t i = 0; i < nslots; i++) {
+		m = &obj->maps[slots[i].map_idx];
+		if (rel.offset >= m->sec_offset && rel.offset - m->sec_offset < slots[i].var_size) {
+			si = &slots[i];
+			break;
+		}
+	}
+	if (!si || !si->has_values || rel.offset - m->sec_offset < si->values_off ||
+	    (rel.offset - m->sec_offset - si->values_off) % 8) {
+		em_warn("elf: section '%s': relocation %zu at 0x%llx (symbol '%s') is not inside "
+			"the 'values' of a map",
+			rs->name, ri, (unsigned long long)rel.offset, sym.name);
+		return -EBADMSG;
+	}
+	off = (rel.offset - m->sec_offset - si->values_off) / 8;
+	if (m->type == BPF_MAP_TYPE_PROG_ARRAY) {
+		if (sym.type == STT_FUNC && sym.shndx < p->elf->nsections &&
+		    p->code_of_sec[sym.shndx] >= 0)
+			target = sym.name;
+	} else if (sym.shndx == (uint32_t)p->btf_maps_shndx) {
+		for (size_t i = 0; i < nslots; i++) {
+			const struct ebpfmini_map *t = &obj->maps[slots[i].map_idx];
+
+			if (t->sec_offset == sym.value)
+				target = t->name;
+		}
+	}
+	if (!target) {
+		em_warn("map '%s': slot %llu: relocation %zu of '%s' names '%s', which is not a %s",
+			m->name, (unsigned long long)off, ri, rs->name, sym.name,
+			m->type == BPF_MAP_TYPE_PROG_ARRAY ? "program" : "map of '.maps'");
+		return -EBADMSG;
+	}
+	for (size_t i = 0; i < m->n_init_slots; i++) {
+		if (m->init_slots[i].slot == off) {
+			em_warn("map '%s': slot %llu initialised twice", m->name,
+				(unsigned long long)off);
+			return -EBADMSG;
+		}
+	}
+	arr = em_reallocarray(m->init_slots, m->n_init_slots + 1, sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	m->init_slots = arr;
+	arr[m->n_init_slots].slot = (uint32_t)off; /* off < var_size / 8 */
+	arr[m->n_init_slots].target = strdup(target);
+	if (!arr[m->n_init_slots].target)
+		return -ENOMEM;
+	m->n_init_slots++;
+	return 0;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct em_map_init_slot *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int read_init_slots(struct em_objparse *p, const struct slot_info *slots, size_t nslots)
+{
+	for (size_t i = 0; i < p->elf->nsections; i++) {
+		const struct em_elf_section *rs = &p->elf->sections[i];
+		size_t n;
+
+		if (rs->type != SHT_REL || rs->info != (uint32_t)p->btf_maps_shndx)
+			continue;
+		if (rs->link != p->symtab->index) {
+			em_warn("elf: section %u '%s': linked to section %u, not the symbol table",
+				rs->index, rs->name, rs->link);
+			return -EBADMSG;
+		}
+		n = em_elf_rel_count(p->elf, rs);
+		for (size_t j = 0; j < n; j++) {
+			int err = add_init_slot(p, slots, nslots, rs, j);
+
+			if (err)
+				return err;
+		}
+	}
+	for (size_t i = 0; i < nslots; i++) {
+		struct ebpfmini_map *m = &p->obj->maps[slots[i].map_idx];
+
+		if (m->n_init_slots > 1)
+			qsort(m->init_slots, m->n_init_slots, sizeof(*m->init_slots), cmp_slot);
+	}
+	return 0;
+}
+
+/* ---- legacy "maps" section ------------------------------------------------------ */
+
+static int add_legacy_maps(struct em_objparse *p)
+{
+	struct ebpfmini_object *obj = p->obj;
+	const struct em_elf_section *sec = &p->elf->sections[p->legacy_maps_shndx];
+	size_t nr = legacy_symbol_count(p);
+	uint64_t rec;
+
+	if (!nr)
+		return 0;
+	if (sec->type != SHT_PROGBITS || !sec->data || sec->size % nr) {
+		em_warn("elf: section %u 'maps': %llu bytes cannot hold %zu map definitions of "
+			"equal size",
+			sec->index, (unsigned long long)sec->size, nr);
+		return -EBADMSG;
+	}
+	rec = sec->size / nr;
+	for (size_t i = 1; i < p->nsyms; i++) {
+		struct ebpfmini_map *m = &obj->maps[obj->nmaps];
+		uint32_t def[LEGACY_DEF_SIZE / 4] = { 0 };
+		struct em_elf_symbol sym;
+		int err = em_elf_symbol(p->elf, p->symtab, i, &sym);
+
+		if (err)
+			return err;
+		if (sym.shndx != (uint32_t)p->legacy_maps_shndx || sym.type == STT_SECTION ||
+		    !sym.name[0])
+			continue;
+		if (!em_range_ok(sec->size, sym.value, rec)) {
+			em_warn("map '%s': definition at 0x%llx (+%llu) outside section 'maps' (%llu "
+				"bytes)",
+				sym.name, (unsigned long long)sym.value, (unsigned long long)rec,
+				(unsigned long long)sec->size);
+			return -EBADMSG;
+		}
+		memcpy(def, sec->data + sym.value, EM_MIN(rec, (uint64_t)LEGACY_DEF_SIZE));
+		for (uint64_t b = LEGACY_DEF_SIZE; b < rec; b++) {
+			if (sec->data[sym.value + b]) {
+				em_warn("map '%s': legacy definition has unknown non-zero bytes at "
+					"offset %llu",
+					sym.name, (unsigned long long)b);
+				return -EOPNOTSUPP;
+			}
+		}
+		init_map(p, m, obj->nmaps);
+		m->name = strdup(sym.name);
+		if (!m->name)
+			return -ENOMEM;
+		obj->nmaps++;
+		m->kind = EM_MAP_USER;
+		m->type = def[0];
+		m->key_size = def[1];
+		m->value_size = def[2];
+		m->max_entries = def[3];
+		m->map_flags = def[4];
+		m->sec_index = p->legacy_maps_shndx;
+		m->sec_offset = (uint32_t)sym.value;
+	}
+	return 0;
+}
+
+/* ---- global data and .kconfig ---------------------------------------------------- */
+
+static int datasec_id(const struct ebpfmini_btf *btf, const char *name)
+{
+	int id = btf ? em_btf_find(btf, name, BTF_KIND_DATASEC) : -ENOENT;
+
+	return id > 0 ? id : 0;
+}
+
+static int add_data_map(struct em_objparse *p, const struct em_elf_section *s,
+			enum em_map_kind kind)
+{
+	struct ebpfmini_object *obj = p->obj;
+	struct ebpfmini_map *m = &obj->maps[obj->nmaps];
+
+	if (s->size > DATA_MAP_MAX) {
+		em_warn("map '%s': section of %llu bytes is larger than the %u bytes supported",
+			s->name, (unsigned long long)s->size, DATA_MAP_MAX);
+		return -E2BIG;
+	}
+	init_map(p, m, obj->nmaps);
+	m->name = strdup(s->name);
+	if (!m->name)
+		return -ENOMEM;
+	obj->nmaps++;
+	m->kind = kind;
+	m->type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = (uint32_t)s->size;
+	m->max_entries = 1;
+	m->map_flags = BPF_F_MMAPABLE | (kind == EM_MAP_RODATA ? BPF_F_RDONLY_PROG : 0);
+	m->sec_index = (int)s->index;
+	m->btf_value_type_id = (uint32_t)datasec_id(obj->btf, s->name);
+	m->data_size = s->size;
+	m->data = calloc(1, s->size);
+	if (!m->data)
+		return -ENOMEM;
+	if (s->type != SHT_NOBITS) {
+		if (!s->data) {
+			em_warn("elf: section %u '%s': no data", s->index, s->name);
+			return -EBADMSG;
+		}
+		memcpy(m->data, s->data, s->size);
+	}
+	p->map_of_sec[s->index] = (int)m->index;
+	return 0;
+}
+
+static int add_kconfig_map(struct em_objparse *p)
+{
+	struct ebpfmini_object *obj = p->obj;
+	struct ebpfmini_map *m = &obj->maps[obj->nmaps];
+
+	init_map(p, m, obj->nmaps);
+	m->name = strdup(".kconfig");
+	if (!m->name)
+		return -ENOMEM;
+	obj->nmaps++;
+	m->kind = EM_MAP_KCONFIG;
+	m->type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = p->kconfig_size;
+	m->max_entries = 1;
+	m->map_flags = BPF_F_MMAPABLE | BPF_F_RDONLY_PROG;
+	m->btf_value_type_id = (uint32_t)datasec_id(obj->btf, ".kconfig");
+	m->data_size = p->kconfig_size;
+	m->data = calloc(1, p->kconfig_size);
+	if (!m->data)
+		return -ENOMEM;
+	p->kconfig_map = (int)m->index;
+	return 0;
+}
+
+int em_objmaps_build(struct em_objparse *p)
+{
+	struct slot_info *slots = NULL;
+	size_t nslots = 0;
+	int err = 0;
+
+	if (p->btf_maps_shndx >= 0) {
+		slots = em_calloc(p->nmaps_alloc ? p->nmaps_alloc : 1, sizeof(*slots));
+		if (!slots)
+			return -ENOMEM;
+		err = add_btf_maps(p, slots, &nslots);
+		if (err)
+			goto out;
+	}
+	if (p->legacy_maps_shndx >= 0) {
+		err = add_legacy_maps(p);
+		if (err)
+			goto out;
+	}
+	for (size_t i = 0; i < p->elf->nsections; i++) {
+		const struct em_elf_section *s = &p->elf->sections[i];
+		enum em_map_kind kind;
+
+		if (!s->size || !em_objfile_data_kind(s, &kind))
+			continue;
+		err = add_data_map(p, s, kind);
+		if (err)
+			goto out;
+	}
+	if (p->kconfig_size) {
+		err = add_kconfig_map(p);
+		if (err)
+			goto out;
+	}
+	if (nslots)
+		err = read_init_slots(p, slots, nslots);
+out:
+	free(slots);
+	return err;
+}
+
+void em_objmaps_free_map(struct ebpfmini_map *map)
+{
+	if (!map)
+		return;
+	free(map->name);
+	free(map->pin_path);
+	free(map->data);
+	if (map->inner) {
+		em_objmaps_free_map(map->inner);
+		free(map->inner);
+	}
+	for (size_t i = 0; i < map->n_init_slots; i++)
+		free(map->init_slots[i].target);
+	free(map->init_slots);
+	memset(map, 0, sizeof(*map));
+	map->fd = -1;
+}

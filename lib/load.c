@@ -1,2 +1,712 @@
-/* load.c - placeholder until its owner lands it */
+/* load.c - loading an object into the kernel: a flat list of phases with one rollback (L4 objects) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ebpfmini/object.h"
+#include "ebpfmini/sys.h"
 #include "internal.h"
+#include "objapi.h"
+#include "sys.h"
+
+/* Verifier log buffer: start here, grow x4 (or to log_true_size) on ENOSPC, stop here. */
+#define LOG_MIN (64u << 10)
+#define LOG_MAX (16u << 20)
+/* Bytes of a failed program's verifier log handed to the log callback (its tail). */
+#define LOG_CALLBACK_TAIL 900
+
+/* What one load opened, so that the rollback can undo exactly that. */
+struct load_state {
+	struct ebpfmini_object *obj;
+	int btf_fd;   /* object BTF in the kernel, or -1 when loading without BTF */
+	bool *pinned; /* per map: pinned by this load (unpinned again on failure) */
+};
+
+static bool is_global_data(const struct ebpfmini_map *map)
+{
+	return map->kind != EM_MAP_USER;
+}
+
+/* ---- phase 1: what this version cannot load ------------------------------------------ */
+
+static int check_supported(struct ebpfmini_object *obj)
+{
+	if (obj->has_core_relos) {
+		size_t n = 0;
+
+		for (size_t i = 0; obj->btf_ext && i < obj->btf_ext->core_relo.nsecs; i++)
+			n += obj->btf_ext->core_relo.secs[i].num_info;
+		em_err("core: object has %zu CO-RE relocations: not supported yet (see the CO-RE "
+		       "issue)",
+		       n);
+		return -EOPNOTSUPP;
+	}
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		if (!obj->externs[i].is_kconfig) {
+			em_err("elf: extern '%s': ksym and kfunc externs are not supported yet",
+			       obj->externs[i].name);
+			return -EOPNOTSUPP;
+		}
+	}
+	for (size_t c = 0; c < obj->ncode; c++) {
+		for (size_t r = 0; r < obj->code[c].nrelos; r++) {
+			const struct em_reloc *relo = &obj->code[c].relos[r];
+
+			if (relo->kind != EM_RELO_EXTERN)
+				continue;
+			em_err("elf: section '%s': extern '%s': ksym and kfunc externs are not "
+			       "supported yet",
+			       obj->code[c].name, relo->sym_name ? relo->sym_name : "?");
+			return -EOPNOTSUPP;
+		}
+	}
+	for (size_t i = 0; i < obj->nprogs; i++) {
+		const struct ebpfmini_program *prog = &obj->progs[i];
+
+		if (prog->autoload && prog->type == BPF_PROG_TYPE_UNSPEC) {
+			em_err("prog '%s': section '%s': unknown program type: rename the section or "
+			       "call ebpfmini_program_set_type() (or set_autoload(false))",
+			       prog->name, prog->sec_name);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+/* ---- phase 2: object BTF ------------------------------------------------------------- */
+
+static int load_btf(struct load_state *st)
+{
+	int fd;
+
+	st->btf_fd = -1;
+	if (!st->obj->btf)
+		return 0;
+	fd = ebpfmini_btf_load(st->obj->btf); /* logs the kernel's reason itself */
+	if (fd < 0) {
+		em_warn("btf: continuing without BTF: maps get no BTF type ids, programs no "
+			"func/line info");
+		return 0;
+	}
+	st->btf_fd = fd;
+	return 0;
+}
+
+/* ---- phase 3: .kconfig externs --------------------------------------------------------- */
+
+static int fill_kconfig(struct load_state *st)
+{
+	struct ebpfmini_object *obj = st->obj;
+
+	for (size_t i = 0; i < obj->nmaps; i++) {
+		if (obj->maps[i].kind == EM_MAP_KCONFIG) {
+			int err = em_kconfig_fill(obj, &obj->maps[i]);
+
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- phase 4: maps ------------------------------------------------------------------ */
+
+static uint32_t effective_max_entries(const struct ebpfmini_map *map)
+{
+	/* a perf event array of 0 entries gets one slot per possible CPU, as libbpf does */
+	if (map->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && map->max_entries == 0) {
+		int ncpus = em_map_possible_cpus();
+
+		if (ncpus > 0)
+			return (uint32_t)ncpus;
+	}
+	return map->max_entries;
+}
+
+static void log_create_failure(const struct ebpfmini_map *map, int err)
+{
+	char hint[512];
+
+	if (ebpfmini_log_explain(err, BPF_MAP_CREATE, NULL, hint, sizeof(hint)) < 0)
+		hint[0] = '\0';
+	em_err("map '%s': create: %s%s%s", map->name, strerror(-err), hint[0] ? ": " : "", hint);
+}
+
+/*
+ * Map types the kernel creates only without BTF key/value types (it has no
+ * BTF check for them), as libbpf also knows.
+ */
+static bool takes_btf_types(uint32_t type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_STACK_TRACE:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_DEVMAP_HASH:
+	case BPF_MAP_TYPE_CPUMAP:
+	case BPF_MAP_TYPE_XSKMAP:
+	case BPF_MAP_TYPE_SOCKMAP:
+	case BPF_MAP_TYPE_SOCKHASH:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* BPF_MAP_CREATE of one definition; with BTF ids when the object BTF is loaded. */
+static int create_one(const struct load_state *st, const struct ebpfmini_map *map, int inner_fd)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	struct ebpfmini_sys_map_create_opts opts = {
+		.sz = sizeof(opts),
+		.name = name,
+		.map_flags = map->map_flags,
+		.numa_node = map->numa_node,
+		.map_extra = map->map_extra,
+		.inner_map_fd = inner_fd > 0 ? (uint32_t)inner_fd : 0,
+	};
+	uint32_t max_entries = effective_max_entries(map);
+	int fd;
+
+	em_map_kernel_name(map, name);
+	if (st->btf_fd >= 0 && map->btf_value_type_id && takes_btf_types(map->type)) {
+		opts.btf_fd = (uint32_t)st->btf_fd;
+		opts.btf_key_type_id = map->btf_key_type_id;
+		opts.btf_value_type_id = map->btf_value_type_id;
+	}
+	fd = ebpfmini_sys_map_create(map->type, map->key_size, map->value_size, max_entries, &opts);
+	if (fd == -EINVAL && opts.btf_fd) {
+		/* the kernel may refuse the BTF description of a map it would create without */
+		int fd2;
+
+		opts.btf_fd = opts.btf_key_type_id = opts.btf_value_type_id = 0;
+		fd2 = ebpfmini_sys_map_create(map->type, map->key_size, map->value_size,
+					      max_entries, &opts);
+		if (fd2 >= 0) {
+			em_warn("map '%s': created without BTF: the kernel refused its BTF "
+				"key/value types",
+				map->name);
+			return fd2;
+		}
+	}
+	if (fd < 0)
+		log_create_failure(map, fd);
+	return fd;
+}
+
+/* Name of the first definition field in which a pinned map differs, with both values. */
+static bool pinned_differs(const struct ebpfmini_map *map, const struct bpf_map_info *info,
+			   char *what, size_t size)
+{
+	const struct {
+		const char *field;
+		uint32_t pinned, ours;
+		const char *fmt;
+	} fields[] = {
+		{ "key_size", info->key_size, map->key_size, "%s %u != %u" },
+		{ "value_size", info->value_size, map->value_size, "%s %u != %u" },
+		{ "max_entries", info->max_entries, effective_max_entries(map), "%s %u != %u" },
+		{ "map_flags", info->map_flags, map->map_flags, "%s 0x%x != 0x%x" },
+	};
+
+	if (info->type != map->type) {
+		const char *a = ebpfmini_sys_map_type_name(info->type);
+		const char *b = ebpfmini_sys_map_type_name(map->type);
+
+		if (a && b)
+			snprintf(what, size, "type %s != %s", a, b);
+		else
+			snprintf(what, size, "type %u != %u", info->type, map->type);
+		return true;
+	}
+	for (size_t i = 0; i < EM_ARRAY_SIZE(fields); i++) {
+		if (fields[i].pinned != fields[i].ours) {
+			snprintf(what, size, fields[i].fmt, fields[i].field, fields[i].pinned,
+				 fields[i].ours);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Reuse the map pinned at map->pin_path when there is one and it is compatible. */
+static int reuse_pinned(struct ebpfmini_map *map)
+{
+	struct bpf_map_info info;
+	char what[160];
+	int fd, err;
+
+	fd = ebpfmini_sys_obj_get(map->pin_path, 0);
+	if (fd == -ENOENT)
+		return 0; /* nothing pinned yet: create and pin */
+	if (fd < 0) {
+		em_err("map '%s': open the map pinned at %s: %s", map->name, map->pin_path,
+		       strerror(-fd));
+		return fd;
+	}
+	err = em_map_info(fd, &info);
+	if (err < 0) {
+		em_err("map '%s': pinned map at %s: BPF_OBJ_GET_INFO_BY_FD: %s", map->name,
+		       map->pin_path, strerror(-err));
+		em_sys_close(fd);
+		return err;
+	}
+	if (pinned_differs(map, &info, what, sizeof(what))) {
+		em_err("map '%s': pinned map at %s is incompatible: %s (pinned != definition)",
+		       map->name, map->pin_path, what);
+		em_sys_close(fd);
+		return -EEXIST;
+	}
+	map->fd = fd;
+	map->reused = true;
+	em_info("map '%s': reusing the map pinned at %s (fd %d)", map->name, map->pin_path, fd);
+	return 0;
+}
+
+static int create_map(struct load_state *st, struct ebpfmini_map *map)
+{
+	int inner_fd = -1, fd, err;
+
+	if (map->pin_path) {
+		err = reuse_pinned(map);
+		if (err || map->reused)
+			return err;
+	}
+	if (map->inner) {
+		/* the outer map takes its inner template from a map that exists only meanwhile */
+		inner_fd = create_one(st, map->inner, -1);
+		if (inner_fd < 0)
+			return inner_fd;
+	}
+	fd = create_one(st, map, inner_fd);
+	if (inner_fd >= 0)
+		em_sys_close(inner_fd);
+	if (fd < 0)
+		return fd;
+	map->fd = fd;
+	if (map->pin_path) {
+		err = em_pin_fd(fd, map->pin_path);
+		if (err)
+			return err;
+		st->pinned[map->index] = true;
+	}
+	em_info("map '%s': created (fd %d)%s%s", map->name, fd, map->pin_path ? ", pinned at " : "",
+		map->pin_path ? map->pin_path : "");
+	return 0;
+}
+
+static int create_maps(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nmaps; i++) {
+		int err = create_map(st, &st->obj->maps[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- phase 5: global data ------------------------------------------------------------ */
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static int fill_data_map(struct ebpfmini_map *map)
+{
+	bool read_only = map->kind == EM_MAP_RODATA || map->kind == EM_MAP_KCONFIG;
+	uint32_t zero = 0;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int err;
+
+	if (!map->reused) {
+		if (map->data_size != map->value_size) {
+			em_err("map '%s': image of %zu bytes for a value of %u bytes", map->name,
+			       map->data_size, map->value_size);
+			return -EBADMSG;
+		}
+		/* the kernel zero-fills new maps: an all-zero image needs no copy */
+		if (map->data && !all_zero(map->data, map->data_size)) {
+			err = ebpfmini_sys_map_update(map->fd, &zero, map->data, 0);
+			if (err < 0) {
+				em_err("map '%s': set initial value: %s", map->name,
+				       strerror(-err));
+				return err;
+			}
+		}
+		if (read_only) {
+			err = ebpfmini_sys_map_freeze(map->fd);
+			if (err < 0) {
+				em_err("map '%s': freeze: %s", map->name, strerror(-err));
+				return err;
+			}
+		}
+	}
+	if (!(map->map_flags & BPF_F_MMAPABLE) || map->value_size == 0)
+		return 0;
+	map->mmap_size = ((size_t)map->value_size + page - 1) / page * page;
+	err = em_sys_mmap(NULL, map->mmap_size, read_only ? PROT_READ : PROT_READ | PROT_WRITE,
+			  MAP_SHARED, map->fd, 0, &map->mmaped);
+	if (err) {
+		map->mmaped = NULL;
+		em_err("map '%s': mmap: %s", map->name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int fill_data(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nmaps; i++) {
+		struct ebpfmini_map *map = &st->obj->maps[i];
+		int err;
+
+		if (!is_global_data(map))
+			continue;
+		err = fill_data_map(map);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- phase 6: relocation ------------------------------------------------------------ */
+
+static int relocate(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nprogs; i++) {
+		struct ebpfmini_program *prog = &st->obj->progs[i];
+		int err;
+
+		if (!prog->autoload)
+			continue;
+		err = em_reloc_program(st->obj, prog); /* logs what is wrong itself */
+		if (err) {
+			em_debug("prog '%s': relocate: %s", prog->name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- phase 7: programs ---------------------------------------------------------------- */
+
+/* Summary lines the verifier appends after its verdict. */
+static bool is_summary_line(const char *line, size_t len)
+{
+	static const char *const prefixes[] = { "processed ", "verification time ", "stack depth ",
+						"max_states_per_insn " };
+
+	for (size_t i = 0; i < EM_ARRAY_SIZE(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (len >= n && strncmp(line, prefixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The verifier's verdict: the last line that is neither empty nor a summary, into buf. */
+static const char *last_line(const char *log, char *buf, size_t size)
+{
+	size_t end = log ? strlen(log) : 0;
+
+	buf[0] = '\0';
+	while (end) {
+		size_t start = end;
+
+		while (start && log[start - 1] != '\n')
+			start--;
+		if (end > start && !is_summary_line(log + start, end - start)) {
+			snprintf(buf, size, "%.*s", (int)(end - start), log + start);
+			break;
+		}
+		end = start ? start - 1 : 0;
+	}
+	return buf;
+}
+
+static void report_load_failure(const struct ebpfmini_program *prog, int err)
+{
+	const char *log = prog->log;
+	char last[256], hint[512];
+
+	if (log && *log) {
+		size_t len = strlen(log),
+		       from = len > LOG_CALLBACK_TAIL ? len - LOG_CALLBACK_TAIL : 0;
+
+		/* the tail is what explains a rejection: start it at a line boundary */
+		while (from && from < len && log[from - 1] != '\n')
+			from++;
+		em_warn("prog '%s': verifier log%s:\n%s", prog->name,
+			from ? " (tail; ebpfmini_program_log() has all of it)" : "", log + from);
+	}
+	last_line(log, last, sizeof(last));
+	if (ebpfmini_log_explain(err, BPF_PROG_LOAD, log, hint, sizeof(hint)) < 0)
+		hint[0] = '\0';
+	em_err("prog '%s': load: %s%s%s", prog->name, strerror(-err), last[0] ? ": " : "", last);
+	if (hint[0])
+		em_err("prog '%s': %s", prog->name, hint);
+}
+
+static uint32_t grow_log(uint32_t size, uint32_t true_size)
+{
+	if (true_size > size)
+		return EM_MIN(true_size, LOG_MAX);
+	return EM_MIN(size * 4, LOG_MAX);
+}
+
+/*
+ * BPF_PROG_LOAD with the log the program asked for (none at level 0). On
+ * failure, load again with a level-1 log to learn why; a log that does not
+ * fit (ENOSPC) is retried in a larger buffer. The first real errno wins.
+ */
+static int load_program(struct load_state *st, struct ebpfmini_program *prog)
+{
+	const struct ebpfmini_object *obj = st->obj;
+	struct ebpfmini_sys_prog_load_opts o = {
+		.sz = sizeof(o),
+		.name = prog->name,
+		.expected_attach_type = prog->expected_attach_type,
+		.prog_flags = prog->prog_flags,
+		.kern_version = obj->kversion,
+		.attach_btf_id = prog->attach_btf_id,
+		.attach_btf_obj_fd =
+			prog->attach_btf_obj_fd > 0 ? (uint32_t)prog->attach_btf_obj_fd : 0,
+	};
+	uint32_t level = prog->log_level, size = level ? LOG_MIN : 0, cap = 0;
+	char *buf = NULL;
+	int fd, first_err = 0;
+
+	if (st->btf_fd >= 0) {
+		o.prog_btf_fd = (uint32_t)st->btf_fd;
+		if (prog->func_info_cnt) {
+			o.func_info = prog->func_info;
+			o.func_info_cnt = prog->func_info_cnt;
+			o.func_info_rec_size = prog->func_info_rec_size;
+		}
+		if (prog->line_info_cnt) {
+			o.line_info = prog->line_info;
+			o.line_info_cnt = prog->line_info_cnt;
+			o.line_info_rec_size = prog->line_info_rec_size;
+		}
+	}
+	free(prog->log);
+	prog->log = NULL;
+	for (;;) {
+		if (size) {
+			char *bigger = realloc(buf, size);
+
+			if (!bigger) {
+				fd = -ENOMEM;
+				break;
+			}
+			buf = bigger;
+			cap = size;
+			buf[0] = '\0';
+		}
+		o.log_buf = size ? buf : NULL;
+		o.log_size = size;
+		o.log_level = size ? level : 0;
+		o.log_true_size = 0;
+		fd = ebpfmini_sys_prog_load(prog->type, obj->license, prog->insns, prog->insn_cnt,
+					    &o);
+		if (fd >= 0)
+			break;
+		if (fd == -ENOSPC && size && size < LOG_MAX) {
+			size = grow_log(size, o.log_true_size);
+			continue;
+		}
+		if (!first_err)
+			first_err = fd;
+		if (size)
+			break;
+		/* the quiet attempt failed: once more with a log, to say why */
+		level = 1;
+		size = LOG_MIN;
+	}
+	if (buf && buf[0]) {
+		char *fit;
+
+		buf[cap - 1] = '\0';
+		fit = realloc(buf, strlen(buf) + 1); /* keep the log, not the whole buffer */
+		prog->log = fit ? fit : buf;
+		buf = NULL;
+	}
+	free(buf);
+	if (fd >= 0) {
+		prog->fd = fd;
+		em_info("prog '%s': loaded (fd %d, %zu instructions)", prog->name, fd,
+			prog->insn_cnt);
+		return 0;
+	}
+	fd = first_err ? first_err : fd;
+	report_load_failure(prog, fd);
+	return fd;
+}
+
+static int load_programs(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nprogs; i++) {
+		struct ebpfmini_program *prog = &st->obj->progs[i];
+		int err;
+
+		if (!prog->autoload)
+			continue;
+		err = load_program(st, prog);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- phase 8: initial slots of prog arrays and maps of maps -------------------------- */
+
+static int init_slot(struct ebpfmini_object *obj, struct ebpfmini_map *map,
+		     const struct em_map_init_slot *slot)
+{
+	bool progs = map->type == BPF_MAP_TYPE_PROG_ARRAY;
+	int target_fd, err;
+
+	if (progs) {
+		struct ebpfmini_program *prog = ebpfmini_object_find_program(obj, slot->target);
+
+		if (prog && !prog->autoload) {
+			em_info("map '%s': slot %u: program '%s' is not loaded (autoload off): "
+				"left empty",
+				map->name, slot->slot, slot->target);
+			return 0;
+		}
+		target_fd = prog ? prog->fd : -1;
+	} else {
+		struct ebpfmini_map *target = ebpfmini_object_find_map(obj, slot->target);
+
+		target_fd = target ? target->fd : -1;
+	}
+	if (target_fd < 0) {
+		em_err("map '%s': slot %u: no %s '%s'", map->name, slot->slot,
+		       progs ? "program" : "map", slot->target);
+		return -ENOENT;
+	}
+	err = ebpfmini_sys_map_update(map->fd, &slot->slot, &target_fd, 0);
+	if (err < 0) {
+		em_err("map '%s': slot %u: set to '%s': %s", map->name, slot->slot, slot->target,
+		       strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int init_slots(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nmaps; i++) {
+		struct ebpfmini_map *map = &st->obj->maps[i];
+
+		/* a reused map of maps keeps its contents; a reused prog array gets the new programs */
+		if (map->reused && map->type != BPF_MAP_TYPE_PROG_ARRAY)
+			continue;
+		for (size_t s = 0; s < map->n_init_slots; s++) {
+			int err = init_slot(st->obj, map, &map->init_slots[s]);
+
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- the load ----------------------------------------------------------------------- */
+
+void em_load_release(struct ebpfmini_object *obj)
+{
+	for (size_t i = 0; i < obj->nmaps; i++) {
+		struct ebpfmini_map *map = &obj->maps[i];
+
+		if (map->mmaped)
+			em_sys_munmap(map->mmaped, map->mmap_size);
+		map->mmaped = NULL;
+		map->mmap_size = 0;
+		if (map->fd >= 0)
+			em_sys_close(map->fd);
+		map->fd = -1;
+		map->reused = false;
+	}
+	for (size_t i = 0; i < obj->nprogs; i++) {
+		if (obj->progs[i].fd >= 0)
+			em_sys_close(obj->progs[i].fd);
+		obj->progs[i].fd = -1;
+	}
+	if (obj->btf && obj->btf->fd >= 0) {
+		em_sys_close(obj->btf->fd);
+		obj->btf->fd = -1;
+	}
+}
+
+static void rollback(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nmaps; i++)
+		if (st->pinned[i])
+			em_pin_remove(st->obj->maps[i].pin_path);
+	em_load_release(st->obj);
+}
+
+EM_EXPORT int ebpfmini_object_load(struct ebpfmini_object *obj)
+{
+	struct load_state st = { .obj = obj, .btf_fd = -1 };
+	int err;
+
+	if (!obj)
+		return -EINVAL;
+	if (obj->load_attempted)
+		return -EBUSY;
+	st.pinned = em_calloc(obj->nmaps, sizeof(*st.pinned));
+	if (!st.pinned)
+		return -ENOMEM;
+	obj->load_attempted = true;
+
+	err = check_supported(obj);
+	if (err)
+		goto fail;
+	err = load_btf(&st);
+	if (err)
+		goto fail;
+	err = fill_kconfig(&st);
+	if (err)
+		goto fail;
+	err = create_maps(&st);
+	if (err)
+		goto fail;
+	err = fill_data(&st);
+	if (err)
+		goto fail;
+	err = relocate(&st);
+	if (err)
+		goto fail;
+	err = load_programs(&st);
+	if (err)
+		goto fail;
+	err = init_slots(&st);
+	if (err)
+		goto fail;
+
+	obj->loaded = true;
+	free(st.pinned);
+	return 0;
+fail:
+	rollback(&st);
+	free(st.pinned);
+	return err;
+}

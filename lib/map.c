@@ -1,2 +1,391 @@
-/* map.c - placeholder until its owner lands it */
+/* map.c - one map of an object: definition getters/setters, global data, element operations (L4 objects) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ebpfmini/map.h"
+#include "ebpfmini/sys.h"
 #include "internal.h"
+#include "objapi.h"
+#include "sys.h"
+
+/* map types newer than the 6.1 UAPI headers the build may use */
+#define EM_MAP_TYPE_CGRP_STORAGE 32
+
+static bool is_loaded(const struct ebpfmini_map *map)
+{
+	return map && map->fd >= 0;
+}
+
+static bool is_percpu(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+/* Map types whose elements have no key (push/pop or membership). */
+static bool is_keyless(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_QUEUE || type == BPF_MAP_TYPE_STACK ||
+	       type == BPF_MAP_TYPE_BLOOM_FILTER;
+}
+
+/* Map types created with max_entries 0 (storage maps; perf event arrays default to the CPU count). */
+static bool zero_entries_ok(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERF_EVENT_ARRAY || type == BPF_MAP_TYPE_SK_STORAGE ||
+	       type == BPF_MAP_TYPE_INODE_STORAGE || type == BPF_MAP_TYPE_TASK_STORAGE ||
+	       type == EM_MAP_TYPE_CGRP_STORAGE || type == BPF_MAP_TYPE_CGROUP_STORAGE ||
+	       type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+/* ---- possible CPUs ------------------------------------------------------------ */
+
+int em_map_parse_cpu_list(const char *text)
+{
+	long highest = -1;
+	const char *p = text;
+
+	if (!text)
+		return -EBADMSG;
+	while (*p && *p != '\n') {
+		char *end;
+		long a, b;
+
+		if (*p < '0' || *p > '9')
+			return -EBADMSG;
+		a = strtol(p, &end, 10);
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				return -EBADMSG;
+			b = strtol(p, &end, 10);
+		}
+		if (a < 0 || b < a || b > 1 << 20)
+			return -EBADMSG;
+		highest = EM_MAX(highest, b);
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -EBADMSG;
+	}
+	return highest < 0 ? -EBADMSG : (int)(highest + 1);
+}
+
+int em_map_possible_cpus(void)
+{
+	static int cached;
+	void *buf = NULL;
+	size_t size = 0;
+	int n;
+
+	n = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	if (n > 0)
+		return n;
+	n = em_sys_read_file("/sys/devices/system/cpu/possible", 4096, &buf, &size);
+	if (n == 0) {
+		n = em_map_parse_cpu_list(buf);
+		free(buf);
+	}
+	if (n < 0) {
+		em_err("map: cannot read the possible CPUs (/sys/devices/system/cpu/possible): %s",
+		       strerror(-n));
+		return n;
+	}
+	__atomic_store_n(&cached, n, __ATOMIC_RELAXED);
+	return n;
+}
+
+int em_map_info(int fd, struct bpf_map_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	err = ebpfmini_sys_obj_get_info(fd, info, &len);
+	return err < 0 ? err : 0;
+}
+
+/* ---- definition -------------------------------------------------------------- */
+
+EM_EXPORT const char *ebpfmini_map_name(const struct ebpfmini_map *map)
+{
+	return map->name;
+}
+
+EM_EXPORT int ebpfmini_map_fd(const struct ebpfmini_map *map)
+{
+	return is_loaded(map) ? map->fd : -EBUSY;
+}
+
+EM_EXPORT uint32_t ebpfmini_map_type(const struct ebpfmini_map *map)
+{
+	return map->type;
+}
+
+EM_EXPORT uint32_t ebpfmini_map_key_size(const struct ebpfmini_map *map)
+{
+	return map->key_size;
+}
+
+EM_EXPORT uint32_t ebpfmini_map_value_size(const struct ebpfmini_map *map)
+{
+	return map->value_size;
+}
+
+EM_EXPORT uint32_t ebpfmini_map_max_entries(const struct ebpfmini_map *map)
+{
+	return map->max_entries;
+}
+
+EM_EXPORT uint32_t ebpfmini_map_flags(const struct ebpfmini_map *map)
+{
+	return map->map_flags;
+}
+
+EM_EXPORT bool ebpfmini_map_is_global_data(const struct ebpfmini_map *map)
+{
+	return map->kind != EM_MAP_USER;
+}
+
+EM_EXPORT uint32_t ebpfmini_map_id(const struct ebpfmini_map *map)
+{
+	struct bpf_map_info info;
+
+	if (!is_loaded(map) || em_map_info(map->fd, &info) < 0)
+		return 0;
+	return info.id;
+}
+
+EM_EXPORT int ebpfmini_map_value_buf_size(const struct ebpfmini_map *map)
+{
+	size_t size;
+	int ncpus;
+
+	if (!map)
+		return -EINVAL;
+	if (!is_percpu(map->type))
+		return map->value_size > INT32_MAX ? -E2BIG : (int)map->value_size;
+	ncpus = em_map_possible_cpus();
+	if (ncpus < 0)
+		return ncpus;
+	size = ((size_t)map->value_size + 7) / 8 * 8 * (size_t)ncpus;
+	return size > INT32_MAX ? -E2BIG : (int)size;
+}
+
+static int check_settable(const struct ebpfmini_map *map)
+{
+	if (!map)
+		return -EINVAL;
+	return map->obj->load_attempted ? -EBUSY : 0;
+}
+
+EM_EXPORT int ebpfmini_map_set_type(struct ebpfmini_map *map, uint32_t type)
+{
+	int err = check_settable(map);
+
+	if (err)
+		return err;
+	if (map->kind != EM_MAP_USER)
+		return -EINVAL; /* global data is a one-element array the programs address directly */
+	map->type = type;
+	return 0;
+}
+
+EM_EXPORT int ebpfmini_map_set_max_entries(struct ebpfmini_map *map, uint32_t max_entries)
+{
+	int err = check_settable(map);
+
+	if (err)
+		return err;
+	if (map->kind != EM_MAP_USER || (max_entries == 0 && !zero_entries_ok(map->type)))
+		return -EINVAL;
+	map->max_entries = max_entries;
+	return 0;
+}
+
+EM_EXPORT int ebpfmini_map_set_flags(struct ebpfmini_map *map, uint32_t flags)
+{
+	int err = check_settable(map);
+
+	if (err)
+		return err;
+	map->map_flags = flags;
+	return 0;
+}
+
+EM_EXPORT const char *ebpfmini_map_pin_path(const struct ebpfmini_map *map)
+{
+	return map->pin_path;
+}
+
+EM_EXPORT int ebpfmini_map_set_pin_path(struct ebpfmini_map *map, const char *path)
+{
+	char *copy = NULL;
+	int err = check_settable(map);
+
+	if (err)
+		return err;
+	if (path) {
+		if (!*path)
+			return -EINVAL;
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(map->pin_path);
+	map->pin_path = copy;
+	if (!path)
+		map->pinning = EM_PIN_NONE;
+	return 0;
+}
+
+/* ---- global data ------------------------------------------------------------- */
+
+EM_EXPORT void *ebpfmini_map_data(const struct ebpfmini_map *map, size_t *size)
+{
+	if (!map || map->kind == EM_MAP_USER)
+		return NULL;
+	if (map->mmaped) {
+		if (size)
+			*size = map->value_size;
+		return map->mmaped;
+	}
+	if (map->obj->loaded)
+		return NULL; /* loaded but not mappable (BPF_F_MMAPABLE cleared) */
+	if (size)
+		*size = map->data_size;
+	return map->data;
+}
+
+EM_EXPORT int ebpfmini_map_set_data(struct ebpfmini_map *map, const void *data, size_t size)
+{
+	int err = check_settable(map);
+
+	if (err)
+		return err;
+	if (map->kind == EM_MAP_USER || !map->data || !data || size != map->data_size)
+		return -EINVAL;
+	memcpy(map->data, data, size);
+	return 0;
+}
+
+/* ---- elements ------------------------------------------------------------------ */
+
+/* A loaded map, and a key exactly when the map type has keys. */
+static int check_elem(const struct ebpfmini_map *map, const void *key, bool key_optional)
+{
+	if (!map)
+		return -EINVAL;
+	if (!is_loaded(map))
+		return -EBUSY;
+	if (is_keyless(map->type) ? key != NULL : (!key && !key_optional))
+		return -EINVAL;
+	return 0;
+}
+
+EM_EXPORT int ebpfmini_map_lookup(const struct ebpfmini_map *map, const void *key, void *value,
+				  uint64_t flags)
+{
+	int err = check_elem(map, key, false);
+
+	if (err)
+		return err;
+	if (!value)
+		return -EINVAL;
+	return ebpfmini_sys_map_lookup(map->fd, key, value, flags);
+}
+
+EM_EXPORT int ebpfmini_map_update(const struct ebpfmini_map *map, const void *key,
+				  const void *value, uint64_t flags)
+{
+	int err = check_elem(map, key, false);
+
+	if (err)
+		return err;
+	if (!value)
+		return -EINVAL;
+	return ebpfmini_sys_map_update(map->fd, key, value, flags);
+}
+
+EM_EXPORT int ebpfmini_map_delete(const struct ebpfmini_map *map, const void *key)
+{
+	int err = check_elem(map, key, false);
+
+	if (err)
+		return err;
+	return ebpfmini_sys_map_delete(map->fd, key, 0);
+}
+
+EM_EXPORT int ebpfmini_map_next_key(const struct ebpfmini_map *map, const void *key, void *next_key)
+{
+	int err = check_elem(map, key, true);
+
+	if (err)
+		return err;
+	if (!next_key)
+		return -EINVAL;
+	return ebpfmini_sys_map_next_key(map->fd, key, next_key);
+}
+
+EM_EXPORT int ebpfmini_map_lookup_and_delete(const struct ebpfmini_map *map, const void *key,
+					     void *value, uint64_t flags)
+{
+	int err = check_elem(map, key, false);
+
+	if (err)
+		return err;
+	if (!value)
+		return -EINVAL;
+	return ebpfmini_sys_map_lookup_and_delete(map->fd, key, value, flags);
+}
+
+EM_EXPORT int ebpfmini_map_freeze(const struct ebpfmini_map *map)
+{
+	if (!map)
+		return -EINVAL;
+	if (!is_loaded(map))
+		return -EBUSY;
+	return ebpfmini_sys_map_freeze(map->fd);
+}
+
+/* ---- pinning --------------------------------------------------------------------- */
+
+EM_EXPORT int ebpfmini_map_pin(struct ebpfmini_map *map, const char *path)
+{
+	int err;
+
+	if (!map)
+		return -EINVAL;
+	if (!is_loaded(map))
+		return -EBUSY;
+	if (!path)
+		path = map->pin_path;
+	if (!path)
+		return -EINVAL;
+	err = em_pin_fd(map->fd, path);
+	if (err)
+		return err;
+	if (path != map->pin_path) {
+		char *copy = strdup(path);
+
+		if (copy) {
+			free(map->pin_path);
+			map->pin_path = copy;
+		}
+	}
+	return 0;
+}
+
+EM_EXPORT int ebpfmini_map_unpin(struct ebpfmini_map *map, const char *path)
+{
+	if (!map)
+		return -EINVAL;
+	if (!path)
+		path = map->pin_path;
+	if (!path)
+		return -EINVAL;
+	return em_pin_remove(path);
+}

@@ -29,20 +29,38 @@ uint32_t ebpfmini_map_max_entries(const struct ebpfmini_map *map);
 uint32_t ebpfmini_map_flags(const struct ebpfmini_map *map);
 /** ebpfmini_map_is_global_data() - true for maps made from .data/.rodata/.bss/.kconfig. */
 bool ebpfmini_map_is_global_data(const struct ebpfmini_map *map);
-/** ebpfmini_map_id() - kernel id after load, or 0. */
+/** ebpfmini_map_id() - kernel id after load (OBJ_GET_INFO_BY_FD), or 0. */
 uint32_t ebpfmini_map_id(const struct ebpfmini_map *map);
+/**
+ * ebpfmini_map_value_buf_size() - bytes a value buffer of the element
+ * operations must hold: value_size, or for per-CPU maps value_size rounded up
+ * to 8 times the number of possible CPUs (/sys/devices/system/cpu/possible).
+ * Return: the size, or -EINVAL (NULL map), -E2BIG, or the errno of reading
+ * the CPU list.
+ */
+int ebpfmini_map_value_buf_size(const struct ebpfmini_map *map);
 
-/** ebpfmini_map_set_type() - Return: 0, -EBUSY after load. */
+/** ebpfmini_map_set_type() - change the map type before load.
+ *  Return: 0, -EINVAL (NULL, or a global data map), -EBUSY after load. */
 int ebpfmini_map_set_type(struct ebpfmini_map *map, uint32_t type);
-/** ebpfmini_map_set_max_entries() - Return: 0, -EINVAL (0 for a map that needs entries), -EBUSY after load. */
+/** ebpfmini_map_set_max_entries() - change the capacity before load.
+ *  Return: 0, -EINVAL (NULL, a global data map, or 0 for a type that needs
+ *  entries: 0 is for storage maps and perf event arrays), -EBUSY after load. */
 int ebpfmini_map_set_max_entries(struct ebpfmini_map *map, uint32_t max_entries);
-/** ebpfmini_map_set_flags() - Return: 0, -EBUSY after load. */
+/** ebpfmini_map_set_flags() - replace map_flags before load (for global data,
+ *  clearing BPF_F_MMAPABLE means no mapping after load).
+ *  Return: 0, -EINVAL (NULL), -EBUSY after load. */
 int ebpfmini_map_set_flags(struct ebpfmini_map *map, uint32_t flags);
-/** ebpfmini_map_pin_path() - where the map is (to be) pinned, or NULL. */
+/** ebpfmini_map_pin_path() - where the map is (to be) pinned, or NULL: set by
+ *  ebpfmini_map_set_pin_path(), derived as <pin root>/<name> for pinning by
+ *  name, or the path of the last ebpfmini_map_pin(). */
 const char *ebpfmini_map_pin_path(const struct ebpfmini_map *map);
 /**
  * ebpfmini_map_set_pin_path() - pin at path during load, reusing a compatible
- * map already pinned there. NULL clears. Return: 0, -EBUSY after load, -ENOMEM.
+ * map already pinned there (same type, key_size, value_size, max_entries,
+ * map_flags; otherwise load fails with -EEXIST). NULL clears, which also
+ * turns off pinning by name. Return: 0, -EINVAL (NULL map, empty path),
+ * -EBUSY after load, -ENOMEM.
  */
 int ebpfmini_map_set_pin_path(struct ebpfmini_map *map, const char *path);
 
@@ -50,22 +68,28 @@ int ebpfmini_map_set_pin_path(struct ebpfmini_map *map, const char *path);
  * ebpfmini_map_data() - the contents of a global data map: before load the
  * initial image (writable, copied into the map at load), after load the
  * kernel's memory mapped into this process (read-only for .rodata, which is
- * frozen). NULL for other maps. *size (if not NULL) receives the size.
+ * frozen; writing it faults). NULL for other maps, and after load for a
+ * global data map whose BPF_F_MMAPABLE flag was cleared. *size (if not NULL)
+ * receives the size.
  */
 void *ebpfmini_map_data(const struct ebpfmini_map *map, size_t *size);
 /**
  * ebpfmini_map_set_data() - replace the initial image of a global data map
- * before load. Return: 0, -EINVAL (not global data or size differs), -EBUSY after load.
+ * before load (the same as writing through ebpfmini_map_data()).
+ * Return: 0, -EINVAL (NULL, not global data, or size differs), -EBUSY after load.
  */
 int ebpfmini_map_set_data(struct ebpfmini_map *map, const void *data, size_t size);
 
 /*
  * Element operations on a loaded map. Sizes come from the map definition:
  * key is key_size bytes, value value_size bytes; for per-CPU maps value holds
- * one slot per possible CPU, each rounded up to 8 bytes. Queue, stack and
- * bloom filter maps take key NULL. Return: 0, -EBUSY (not loaded), -EINVAL,
- * or the kernel's errno (-ENOENT: no such element, -E2BIG: map full, -EEXIST
- * with BPF_NOEXIST).
+ * one slot per possible CPU, each rounded up to 8 bytes
+ * (ebpfmini_map_value_buf_size()). Queue, stack and bloom filter maps take
+ * key NULL (update pushes or adds, lookup peeks or tests membership,
+ * lookup_and_delete pops). Return: 0, -EBUSY (not loaded), -EINVAL (NULL map
+ * or value, a key where the type has none or none where it has one), or the
+ * kernel's errno (-ENOENT: no such element, -E2BIG: map full, -EEXIST with
+ * BPF_NOEXIST).
  */
 /** ebpfmini_map_lookup() - copy the value for key (flags: BPF_F_LOCK or 0). */
 int ebpfmini_map_lookup(const struct ebpfmini_map *map, const void *key, void *value,
@@ -80,12 +104,16 @@ int ebpfmini_map_next_key(const struct ebpfmini_map *map, const void *key, void 
 /** ebpfmini_map_lookup_and_delete() - copy and remove (pop for queue/stack). */
 int ebpfmini_map_lookup_and_delete(const struct ebpfmini_map *map, const void *key, void *value,
 				   uint64_t flags);
-/** ebpfmini_map_freeze() - make the map read-only for user space. */
+/** ebpfmini_map_freeze() - make the map read-only for user space (BPF_MAP_FREEZE).
+ *  Return: 0, -EINVAL, -EBUSY (not loaded), or the kernel's errno. */
 int ebpfmini_map_freeze(const struct ebpfmini_map *map);
 
-/** ebpfmini_map_pin() - pin the loaded map at path (bpffs, parents created). Return: as program pin. */
+/** ebpfmini_map_pin() - pin the loaded map at path (bpffs, parents created;
+ *  NULL: the map's pin path), which becomes its pin path.
+ *  Return: as ebpfmini_program_pin(). */
 int ebpfmini_map_pin(struct ebpfmini_map *map, const char *path);
-/** ebpfmini_map_unpin() - remove the pin at path (NULL: the map's pin path). */
+/** ebpfmini_map_unpin() - remove the pin at path (NULL: the map's pin path).
+ *  Return: 0, -EINVAL (NULL map, or no path at all), or -errno of unlink. */
 int ebpfmini_map_unpin(struct ebpfmini_map *map, const char *path);
 
 #ifdef __cplusplus

@@ -30,8 +30,12 @@ struct ebpfmini_object_open_opts {
  * @opts: may be NULL
  * @out:  receives the object; set to NULL on error
  *
- * Return: 0, or -EINVAL (NULL path/out, bad opts), -ENOENT/-EACCES (cannot
- * read the file), -EBADMSG (damaged ELF or BTF), -ENOEXEC (not an eBPF
+ * Maps pinned by name get the pin path "<pin_root>/<map name>" (see
+ * ebpfmini_map_pin_path()). No fd is open after this call.
+ *
+ * Return: 0, or -EINVAL (NULL path/out, bad opts: sz too small or unknown
+ * non-zero fields), -ENOENT/-EACCES (cannot read the file), -E2BIG (file
+ * over 256 MiB), -EBADMSG (damaged ELF or BTF), -ENOEXEC (not an eBPF
  * object), -EOPNOTSUPP (a construct not supported yet), -ENOMEM.
  */
 int ebpfmini_object_open(const char *path, const struct ebpfmini_object_open_opts *opts,
@@ -39,8 +43,9 @@ int ebpfmini_object_open(const char *path, const struct ebpfmini_object_open_opt
 
 /**
  * ebpfmini_object_open_mem() - like ebpfmini_object_open() from a memory buffer.
- * The buffer is copied; the caller may free it after the call.
- * Return: as ebpfmini_object_open().
+ * The buffer is copied; the caller may free it after the call. The default
+ * name is "mem".
+ * Return: as ebpfmini_object_open(); -EINVAL also for NULL data or size 0.
  */
 int ebpfmini_object_open_mem(const void *data, size_t size,
 			     const struct ebpfmini_object_open_opts *opts,
@@ -49,18 +54,34 @@ int ebpfmini_object_open_mem(const void *data, size_t size,
 /**
  * ebpfmini_object_load() - create the maps and load the programs into the kernel.
  *
- * Phases: object BTF → maps (reused from pins when compatible) → global data
- * → relocations → programs. On failure every fd the load opened is closed and
- * the object can be closed (not loaded again); a failed program keeps its
- * verifier log (ebpfmini_program_log()).
+ * Phases: checks (CO-RE, ksym externs, unknown program types) → object BTF
+ * (BPF_BTF_LOAD; a BTF the kernel refuses is dropped with a warning) →
+ * .kconfig values → maps (reused from pins when compatible, otherwise
+ * created and pinned when a pin path is set) → global data (initial image
+ * copied in, .rodata/.kconfig frozen, mmap'ed) → relocations → programs
+ * (those with autoload) → initial slots of prog arrays and maps of maps.
  *
- * Return: 0, or -EBUSY (already loaded), -EOPNOTSUPP (CO-RE relocations or
- * another construct not supported), -EEXIST (a pinned map is incompatible),
- * or the kernel's errno (-EPERM, -EINVAL, -E2BIG, -ENOSPC, ...).
+ * Only one load per object: after a failure every fd the load opened is
+ * closed, the pins it made are removed, and the object can only be closed; a
+ * failed program keeps its verifier log (ebpfmini_program_log()). The error
+ * is logged once with its subject and, for a program, the verifier's last
+ * line, followed by an explanation (ebpfmini_log_explain()).
+ *
+ * Return: 0, or -EINVAL (NULL obj), -EBUSY (load already attempted),
+ * -EOPNOTSUPP (CO-RE relocations, ksym/kfunc externs, a program whose
+ * section names no known type), -EEXIST (a pinned map is incompatible: the
+ * message names the field), -ENOENT (a non-weak .kconfig extern without a
+ * value), -ENODEV (a pin path outside bpffs), -ENOMEM, or the kernel's errno,
+ * unchanged (-EPERM, -EACCES from the verifier, -EINVAL, -E2BIG, ...); for a
+ * program the errno of its first load attempt.
  */
 int ebpfmini_object_load(struct ebpfmini_object *obj);
 
-/** ebpfmini_object_close() - close every fd and free the object. NULL is a no-op. */
+/**
+ * ebpfmini_object_close() - unmap global data, close every fd of the object
+ * (each exactly once) and free it, including all its programs and maps.
+ * Pins stay in bpffs. NULL is a no-op. Cannot fail.
+ */
 void ebpfmini_object_close(struct ebpfmini_object *obj);
 
 /** ebpfmini_object_name() - the object's name. Never NULL. */
@@ -74,7 +95,9 @@ const struct ebpfmini_btf *ebpfmini_object_btf(const struct ebpfmini_object *obj
 
 /**
  * ebpfmini_object_set_pin_root() - directory for maps whose definition asks
- * for pinning by name. Return: 0, -EINVAL (NULL), -EBUSY (after load), -ENOMEM.
+ * for pinning by name. Pin paths derived from the old root follow; paths set
+ * with ebpfmini_map_set_pin_path() stay.
+ * Return: 0, -EINVAL (NULL or empty), -EBUSY (after load), -ENOMEM.
  */
 int ebpfmini_object_set_pin_root(struct ebpfmini_object *obj, const char *dir);
 /** ebpfmini_object_pin_root() - the current pin root. Never NULL. */
@@ -95,15 +118,25 @@ struct ebpfmini_map *ebpfmini_object_next_map(const struct ebpfmini_object *obj,
 
 /**
  * ebpfmini_object_pin_maps() - pin every map as dir/<map name>, creating dir
- * (on bpffs) as needed. Return: 0, -EBUSY (not loaded), -EINVAL, or the
- * errno of the first pin that failed (earlier pins are removed again).
+ * (on bpffs) as needed. bpffs refuses dots in names, so the dots of a name
+ * become '_' (".data" is pinned as "_data"). A map the load pinned at that
+ * very path already counts as pinned.
+ * Return: 0, -EINVAL (NULL obj or dir), -EBUSY (not loaded), -ENODEV (dir
+ * is not on bpffs), or the errno of the first pin that failed (-EEXIST when
+ * the name is taken); the pins this call made before it are removed again.
  */
 int ebpfmini_object_pin_maps(struct ebpfmini_object *obj, const char *dir);
-/** ebpfmini_object_unpin_maps() - remove dir/<map name> for every map. Return: 0 or first error. */
+/**
+ * ebpfmini_object_unpin_maps() - remove dir/<map name> for every map (names
+ * as for pin_maps). A missing pin is not an error.
+ * Return: 0, -EINVAL (NULL obj or dir), or the first other unlink error.
+ */
 int ebpfmini_object_unpin_maps(struct ebpfmini_object *obj, const char *dir);
-/** ebpfmini_object_pin_programs() - pin every loaded program as dir/<prog name>. As pin_maps. */
+/** ebpfmini_object_pin_programs() - pin every loaded program as dir/<prog name>.
+ *  Programs not loaded (autoload off) are skipped. Return: as pin_maps. */
 int ebpfmini_object_pin_programs(struct ebpfmini_object *obj, const char *dir);
-/** ebpfmini_object_unpin_programs() - remove dir/<prog name> for every program. */
+/** ebpfmini_object_unpin_programs() - remove dir/<prog name> for every program.
+ *  Return: as unpin_maps. */
 int ebpfmini_object_unpin_programs(struct ebpfmini_object *obj, const char *dir);
 
 #ifdef __cplusplus

@@ -22,35 +22,44 @@ struct ebpfmini_object *ebpfmini_program_object(const struct ebpfmini_program *p
 /** ebpfmini_program_fd() - the program fd: >= 3 after load, -EBUSY before load or when not loaded. */
 int ebpfmini_program_fd(const struct ebpfmini_program *prog);
 
-/** ebpfmini_program_type() - enum bpf_prog_type, guessed from the SEC name at open. */
+/** ebpfmini_program_type() - enum bpf_prog_type, guessed from the SEC name at open
+ *  (BPF_PROG_TYPE_UNSPEC for an unknown section: load refuses it unless set). */
 uint32_t ebpfmini_program_type(const struct ebpfmini_program *prog);
-/** ebpfmini_program_set_type() - override the program type. Return: 0, -EBUSY after load. */
+/** ebpfmini_program_set_type() - override the program type.
+ *  Return: 0, -EINVAL (NULL prog), -EBUSY after load (or a failed load). */
 int ebpfmini_program_set_type(struct ebpfmini_program *prog, uint32_t type);
 /** ebpfmini_program_expected_attach_type() - enum bpf_attach_type passed at load. */
 uint32_t ebpfmini_program_expected_attach_type(const struct ebpfmini_program *prog);
-/** ebpfmini_program_set_expected_attach_type() - Return: 0, -EBUSY after load. */
+/** ebpfmini_program_set_expected_attach_type() - set the enum bpf_attach_type
+ *  passed to BPF_PROG_LOAD. Return: 0, -EINVAL (NULL prog), -EBUSY after load. */
 int ebpfmini_program_set_expected_attach_type(struct ebpfmini_program *prog, uint32_t type);
 /** ebpfmini_program_autoload() - whether ebpfmini_object_load() loads this program. */
 bool ebpfmini_program_autoload(const struct ebpfmini_program *prog);
-/** ebpfmini_program_set_autoload() - Return: 0, -EBUSY after load. */
+/** ebpfmini_program_set_autoload() - whether ebpfmini_object_load() loads the
+ *  program (default true). Return: 0, -EINVAL (NULL prog), -EBUSY after load. */
 int ebpfmini_program_set_autoload(struct ebpfmini_program *prog, bool autoload);
 
 /**
  * ebpfmini_program_set_log_level() - verifier log level for the load (0: a log
- * is requested only to explain a failure; 1 or 2: always, with that level).
- * Return: 0, -EINVAL (level > 2 and not a flag combination the kernel knows), -EBUSY after load.
+ * is requested only to explain a failure; 1 or 2: always, with that level,
+ * and kept after a successful load too). 4 (BPF_LOG_STATS) may be or'ed in.
+ * Return: 0, -EINVAL (NULL prog, or bits other than 1, 2 and 4), -EBUSY after load.
  */
 int ebpfmini_program_set_log_level(struct ebpfmini_program *prog, uint32_t level);
 
-/** ebpfmini_program_insn_count() - instructions (struct bpf_insn, 8 bytes each),
- *  subprograms included, after relocation once loaded. */
+/** ebpfmini_program_insn_count() - instructions (struct bpf_insn, 8 bytes each):
+ *  before load the program's own, after load the relocated code with its
+ *  subprograms appended. */
 size_t ebpfmini_program_insn_count(const struct ebpfmini_program *prog);
-/** ebpfmini_program_insns() - the instructions (struct bpf_insn array). */
+/** ebpfmini_program_insns() - the instructions (struct bpf_insn array), owned by
+ *  the object; ebpfmini_program_insn_count() of them. */
 const void *ebpfmini_program_insns(const struct ebpfmini_program *prog);
 
 /**
  * ebpfmini_program_log() - the verifier log of the last load attempt, or NULL
- * when none was kept. Owned by the program.
+ * when none was kept: after a failed load the log of the retry that asked
+ * for one (level 1, buffer grown up to 16 MiB), after a success only when a
+ * log level was set. Owned by the program, valid until the object is closed.
  */
 const char *ebpfmini_program_log(const struct ebpfmini_program *prog);
 
@@ -59,12 +68,15 @@ uint32_t ebpfmini_program_id(const struct ebpfmini_program *prog);
 
 /**
  * ebpfmini_program_pin() - pin the loaded program at path (on bpffs; missing
- * parent directories under a bpffs mount are created).
- * Return: 0, -EBUSY (not loaded), -EINVAL, -ENOTDIR... and the kernel's errno;
- * a path outside bpffs gives -EINVAL with the mount hint in the log.
+ * parent directories under a bpffs mount are created, mode 0700).
+ * Return: 0, -EINVAL (NULL prog or path, empty path), -EBUSY (not loaded),
+ * -ENODEV (the directory is not on bpffs: the log says
+ * "mount -t bpf bpf /sys/fs/bpf"), the errno of mkdir, or the kernel's errno
+ * of BPF_OBJ_PIN (-EEXIST: the name is taken).
  */
 int ebpfmini_program_pin(struct ebpfmini_program *prog, const char *path);
-/** ebpfmini_program_unpin() - remove the pin at path. Return: 0 or -errno of unlink. */
+/** ebpfmini_program_unpin() - remove the pin at path.
+ *  Return: 0, -EINVAL (NULL prog or path), or -errno of unlink (-ENOENT). */
 int ebpfmini_program_unpin(struct ebpfmini_program *prog, const char *path);
 
 /** Input and output of ebpfmini_program_test_run() (BPF_PROG_TEST_RUN). */
@@ -87,8 +99,10 @@ struct ebpfmini_program_test_run_opts {
 
 /**
  * ebpfmini_program_test_run() - run the loaded program once (or repeat times)
- * on the given input in the kernel. Return: 0, -EBUSY (not loaded), -EINVAL,
- * or the kernel's errno (e.g. -ENOTSUPP for a type without test_run).
+ * on the given input in the kernel (BPF_PROG_TEST_RUN); the out fields of
+ * opts are filled in. opts may be NULL (no input).
+ * Return: 0, -EINVAL (NULL prog, bad opts sz), -EBUSY (not loaded), or the
+ * kernel's errno (e.g. -ENOTSUPP (524) for a type without test_run).
  */
 int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 			      struct ebpfmini_program_test_run_opts *opts);

@@ -1,0 +1,66 @@
+/* objapi.h - private glue between the L4 object API files (object, load, map, program, pin, kconfig) */
+#ifndef EBPFMINI_OBJAPI_H
+#define EBPFMINI_OBJAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* ---- pin.c: bpffs paths ---------------------------------------------------- */
+
+/*
+ * Pin fd at path. The directory holding path must be on bpffs: the nearest
+ * existing ancestor is checked with statfs (not bpffs: -ENODEV, logged with
+ * the mount hint) and the missing directories below it are created (0700).
+ * Errors: -EINVAL (empty or overlong path), -ENODEV, the errno of mkdir or of
+ * BPF_OBJ_PIN (-EEXIST when something is pinned there already). Logged with
+ * the subject "pin 'path'".
+ */
+int em_pin_fd(int fd, const char *path);
+/* Remove a pin (unlink). -ENOENT is returned but not logged; others are logged. */
+int em_pin_remove(const char *path);
+/*
+ * "dir/name" with the dots of name replaced by '_' (bpffs refuses names with
+ * dots, so ".data" is pinned as "_data"). malloc'd, NULL on ENOMEM.
+ */
+char *em_pin_join(const char *dir, const char *name);
+
+/* ---- kconfig.c: .kconfig externs -------------------------------------------- */
+
+/*
+ * Fill the .kconfig map image (map->data) from the running kernel: uname for
+ * LINUX_KERNEL_VERSION, and obj->kconfig_path, /proc/config.gz or
+ * /boot/config-$(uname -r) for CONFIG_* (read only when such externs exist).
+ * Errors: -ENOENT (a non-weak extern has no value, or the config cannot be
+ * read while one is needed), -EINVAL (a value does not fit the extern's type),
+ * -EBADMSG, -ENOMEM. Logged with the subject "kconfig".
+ */
+int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map);
+/*
+ * The pure part of em_kconfig_fill: write every kconfig extern of obj into
+ * image (size bytes) from release (uname -r, may be NULL) and config (the
+ * text of a kernel .config, may be NULL when unreadable; config_src names it
+ * in messages). Same errors.
+ */
+int em_kconfig_apply(const struct ebpfmini_object *obj, const char *release, const char *config,
+		     const char *config_src, uint8_t *image, size_t size);
+/* KERNEL_VERSION(a, b, c) of a release string "6.18.44-xyz" (c capped at 255), 0 when unparsable. */
+uint32_t em_kconfig_kernel_version(const char *release);
+
+/* ---- map.c ------------------------------------------------------------------ */
+
+/* Number of possible CPUs (from /sys/devices/system/cpu/possible, cached), or -errno. */
+int em_map_possible_cpus(void);
+/* Parse a CPU list such as "0-3,8,10-11": number of CPUs (highest + 1), or -EBADMSG. */
+int em_map_parse_cpu_list(const char *text);
+/* BPF_OBJ_GET_INFO_BY_FD of a map fd into *info (zeroed first). */
+int em_map_info(int fd, struct bpf_map_info *info);
+
+/* ---- load.c ----------------------------------------------------------------- */
+
+/* Release every kernel resource of obj: unmap global data, close map, program
+ * and BTF fds (each once, then set to -1). Pins stay. Safe on any state. */
+void em_load_release(struct ebpfmini_object *obj);
+
+#endif /* EBPFMINI_OBJAPI_H */

@@ -1,0 +1,191 @@
+/* test_pin.c - pin.c against a scripted file system: bpffs check, mkdir -p, pin names; CPU lists */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <linux/magic.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include <cmocka.h>
+
+#include "ebpfmini/ebpfmini.h"
+#include "objapi.h"
+#include "sys.h"
+
+/* The scripted file system: a list of existing paths with their f_type. */
+struct fs_entry {
+	const char *path;
+	long magic;
+};
+
+static const struct fs_entry *fs;
+static char ops[2048]; /* "mkdir /a;pin /a/x;" ... in call order */
+static char logbuf[4096];
+
+static long fs_hook(void *ctx, struct em_sys_call *call)
+{
+	const char *path = (const char *)call->args[1];
+	size_t len = strlen(ops);
+
+	(void)ctx;
+	switch (call->nr) {
+	case SYS_statfs:
+		path = (const char *)call->args[0];
+		for (const struct fs_entry *e = fs; e->path; e++)
+			if (strcmp(e->path, path) == 0)
+				return e->magic;
+		return -ENOENT;
+	case SYS_mkdirat:
+		snprintf(ops + len, sizeof(ops) - len, "mkdir %s;", path);
+		return 1;
+	case SYS_unlinkat:
+		snprintf(ops + len, sizeof(ops) - len, "unlink %s;", path);
+		return 1;
+	case SYS_bpf:
+		if (call->args[0] == BPF_OBJ_PIN) {
+			union bpf_attr *attr = (union bpf_attr *)call->args[1];
+
+			snprintf(ops + len, sizeof(ops) - len, "pin %d %s;", (int)attr->bpf_fd,
+				 (const char *)(uintptr_t)attr->pathname);
+			return 1;
+		}
+		return -ENOSYS;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
+{
+	size_t len = strlen(logbuf);
+
+	(void)level;
+	(void)ctx;
+	snprintf(logbuf + len, sizeof(logbuf) - len, "%s\n", line);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ops[0] = logbuf[0] = '\0';
+	em_sys_set_hook_ex(fs_hook, NULL);
+	ebpfmini_log_set(capture, EBPFMINI_LOG_DEBUG, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	em_sys_set_hook_ex(NULL, NULL);
+	ebpfmini_log_set(NULL, EBPFMINI_LOG_WARN, NULL);
+	return 0;
+}
+
+static const struct fs_entry tree[] = {
+	{ "/", EXT4_SUPER_MAGIC },       { "/tmp", TMPFS_MAGIC },
+	{ "/sys/fs/bpf", BPF_FS_MAGIC }, { "/sys/fs/bpf/have", BPF_FS_MAGIC },
+	{ "/sys/fs", SYSFS_MAGIC },      { "/sys", SYSFS_MAGIC },
+	{ ".", BPF_FS_MAGIC },           { NULL, 0 },
+};
+
+static void test_pin_in_bpffs(void **state)
+{
+	(void)state;
+	fs = tree;
+	assert_int_equal(em_pin_fd(7, "/sys/fs/bpf/m"), 0);
+	assert_string_equal(ops, "pin 7 /sys/fs/bpf/m;");
+}
+
+static void test_missing_dirs_created(void **state)
+{
+	(void)state;
+	fs = tree;
+	assert_int_equal(em_pin_fd(9, "/sys/fs/bpf/have/a/b/m"), 0);
+	assert_string_equal(ops, "mkdir /sys/fs/bpf/have/a;mkdir /sys/fs/bpf/have/a/b;"
+				 "pin 9 /sys/fs/bpf/have/a/b/m;");
+	ops[0] = '\0';
+	/* a relative path under a bpffs working directory */
+	assert_int_equal(em_pin_fd(9, "x/m"), 0);
+	assert_string_equal(ops, "mkdir x;pin 9 x/m;");
+}
+
+static void test_not_bpffs(void **state)
+{
+	(void)state;
+	fs = tree;
+	assert_int_equal(em_pin_fd(9, "/tmp/a/m"), -ENODEV);
+	assert_string_equal(ops, ""); /* nothing created, nothing pinned */
+	assert_non_null(strstr(logbuf, "pin '/tmp/a/m': /tmp is not on a bpffs mount: "
+				       "mount -t bpf bpf /sys/fs/bpf"));
+	/* bpffs not mounted on /sys/fs/bpf: the walk stops at sysfs */
+	{
+		static const struct fs_entry unmounted[] = {
+			{ "/", EXT4_SUPER_MAGIC },
+			{ "/sys", SYSFS_MAGIC },
+			{ "/sys/fs", SYSFS_MAGIC },
+			{ NULL, 0 },
+		};
+
+		fs = unmounted;
+		logbuf[0] = '\0';
+		assert_int_equal(em_pin_fd(9, "/sys/fs/bpf/m"), -ENODEV);
+		assert_string_equal(ops, "");
+		assert_non_null(strstr(logbuf, "/sys/fs is not on a bpffs mount"));
+	}
+	assert_int_equal(em_pin_fd(9, ""), -EINVAL);
+	assert_int_equal(em_pin_fd(9, NULL), -EINVAL);
+}
+
+static void test_join_and_remove(void **state)
+{
+	char *p;
+
+	(void)state;
+	p = em_pin_join("/sys/fs/bpf/", ".data.x");
+	assert_string_equal(p, "/sys/fs/bpf/_data_x");
+	free(p);
+	p = em_pin_join("/a.b", "map");
+	assert_string_equal(p, "/a.b/map"); /* only the name is rewritten */
+	free(p);
+	p = em_pin_join("/", "m");
+	assert_string_equal(p, "/m");
+	free(p);
+	assert_int_equal(em_pin_remove("/sys/fs/bpf/m"), 0);
+	assert_string_equal(ops, "unlink /sys/fs/bpf/m;");
+	assert_int_equal(em_pin_remove(""), -EINVAL);
+}
+
+static void test_cpu_list(void **state)
+{
+	(void)state;
+	assert_int_equal(em_map_parse_cpu_list("0-3\n"), 4);
+	assert_int_equal(em_map_parse_cpu_list("0"), 1);
+	assert_int_equal(em_map_parse_cpu_list("0,2-3,7\n"), 8);
+	assert_int_equal(em_map_parse_cpu_list("0-1,4-5"), 6);
+	assert_int_equal(em_map_parse_cpu_list(""), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list("\n"), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list("x"), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list("3-1"), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list("0-"), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list("0;1"), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list("99999999999"), -EBADMSG);
+	assert_int_equal(em_map_parse_cpu_list(NULL), -EBADMSG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pin_in_bpffs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_dirs_created, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_bpffs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_join_and_remove, setup, teardown),
+		cmocka_unit_test(test_cpu_list),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,202 @@
+/* btf_vmlinux.c - the running kernel's BTF (vmlinux, modules) read once per process, and CO-RE against it (L4 objects) */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "core.h"
+#include "elf.h"
+#include "internal.h"
+#include "sys.h"
+
+#define SYSFS_BTF_DIR "/sys/kernel/btf/"
+#define VMLINUX_PATH SYSFS_BTF_DIR "vmlinux"
+/* Larger than any kernel's BTF (vmlinux holds ~6 MiB), small enough to refuse nonsense. */
+#define BTF_FILE_MAX (1u << 30)
+
+/*
+ * Parsed kernel BTF stays for the life of the process: a list, since a
+ * process sees one vmlinux, a few modules and, in tests, a few override
+ * files. The lock covers the list and each entry's candidate index.
+ */
+struct kbtf {
+	struct kbtf *next;
+	char *key; /* path of vmlinux or of an override file; module name */
+	bool module;
+	struct ebpfmini_btf *btf;  /* never freed */
+	struct em_core_index *idx; /* CO-RE candidates learnt so far, or NULL */
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kbtf *cache;
+
+/* BTF inside data: raw BTF, or the .BTF section of an ELF file (vmlinux image, object). */
+static int parse_blob(const char *path, const void *data, size_t size,
+		      const struct ebpfmini_btf *base, struct ebpfmini_btf **out)
+{
+	const struct em_elf_section *s;
+	struct em_elf *elf;
+	int err;
+
+	if (size < 4 || memcmp(data, "\177ELF", 4) != 0)
+		return em_btf_parse(data, size, base, out);
+	err = em_elf_parse(data, size, &elf);
+	if (err)
+		return err;
+	s = em_elf_section_by_name(elf, ".BTF");
+	if (!s || !s->data) {
+		em_warn("btf: %s: ELF file without a .BTF section", path);
+		em_elf_free(elf);
+		return -ENOENT;
+	}
+	err = em_btf_parse(s->data, s->size, base, out);
+	em_elf_free(elf);
+	return err;
+}
+
+/* Map the file (sysfs BTF files allow it on recent kernels), else read it. */
+static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
+			 struct ebpfmini_btf **out)
+{
+	struct stat st;
+	void *map = NULL;
+	size_t size = 0;
+	int fd, err;
+
+	fd = em_sys_open(path, O_RDONLY, 0);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    (uint64_t)st.st_size <= BTF_FILE_MAX) {
+			size = (size_t)st.st_size;
+			if (em_sys_mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0, &map) < 0)
+				map = NULL;
+		}
+		em_sys_close(fd);
+	}
+	if (map) {
+		err = parse_blob(path, map, size, base, out);
+		em_sys_munmap(map, size);
+		return err;
+	}
+	/* no mmap (older kernels), or no open: read() says why if it fails too */
+	err = em_sys_read_file(path, BTF_FILE_MAX, &map, &size);
+	if (err)
+		return err;
+	err = parse_blob(path, map, size, base, out);
+	free(map);
+	return err;
+}
+
+static struct kbtf *find(const char *key, bool module)
+{
+	for (struct kbtf *k = cache; k; k = k->next)
+		if (k->module == module && strcmp(k->key, key) == 0)
+			return k;
+	return NULL;
+}
+
+/* The cached entry for key, reading path on first use. Called with the lock held. */
+static int get_locked(const char *key, bool module, const char *path,
+		      const struct ebpfmini_btf *base, struct kbtf **out)
+{
+	struct kbtf *k = find(key, module);
+	int err;
+
+	if (k) {
+		*out = k;
+		return 0;
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->key = em_strdup(key);
+	k->module = module;
+	if (!k->key) {
+		free(k);
+		return -ENOMEM;
+	}
+	err = read_btf_file(path, base, &k->btf);
+	if (err) {
+		if (err == -ENOENT && !module && strcmp(path, VMLINUX_PATH) == 0)
+			em_warn("btf: %s: no such file: the kernel has no BTF "
+				"(CONFIG_DEBUG_INFO_BTF); give a BTF file path instead",
+				path);
+		else
+			em_warn("btf: %s: cannot read kernel BTF: %s", path, strerror(-err));
+		free(k->key);
+		free(k);
+		return err;
+	}
+	em_debug("btf: %s: %u types", path, ebpfmini_btf_type_count(k->btf));
+	k->next = cache;
+	cache = k;
+	*out = k;
+	return 0;
+}
+
+static int vmlinux_locked(const char *path_override, struct kbtf **out)
+{
+	const char *path = path_override ? path_override : VMLINUX_PATH;
+
+	return get_locked(path, false, path, NULL, out);
+}
+
+int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **out)
+{
+	struct kbtf *k;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	pthread_mutex_lock(&cache_lock);
+	err = vmlinux_locked(path_override, &k);
+	pthread_mutex_unlock(&cache_lock);
+	if (!err)
+		*out = k->btf;
+	return err;
+}
+
+int em_btf_module_get(const char *module, const struct ebpfmini_btf **out)
+{
+	char path[sizeof(SYSFS_BTF_DIR) + 256];
+	struct kbtf *base, *k;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!module || !*module || strchr(module, '/') || strlen(module) >= 256 ||
+	    strcmp(module, "vmlinux") == 0 || module[0] == '.')
+		return -EINVAL;
+	snprintf(path, sizeof(path), SYSFS_BTF_DIR "%s", module);
+	pthread_mutex_lock(&cache_lock);
+	err = vmlinux_locked(NULL, &base);
+	if (!err)
+		err = get_locked(module, true, path, base->btf, &k);
+	pthread_mutex_unlock(&cache_lock);
+	if (!err)
+		*out = k->btf;
+	return err;
+}
+
+int em_btf_vmlinux_core_relocate(struct ebpfmini_object *obj, const char *btf_path)
+{
+	struct kbtf *k;
+	int err;
+
+	if (!obj)
+		return -EINVAL;
+	if (!obj->btf || !obj->btf_ext || !obj->btf_ext->core_relo.nsecs)
+		return 0;
+	pthread_mutex_lock(&cache_lock);
+	err = vmlinux_locked(btf_path, &k);
+	if (!err && !k->idx)
+		err = em_core_index_new(k->btf, &k->idx);
+	if (!err)
+		err = em_core_relocate_index(obj, k->btf, k->idx);
+	pthread_mutex_unlock(&cache_lock);
+	return err;
+}

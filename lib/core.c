@@ -1,0 +1,833 @@
+/* core.c - CO-RE relocation: access specs, relocated values and instruction patching (L2 transform, pure) */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core.h"
+#include "internal.h"
+
+/* One .BTF.ext record (struct bpf_core_relo), read from its rec_size slot. */
+struct relo {
+	uint32_t insn_off;
+	uint32_t type_id;
+	uint32_t access_str_off;
+	uint32_t kind;
+};
+
+/* Where a relocation sits, for messages. */
+struct site {
+	const struct em_code_sec *sec;
+	uint32_t insn;  /* instruction index inside the section */
+	uint32_t index; /* record number inside the section's block */
+	const struct relo *r;
+	const struct em_core_spec *local;
+};
+
+/* The values one relocation yields: expected in the instruction, and new. */
+struct result {
+	uint64_t orig, val;
+	bool validate; /* the instruction must hold orig */
+	bool poison;
+	const char *why;              /* reason for poisoning */
+	uint32_t orig_sz, new_sz;     /* BYTE_OFFSET of a non-bitfield: field sizes */
+	uint32_t orig_type, new_type; /* and their types (modifiers skipped) */
+	bool bad_resize; /* sizes differ and the field kind forbids resizing the access */
+};
+
+/* ---- messages ------------------------------------------------------------------------ */
+
+static const char *kind_word(const struct btf_type *t)
+{
+	switch (t ? em_btf_kind(t) : BTF_KIND_UNKN) {
+	case BTF_KIND_STRUCT:
+		return "struct ";
+	case BTF_KIND_UNION:
+		return "union ";
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return "enum ";
+	case BTF_KIND_FWD:
+		return em_btf_kflag(t) ? "union " : "struct ";
+	case BTF_KIND_TYPEDEF:
+		return "typedef ";
+	default:
+		return "";
+	}
+}
+
+/* "field_byte_offset of struct task_struct.real_parent", "enumval_value of enum e::B". */
+static void describe(const struct site *s, char *buf, size_t size)
+{
+	const struct ebpfmini_btf *btf = s->local ? s->local->btf : NULL;
+	const struct btf_type *t = btf ? em_btf_type(btf, s->r->type_id) : NULL;
+	const char *name = t ? em_btf_type_name(btf, t) : "";
+	size_t n;
+
+	n = (size_t)snprintf(buf, size, "%s of %s%s", em_core_kind_name(s->r->kind), kind_word(t),
+			     *name ? name : "<anon>");
+	if (!s->local)
+		return;
+	for (uint32_t i = 0; i < s->local->len && n < size; i++) {
+		const struct em_core_acc *a = &s->local->acc[i];
+
+		if (em_core_relo_class(s->r->kind) == EM_CORE_ENUMVAL)
+			n += (size_t)snprintf(buf + n, size - n, "::%s", a->name);
+		else if (a->name)
+			n += (size_t)snprintf(buf + n, size - n, ".%s", a->name);
+		else if (i > 0 || a->idx > 0)
+			n += (size_t)snprintf(buf + n, size - n, "[%u]", a->idx);
+	}
+}
+
+static void EM_PRINTF(3, 4)
+	site_log(enum ebpfmini_log_level level, const struct site *s, const char *fmt, ...)
+{
+	char desc[256], msg[256];
+	va_list ap;
+
+	if (!em_log_enabled(level))
+		return;
+	describe(s, desc, sizeof(desc));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	em_log(level, "core: prog section '%s' insn %u: relocation #%u (%s): %s", s->sec->name,
+	       s->insn, s->index, desc, msg);
+}
+
+/* ---- local access spec ------------------------------------------------------------------ */
+
+/* "0:1:2" -> raw[]; -EBADMSG for anything but colon-separated decimal numbers. */
+static int parse_access(const char *str, struct em_core_spec *spec)
+{
+	const char *p = str;
+
+	if (!*p)
+		return -EBADMSG;
+	while (*p) {
+		uint64_t v = 0;
+		const char *start = p;
+
+		while (*p >= '0' && *p <= '9' && p - start < 10)
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		if (p == start || v > INT32_MAX || (*p && *p != ':'))
+			return -EBADMSG;
+		if (spec->raw_len == EM_CORE_SPEC_MAX)
+			return -E2BIG;
+		spec->raw[spec->raw_len++] = (uint32_t)v;
+		if (*p == ':' && !*++p)
+			return -EBADMSG; /* trailing colon */
+	}
+	return 0;
+}
+
+/* bit_off += idx * size * 8, refusing offsets beyond 4 GiB. */
+static int add_index(struct em_core_spec *spec, uint32_t idx, uint32_t size)
+{
+	uint64_t bytes = (uint64_t)idx * size;
+
+	if (bytes > UINT32_MAX || spec->bit_off + bytes * 8 > (uint64_t)UINT32_MAX * 8)
+		return -E2BIG;
+	spec->bit_off += bytes * 8;
+	return 0;
+}
+
+/* Walk the local access string through the object's BTF (see Documentation/bpf/llvm_reloc.rst). */
+static int parse_spec(const struct ebpfmini_btf *btf, const struct relo *r, const char *access,
+		      struct em_core_spec *spec, const char **why)
+{
+	const struct btf_type *t;
+	uint32_t id, size;
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->btf = btf;
+	spec->root_id = r->type_id;
+	spec->kind = r->kind;
+	if (em_core_relo_class(r->kind) == EM_CORE_TYPE) {
+		*why = "type relocations take the access string \"0\"";
+		return strcmp(access, "0") == 0 ? 0 : -EBADMSG;
+	}
+	*why = "malformed access string";
+	err = parse_access(access, spec);
+	if (err)
+		return err;
+	err = em_btf_skip_mods(btf, r->type_id);
+	t = err > 0 ? em_btf_type(btf, (uint32_t)err) : NULL;
+	*why = "the root type is void or malformed";
+	if (!t)
+		return -EBADMSG;
+	id = (uint32_t)err;
+	spec->acc[0] = (struct em_core_acc){ id, spec->raw[0], NULL };
+	spec->len = 1;
+
+	if (em_core_relo_class(r->kind) == EM_CORE_ENUMVAL) {
+		const struct btf_type *e = t;
+		uint32_t noff;
+
+		*why = "not an enumerator of an enum";
+		if ((em_btf_kind(e) != BTF_KIND_ENUM && em_btf_kind(e) != BTF_KIND_ENUM64) ||
+		    spec->raw_len > 1 || spec->raw[0] >= em_btf_vlen(e))
+			return -EBADMSG;
+		noff = em_btf_kind(e) == BTF_KIND_ENUM ?
+			       ((const struct btf_enum *)em_btf_tail(e))[spec->raw[0]].name_off :
+			       ((const struct btf_enum64 *)em_btf_tail(e))[spec->raw[0]].name_off;
+		spec->acc[0].name = em_btf_str(btf, noff);
+		return spec->acc[0].name && *spec->acc[0].name ? 0 : -EBADMSG;
+	}
+
+	*why = "the root type has no size";
+	if (em_btf_resolve_size(btf, id, &size))
+		return -EBADMSG;
+	*why = "offset overflow";
+	if (add_index(spec, spec->raw[0], size))
+		return -E2BIG;
+	for (uint32_t i = 1; i < spec->raw_len; i++) {
+		uint32_t idx = spec->raw[i];
+
+		err = em_btf_skip_mods(btf, id);
+		t = err > 0 ? em_btf_type(btf, (uint32_t)err) : NULL;
+		*why = "an access step reaches void or a malformed type";
+		if (!t)
+			return -EBADMSG;
+		id = (uint32_t)err;
+		if (em_btf_kind(t) == BTF_KIND_STRUCT || em_btf_kind(t) == BTF_KIND_UNION) {
+			const struct btf_member *m =
+				(const struct btf_member *)em_btf_tail(t) + idx;
+			const char *name;
+
+			*why = "member index out of range";
+			if (idx >= em_btf_vlen(t))
+				return -EBADMSG;
+			spec->bit_off +=
+				em_btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+			name = em_btf_str(btf, m->name_off);
+			if (name && *name) /* anonymous members are raw steps only */
+				spec->acc[spec->len++] = (struct em_core_acc){ id, idx, name };
+			id = m->type;
+		} else if (em_btf_kind(t) == BTF_KIND_ARRAY) {
+			const struct btf_array *a = em_btf_tail(t);
+			const struct em_core_acc *prev = &spec->acc[spec->len - 1];
+			bool flex = false;
+
+			if (prev->name && a->nelems == 0) { /* last member of its struct? */
+				const struct btf_type *pt = em_btf_type(btf, prev->type_id);
+
+				flex = pt && prev->idx + 1 == em_btf_vlen(pt);
+			}
+			*why = "array index out of range";
+			if (!flex && idx >= a->nelems)
+				return -EBADMSG;
+			err = em_btf_skip_mods(btf, a->type);
+			*why = "array of void or of a malformed type";
+			if (err <= 0 || em_btf_resolve_size(btf, (uint32_t)err, &size))
+				return -EBADMSG;
+			id = (uint32_t)err;
+			spec->acc[spec->len++] = (struct em_core_acc){ id, idx, NULL };
+			*why = "offset overflow";
+			if (add_index(spec, idx, size))
+				return -E2BIG;
+		} else {
+			*why = "an access step goes into a type that is not a struct, union or array";
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+/* ---- values ------------------------------------------------------------------------------- */
+
+/*
+ * Value of a field relocation for one spec (local or target). Bitfields are
+ * read with the smallest load of at least the member type's size that holds
+ * all their bits; the shifts then move them to the top and back down of a
+ * u64 (little endian).
+ */
+static int field_value(const struct em_core_spec *spec, uint32_t kind, uint64_t *val,
+		       uint32_t *fsize, uint32_t *ftype, bool *validate)
+{
+	const struct em_core_acc *acc = &spec->acc[spec->len - 1];
+	const struct btf_type *t = em_btf_type(spec->btf, acc->type_id), *mt;
+	uint32_t byte_off, byte_sz, bits, ftid = 0;
+	uint64_t bit_off = spec->bit_off;
+	bool bitfield;
+	int r;
+
+	*fsize = 0;
+	*ftype = 0;
+	*validate = true;
+	if (!acc->name) { /* the field is an array element (or the root itself) */
+		if (kind != BPF_CORE_FIELD_BYTE_OFFSET && kind != BPF_CORE_FIELD_BYTE_SIZE)
+			return -EOPNOTSUPP;
+		if (em_btf_resolve_size(spec->btf, acc->type_id, &byte_sz))
+			return -EBADMSG;
+		*val = kind == BPF_CORE_FIELD_BYTE_OFFSET ? bit_off / 8 : byte_sz;
+		*fsize = byte_sz;
+		*ftype = acc->type_id;
+		return 0;
+	}
+	const struct btf_member *m = (const struct btf_member *)em_btf_tail(t) + acc->idx;
+
+	r = em_btf_skip_mods(spec->btf, m->type);
+	if (r <= 0)
+		return -EBADMSG;
+	ftid = (uint32_t)r;
+	mt = em_btf_type(spec->btf, ftid);
+	bits = em_btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
+	bitfield = bits > 0;
+	if (bitfield) {
+		unsigned int k = em_btf_kind(mt);
+
+		if (k != BTF_KIND_INT && k != BTF_KIND_ENUM && k != BTF_KIND_ENUM64)
+			return -EBADMSG;
+		byte_sz = mt->size;
+		if (byte_sz == 0 || byte_sz > 8 || (byte_sz & (byte_sz - 1)))
+			return -E2BIG;
+		byte_off = (uint32_t)(bit_off / 8 / byte_sz * byte_sz);
+		while (bit_off + bits - (uint64_t)byte_off * 8 > (uint64_t)byte_sz * 8) {
+			if (byte_sz >= 8)
+				return -E2BIG; /* no single load holds the bits */
+			byte_sz *= 2;
+			byte_off = (uint32_t)(bit_off / 8 / byte_sz * byte_sz);
+		}
+	} else {
+		if (em_btf_resolve_size(spec->btf, ftid, &byte_sz))
+			return -EBADMSG;
+		byte_off = (uint32_t)(bit_off / 8);
+		bits = byte_sz * 8;
+	}
+	/* clang's own bitfield numbers may legitimately differ from ours */
+	*validate = !bitfield;
+	switch (kind) {
+	case BPF_CORE_FIELD_BYTE_OFFSET:
+		*val = byte_off;
+		if (!bitfield) {
+			*fsize = byte_sz;
+			*ftype = ftid;
+		}
+		break;
+	case BPF_CORE_FIELD_BYTE_SIZE:
+		*val = byte_sz;
+		break;
+	case BPF_CORE_FIELD_SIGNED: {
+		unsigned int k = em_btf_kind(mt);
+		uint32_t enc = 0;
+
+		if (k == BTF_KIND_INT)
+			memcpy(&enc, em_btf_tail(mt), sizeof(enc));
+		*val = ((k == BTF_KIND_ENUM || k == BTF_KIND_ENUM64) && em_btf_kflag(mt)) ||
+		       (k == BTF_KIND_INT && (BTF_INT_ENCODING(enc) & BTF_INT_SIGNED));
+		*validate = true;
+		break;
+	}
+	case BPF_CORE_FIELD_LSHIFT_U64:
+		*val = (uint64_t)(64 - (int64_t)(bit_off + bits - (uint64_t)byte_off * 8));
+		break;
+	case BPF_CORE_FIELD_RSHIFT_U64:
+		*val = (uint64_t)(64 - (int64_t)bits);
+		*validate = true;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static uint64_t enumval(const struct ebpfmini_btf *btf, const struct em_core_acc *acc)
+{
+	const struct btf_type *t = em_btf_type(btf, acc->type_id);
+
+	if (em_btf_kind(t) == BTF_KIND_ENUM) {
+		int32_t v = ((const struct btf_enum *)em_btf_tail(t))[acc->idx].val;
+
+		return em_btf_kflag(t) ? (uint64_t)(int64_t)v : (uint64_t)(uint32_t)v;
+	}
+	const struct btf_enum64 *e = (const struct btf_enum64 *)em_btf_tail(t) + acc->idx;
+
+	return (uint64_t)e->val_hi32 << 32 | e->val_lo32;
+}
+
+/*
+ * Value of a relocation for one spec: local (orig) or target (val); targ
+ * NULL means no candidate matched.
+ */
+static int spec_value(const struct em_core_spec *spec, bool is_local, uint32_t kind,
+		      struct result *res)
+{
+	uint64_t *out = is_local ? &res->orig : &res->val;
+	bool validate = true;
+	uint32_t sz = 0, ty = 0;
+	int err = 0;
+
+	switch (em_core_relo_class(kind)) {
+	case EM_CORE_FIELD:
+		if (kind == BPF_CORE_FIELD_EXISTS) {
+			*out = spec != NULL;
+			break;
+		}
+		if (!spec) {
+			res->poison = true;
+			res->why = "no matching field in target";
+			break;
+		}
+		err = field_value(spec, kind, out, &sz, &ty, &validate);
+		break;
+	case EM_CORE_TYPE:
+		if (!spec) {
+			*out = 0;
+			break;
+		}
+		if (kind == BPF_CORE_TYPE_ID_TARGET) {
+			*out = spec->root_id;
+			validate = false; /* ids change when objects are linked */
+		} else if (kind == BPF_CORE_TYPE_SIZE) {
+			uint32_t size;
+
+			if (em_btf_resolve_size(spec->btf, spec->root_id, &size))
+				return -EBADMSG;
+			*out = size;
+		} else {
+			*out = 1; /* TYPE_EXISTS, TYPE_MATCHES */
+		}
+		break;
+	case EM_CORE_ENUMVAL:
+		if (kind == BPF_CORE_ENUMVAL_EXISTS) {
+			*out = spec != NULL;
+		} else if (!spec) {
+			res->poison = true;
+			res->why = "no matching enumerator in target";
+		} else {
+			*out = enumval(spec->btf, &spec->acc[0]);
+		}
+		break;
+	}
+	if (err)
+		return err;
+	if (is_local) {
+		res->validate = validate;
+		res->orig_sz = sz;
+		res->orig_type = ty;
+	} else {
+		res->new_sz = sz;
+		res->new_type = ty;
+	}
+	return 0;
+}
+
+/* Local and target values, and whether a load/store of the field may change size. */
+static int calc(const struct em_core_spec *local, const struct em_core_spec *targ,
+		struct result *res)
+{
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	err = spec_value(local, true, local->kind, res);
+	if (!err)
+		err = spec_value(targ, false, local->kind, res);
+	if (err || res->poison || local->kind != BPF_CORE_FIELD_BYTE_OFFSET ||
+	    res->orig_sz == res->new_sz)
+		return err;
+	/* A different size is harmless only where zero extension keeps the value:
+	 * pointers (a 32-bit kernel's, read into a 64-bit register) and unsigned integers. */
+	const struct btf_type *lt = em_btf_type(local->btf, res->orig_type);
+	const struct btf_type *tt = em_btf_type(targ->btf, res->new_type);
+	uint32_t le = 0, te = 0;
+
+	if (lt && tt && em_btf_kind(lt) == BTF_KIND_PTR && em_btf_kind(tt) == BTF_KIND_PTR)
+		return 0;
+	if (lt && tt && em_btf_kind(lt) == BTF_KIND_INT && em_btf_kind(tt) == BTF_KIND_INT) {
+		memcpy(&le, em_btf_tail(lt), sizeof(le));
+		memcpy(&te, em_btf_tail(tt), sizeof(te));
+		if (!(BTF_INT_ENCODING(le) & BTF_INT_SIGNED) &&
+		    !(BTF_INT_ENCODING(te) & BTF_INT_SIGNED))
+			return 0;
+	}
+	res->bad_resize = true;
+	return 0;
+}
+
+/* ---- instruction patching -------------------------------------------------------------------- */
+
+static void poison_insn(struct bpf_insn *insn)
+{
+	insn->code = BPF_JMP | BPF_CALL;
+	insn->dst_reg = 0;
+	insn->src_reg = 0;
+	insn->off = 0;
+	insn->imm = EM_CORE_POISON_HELPER;
+}
+
+static int bytes_to_bpf_size(uint32_t bytes)
+{
+	switch (bytes) {
+	case 1:
+		return BPF_B;
+	case 2:
+		return BPF_H;
+	case 4:
+		return BPF_W;
+	case 8:
+		return BPF_DW;
+	default:
+		return -1;
+	}
+}
+
+static uint32_t bpf_size_to_bytes(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B:
+		return 1;
+	case BPF_H:
+		return 2;
+	case BPF_W:
+		return 4;
+	default:
+		return 8;
+	}
+}
+
+/* The relocated value must be what clang put there (for the local types). */
+static bool holds(uint64_t have, const struct result *res, bool enum32)
+{
+	if (!res->validate || have == res->orig)
+		return true;
+	/* a 32-bit enumerator may be written sign- or zero-extended */
+	return enum32 && (uint32_t)have == (uint32_t)res->orig;
+}
+
+static int mismatch(const struct site *s, const char *what, uint64_t have, const struct result *res)
+{
+	site_log(EBPFMINI_LOG_ERROR, s, "%s holds %" PRIu64 ", expected %" PRIu64, what, have,
+		 res->orig);
+	return -EBADMSG;
+}
+
+static int patch(const struct site *s, struct em_code_sec *sec, struct result *res)
+{
+	struct bpf_insn *insn = &sec->insns[s->insn];
+	bool ldimm = em_insn_is_ld_imm64(insn) && s->insn + 1 < sec->insn_cnt;
+	bool enum32 =
+		em_core_relo_class(s->r->kind) == EM_CORE_ENUMVAL &&
+		em_btf_kind(em_btf_type(s->local->btf, s->local->acc[0].type_id)) == BTF_KIND_ENUM;
+	uint64_t have;
+
+	if (res->poison)
+		goto poison;
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (BPF_SRC(insn->code) != BPF_K) {
+			site_log(EBPFMINI_LOG_ERROR, s, "ALU instruction without an immediate");
+			return -EBADMSG;
+		}
+		/* a 32-bit immediate: compare the low halves */
+		have = (uint32_t)insn->imm;
+		if (res->validate && have != (uint32_t)res->orig)
+			return mismatch(s, "immediate", have, res);
+		if (res->val > UINT32_MAX) {
+			site_log(EBPFMINI_LOG_ERROR, s,
+				 "value %" PRIu64 " does not fit an immediate", res->val);
+			return -E2BIG;
+		}
+		site_log(EBPFMINI_LOG_DEBUG, s, "imm %d -> %" PRIu64, insn->imm, res->val);
+		insn->imm = (int32_t)(uint32_t)res->val;
+		return 0;
+	case BPF_LDX:
+	case BPF_ST:
+	case BPF_STX:
+		if (!holds((uint64_t)(int64_t)insn->off, res, false))
+			return mismatch(s, "memory offset", (uint64_t)(int64_t)insn->off, res);
+		if (res->val > INT16_MAX) {
+			site_log(EBPFMINI_LOG_ERROR, s,
+				 "offset %" PRIu64 " does not fit a load/store", res->val);
+			return -E2BIG;
+		}
+		if (res->new_sz != res->orig_sz) {
+			int code_sz = bytes_to_bpf_size(res->new_sz);
+
+			if (res->bad_resize) {
+				res->why = "field size changed and only unsigned integers and "
+					   "pointers can be read with another size";
+				goto poison;
+			}
+			if (bpf_size_to_bytes(insn->code) != res->orig_sz) {
+				site_log(EBPFMINI_LOG_ERROR, s,
+					 "a %u-byte access to a %u-byte field cannot be resized",
+					 bpf_size_to_bytes(insn->code), res->orig_sz);
+				return -EBADMSG;
+			}
+			if (code_sz < 0) {
+				res->why = "field size changed to one no load or store has";
+				goto poison;
+			}
+			if (BPF_MODE(insn->code) != BPF_MEM) { /* atomic, sign-extending */
+				res->why = "field size changed and the access is not a plain load "
+					   "or store";
+				goto poison;
+			}
+			site_log(EBPFMINI_LOG_DEBUG, s, "size %u -> %u", res->orig_sz, res->new_sz);
+			insn->code =
+				(uint8_t)(BPF_CLASS(insn->code) | BPF_MODE(insn->code) | code_sz);
+		}
+		site_log(EBPFMINI_LOG_DEBUG, s, "off %d -> %" PRIu64, insn->off, res->val);
+		insn->off = (int16_t)res->val;
+		return 0;
+	case BPF_LD:
+		if (!ldimm || insn[0].src_reg || insn[0].off || insn[1].code || insn[1].dst_reg ||
+		    insn[1].src_reg || insn[1].off) {
+			site_log(EBPFMINI_LOG_ERROR, s, "not a plain 64-bit immediate load");
+			return -EBADMSG;
+		}
+		have = (uint64_t)(uint32_t)insn[1].imm << 32 | (uint32_t)insn[0].imm;
+		if (!holds(have, res, enum32))
+			return mismatch(s, "64-bit immediate", have, res);
+		site_log(EBPFMINI_LOG_DEBUG, s, "imm64 %" PRIu64 " -> %" PRIu64, have, res->val);
+		insn[0].imm = (int32_t)(uint32_t)res->val;
+		insn[1].imm = (int32_t)(uint32_t)(res->val >> 32);
+		return 0;
+	default:
+		site_log(EBPFMINI_LOG_ERROR, s, "instruction 0x%02x cannot be relocated",
+			 insn->code);
+		return -EBADMSG;
+	}
+poison:
+	site_log(EBPFMINI_LOG_WARN, s, "%s: instruction poisoned", res->why);
+	if (ldimm)
+		poison_insn(insn + 1);
+	poison_insn(insn);
+	return 0;
+}
+
+/* ---- one relocation ------------------------------------------------------------------------ */
+
+struct ctx {
+	struct ebpfmini_object *obj;
+	const struct ebpfmini_btf *target;
+	struct em_core_index *idx;
+	struct em_core_spec local, cand, targ; /* scratch, ~1.4 KiB each */
+};
+
+/* Essential name of a relocation's root type, or NULL for an anonymous one. */
+static const char *root_name(const struct ebpfmini_btf *btf, uint32_t type_id, size_t *len)
+{
+	const char *name = em_btf_type_name(btf, em_btf_type(btf, type_id));
+
+	*len = em_core_essential_len(name);
+	return *len ? name : NULL;
+}
+
+static int apply(struct ctx *c, struct em_code_sec *sec, const struct relo *r, uint32_t index)
+{
+	const struct ebpfmini_btf *lb = c->obj->btf;
+	struct site s = { sec, r->insn_off / 8, index, r, NULL };
+	const struct em_core_cands *cands;
+	const struct btf_type *lt;
+	struct result res, cres;
+	const char *access, *name, *why = "";
+	size_t len;
+	bool found = false, any_kind = false;
+	int err;
+
+	if (r->kind > EM_CORE_KIND_MAX) {
+		site_log(EBPFMINI_LOG_ERROR, &s, "unknown relocation kind %u", r->kind);
+		return -EOPNOTSUPP;
+	}
+	if (s.insn >= sec->insn_cnt) {
+		site_log(EBPFMINI_LOG_ERROR, &s, "instruction beyond the section's %zu",
+			 sec->insn_cnt);
+		return -EBADMSG;
+	}
+	lt = em_btf_type(lb, r->type_id);
+	access = em_btf_str(lb, r->access_str_off);
+	if (!lt || !access) {
+		site_log(EBPFMINI_LOG_ERROR, &s, "type id or access string out of range");
+		return -EBADMSG;
+	}
+	err = parse_spec(lb, r, access, &c->local, &why);
+	if (err) {
+		site_log(EBPFMINI_LOG_ERROR, &s, "access string \"%s\": %s", access, why);
+		return err;
+	}
+	s.local = &c->local;
+
+	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
+		memset(&res, 0, sizeof(res));
+		res.orig = res.val = r->type_id;
+		return patch(&s, sec, &res);
+	}
+	name = root_name(lb, r->type_id, &len);
+	if (!name) {
+		site_log(EBPFMINI_LOG_ERROR, &s, "anonymous types cannot be relocated");
+		return -EOPNOTSUPP;
+	}
+	cands = em_core_index_get(c->idx, name, len);
+	for (size_t i = 0; cands && i < cands->n; i++) {
+		const struct btf_type *t = em_btf_type(c->target, cands->ids[i]);
+
+		if (!t || !em_core_kinds_compat(lt, t))
+			continue;
+		any_kind = true;
+		err = em_core_spec_match(&c->local, c->target, cands->ids[i], &c->cand);
+		if (err < 0) {
+			site_log(EBPFMINI_LOG_ERROR, &s, "target type [%u] is malformed: %s",
+				 cands->ids[i], strerror(-err));
+			return err;
+		}
+		if (!err)
+			continue;
+		err = calc(&c->local, &c->cand, &cres);
+		if (err)
+			goto calc_failed;
+		if (!found) {
+			res = cres;
+			c->targ = c->cand;
+			found = true;
+		} else if (em_core_relo_class(r->kind) == EM_CORE_FIELD &&
+			   c->cand.bit_off != c->targ.bit_off) {
+			site_log(EBPFMINI_LOG_ERROR, &s,
+				 "target types [%u] and [%u] both match but place the field at "
+				 "bits %" PRIu64 " and %" PRIu64,
+				 c->targ.root_id, cands->ids[i], c->targ.bit_off, c->cand.bit_off);
+			return -EINVAL;
+		} else if (cres.poison != res.poison || cres.val != res.val) {
+			site_log(EBPFMINI_LOG_ERROR, &s,
+				 "target types [%u] and [%u] both match but give %" PRIu64
+				 " and %" PRIu64,
+				 c->targ.root_id, cands->ids[i], res.val, cres.val);
+			return -EINVAL;
+		}
+	}
+	if (!found) {
+		err = calc(&c->local, NULL, &res);
+		if (err)
+			goto calc_failed;
+		if (res.poison && !any_kind)
+			res.why = "no type of that name in target";
+	}
+	return patch(&s, sec, &res);
+
+calc_failed:
+	if (err == -E2BIG)
+		site_log(EBPFMINI_LOG_ERROR, &s, "the bitfield cannot be read with one load");
+	else if (err == -EOPNOTSUPP)
+		site_log(EBPFMINI_LOG_ERROR, &s, "an array element has no such property");
+	else
+		site_log(EBPFMINI_LOG_ERROR, &s, "cannot compute the value: %s", strerror(-err));
+	return err == -EOPNOTSUPP ? -EBADMSG : err;
+}
+
+/* ---- driver ----------------------------------------------------------------------------------- */
+
+static void read_relo(const struct em_btf_ext_info *info, const struct em_btf_ext_sec *sec,
+		      uint32_t i, struct relo *r)
+{
+	memcpy(r, sec->data + (size_t)i * info->rec_size, sizeof(*r));
+}
+
+static struct em_code_sec *code_sec(struct ebpfmini_object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->ncode; i++)
+		if (strcmp(obj->code[i].name, name) == 0)
+			return &obj->code[i];
+	return NULL;
+}
+
+/* Ask the index, in one pass over the target, for every root name the relocations need. */
+static int want_names(struct ebpfmini_object *obj, struct em_core_index *idx)
+{
+	const struct em_btf_ext_info *info = &obj->btf_ext->core_relo;
+	const char **names;
+	size_t *lens, total = 0, n = 0;
+	int err;
+
+	for (size_t s = 0; s < info->nsecs; s++)
+		total += info->secs[s].num_info;
+	names = em_calloc(total, sizeof(*names));
+	lens = em_calloc(total, sizeof(*lens));
+	if (!names || !lens) {
+		free(names);
+		free(lens);
+		return -ENOMEM;
+	}
+	for (size_t s = 0; s < info->nsecs; s++) {
+		for (uint32_t i = 0; i < info->secs[s].num_info; i++) {
+			struct relo r;
+
+			read_relo(info, &info->secs[s], i, &r);
+			if (r.kind == BPF_CORE_TYPE_ID_LOCAL)
+				continue;
+			names[n] = root_name(obj->btf, r.type_id, &lens[n]);
+			if (names[n])
+				n++;
+		}
+	}
+	err = em_core_index_add(idx, names, lens, n);
+	free(names);
+	free(lens);
+	return err;
+}
+
+int em_core_relocate_index(struct ebpfmini_object *obj, const struct ebpfmini_btf *target,
+			   struct em_core_index *idx)
+{
+	struct em_core_index *own = NULL;
+	const struct em_btf_ext_info *info;
+	struct ctx *c = NULL;
+	int err, count = 0;
+
+	if (!obj || !target || (idx && em_core_index_target(idx) != target))
+		return -EINVAL;
+	if (!obj->btf || !obj->btf_ext || !obj->btf_ext->core_relo.nsecs)
+		return 0;
+	info = &obj->btf_ext->core_relo;
+	if (!idx) {
+		err = em_core_index_new(target, &own);
+		if (err)
+			return err;
+		idx = own;
+	}
+	err = want_names(obj, idx);
+	if (err)
+		goto out;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		err = -ENOMEM;
+		goto out;
+	}
+	c->obj = obj;
+	c->target = target;
+	c->idx = idx;
+	for (size_t s = 0; s < info->nsecs; s++) {
+		const struct em_btf_ext_sec *es = &info->secs[s];
+		struct em_code_sec *sec = code_sec(obj, es->sec_name);
+
+		if (!sec) {
+			em_err("core: .BTF.ext: %u relocations for section '%s', which holds no "
+			       "code",
+			       es->num_info, es->sec_name);
+			err = -EBADMSG;
+			goto out;
+		}
+		for (uint32_t i = 0; i < es->num_info; i++) {
+			struct relo r;
+
+			read_relo(info, es, i, &r);
+			err = apply(c, sec, &r, i);
+			if (err)
+				goto out;
+			count++;
+		}
+	}
+	err = count;
+out:
+	free(c);
+	em_core_index_free(own);
+	return err;
+}
+
+int em_core_relocate(struct ebpfmini_object *obj, const struct ebpfmini_btf *target)
+{
+	return em_core_relocate_index(obj, target, NULL);
+}

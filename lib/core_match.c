@@ -1,0 +1,805 @@
+/* core_match.c - CO-RE candidate search and type matching between local and target BTF (L2 transform, pure) */
+#include <stdlib.h>
+
+#include "core.h"
+#include "internal.h"
+
+/* Recursion limits of the type walks: deeper nesting is treated as malformed. */
+#define MATCH_DEPTH 32
+
+/* ---- small BTF helpers -------------------------------------------------------------- */
+
+/* Type 0 (void) as a record of kind UNKN, so that walks can treat it like any type. */
+static const struct btf_type void_type;
+
+static const struct btf_type *type_at(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	return id == 0 ? &void_type : em_btf_type(btf, id);
+}
+
+/* Follow modifiers and typedefs from id; NULL for a bad id or a loop. */
+static const struct btf_type *skip_mods(const struct ebpfmini_btf *btf, uint32_t id,
+					uint32_t *res_id)
+{
+	int r = em_btf_skip_mods(btf, id);
+
+	if (r < 0)
+		return NULL;
+	if (res_id)
+		*res_id = (uint32_t)r;
+	return type_at(btf, (uint32_t)r);
+}
+
+static bool is_composite(const struct btf_type *t)
+{
+	return em_btf_kind(t) == BTF_KIND_STRUCT || em_btf_kind(t) == BTF_KIND_UNION;
+}
+
+static bool is_any_enum(const struct btf_type *t)
+{
+	return em_btf_kind(t) == BTF_KIND_ENUM || em_btf_kind(t) == BTF_KIND_ENUM64;
+}
+
+static uint32_t int_bits_offset(const struct btf_type *t)
+{
+	uint32_t v;
+
+	memcpy(&v, em_btf_tail(t), sizeof(v));
+	return BTF_INT_OFFSET(v);
+}
+
+static uint32_t int_encoding(const struct btf_type *t)
+{
+	uint32_t v;
+
+	memcpy(&v, em_btf_tail(t), sizeof(v));
+	return BTF_INT_ENCODING(v);
+}
+
+/* Name offset of enumerator i of an ENUM or ENUM64. */
+static uint32_t enumerator_name_off(const struct btf_type *t, uint32_t i)
+{
+	if (em_btf_kind(t) == BTF_KIND_ENUM)
+		return ((const struct btf_enum *)em_btf_tail(t))[i].name_off;
+	return ((const struct btf_enum64 *)em_btf_tail(t))[i].name_off;
+}
+
+static uint32_t member_bit_off(const struct btf_type *t, const struct btf_member *m)
+{
+	return em_btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+}
+
+bool em_core_kinds_compat(const struct btf_type *a, const struct btf_type *b)
+{
+	return em_btf_kind(a) == em_btf_kind(b) || (is_any_enum(a) && is_any_enum(b));
+}
+
+enum em_core_relo_class em_core_relo_class(uint32_t kind)
+{
+	switch (kind) {
+	case BPF_CORE_FIELD_BYTE_OFFSET:
+	case BPF_CORE_FIELD_BYTE_SIZE:
+	case BPF_CORE_FIELD_EXISTS:
+	case BPF_CORE_FIELD_SIGNED:
+	case BPF_CORE_FIELD_LSHIFT_U64:
+	case BPF_CORE_FIELD_RSHIFT_U64:
+		return EM_CORE_FIELD;
+	case BPF_CORE_ENUMVAL_EXISTS:
+	case BPF_CORE_ENUMVAL_VALUE:
+		return EM_CORE_ENUMVAL;
+	default:
+		return EM_CORE_TYPE;
+	}
+}
+
+const char *em_core_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		"field_byte_offset", "field_byte_size",  "field_exists",   "field_signed",
+		"field_lshift_u64",  "field_rshift_u64", "type_id_local",  "type_id_target",
+		"type_exists",       "type_size",        "enumval_exists", "enumval_value",
+		"type_matches",
+	};
+
+	return kind < EM_ARRAY_SIZE(names) ? names[kind] : "unknown";
+}
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+size_t em_core_essential_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* the last "___" with a non-'_' on both sides ends the essential part */
+	for (size_t i = n >= 5 ? n - 4 : 0; i >= 1; i--) {
+		if (name[i] == '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i - 1] != '_' && name[i + 3] != '_')
+			return i;
+	}
+	return n;
+}
+
+/* Both anonymous, or both named with the same essential name. */
+static bool names_match(const struct ebpfmini_btf *lb, uint32_t loff, const struct ebpfmini_btf *tb,
+			uint32_t toff)
+{
+	const char *l = em_btf_str(lb, loff), *t = em_btf_str(tb, toff);
+	size_t ll, tl;
+
+	if (!l || !t)
+		return false;
+	if (!*t || !*l)
+		return !*t && !*l;
+	ll = em_core_essential_len(l);
+	tl = em_core_essential_len(t);
+	return ll == tl && memcmp(l, t, ll) == 0;
+}
+
+/* ---- candidate index ------------------------------------------------------------------- */
+
+struct ix_entry {
+	char *name; /* essential name, owned, NUL-terminated */
+	size_t len;
+	uint64_t hash;
+	uint32_t *ids; /* owned; cands.ids points here */
+	size_t cap;
+	struct em_core_cands cands;
+};
+
+struct em_core_index {
+	const struct ebpfmini_btf *btf;
+	struct ix_entry *ents;
+	size_t nents, cap;
+	uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
+	size_t nslots;   /* power of two, at least twice nents */
+};
+
+static uint64_t name_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static struct ix_entry *ix_find(const struct em_core_index *idx, const char *name, size_t len,
+				uint64_t hash)
+{
+	if (!idx->nslots)
+		return NULL;
+	for (size_t i = hash & (idx->nslots - 1);; i = (i + 1) & (idx->nslots - 1)) {
+		struct ix_entry *e;
+
+		if (!idx->slots[i])
+			return NULL;
+		e = &idx->ents[idx->slots[i] - 1];
+		if (e->hash == hash && e->len == len && memcmp(e->name, name, len) == 0)
+			return e;
+	}
+}
+
+static int ix_rehash(struct em_core_index *idx, size_t want)
+{
+	size_t n = 16;
+	uint32_t *slots;
+
+	while (n < want * 2)
+		n *= 2;
+	if (n <= idx->nslots)
+		return 0;
+	slots = em_calloc(n, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (size_t e = 0; e < idx->nents; e++) {
+		size_t i = idx->ents[e].hash & (n - 1);
+
+		while (slots[i])
+			i = (i + 1) & (n - 1);
+		slots[i] = (uint32_t)e + 1;
+	}
+	free(idx->slots);
+	idx->slots = slots;
+	idx->nslots = n;
+	return 0;
+}
+
+int em_core_index_new(const struct ebpfmini_btf *target, struct em_core_index **out)
+{
+	struct em_core_index *idx;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!target)
+		return -EINVAL;
+	idx = calloc(1, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	idx->btf = target;
+	*out = idx;
+	return 0;
+}
+
+void em_core_index_free(struct em_core_index *idx)
+{
+	if (!idx)
+		return;
+	for (size_t i = 0; i < idx->nents; i++) {
+		free(idx->ents[i].name);
+		free(idx->ents[i].ids);
+	}
+	free(idx->ents);
+	free(idx->slots);
+	free(idx);
+}
+
+const struct ebpfmini_btf *em_core_index_target(const struct em_core_index *idx)
+{
+	return idx ? idx->btf : NULL;
+}
+
+const struct em_core_cands *em_core_index_get(const struct em_core_index *idx, const char *name,
+					      size_t len)
+{
+	static const struct em_core_cands none;
+	const struct ix_entry *e;
+
+	if (!idx || !name)
+		return NULL;
+	e = ix_find(idx, name, len, name_hash(name, len));
+	if (!e)
+		return NULL;
+	return e->cands.n ? &e->cands : &none;
+}
+
+/* Kinds a relocation's root type can have: the only ones worth remembering. */
+static bool candidate_kind(unsigned int kind)
+{
+	switch (kind) {
+	case BTF_KIND_INT:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FLOAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Two-byte prefix filter: bit (s[0] << 8 | s[1]) is set for every name asked for. */
+static inline unsigned int prefix_key(const char *s)
+{
+	return (unsigned int)(uint8_t)s[0] << 8 | (uint8_t)(s[0] ? s[1] : 0);
+}
+
+static int ix_push(struct ix_entry *e, uint32_t id)
+{
+	if (e->cands.n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 4;
+		uint32_t *ids = em_reallocarray(e->ids, cap, sizeof(*ids));
+
+		if (!ids)
+			return -ENOMEM;
+		e->ids = ids;
+		e->cap = cap;
+		e->cands.ids = ids;
+	}
+	e->ids[e->cands.n++] = id;
+	return 0;
+}
+
+/* One pass over the target's own types for the entries from first on. */
+static int ix_scan(struct em_core_index *idx, size_t first)
+{
+	const struct ebpfmini_btf *btf = idx->btf;
+	uint8_t *filter = calloc(1, 65536 / 8);
+	uint32_t end = em_btf_type_end(btf);
+	int err = 0;
+
+	if (!filter)
+		return -ENOMEM;
+	for (size_t i = first; i < idx->nents; i++) {
+		const struct ix_entry *e = &idx->ents[i];
+		unsigned int k = prefix_key(e->name);
+
+		filter[k >> 3] |= (uint8_t)(1u << (k & 7));
+		if (e->len == 1) { /* "x" may be "x___flavor" in the target */
+			k = (unsigned int)(uint8_t)e->name[0] << 8 | '_';
+			filter[k >> 3] |= (uint8_t)(1u << (k & 7));
+		}
+	}
+	for (uint32_t id = btf->start_id; id < end && !err; id++) {
+		const struct btf_type *t = em_btf_type(btf, id);
+		const char *name;
+		struct ix_entry *e;
+		unsigned int k;
+		size_t len;
+
+		if (!t->name_off || !candidate_kind(em_btf_kind(t)))
+			continue;
+		name = em_btf_str(btf, t->name_off);
+		if (!name)
+			continue;
+		k = prefix_key(name);
+		if (!(filter[k >> 3] & (1u << (k & 7))))
+			continue;
+		len = em_core_essential_len(name);
+		e = ix_find(idx, name, len, name_hash(name, len));
+		if (e && (size_t)(e - idx->ents) >= first)
+			err = ix_push(e, id);
+	}
+	free(filter);
+	return err;
+}
+
+int em_core_index_add(struct em_core_index *idx, const char *const *name, const size_t *len,
+		      size_t n)
+{
+	size_t first;
+	int err;
+
+	if (!idx || (n && (!name || !len)))
+		return -EINVAL;
+	first = idx->nents;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = name_hash(name[i], len[i]);
+		struct ix_entry *e;
+
+		if (!len[i] || ix_find(idx, name[i], len[i], h))
+			continue;
+		if (idx->nents == idx->cap) {
+			size_t cap = idx->cap ? idx->cap * 2 : 16;
+			struct ix_entry *ents = em_reallocarray(idx->ents, cap, sizeof(*ents));
+
+			if (!ents)
+				return -ENOMEM;
+			idx->ents = ents;
+			idx->cap = cap;
+		}
+		err = ix_rehash(idx, idx->nents + 1);
+		if (err)
+			return err;
+		e = &idx->ents[idx->nents];
+		memset(e, 0, sizeof(*e));
+		e->name = em_strndup(name[i], len[i]);
+		if (!e->name)
+			return -ENOMEM;
+		e->len = len[i];
+		e->hash = h;
+		idx->nents++;
+		/* insert into the table */
+		for (size_t s = h & (idx->nslots - 1);; s = (s + 1) & (idx->nslots - 1)) {
+			if (!idx->slots[s]) {
+				idx->slots[s] = (uint32_t)idx->nents;
+				break;
+			}
+		}
+	}
+	if (first == idx->nents)
+		return 0;
+	err = ix_scan(idx, first);
+	if (err) { /* forget the half-scanned names so a retry scans them again */
+		for (size_t i = first; i < idx->nents; i++) {
+			free(idx->ents[i].name);
+			free(idx->ents[i].ids);
+		}
+		idx->nents = first;
+		memset(idx->slots, 0, idx->nslots * sizeof(*idx->slots));
+		for (size_t e = 0; e < idx->nents; e++) {
+			size_t s = idx->ents[e].hash & (idx->nslots - 1);
+
+			while (idx->slots[s])
+				s = (s + 1) & (idx->nslots - 1);
+			idx->slots[s] = (uint32_t)e + 1;
+		}
+	}
+	return err;
+}
+
+/* ---- field access matching ----------------------------------------------------------------- */
+
+/*
+ * Whether a local field type and a target field type may be relocated into
+ * each other (modifiers and typedefs skipped): any two structs/unions; two
+ * pointers; two floats; forward declarations and enums (ENUM and ENUM64 mix)
+ * with equal essential names or one of them anonymous; any two integers that
+ * are not old-style bitfield integers; arrays whose element types qualify.
+ */
+static int fields_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+			 uint32_t tid)
+{
+	for (int depth = 0; depth < MATCH_DEPTH; depth++) {
+		const struct btf_type *l = skip_mods(lb, lid, &lid);
+		const struct btf_type *t = skip_mods(tb, tid, &tid);
+
+		if (!l || !t)
+			return -EBADMSG;
+		if (is_composite(l) && is_composite(t))
+			return 1;
+		if (!em_core_kinds_compat(l, t))
+			return 0;
+		switch (em_btf_kind(l)) {
+		case BTF_KIND_PTR:
+		case BTF_KIND_FLOAT:
+			return 1;
+		case BTF_KIND_FWD:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64: {
+			const char *ln = em_btf_type_name(lb, l), *tn = em_btf_type_name(tb, t);
+			size_t ll = em_core_essential_len(ln), tl = em_core_essential_len(tn);
+
+			return !ll || !tl || (ll == tl && memcmp(ln, tn, ll) == 0);
+		}
+		case BTF_KIND_INT:
+			return int_bits_offset(l) == 0 && int_bits_offset(t) == 0;
+		case BTF_KIND_ARRAY:
+			lid = ((const struct btf_array *)em_btf_tail(l))->type;
+			tid = ((const struct btf_array *)em_btf_tail(t))->type;
+			continue;
+		default:
+			return 0;
+		}
+	}
+	return -ELOOP;
+}
+
+/* A zero-length array as the last member of the struct the previous step named. */
+static bool is_flex_array(const struct ebpfmini_btf *btf, const struct em_core_acc *prev,
+			  const struct btf_array *a)
+{
+	const struct btf_type *t;
+
+	if (!prev->name || a->nelems > 0)
+		return false;
+	t = em_btf_type(btf, prev->type_id);
+	return t && prev->idx + 1 == em_btf_vlen(t);
+}
+
+/*
+ * Find the member named like local's named step inside target composite tid,
+ * descending into anonymous struct/union members, and extend targ with the
+ * raw steps and bit offset on the way. 1: found and compatible, 0: not, < 0: error.
+ */
+static int match_member(const struct em_core_spec *local, const struct em_core_acc *lacc,
+			const struct ebpfmini_btf *tb, uint32_t tid, struct em_core_spec *targ,
+			uint32_t *next_tid, int depth)
+{
+	const struct btf_type *t = skip_mods(tb, tid, &tid), *lt;
+	const struct btf_member *lm, *m;
+	uint32_t vlen;
+
+	if (!t)
+		return -EBADMSG;
+	if (!is_composite(t))
+		return 0;
+	if (depth > MATCH_DEPTH)
+		return -ELOOP;
+	lt = em_btf_type(local->btf, lacc->type_id);
+	lm = (const struct btf_member *)em_btf_tail(lt) + lacc->idx;
+	m = em_btf_tail(t);
+	vlen = em_btf_vlen(t);
+	for (uint32_t i = 0; i < vlen; i++, m++) {
+		uint32_t bit_off = member_bit_off(t, m);
+		const char *name = em_btf_str(tb, m->name_off);
+		int found;
+
+		if (!name)
+			return -EBADMSG;
+		if (targ->raw_len == EM_CORE_SPEC_MAX)
+			return -E2BIG;
+		/* assume this member is the one; undone below if not */
+		targ->bit_off += bit_off;
+		targ->raw[targ->raw_len++] = i;
+		if (!*name) {
+			found = match_member(local, lacc, tb, m->type, targ, next_tid, depth + 1);
+			if (found)
+				return found;
+		} else if (strcmp(name, lacc->name) == 0) {
+			if (targ->len == EM_CORE_SPEC_MAX)
+				return -E2BIG;
+			found = fields_compat(local->btf, lm->type, tb, m->type);
+			if (found > 0) {
+				targ->acc[targ->len++] = (struct em_core_acc){ tid, i, name };
+				*next_tid = m->type;
+			}
+			return found;
+		}
+		targ->bit_off -= bit_off;
+		targ->raw_len--;
+	}
+	return 0;
+}
+
+static int match_enumval(const struct em_core_spec *local, const struct ebpfmini_btf *tb,
+			 uint32_t tid, struct em_core_spec *targ)
+{
+	const struct btf_type *t = skip_mods(tb, tid, &tid);
+	const char *lname = local->acc[0].name;
+	size_t llen = em_core_essential_len(lname);
+
+	if (!t)
+		return -EBADMSG;
+	if (!is_any_enum(t))
+		return 0;
+	for (uint32_t i = 0; i < em_btf_vlen(t); i++) {
+		const char *name = em_btf_str(tb, enumerator_name_off(t, i));
+
+		if (!name)
+			return -EBADMSG;
+		if (em_core_essential_len(name) == llen && memcmp(name, lname, llen) == 0) {
+			targ->acc[0] = (struct em_core_acc){ tid, i, name };
+			targ->len = 1;
+			targ->raw[0] = i;
+			targ->raw_len = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_btf *tb,
+		       uint32_t tid, struct em_core_spec *targ)
+{
+	memset(targ, 0, sizeof(*targ));
+	targ->btf = tb;
+	targ->root_id = tid;
+	targ->kind = local->kind;
+
+	switch (em_core_relo_class(local->kind)) {
+	case EM_CORE_TYPE:
+		if (local->kind == BPF_CORE_TYPE_MATCHES)
+			return em_core_types_match(local->btf, local->root_id, tb, tid);
+		return em_core_types_compat(local->btf, local->root_id, tb, tid);
+	case EM_CORE_ENUMVAL:
+		return match_enumval(local, tb, tid, targ);
+	case EM_CORE_FIELD:
+		break;
+	}
+
+	for (uint32_t i = 0; i < local->len; i++) {
+		const struct em_core_acc *lacc = &local->acc[i];
+		const struct btf_type *t = skip_mods(tb, tid, &tid);
+		uint32_t size;
+		int r;
+
+		if (!t)
+			return -EBADMSG;
+		if (lacc->name) {
+			r = match_member(local, lacc, tb, tid, targ, &tid, 0);
+			if (r <= 0)
+				return r;
+			continue;
+		}
+		/* an index: the root's (tid is the candidate itself) or an array's */
+		if (i > 0) {
+			const struct btf_array *a;
+
+			if (em_btf_kind(t) != BTF_KIND_ARRAY)
+				return 0;
+			a = em_btf_tail(t);
+			if (!is_flex_array(tb, &targ->acc[targ->len - 1], a) &&
+			    lacc->idx >= a->nelems)
+				return 0;
+			if (!skip_mods(tb, a->type, &tid))
+				return -EBADMSG;
+		}
+		if (targ->raw_len == EM_CORE_SPEC_MAX || targ->len == EM_CORE_SPEC_MAX)
+			return -E2BIG;
+		targ->acc[targ->len++] = (struct em_core_acc){ tid, lacc->idx, NULL };
+		targ->raw[targ->raw_len++] = lacc->idx;
+		r = em_btf_resolve_size(tb, tid, &size);
+		if (r)
+			return r == -EINVAL ? 0 : r; /* a sizeless target cannot be indexed */
+		targ->bit_off += (uint64_t)lacc->idx * size * 8;
+	}
+	return 1;
+}
+
+/* ---- whole-type relations ---------------------------------------------------------------- */
+
+static int types_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+			uint32_t tid, int level)
+{
+	for (int depth = 0; depth < MATCH_DEPTH; depth++) {
+		const struct btf_type *l = skip_mods(lb, lid, &lid);
+		const struct btf_type *t = skip_mods(tb, tid, &tid);
+
+		if (!l || !t)
+			return -EBADMSG;
+		if (!em_core_kinds_compat(l, t))
+			return 0;
+		switch (em_btf_kind(l)) {
+		case BTF_KIND_UNKN:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_FWD:
+		case BTF_KIND_FLOAT:
+			return 1;
+		case BTF_KIND_INT:
+			return int_bits_offset(l) == 0 && int_bits_offset(t) == 0;
+		case BTF_KIND_PTR:
+			lid = l->type;
+			tid = t->type;
+			continue;
+		case BTF_KIND_ARRAY:
+			lid = ((const struct btf_array *)em_btf_tail(l))->type;
+			tid = ((const struct btf_array *)em_btf_tail(t))->type;
+			continue;
+		case BTF_KIND_FUNC_PROTO: {
+			const struct btf_param *lp = em_btf_tail(l), *tp = em_btf_tail(t);
+
+			if (em_btf_vlen(l) != em_btf_vlen(t))
+				return 0;
+			if (level <= 0)
+				return -ELOOP;
+			for (uint32_t i = 0; i < em_btf_vlen(l); i++) {
+				int r = types_compat(lb, lp[i].type, tb, tp[i].type, level - 1);
+
+				if (r <= 0)
+					return r;
+			}
+			lid = l->type; /* then the return type */
+			tid = t->type;
+			continue;
+		}
+		default:
+			return 0;
+		}
+	}
+	return -ELOOP;
+}
+
+int em_core_types_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+			 uint32_t tid)
+{
+	const struct btf_type *l = type_at(lb, lid), *t = type_at(tb, tid);
+
+	if (!l || !t)
+		return -EBADMSG;
+	/* the roots (typedefs included) must be of one kind; their names matched already */
+	if (!em_core_kinds_compat(l, t))
+		return 0;
+	return types_compat(lb, lid, tb, tid, MATCH_DEPTH);
+}
+
+static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+		       uint32_t tid, bool behind_ptr, int level);
+
+static int enums_match(const struct ebpfmini_btf *lb, const struct btf_type *l,
+		       const struct ebpfmini_btf *tb, const struct btf_type *t)
+{
+	if (l->size != t->size || em_btf_vlen(l) > em_btf_vlen(t))
+		return 0;
+	for (uint32_t i = 0; i < em_btf_vlen(l); i++) {
+		bool found = false;
+
+		for (uint32_t j = 0; j < em_btf_vlen(t) && !found; j++)
+			found = names_match(lb, enumerator_name_off(l, i), tb,
+					    enumerator_name_off(t, j));
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static int composites_match(const struct ebpfmini_btf *lb, const struct btf_type *l,
+			    const struct ebpfmini_btf *tb, const struct btf_type *t,
+			    bool behind_ptr, int level)
+{
+	const struct btf_member *lm = em_btf_tail(l);
+
+	if (em_btf_vlen(l) > em_btf_vlen(t))
+		return 0;
+	for (uint32_t i = 0; i < em_btf_vlen(l); i++, lm++) {
+		const struct btf_member *tm = em_btf_tail(t);
+		int found = 0;
+
+		for (uint32_t j = 0; j < em_btf_vlen(t) && !found; j++, tm++) {
+			if (!names_match(lb, lm->name_off, tb, tm->name_off))
+				continue;
+			found = types_match(lb, lm->type, tb, tm->type, behind_ptr, level - 1);
+			if (found < 0)
+				return found;
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+		       uint32_t tid, bool behind_ptr, int level)
+{
+	if (level <= 0)
+		return -ELOOP;
+	for (int depth = 0; depth < MATCH_DEPTH; depth++) {
+		const struct btf_type *l = skip_mods(lb, lid, &lid);
+		const struct btf_type *t = skip_mods(tb, tid, &tid);
+		unsigned int lk, tk;
+
+		if (!l || !t)
+			return -EBADMSG;
+		if (!names_match(lb, l->name_off, tb, t->name_off))
+			return 0;
+		lk = em_btf_kind(l);
+		tk = em_btf_kind(t);
+		switch (lk) {
+		case BTF_KIND_UNKN:
+			return tk == BTF_KIND_UNKN;
+		case BTF_KIND_FWD:
+			if (tk == BTF_KIND_FWD)
+				return em_btf_kflag(l) == em_btf_kflag(t);
+			/* behind a pointer a forward declaration stands for its struct or union */
+			return behind_ptr && ((tk == BTF_KIND_STRUCT && !em_btf_kflag(l)) ||
+					      (tk == BTF_KIND_UNION && em_btf_kflag(l)));
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+			return is_any_enum(t) && enums_match(lb, l, tb, t);
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			if (behind_ptr) {
+				if (lk == tk)
+					return 1;
+				return tk == BTF_KIND_FWD &&
+				       (lk == BTF_KIND_UNION) == em_btf_kflag(t);
+			}
+			if (lk != tk)
+				return 0;
+			return composites_match(lb, l, tb, t, behind_ptr, level);
+		case BTF_KIND_INT:
+			return tk == lk && l->size == t->size &&
+			       (int_encoding(l) & BTF_INT_SIGNED) ==
+				       (int_encoding(t) & BTF_INT_SIGNED);
+		case BTF_KIND_FLOAT:
+			return tk == lk && l->size == t->size;
+		case BTF_KIND_PTR:
+			if (tk != lk)
+				return 0;
+			behind_ptr = true;
+			lid = l->type;
+			tid = t->type;
+			continue;
+		case BTF_KIND_ARRAY: {
+			const struct btf_array *la = em_btf_tail(l), *ta = em_btf_tail(t);
+
+			if (tk != lk || la->nelems != ta->nelems)
+				return 0;
+			lid = la->type;
+			tid = ta->type;
+			continue;
+		}
+		case BTF_KIND_FUNC_PROTO: {
+			const struct btf_param *lp = em_btf_tail(l), *tp = em_btf_tail(t);
+
+			if (tk != lk || em_btf_vlen(l) != em_btf_vlen(t))
+				return 0;
+			for (uint32_t i = 0; i < em_btf_vlen(l); i++) {
+				int r = types_match(lb, lp[i].type, tb, tp[i].type, behind_ptr,
+						    level - 1);
+
+				if (r <= 0)
+					return r;
+			}
+			lid = l->type;
+			tid = t->type;
+			continue;
+		}
+		default:
+			return 0;
+		}
+	}
+	return -ELOOP;
+}
+
+int em_core_types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+			uint32_t tid)
+{
+	return types_match(lb, lid, tb, tid, false, MATCH_DEPTH);
+}

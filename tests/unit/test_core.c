@@ -1,0 +1,848 @@
+/* test_core.c - unit tests of CO-RE relocation (core.c, core_match.c) and kernel BTF file reading (btf_vmlinux.c), no kernel */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "btf_builder.h"
+#include "core.h"
+#include "ebpfmini/log.h"
+#include "ebpfmini/object.h"
+#include "elf.h"
+#include "internal.h"
+#include "model.h"
+#include "sys.h"
+
+/* The target's own definitions: expected offsets come from the compiler, not from us. */
+#include "core_target_a.c"
+
+#define CORE_READS BPF_OBJ_DIR "/core_reads.bpf.o"
+#define CORE_FLAVORS BPF_OBJ_DIR "/core_flavors.bpf.o"
+#define TARGET(name) CORE_TARGET_DIR "/core_target_" name ".o"
+
+/* ---- log capture ------------------------------------------------------------------ */
+
+static struct {
+	char lines[128][512];
+	int n;
+} logs;
+
+static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
+{
+	(void)level;
+	(void)ctx;
+	if (logs.n < (int)EM_ARRAY_SIZE(logs.lines))
+		snprintf(logs.lines[logs.n++], sizeof(logs.lines[0]), "%s", line);
+}
+
+/* The logged line holding every one of the given fragments, or NULL. */
+static const char *logged(const char *a, const char *b)
+{
+	for (int i = 0; i < logs.n; i++)
+		if (strstr(logs.lines[i], a) && (!b || strstr(logs.lines[i], b)))
+			return logs.lines[i];
+	return NULL;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	logs.n = 0;
+	ebpfmini_log_set(capture, EBPFMINI_LOG_WARN, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ebpfmini_log_set(NULL, EBPFMINI_LOG_WARN, NULL);
+	return 0;
+}
+
+/* ---- fixtures ------------------------------------------------------------------------ */
+
+static void *read_all(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*size = (size_t)n;
+	return buf;
+}
+
+/* Target BTF from a clang-built object, through the ELF reader and the BTF parser. */
+static struct ebpfmini_btf *target_from(const char *path)
+{
+	struct ebpfmini_btf *btf = NULL;
+	const struct em_elf_section *s;
+	struct em_elf *elf = NULL;
+	size_t size;
+	void *data = read_all(path, &size);
+
+	assert_int_equal(em_elf_parse_bpf(data, size, &elf), 0);
+	s = em_elf_section_by_name(elf, ".BTF");
+	assert_non_null(s);
+	assert_int_equal(em_btf_parse(s->data, s->size, NULL, &btf), 0);
+	em_elf_free(elf);
+	free(data);
+	return btf;
+}
+
+/* An opened object and a copy of its code from before relocation. */
+struct fix {
+	struct ebpfmini_object *obj;
+	struct bpf_insn *orig[16];
+};
+
+static void fix_open(struct fix *f, const char *path)
+{
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(ebpfmini_object_open(path, NULL, &f->obj), 0);
+	assert_true(f->obj->has_core_relos);
+	assert_true(f->obj->ncode <= EM_ARRAY_SIZE(f->orig));
+	for (size_t i = 0; i < f->obj->ncode; i++) {
+		size_t bytes = f->obj->code[i].insn_cnt * sizeof(struct bpf_insn);
+
+		f->orig[i] = malloc(bytes);
+		assert_non_null(f->orig[i]);
+		memcpy(f->orig[i], f->obj->code[i].insns, bytes);
+	}
+}
+
+static void fix_close(struct fix *f)
+{
+	for (size_t i = 0; i < EM_ARRAY_SIZE(f->orig); i++)
+		free(f->orig[i]);
+	ebpfmini_object_close(f->obj);
+}
+
+static size_t total_relos(const struct ebpfmini_object *obj)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < obj->btf_ext->core_relo.nsecs; i++)
+		n += obj->btf_ext->core_relo.secs[i].num_info;
+	return n;
+}
+
+/* Where function fn's single CO-RE relocation is: code section, instruction, record. */
+struct where {
+	size_t code;
+	uint32_t insn;
+	uint8_t *rec; /* the record inside the ext's (writable) copy */
+};
+
+static struct where find_relo(const struct fix *f, const char *fn)
+{
+	const struct em_btf_ext_info *info = &f->obj->btf_ext->core_relo;
+	struct where w = { 0 };
+	int found = 0;
+
+	for (size_t c = 0; c < f->obj->ncode; c++) {
+		const struct em_code_sec *sec = &f->obj->code[c];
+		const struct em_btf_ext_sec *es = em_btf_ext_find(info, sec->name);
+
+		for (uint32_t i = 0; es && i < es->num_info; i++) {
+			const uint8_t *rec = es->data + (size_t)i * info->rec_size;
+			uint32_t insn_off;
+			const struct em_func *func;
+
+			memcpy(&insn_off, rec, sizeof(insn_off));
+			func = em_code_sec_func_at(sec, insn_off / 8);
+			if (!func || strcmp(func->name, fn) != 0)
+				continue;
+			w.code = c;
+			w.insn = insn_off / 8;
+			w.rec = f->obj->btf_ext->raw + (rec - f->obj->btf_ext->raw);
+			found++;
+		}
+	}
+	if (found != 1)
+		fail_msg("function '%s' has %d CO-RE relocations, expected 1", fn, found);
+	return w;
+}
+
+static const struct bpf_insn *insn_of(const struct fix *f, const char *fn, struct bpf_insn *orig)
+{
+	struct where w = find_relo(f, fn);
+
+	if (orig)
+		*orig = f->orig[w.code][w.insn];
+	return &f->obj->code[w.code].insns[w.insn];
+}
+
+static void expect_imm(const struct fix *f, const char *fn, int64_t value)
+{
+	struct bpf_insn orig;
+	const struct bpf_insn *insn = insn_of(f, fn, &orig);
+
+	if (insn->code != orig.code || insn->imm != (int32_t)value)
+		fail_msg("%s: code 0x%02x imm %d, expected code 0x%02x imm %lld", fn, insn->code,
+			 insn->imm, orig.code, (long long)value);
+	assert_true(BPF_CLASS(insn->code) == BPF_ALU64 || BPF_CLASS(insn->code) == BPF_ALU);
+}
+
+static void expect_mem(const struct fix *f, const char *fn, int16_t off, int size_bits)
+{
+	struct bpf_insn orig;
+	const struct bpf_insn *insn = insn_of(f, fn, &orig);
+
+	if (insn->off != off || BPF_SIZE(insn->code) != size_bits ||
+	    BPF_CLASS(insn->code) != BPF_CLASS(orig.code) || insn->dst_reg != orig.dst_reg ||
+	    insn->src_reg != orig.src_reg || insn->imm != orig.imm)
+		fail_msg("%s: code 0x%02x off %d, expected off %d size 0x%x", fn, insn->code,
+			 insn->off, off, size_bits);
+}
+
+static void expect_imm64(const struct fix *f, const char *fn, uint64_t value)
+{
+	const struct bpf_insn *insn = insn_of(f, fn, NULL);
+	uint64_t have = (uint64_t)(uint32_t)insn[1].imm << 32 | (uint32_t)insn[0].imm;
+
+	assert_true(em_insn_is_ld_imm64(insn));
+	if (have != value)
+		fail_msg("%s: imm64 %llu, expected %llu", fn, (unsigned long long)have,
+			 (unsigned long long)value);
+}
+
+static bool is_poison(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) && insn->imm == EM_CORE_POISON_HELPER &&
+	       insn->src_reg == 0 && insn->dst_reg == 0 && insn->off == 0;
+}
+
+static void expect_poisoned(const struct fix *f, const char *fn)
+{
+	struct bpf_insn orig;
+	const struct bpf_insn *insn = insn_of(f, fn, &orig);
+
+	if (!is_poison(insn))
+		fail_msg("%s: code 0x%02x imm %d is not poisoned", fn, insn->code, insn->imm);
+	if (em_insn_is_ld_imm64(&orig))
+		assert_true(is_poison(insn + 1));
+}
+
+/* Every instruction that no relocation names is as clang wrote it. */
+static void expect_rest_untouched(const struct fix *f)
+{
+	const struct em_btf_ext_info *info = &f->obj->btf_ext->core_relo;
+
+	for (size_t c = 0; c < f->obj->ncode; c++) {
+		const struct em_code_sec *sec = &f->obj->code[c];
+		const struct em_btf_ext_sec *es = em_btf_ext_find(info, sec->name);
+
+		for (uint32_t i = 0; i < sec->insn_cnt; i++) {
+			bool relocated = false;
+
+			for (uint32_t r = 0; es && r < es->num_info && !relocated; r++) {
+				uint32_t off;
+
+				memcpy(&off, es->data + (size_t)r * info->rec_size, sizeof(off));
+				relocated =
+					off / 8 == i || (off / 8 + 1 == i &&
+							 em_insn_is_ld_imm64(&f->orig[c][off / 8]));
+			}
+			if (!relocated &&
+			    memcmp(&sec->insns[i], &f->orig[c][i], sizeof(struct bpf_insn)) != 0)
+				fail_msg("section '%s' insn %u changed without a relocation",
+					 sec->name, i);
+		}
+	}
+}
+
+static int relocate_against(struct fix *f, const struct ebpfmini_btf *target)
+{
+	return em_core_relocate(f->obj, target);
+}
+
+/* ---- names and the candidate index --------------------------------------------------- */
+
+static void test_essential_name(void **state)
+{
+	(void)state;
+	assert_int_equal(em_core_essential_len("task_struct"), 11);
+	assert_int_equal(em_core_essential_len("task_struct___v1"), 11);
+	assert_int_equal(em_core_essential_len("a___b___c"), 5); /* only the last flavor goes */
+	assert_int_equal(em_core_essential_len("x___y"), 1);
+	assert_int_equal(em_core_essential_len("x___"), 4);        /* nothing after: no flavor */
+	assert_int_equal(em_core_essential_len("___x"), 4);        /* nothing before */
+	assert_int_equal(em_core_essential_len("foo____bar"), 10); /* four underscores */
+	assert_int_equal(em_core_essential_len(""), 0);
+}
+
+static void test_index(void **state)
+{
+	struct ebpfmini_btf *btf = target_from(TARGET("flavors"));
+	const char *names[] = { "core_s", "nothing_here", "core_s" };
+	size_t lens[] = { 6, 12, 6 };
+	const struct em_core_cands *c, *again;
+	struct em_core_index *idx;
+
+	(void)state;
+	assert_int_equal(em_core_index_new(btf, &idx), 0);
+	assert_null(em_core_index_get(idx, "core_s", 6)); /* never asked */
+	assert_int_equal(em_core_index_add(idx, names, lens, 3), 0);
+	c = em_core_index_get(idx, "core_s", 6);
+	assert_non_null(c);
+	/* core_s___one, core_s___two and the union core_s___u, by id */
+	assert_int_equal(c->n, 3);
+	for (size_t i = 0; i < c->n; i++) {
+		const char *name = ebpfmini_btf_type_name(btf, c->ids[i]);
+
+		assert_int_equal(strncmp(name, "core_s___", 9), 0);
+		if (i)
+			assert_true(c->ids[i] > c->ids[i - 1]);
+	}
+	assert_int_equal(em_btf_kind(em_btf_type(btf, c->ids[2])), BTF_KIND_UNION);
+	c = em_core_index_get(idx, "nothing_here", 12);
+	assert_non_null(c);
+	assert_int_equal(c->n, 0);
+	/* asking again changes nothing */
+	assert_int_equal(em_core_index_add(idx, names, lens, 1), 0);
+	again = em_core_index_get(idx, "core_s", 6);
+	assert_int_equal(again->n, 3);
+	assert_int_equal(em_core_index_add(NULL, names, lens, 1), -EINVAL);
+	em_core_index_free(idx);
+	assert_int_equal(em_core_index_new(NULL, &idx), -EINVAL);
+	assert_null(idx);
+	em_core_index_free(NULL);
+	/* a single-letter name matches its flavors too */
+	assert_int_equal(em_core_index_new(btf, &idx), 0);
+	assert_int_equal(em_core_index_add(idx, (const char *[]){ "c" }, (size_t[]){ 1 }, 1), 0);
+	assert_int_equal(em_core_index_get(idx, "c", 1)->n, 0);
+	em_core_index_free(idx);
+	em_btf_free(btf);
+}
+
+/* ---- target A: every kind ----------------------------------------------------------------- */
+
+static void check_target_a(struct fix *f, const struct ebpfmini_btf *t)
+{
+	size_t in = offsetof(struct core_s, in);
+	int local_s = em_btf_find(f->obj->btf, "core_s", BTF_KIND_STRUCT);
+	int targ_s = em_btf_find(t, "core_s", BTF_KIND_STRUCT);
+
+	/* field offsets and sizes */
+	expect_imm(f, "off_a", offsetof(struct core_s, a));
+	expect_imm(f, "off_in_y", in + offsetof(struct core_inner, y));
+	expect_imm(f, "off_anon_b", offsetof(struct core_s, anon_b));
+	expect_imm(f, "off_arr2", offsetof(struct core_s, arr) + 2 * sizeof(int));
+	expect_imm(f, "size_b", sizeof(long));
+	expect_imm(f, "size_arr", sizeof(((struct core_s *)0)->arr));
+	expect_poisoned(f, "size_gone");
+	expect_imm(f, "exists_b", 1);
+	expect_imm(f, "exists_gone", 0);
+	expect_imm(f, "signed_a", 1);
+	expect_imm(f, "signed_grow", 0);
+
+	/*
+	 * Bitfields: pad5, lo, hi, sbf fill the 4-byte unit at byte 20 (bits
+	 * 160..): lo at bit 165, hi at 168 (9 bits), sbf at 177 (5 bits).
+	 * lshift = 64 - (end bit - unit start bit); rshift = 64 - width.
+	 */
+	expect_imm(f, "bf_hi_off", 20);
+	expect_imm(f, "bf_hi_size", 4);
+	expect_imm(f, "bf_hi_lshift", 64 - (168 + 9 - 160));
+	expect_imm(f, "bf_hi_rshift", 64 - 9);
+	expect_imm(f, "bf_lo_lshift", 64 - (165 + 3 - 160));
+	expect_imm(f, "bf_sbf_signed", 1);
+	expect_imm(f, "bf_sbf_lshift", 64 - (177 + 5 - 160));
+	expect_imm(f, "bf_hi_signed", 0);
+	/* packed core_bits: v at bits 30..33 crosses the 4-byte unit: an 8-byte load at 0 */
+	expect_imm(f, "bits_v_size", 8);
+	expect_imm(f, "bits_v_lshift", 64 - (24 + 6 + 4));
+
+	/* loads and stores */
+	expect_mem(f, "read_b", offsetof(struct core_s, b), BPF_DW);
+	expect_mem(f, "read_in_y", in + offsetof(struct core_inner, y), BPF_H);
+	expect_mem(f, "read_anon_a", offsetof(struct core_s, anon_a), BPF_W);
+	expect_mem(f, "read_arr3", offsetof(struct core_s, arr) + 3 * sizeof(int), BPF_W);
+	expect_mem(f, "read_grow", offsetof(struct core_s, grow), BPF_DW); /* widened */
+	expect_poisoned(f, "read_sgrow");
+	expect_poisoned(f, "read_gone");
+	expect_mem(f, "write_in_x", in + offsetof(struct core_inner, x), BPF_W);
+	expect_imm(f, "probe_b", offsetof(struct core_s, b));
+	expect_mem(f, "sub_read_a", offsetof(struct core_s, a), BPF_W); /* in .text */
+
+	/* flavors of the local type */
+	expect_imm(f, "flavor_new_off", offsetof(struct core_s, new_name));
+	expect_imm(f, "flavor_old_exists", 0);
+	expect_poisoned(f, "absent_field_off");
+
+	/* types */
+	assert_true(local_s > 0 && targ_s > 0);
+	expect_imm64(f, "type_id_local", (uint64_t)local_s);
+	expect_imm64(f, "type_id_target", (uint64_t)targ_s);
+	expect_imm64(f, "type_id_target_absent", 0);
+	expect_imm(f, "type_exists_s", 1);
+	expect_imm(f, "type_exists_inner", 1);
+	expect_imm(f, "type_exists_sized", 1);
+	expect_imm(f, "type_exists_absent", 0);
+	expect_imm(f, "type_size_sized", sizeof(struct core_sized));
+	expect_imm(f, "type_size_typedef", sizeof(core_s_t));
+	expect_imm(f, "type_size_absent", 0);
+
+	/* enums */
+	expect_imm64(f, "enum_b_value", CORE_E_B);
+	expect_imm64(f, "enum_a_exists", 1);
+	expect_imm64(f, "enum_gone_exists", 0);
+	expect_poisoned(f, "enum_gone_value");
+
+	expect_rest_untouched(f);
+}
+
+static void test_target_a(void **state)
+{
+	const struct ebpfmini_btf *t, *again;
+	struct fix f;
+	const char *line;
+
+	(void)state;
+	/* the override path of the kernel BTF reader takes an ELF file with .BTF */
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &again), 0);
+	assert_ptr_equal(t, again); /* parsed once per process */
+
+	fix_open(&f, CORE_READS);
+	assert_int_equal(relocate_against(&f, t), (int)total_relos(f.obj));
+	check_target_a(&f, t);
+
+	/* each poisoned instruction is logged once, with section, instruction and why */
+	line = logged("relocation #", "(field_byte_offset of struct core_s.gone)");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "core: prog section 'socket' insn "));
+	assert_non_null(strstr(line, ": no matching field in target: instruction poisoned"));
+	assert_non_null(logged("(field_byte_size of struct core_s.gone)", "no matching field"));
+	assert_non_null(logged("(field_byte_offset of struct core_s.sgrow)", "field size changed"));
+	assert_non_null(logged("(enumval_value of enum core_e::CORE_E_GONE)",
+			       "no matching enumerator in target: instruction poisoned"));
+	assert_non_null(logged("(field_byte_offset of struct core_absent.z)",
+			       "no type of that name in target"));
+	assert_int_equal(logs.n, 5); /* the five poisoned ones; nothing else is worth a warning */
+
+	/* programs built afterwards carry the patched code, subprograms included */
+	struct ebpfmini_program *prog = ebpfmini_object_find_program(f.obj, "calls_sub");
+
+	assert_non_null(prog);
+	assert_int_equal(em_reloc_program(f.obj, prog), 0);
+	assert_int_equal(prog->insn_cnt, 3 + 4);
+	assert_int_equal(prog->insns[3].off, offsetof(struct core_s, a));
+	fix_close(&f);
+}
+
+/* The same object through the loader's entry, with the process-wide index. */
+static void test_kernel_entry_with_override(void **state)
+{
+	const struct ebpfmini_btf *t;
+	struct fix f, g;
+
+	(void)state;
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
+	fix_open(&f, CORE_READS);
+	assert_int_equal(em_btf_vmlinux_core_relocate(f.obj, TARGET("a")), (int)total_relos(f.obj));
+	check_target_a(&f, t);
+	/* a second object reuses the candidates the first one found */
+	fix_open(&g, CORE_READS);
+	assert_int_equal(em_btf_vmlinux_core_relocate(g.obj, TARGET("a")), (int)total_relos(g.obj));
+	check_target_a(&g, t);
+	fix_close(&f);
+	fix_close(&g);
+	assert_int_equal(em_btf_vmlinux_core_relocate(NULL, NULL), -EINVAL);
+}
+
+/* TYPE_MATCHES (clang >= 17 emits it): the type_exists records turned into it. */
+static void test_type_matches(void **state)
+{
+	const struct ebpfmini_btf *t;
+	uint32_t kind = BPF_CORE_TYPE_MATCHES;
+	struct fix f;
+
+	(void)state;
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
+	fix_open(&f, CORE_READS);
+	memcpy(find_relo(&f, "type_exists_s").rec + 12, &kind, sizeof(kind));
+	memcpy(find_relo(&f, "type_exists_inner").rec + 12, &kind, sizeof(kind));
+	memcpy(find_relo(&f, "type_exists_sized").rec + 12, &kind, sizeof(kind));
+	memcpy(find_relo(&f, "type_exists_absent").rec + 12, &kind, sizeof(kind));
+	assert_true(relocate_against(&f, t) > 0);
+	expect_imm(&f, "type_exists_s", 0);      /* local "gone" is missing in the target */
+	expect_imm(&f, "type_exists_inner", 1);  /* members moved but all there, same types */
+	expect_imm(&f, "type_exists_sized", 0);  /* int[4] against int[8] */
+	expect_imm(&f, "type_exists_absent", 0); /* no such type */
+	fix_close(&f);
+}
+
+/* ---- other targets -------------------------------------------------------------------------- */
+
+static void test_target_none(void **state)
+{
+	struct ebpfmini_btf *t = target_from(TARGET("none"));
+	int local_s;
+	struct fix f;
+
+	(void)state;
+	fix_open(&f, CORE_READS);
+	local_s = em_btf_find(f.obj->btf, "core_s", BTF_KIND_STRUCT);
+	assert_int_equal(relocate_against(&f, t), (int)total_relos(f.obj));
+	expect_poisoned(&f, "off_a");
+	expect_poisoned(&f, "read_b");
+	expect_poisoned(&f, "write_in_x");
+	expect_poisoned(&f, "sub_read_a");
+	expect_poisoned(&f, "bf_hi_lshift");
+	expect_imm(&f, "exists_b", 0);
+	expect_imm(&f, "flavor_old_exists", 0);
+	expect_imm64(&f, "type_id_local", (uint64_t)local_s);
+	expect_imm64(&f, "type_id_target", 0);
+	expect_imm(&f, "type_exists_s", 0);
+	expect_imm(&f, "type_size_sized", 0);
+	expect_imm64(&f, "enum_a_exists", 0);
+	expect_poisoned(&f, "enum_b_value");
+	expect_rest_untouched(&f);
+	assert_non_null(logged("(field_byte_offset of struct core_s.a)",
+			       "no type of that name in target: instruction poisoned"));
+	fix_close(&f);
+	em_btf_free(t);
+}
+
+/* An ENUM64 in the target answers for a local ENUM of the same name. */
+static void test_target_enum64(void **state)
+{
+	struct ebpfmini_btf *t = NULL;
+	struct fix f;
+	struct bb b;
+	uint8_t *raw;
+	size_t size;
+
+	(void)state;
+	bb_init(&b);
+	bb_type(&b, "core_e", BTF_KIND_ENUM64, 2, 0, 8);
+	bb_word(&b, bb_str(&b, "CORE_E_A"));
+	bb_word(&b, 7);
+	bb_word(&b, 0);
+	bb_word(&b, bb_str(&b, "CORE_E_B___v2")); /* enumerator flavors are ignored too */
+	bb_word(&b, 5);
+	bb_word(&b, 1);
+	bb_finish(&b);
+	raw = bb_bytes(&b, &size);
+	assert_int_equal(em_btf_parse(raw, size, NULL, &t), 0);
+	free(raw);
+
+	fix_open(&f, CORE_READS);
+	assert_int_equal(relocate_against(&f, t), (int)total_relos(f.obj));
+	expect_imm64(&f, "enum_b_value", 0x100000005ull);
+	expect_imm64(&f, "enum_a_exists", 1);
+	expect_imm64(&f, "enum_gone_exists", 0);
+	expect_poisoned(&f, "enum_gone_value");
+	expect_rest_untouched(&f);
+	fix_close(&f);
+	em_btf_free(t);
+}
+
+static void test_flavors_agree(void **state)
+{
+	struct ebpfmini_btf *t = target_from(TARGET("flavors"));
+	struct fix f;
+
+	(void)state;
+	fix_open(&f, CORE_FLAVORS);
+	assert_int_equal(relocate_against(&f, t), 2);
+	expect_mem(&f, "flav_read_b", 0, BPF_DW);
+	expect_imm(&f, "flav_off_a", 8);
+	assert_int_equal(logs.n, 0);
+	fix_close(&f);
+	em_btf_free(t);
+}
+
+static void test_flavors_disagree(void **state)
+{
+	struct ebpfmini_btf *t = target_from(TARGET("ambig"));
+	struct fix f;
+
+	(void)state;
+	fix_open(&f, CORE_FLAVORS);
+	assert_int_equal(relocate_against(&f, t), -EINVAL);
+	assert_non_null(logged(
+		"core: prog section 'socket' insn 0: relocation #0 (field_byte_offset of struct core_s.b)",
+		"both match but place the field at bits 0 and 64"));
+	fix_close(&f);
+	em_btf_free(t);
+}
+
+/* ---- malformed relocations ---------------------------------------------------------------------- */
+
+static void test_bad_records(void **state)
+{
+	const struct ebpfmini_btf *t;
+	struct fix f;
+	struct where w;
+	uint32_t v;
+
+	(void)state;
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
+	assert_int_equal(em_core_relocate(NULL, t), -EINVAL);
+
+	/* unknown kind */
+	fix_open(&f, CORE_READS);
+	assert_int_equal(em_core_relocate(f.obj, NULL), -EINVAL);
+	v = 13;
+	memcpy(find_relo(&f, "off_a").rec + 12, &v, 4);
+	assert_int_equal(relocate_against(&f, t), -EOPNOTSUPP);
+	assert_non_null(logged("unknown relocation kind 13", NULL));
+	fix_close(&f);
+
+	/* instruction outside the section */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "off_a");
+	v = (uint32_t)f.obj->code[w.code].insn_cnt * 8;
+	memcpy(w.rec, &v, 4);
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	fix_close(&f);
+
+	/* access string that is not one: the type's own name */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "off_a");
+	v = em_btf_type(f.obj->btf, (uint32_t)em_btf_find(f.obj->btf, "core_s", BTF_KIND_STRUCT))
+		    ->name_off;
+	memcpy(w.rec + 8, &v, 4);
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	assert_non_null(logged("access string \"core_s\": malformed access string", NULL));
+	fix_close(&f);
+
+	/* member index out of range: "0:10" (sgrow) rewritten to "0:99" */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "read_sgrow");
+	memcpy(&v, w.rec + 8, 4);
+	{
+		char *s = (char *)em_btf_str(f.obj->btf, v);
+
+		assert_string_equal(s, "0:10");
+		memcpy(s, "0:99", 4);
+	}
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	assert_non_null(logged("access string \"0:99\": member index out of range", NULL));
+	fix_close(&f);
+
+	/* the instruction does not hold what clang computed for the local type */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "off_in_y");
+	f.obj->code[w.code].insns[w.insn].imm = 5;
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	assert_non_null(logged("immediate holds 5, expected 24", NULL));
+	fix_close(&f);
+
+	/* an instruction of a class that carries no relocatable value */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "off_a");
+	f.obj->code[w.code].insns[w.insn].code = BPF_JMP | BPF_EXIT;
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	fix_close(&f);
+
+	/* a register-source ALU instruction */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "off_a");
+	f.obj->code[w.code].insns[w.insn].code = BPF_ALU64 | BPF_MOV | BPF_X;
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	fix_close(&f);
+
+	/* a load of another size than the field's cannot be resized */
+	fix_open(&f, CORE_READS);
+	w = find_relo(&f, "read_grow");
+	f.obj->code[w.code].insns[w.insn].code = BPF_LDX | BPF_MEM | BPF_H;
+	assert_int_equal(relocate_against(&f, t), -EBADMSG);
+	assert_non_null(logged("a 2-byte access to a 4-byte field cannot be resized", NULL));
+	fix_close(&f);
+}
+
+static void test_no_core(void **state)
+{
+	const struct ebpfmini_btf *t;
+	struct ebpfmini_object *obj;
+
+	(void)state;
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
+	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/tp_count.bpf.o", NULL, &obj), 0);
+	assert_false(obj->has_core_relos);
+	assert_int_equal(em_core_relocate(obj, t), 0);
+	/* the loader's entry does not even read kernel BTF for it */
+	assert_int_equal(em_btf_vmlinux_core_relocate(obj, "/nonexistent/btf"), 0);
+	ebpfmini_object_close(obj);
+}
+
+static void test_btf_files(void **state)
+{
+	const struct ebpfmini_btf *t = NULL;
+	char path[] = "/tmp/ebpfmini-core-XXXXXX";
+	struct ebpfmini_btf *src;
+	const void *raw;
+	size_t size;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(em_btf_vmlinux_get("/nonexistent/btf", &t), -ENOENT);
+	assert_null(t);
+	assert_int_equal(em_btf_vmlinux_get(NULL, NULL), -EINVAL);
+	assert_int_equal(em_btf_module_get("", &t), -EINVAL);
+	assert_int_equal(em_btf_module_get("../etc", &t), -EINVAL);
+	assert_int_equal(em_btf_module_get("vmlinux", &t), -EINVAL);
+
+	/* a raw BTF file (what /sys/kernel/btf/ holds) */
+	src = target_from(TARGET("a"));
+	raw = ebpfmini_btf_raw(src, &size);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(raw, 1, size, f), size);
+	fclose(f);
+	assert_int_equal(em_btf_vmlinux_get(path, &t), 0);
+	assert_int_equal(ebpfmini_btf_type_count(t), ebpfmini_btf_type_count(src));
+	assert_int_equal(em_btf_find(t, "core_s", BTF_KIND_STRUCT),
+			 em_btf_find(src, "core_s", BTF_KIND_STRUCT));
+	unlink(path);
+	em_btf_free(src);
+
+	/* damaged: not BTF at all */
+	strcpy(path, "/tmp/ebpfmini-core-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not btf at all", 14), 14);
+	close(fd);
+	assert_int_equal(em_btf_vmlinux_get(path, &t), -EBADMSG);
+	unlink(path);
+}
+
+/* ---- kernel BTF through a scripted sysfs (em_sys hook): read() fallback, module split BTF ---- */
+
+static struct {
+	const void *vmlinux, *mod;
+	size_t vmlinux_len, mod_len;
+	int opens, reads;
+} sysfs;
+
+/* /sys/kernel/btf/ files cannot be opened (so no mmap) and are served by read(). */
+static long fake_sysfs(void *ctx, struct em_sys_call *call)
+{
+	const char *path;
+
+	(void)ctx;
+	if (call->nr == SYS_openat) {
+		path = (const char *)call->args[1];
+		if (strncmp(path, "/sys/kernel/btf/", 16) != 0)
+			return 0;
+		sysfs.opens++;
+		return -EPERM;
+	}
+	if (call->nr != EM_SYS_READ_FILE)
+		return 0;
+	path = (const char *)call->args[0];
+	if (strcmp(path, "/sys/kernel/btf/vmlinux") == 0) {
+		call->data = sysfs.vmlinux;
+		call->data_len = sysfs.vmlinux_len;
+	} else if (strcmp(path, "/sys/kernel/btf/fake_mod") == 0) {
+		call->data = sysfs.mod;
+		call->data_len = sysfs.mod_len;
+	} else {
+		return strncmp(path, "/sys/kernel/btf/", 16) == 0 ? -ENOENT : 0;
+	}
+	sysfs.reads++;
+	return 1;
+}
+
+static void test_sysfs_fallback_and_module(void **state)
+{
+	struct ebpfmini_btf *a = target_from(TARGET("a"));
+	const struct ebpfmini_btf *v = NULL, *mod = NULL, *again = NULL;
+	const struct btf_type *t;
+	const struct btf_member *m;
+	uint32_t base_end, base_strs;
+	int int_id, reads;
+	uint8_t *raw;
+	struct fix f;
+	struct bb b;
+	size_t size;
+
+	(void)state;
+	/* "vmlinux" is target A; the module adds struct mod_s { int m; } on top of it */
+	sysfs.vmlinux = ebpfmini_btf_raw(a, &sysfs.vmlinux_len);
+	base_end = em_btf_type_end(a);
+	base_strs = a->str_len;
+	int_id = em_btf_find(a, "int", BTF_KIND_INT);
+	assert_true(int_id > 0);
+	bb_init(&b);
+	bb_type(&b, "mod_s", BTF_KIND_STRUCT, 1, 0, 4);
+	*bb_at(&b, 1, 0) += base_strs; /* split string offsets continue after the base's */
+	bb_word(&b, bb_str(&b, "m") + base_strs);
+	bb_word(&b, (uint32_t)int_id);
+	bb_word(&b, 0);
+	bb_finish(&b);
+	raw = bb_bytes(&b, &size);
+	sysfs.mod = raw;
+	sysfs.mod_len = size;
+
+	em_sys_set_hook_ex(fake_sysfs, NULL);
+	assert_int_equal(em_btf_module_get("fake_mod", &mod), 0);
+	assert_int_equal(sysfs.reads, 2); /* vmlinux first, as the base */
+	assert_true(sysfs.opens >= 2);    /* mmap tried first, read() after */
+	assert_int_equal(em_btf_vmlinux_get(NULL, &v), 0);
+	assert_ptr_equal(mod->base, v);
+	assert_int_equal(em_btf_find(mod, "mod_s", BTF_KIND_STRUCT), (int)base_end);
+	t = em_btf_type(mod, base_end);
+	m = em_btf_tail(t);
+	assert_string_equal(em_btf_str(mod, m->name_off), "m");
+	assert_int_equal(m->type, int_id);
+	reads = sysfs.reads;
+	assert_int_equal(em_btf_module_get("fake_mod", &again), 0);
+	assert_ptr_equal(again, mod);
+	assert_int_equal(em_btf_module_get("missing_mod", &again), -ENOENT);
+	assert_int_equal(sysfs.reads, reads); /* nothing read again */
+
+	/* the loader's entry with no path uses the (here scripted) sysfs vmlinux */
+	fix_open(&f, CORE_READS);
+	assert_int_equal(em_btf_vmlinux_core_relocate(f.obj, NULL), (int)total_relos(f.obj));
+	check_target_a(&f, v);
+	fix_close(&f);
+	assert_int_equal(sysfs.reads, reads);
+	em_sys_set_hook_ex(NULL, NULL);
+	/* the cached BTF owns its bytes: the served buffers may go */
+	free(raw);
+	em_btf_free(a);
+	assert_int_equal(em_btf_find(mod, "mod_s", BTF_KIND_STRUCT), (int)base_end);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_essential_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_a, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_entry_with_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_type_matches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_none, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_enum64, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flavors_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flavors_disagree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_core, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_btf_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sysfs_fallback_and_module, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

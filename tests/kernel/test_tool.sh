@@ -1,0 +1,108 @@
+#!/bin/sh
+# test_tool.sh - kernel-tool: `ebpfmini object show` and `ebpfmini object load` on real objects
+# usage: test_tool.sh EBPFMINI_BINARY BPF_OBJ_DIR   (run by meson as root; exit 77 = skip)
+set -u
+TOOL=$1
+OBJDIR=$2
+tmp=$(mktemp -d /tmp/ebpfmini-tool-XXXXXX) || exit 1
+bpffs=
+cleanup() {
+	[ -n "$bpffs" ] && umount "$bpffs" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	for f in "$tmp"/out "$tmp"/err; do
+		[ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+# run CMD...: stdout to $tmp/out, stderr to $tmp/err, status in $rc
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+expect_out() {
+	for word in "$@"; do
+		grep -qF -- "$word" "$tmp/out" || fail "'$word' missing from the output"
+	done
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "skipped: needs root (CAP_BPF)"
+	exit 77
+fi
+
+# --- global commands
+run "$TOOL" version
+[ $rc = 0 ] || fail "version: exit $rc"
+grep -Eq '^ebpfmini [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || fail "version: unexpected output"
+run "$TOOL" help
+[ $rc = 0 ] || fail "help: exit $rc"
+expect_out "ebpfmini object show OBJ" "ebpfmini object load OBJ"
+run "$TOOL" no-such-command
+[ $rc = 2 ] || fail "unknown command: exit $rc, want 2"
+grep -q "unknown command 'no-such-command'" "$tmp/err" || fail "unknown command: no message"
+run "$TOOL" object
+[ $rc = 2 ] || fail "noun without verb: exit $rc, want 2"
+
+# --- object show: sections, programs (section, type, insns), maps, relocations
+run "$TOOL" object show "$OBJDIR/tp_count.bpf.o"
+[ $rc = 0 ] || fail "object show: exit $rc"
+expect_out "sections:" "programs:" "maps:" "relocations:" \
+	"tp/syscalls/sys_enter_getpid" "tracepoint/syscalls/sys_enter_getppid" "license \"GPL\""
+grep -Eq '^ +count_getpid +tp/syscalls/sys_enter_getpid +tracepoint +[1-9][0-9]*$' "$tmp/out" ||
+	fail "object show: no program line for count_getpid"
+grep -Eq '^ +not_auto +xdp +xdp +[1-9]' "$tmp/out" || fail "object show: no line for not_auto"
+grep -Eq '^ +\.bss +array +4 +16 +1 +0x400 \(mmapable\)' "$tmp/out" ||
+	fail "object show: no map line for .bss"
+grep -Eq '^ +\.rodata +array +4 +4 +1 +0x4[08]0 \(' "$tmp/out" ||
+	fail "object show: no map line for .rodata"
+grep -Eq "^ +insn +7 +map value +'\.bss' \+ 0" "$tmp/out" || fail "object show: no .bss relocation"
+grep -Eq "^ +insn +1 +map value +'\.rodata' \+ 0" "$tmp/out" || fail "object show: no .rodata relocation"
+grep -q "section 'tracepoint/syscalls/sys_enter_getppid' (2):" "$tmp/out" ||
+	fail "object show: no relocations listed for the getppid section"
+grep -Eq "^ +[0-9]+ +\.BTF +PROGBITS" "$tmp/out" || fail "object show: no .BTF section"
+
+run "$TOOL" object show "$OBJDIR/bad_verifier.bpf.o"
+[ $rc = 0 ] || fail "object show bad_verifier: exit $rc"
+grep -Eq '^ +values +hash +4 +8 +4 +0 +none' "$tmp/out" || fail "object show: no line for map values"
+grep -Eq "map fd +map 'values'" "$tmp/out" || fail "object show: no map fd relocation"
+
+echo "not an ELF file" >"$tmp/notelf"
+run "$TOOL" object show "$tmp/notelf"
+[ $rc != 0 ] || fail "object show of a text file succeeded"
+run "$TOOL" object show "$tmp/does-not-exist.o"
+[ $rc != 0 ] || fail "object show of a missing file succeeded"
+
+# --- object load: ids of every map and program, exit 0
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o"
+[ $rc = 0 ] || fail "object load: exit $rc"
+grep -Eq "^prog 'count_getpid': id [1-9][0-9]*, tracepoint" "$tmp/out" || fail "object load: no prog id"
+grep -Eq "^prog 'count_getppid': id [1-9][0-9]*, tracepoint" "$tmp/out" || fail "object load: no prog id"
+grep -Eq "^map  '\.bss': id [1-9][0-9]*, array" "$tmp/out" || fail "object load: no map id"
+
+# --- object load of an object the verifier rejects: non-zero, the error and the log
+run "$TOOL" object load "$OBJDIR/bad_verifier.bpf.o"
+[ $rc != 0 ] || fail "object load of bad_verifier succeeded"
+grep -q "load failed: prog 'no_null_check'" "$tmp/err" || fail "object load: the error does not name the program"
+grep -q "Permission denied" "$tmp/err" || fail "object load: no error text"
+grep -q "verifier log of prog 'no_null_check'" "$tmp/err" || fail "object load: no verifier log"
+grep -q "map_value_or_null" "$tmp/err" || fail "object load: the log lacks the verifier's complaint"
+
+# --- object load --pin-maps / --pin-progs in a bpffs of our own
+bpffs=$tmp/bpffs
+mkdir "$bpffs" && mount -t bpf bpf "$bpffs" || fail "cannot mount bpffs at $bpffs"
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --pin-maps "$bpffs/maps" --pin-progs "$bpffs/progs"
+[ $rc = 0 ] || fail "object load --pin-maps --pin-progs: exit $rc"
+expect_out "maps pinned under $bpffs/maps" "programs pinned under $bpffs/progs"
+for pin in progs/count_getpid progs/count_getppid progs/not_auto maps/_bss maps/_rodata; do
+	[ -e "$bpffs/$pin" ] || fail "object load: $pin is not pinned"
+done
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --pin-progs "$tmp/not-bpffs"
+[ $rc != 0 ] || fail "object load --pin-progs outside bpffs succeeded"
+grep -q "mount -t bpf bpf" "$tmp/err" || fail "--pin-progs outside bpffs: no mount hint"
+run "$TOOL" object load
+[ $rc = 2 ] || fail "object load without OBJ: exit $rc, want 2"
+echo "ok"

@@ -1,0 +1,364 @@
+/* cmd_object.c - ebpfmini object show / object load: look at an object file, load it */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ebpfmini/ebpfmini.h>
+
+#include "internal.h" /* EM_MAX */
+#include "model.h"    /* the tool is ours: it may look at the parsed object (and elf.h: SHT_*) */
+#include "tool.h"
+
+#ifndef SHT_LLVM_ADDRSIG
+#define SHT_LLVM_ADDRSIG 0x6fff4c03
+#endif
+
+static const char *section_type_name(uint32_t type)
+{
+	static const struct {
+		uint32_t type;
+		const char *name;
+	} names[] = {
+		{ SHT_NULL, "NULL" },       { SHT_PROGBITS, "PROGBITS" },
+		{ SHT_SYMTAB, "SYMTAB" },   { SHT_STRTAB, "STRTAB" },
+		{ SHT_RELA, "RELA" },       { SHT_HASH, "HASH" },
+		{ SHT_DYNAMIC, "DYNAMIC" }, { SHT_NOTE, "NOTE" },
+		{ SHT_NOBITS, "NOBITS" },   { SHT_REL, "REL" },
+		{ SHT_DYNSYM, "DYNSYM" },   { SHT_LLVM_ADDRSIG, "LLVM_ADDRSIG" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].type == type)
+			return names[i].name;
+	return "?";
+}
+
+static const char *prog_type(uint32_t type, char *buf, unsigned size)
+{
+	return tool_short_name(ebpfmini_sys_prog_type_name(type), "BPF_PROG_TYPE_", type, buf,
+			       size);
+}
+
+static const char *map_type(uint32_t type, char *buf, unsigned size)
+{
+	return tool_short_name(ebpfmini_sys_map_type_name(type), "BPF_MAP_TYPE_", type, buf, size);
+}
+
+/* "0x400 (mmapable)", or "0" */
+static const char *map_flags(uint32_t flags, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"no_prealloc",    "no_common_lru",  "numa_node",   "rdonly",      "wronly",
+		"stack_build_id", "zero_seed",      "rdonly_prog", "wronly_prog", "clone",
+		"mmapable",       "preserve_elems", "inner_map",   "link",        "path_fd",
+	};
+	size_t n;
+
+	if (!flags)
+		return "0";
+	n = (size_t)snprintf(buf, size, "0x%x (", flags);
+	for (unsigned bit = 0; bit < 32 && n < size; bit++) {
+		if (!(flags & (1u << bit)))
+			continue;
+		if (bit < sizeof(names) / sizeof(names[0]))
+			n += (size_t)snprintf(buf + n, size - n, "%s|", names[bit]);
+		else
+			n += (size_t)snprintf(buf + n, size - n, "0x%x|", 1u << bit);
+	}
+	if (n < size)
+		buf[n - 1] = ')';
+	return buf;
+}
+
+static void show_sections(const struct ebpfmini_object *obj)
+{
+	int w = 4; /* width of the name column: the longest name */
+
+	for (size_t i = 1; i < obj->elf->nsections; i++)
+		w = EM_MAX(w, (int)strlen(obj->elf->sections[i].name));
+	printf("\nsections:\n  %3s  %-*s  %-12s %-5s %8s\n", "idx", w, "name", "type", "flags",
+	       "size");
+	for (size_t i = 1; i < obj->elf->nsections; i++) {
+		const struct em_elf_section *s = &obj->elf->sections[i];
+		char flags[4] = "", *f = flags;
+
+		if (s->flags & SHF_WRITE)
+			*f++ = 'W';
+		if (s->flags & SHF_ALLOC)
+			*f++ = 'A';
+		if (s->flags & SHF_EXECINSTR)
+			*f++ = 'X';
+		printf("  %3u  %-*s  %-12s %-5s %8llu\n", s->index, w, s->name,
+		       section_type_name(s->type), flags, (unsigned long long)s->size);
+	}
+}
+
+static void show_programs(const struct ebpfmini_object *obj)
+{
+	const struct ebpfmini_program *p = NULL;
+	int wn = 4, ws = 7; /* name and section column widths */
+	char type[64];
+
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		wn = EM_MAX(wn, (int)strlen(ebpfmini_program_name(p)));
+		ws = EM_MAX(ws, (int)strlen(ebpfmini_program_section(p)));
+	}
+	printf("\nprograms:\n  %-*s  %-*s  %-16s %6s\n", wn, "name", ws, "section", "type",
+	       "insns");
+	while ((p = ebpfmini_object_next_program(obj, p)))
+		printf("  %-*s  %-*s  %-16s %6zu%s\n", wn, ebpfmini_program_name(p), ws,
+		       ebpfmini_program_section(p),
+		       prog_type(ebpfmini_program_type(p), type, sizeof(type)),
+		       ebpfmini_program_insn_count(p),
+		       ebpfmini_program_autoload(p) ? "" : "  (no autoload)");
+}
+
+static void show_maps(const struct ebpfmini_object *obj)
+{
+	const struct ebpfmini_map *m = NULL;
+	char type[64], flags[160];
+	int wn = 4, wf = 5; /* name and flags column widths */
+
+	while ((m = ebpfmini_object_next_map(obj, m))) {
+		wn = EM_MAX(wn, (int)strlen(ebpfmini_map_name(m)));
+		wf = EM_MAX(wf,
+			    (int)strlen(map_flags(ebpfmini_map_flags(m), flags, sizeof(flags))));
+	}
+	printf("\nmaps:\n  %-*s  %-16s %5s %6s %11s  %-*s  %s\n", wn, "name", "type", "key",
+	       "value", "max_entries", wf, "flags", "pinning");
+	while ((m = ebpfmini_object_next_map(obj, m))) {
+		const char *pin = ebpfmini_map_pin_path(m);
+
+		printf("  %-*s  %-16s %5u %6u %11u  %-*s  %s%s%s\n", wn, ebpfmini_map_name(m),
+		       map_type(ebpfmini_map_type(m), type, sizeof(type)), ebpfmini_map_key_size(m),
+		       ebpfmini_map_value_size(m), ebpfmini_map_max_entries(m), wf,
+		       map_flags(ebpfmini_map_flags(m), flags, sizeof(flags)),
+		       m->pinning == EM_PIN_BY_NAME ? "by_name" :
+		       pin                          ? "path" :
+						      "none",
+		       pin ? " " : "", pin ? pin : "");
+	}
+}
+
+static const char *map_name_at(const struct ebpfmini_object *obj, size_t idx)
+{
+	return idx < obj->nmaps ? obj->maps[idx].name : "?";
+}
+
+static void show_relocation(const struct ebpfmini_object *obj, const struct em_reloc *r)
+{
+	const struct em_elf_section *target;
+
+	printf("    insn %5u  ", r->insn_idx);
+	switch (r->kind) {
+	case EM_RELO_MAP_FD:
+		printf("map fd      map '%s'\n", map_name_at(obj, r->map_idx));
+		break;
+	case EM_RELO_MAP_VALUE:
+		printf("map value   '%s' + %u\n", map_name_at(obj, r->map_idx), r->value_off);
+		break;
+	case EM_RELO_CALL:
+	case EM_RELO_FUNC_PTR:
+		target = em_elf_section(obj->elf, r->target_sec);
+		printf("%-11s %s + insn %u\n", r->kind == EM_RELO_CALL ? "call" : "func ptr",
+		       target ? target->name : "?", r->target_insn);
+		break;
+	case EM_RELO_KCONFIG:
+	case EM_RELO_EXTERN:
+		printf("%-11s '%s'\n", r->kind == EM_RELO_KCONFIG ? "kconfig" : "extern",
+		       r->ext_idx >= 0 && (size_t)r->ext_idx < obj->nexterns ?
+			       obj->externs[r->ext_idx].name :
+			       "?");
+		break;
+	default:
+		printf("kind %d\n", (int)r->kind);
+	}
+}
+
+static void show_relocations(const struct ebpfmini_object *obj)
+{
+	size_t total = 0;
+
+	printf("\nrelocations:\n");
+	for (size_t i = 0; i < obj->ncode; i++) {
+		const struct em_code_sec *c = &obj->code[i];
+
+		if (!c->nrelos)
+			continue;
+		printf("  section '%s' (%zu):\n", c->name, c->nrelos);
+		for (size_t j = 0; j < c->nrelos; j++)
+			show_relocation(obj, &c->relos[j]);
+		total += c->nrelos;
+	}
+	if (!total)
+		printf("  (none)\n");
+}
+
+int cmd_object_show(int argc, char **argv)
+{
+	struct ebpfmini_object *obj;
+	int err;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		tool_usage(stdout, "object");
+		return 0;
+	}
+	if (argc != 2) {
+		tool_error("usage: ebpfmini object show OBJ");
+		return 2;
+	}
+	err = ebpfmini_object_open(argv[1], NULL, &obj);
+	if (err)
+		return tool_explain(argv[1], err, -1, NULL);
+
+	printf("object %s (%s): license \"%s\", kernel version %u, %s\n", ebpfmini_object_name(obj),
+	       argv[1], ebpfmini_object_license(obj), ebpfmini_object_kversion(obj),
+	       ebpfmini_object_btf(obj) ? "BTF" : "no BTF");
+	show_sections(obj);
+	show_programs(obj);
+	show_maps(obj);
+	show_relocations(obj);
+	ebpfmini_object_close(obj);
+	return 0;
+}
+
+/*
+ * The library hands a failed program's verifier log to the log callback as
+ * a warning; the tool prints the whole log itself after the error, so it
+ * leaves those lines out and passes everything else through as the default
+ * writer would.
+ */
+static void load_log(enum ebpfmini_log_level level, const char *line, void *ctx)
+{
+	(void)ctx;
+	if (level == EBPFMINI_LOG_WARN && strstr(line, "': verifier log"))
+		return;
+	fprintf(stderr, "ebpfmini: %s\n", line);
+}
+
+/* After a failed load: the verifier log of each program that did not load. */
+static void print_failed_logs(const struct ebpfmini_object *obj)
+{
+	const struct ebpfmini_program *p = NULL;
+
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		const char *log = ebpfmini_program_log(p);
+
+		if (ebpfmini_program_fd(p) >= 0 || !log || !*log)
+			continue;
+		fprintf(stderr, "\nverifier log of prog '%s':\n%s%s", ebpfmini_program_name(p), log,
+			log[strlen(log) - 1] == '\n' ? "" : "\n");
+	}
+}
+
+static const struct ebpfmini_program *first_failed(const struct ebpfmini_object *obj)
+{
+	const struct ebpfmini_program *p = NULL;
+
+	while ((p = ebpfmini_object_next_program(obj, p)))
+		if (ebpfmini_program_autoload(p) && ebpfmini_program_log(p) &&
+		    ebpfmini_program_fd(p) < 0)
+			return p;
+	return NULL;
+}
+
+int cmd_object_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pin-maps", required_argument, NULL, 'm' },
+		{ "pin-progs", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pin_maps = NULL, *pin_progs = NULL, *path;
+	const struct ebpfmini_program *p = NULL, *failed;
+	const struct ebpfmini_map *m = NULL;
+	struct ebpfmini_object *obj;
+	char type[64];
+	int opt, err;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			pin_maps = optarg;
+			break;
+		case 'p':
+			pin_progs = optarg;
+			break;
+		case 'h':
+			tool_usage(stdout, "object");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		tool_error("usage: ebpfmini object load OBJ [--pin-maps DIR] [--pin-progs DIR]");
+		return 2;
+	}
+	path = argv[optind];
+
+	err = ebpfmini_object_open(path, NULL, &obj);
+	if (err)
+		return tool_explain(path, err, -1, NULL);
+	ebpfmini_log_set(load_log, ebpfmini_log_level(), NULL);
+	err = ebpfmini_object_load(obj);
+	ebpfmini_log_set(NULL, ebpfmini_log_level(), NULL);
+	if (err) {
+		failed = first_failed(obj);
+		if (failed) {
+			/* the library explained the error above; the log follows */
+			tool_error("%s: load failed: prog '%s' was not accepted: %s", path,
+				   ebpfmini_program_name(failed), strerror(-err));
+		} else {
+			char what[512];
+
+			snprintf(what, sizeof(what), "%s: load", path);
+			tool_explain(what, err, -1, NULL);
+		}
+		print_failed_logs(obj);
+		ebpfmini_object_close(obj);
+		return 1;
+	}
+
+	while ((m = ebpfmini_object_next_map(obj, m)))
+		printf("map  '%s': id %u, %s\n", ebpfmini_map_name(m), ebpfmini_map_id(m),
+		       map_type(ebpfmini_map_type(m), type, sizeof(type)));
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		if (ebpfmini_program_fd(p) < 0) {
+			printf("prog '%s': not loaded (autoload off)\n", ebpfmini_program_name(p));
+			continue;
+		}
+		printf("prog '%s': id %u, %s, %zu insns\n", ebpfmini_program_name(p),
+		       ebpfmini_program_id(p),
+		       prog_type(ebpfmini_program_type(p), type, sizeof(type)),
+		       ebpfmini_program_insn_count(p));
+	}
+
+	if (pin_maps) {
+		err = ebpfmini_object_pin_maps(obj, pin_maps);
+		if (err) {
+			tool_explain("--pin-maps", err, BPF_OBJ_PIN, NULL);
+			ebpfmini_object_close(obj);
+			return 1;
+		}
+		printf("maps pinned under %s\n", pin_maps);
+	}
+	if (pin_progs) {
+		err = ebpfmini_object_pin_programs(obj, pin_progs);
+		if (err) {
+			tool_explain("--pin-progs", err, BPF_OBJ_PIN, NULL);
+			if (pin_maps)
+				ebpfmini_object_unpin_maps(obj, pin_maps);
+			ebpfmini_object_close(obj);
+			return 1;
+		}
+		printf("programs pinned under %s\n", pin_progs);
+	}
+	if (!pin_maps && !pin_progs)
+		printf("(the kernel frees what is not pinned when ebpfmini exits)\n");
+	ebpfmini_object_close(obj);
+	return 0;
+}

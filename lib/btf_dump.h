@@ -1,0 +1,126 @@
+/* btf_dump.h - private API of the BTF dumpers: output, C header, raw listing (L2, pure) */
+#ifndef EBPFMINI_BTF_DUMP_PRIV_H
+#define EBPFMINI_BTF_DUMP_PRIV_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btf.h"
+#include "internal.h"
+
+#define EM_DUMP_BUF_SIZE 65536
+
+/*
+ * Buffered output towards the caller's write callback. The first error (from
+ * the callback, or one a dumper records with em_dump_fail) is sticky: later
+ * writes are dropped, and the dump returns it.
+ */
+struct em_dump_out {
+	ebpfmini_btf_write_fn write;
+	void *ctx;
+	int err;
+	size_t len;
+	char buf[EM_DUMP_BUF_SIZE];
+};
+
+/* Hands what is buffered to the callback. */
+void em_dump_flush(struct em_dump_out *o);
+/* Appends n bytes (flushing as needed). */
+void em_dump_write(struct em_dump_out *o, const char *s, size_t n);
+void em_dump_printf(struct em_dump_out *o, const char *fmt, ...) EM_PRINTF(2, 3);
+
+static inline void em_dump_puts(struct em_dump_out *o, const char *s)
+{
+	em_dump_write(o, s, strlen(s));
+}
+
+static inline void em_dump_putc(struct em_dump_out *o, char c)
+{
+	if (o->len == EM_DUMP_BUF_SIZE)
+		em_dump_flush(o);
+	o->buf[o->len++] = c;
+}
+
+/* Decimal text of v (negative when neg is set and v is its magnitude). */
+void em_dump_u64(struct em_dump_out *o, uint64_t v);
+void em_dump_s64(struct em_dump_out *o, int64_t v);
+
+/* Records err (a negative errno) unless an error is already recorded. */
+static inline void em_dump_fail(struct em_dump_out *o, int err)
+{
+	if (!o->err)
+		o->err = err;
+}
+
+/* The C header (btf_dump_c.c) and the raw listing (btf_dump.c) of btf's own
+ * types (a split BTF: the types it adds, plus what they need from its base). */
+int em_btf_dump_c(const struct ebpfmini_btf *btf, struct em_dump_out *o);
+int em_btf_dump_raw(const struct ebpfmini_btf *btf, struct em_dump_out *o);
+
+/* ---- the C header: state shared by btf_dump_c.c (order, names) and btf_dump_decl.c (text) ---- */
+
+/* How deep type references may nest (a guard against adversarial BTF). */
+#define EM_CDUMP_MAX_DEPTH 512
+
+/* Per-type flags of the C dump. */
+enum {
+	EM_CDUMP_SAT_DECL = 1 << 0,   /* a reference to the type can be written now */
+	EM_CDUMP_SAT_VALUE = 1 << 1,  /* ... and the type is complete */
+	EM_CDUMP_BUSY_DECL = 1 << 2,  /* being declared (loop detection) */
+	EM_CDUMP_BUSY_VALUE = 1 << 3, /* being completed (loop detection) */
+	EM_CDUMP_DEF = 1 << 4,        /* definition written (an anonymous enum: written once) */
+	EM_CDUMP_FWD = 1 << 5,        /* forward declaration written */
+	EM_CDUMP_REF = 1 << 6,        /* some other type refers to it */
+};
+
+/* Per-type layout of a struct/union as written: computed once. */
+enum {
+	EM_CDUMP_LAY_KNOWN = 0x80,
+	EM_CDUMP_LAY_PACKED = 0x40,
+	EM_CDUMP_LAY_ALIGN_LOG2 = 0x07, /* log2 of the alignment in bytes */
+};
+
+struct em_name_ent {
+	const char *name;
+	uint32_t hash;
+	uint32_t count; /* distinct types (or enumerators) given this name so far */
+	uint8_t tag;    /* tag namespace: which kind holds the plain name */
+	bool has_def;   /* tag namespace: the plain name has a definition (not only FWDs) */
+};
+
+struct em_name_tab {
+	struct em_name_ent *ents;
+	uint32_t cap, used;
+};
+
+struct em_cdump {
+	const struct ebpfmini_btf *btf;
+	struct em_dump_out *o;
+	uint32_t end;   /* em_btf_type_end() */
+	uint8_t *flags; /* EM_CDUMP_* per type id */
+	uint8_t *lay;   /* EM_CDUMP_LAY_* per type id */
+	uint32_t *sfx;  /* name suffix per type id: 0 not chosen yet, 1 none, n: ___n */
+	struct em_name_tab tags, idents; /* struct/union/enum tags; typedefs and enumerators */
+	unsigned depth;
+};
+
+/* Logs "btf: dump: type [id] 'name': what" once and records err. Returns err. */
+int em_btf_dump_c_fail(struct em_cdump *d, int err, uint32_t id, const char *what);
+/* The ___N suffix of a named type (1: none), chosen on first use. */
+uint32_t em_btf_dump_c_sfx(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+/* Writes the (suffixed) name of a named struct/union/enum/fwd/typedef. */
+void em_btf_dump_c_name(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+/* Writes name as an identifier (checked: -EBADMSG for id otherwise) and, when
+ * sfx > 1, "___sfx". */
+void em_btf_dump_c_ident(struct em_cdump *d, uint32_t id, const char *name, uint32_t sfx);
+/* Suffix for an enumerator called name (shares the namespace of typedefs). */
+uint32_t em_btf_dump_c_ident_sfx(struct em_cdump *d, const char *name);
+
+/* btf_dump_decl.c: top-level text, written once the types they need are declared */
+void em_btf_dump_decl_fwd(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+void em_btf_dump_decl_typedef(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+void em_btf_dump_decl_record(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+void em_btf_dump_decl_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+
+#endif /* EBPFMINI_BTF_DUMP_PRIV_H */

@@ -1,0 +1,541 @@
+/* btf_dump_c.c - BTF as C: dependency order, forward declarations, names (L2 transform, pure) */
+#include <stdlib.h>
+
+#include "btf_dump.h"
+
+/*
+ * The order. Every named definition (struct, union, enum, typedef) is written
+ * at file scope once everything it mentions can be written: need(id, value)
+ * makes sure of that for one type reference, writing definitions and forward
+ * declarations on the way. "value" asks for a complete type (a member or an
+ * array element), otherwise a declaration is enough (behind a pointer, in a
+ * function prototype). Named structs and unions reached by pointer get a
+ * forward declaration, except a struct pointing to itself from its own body.
+ * Anonymous types are written inline, so what they need, their container
+ * needs. A type that needs itself complete (by value, through any chain)
+ * cannot be written in C: -ELOOP. Per-type flags make every type cost O(1)
+ * after its first visit, so the whole dump is linear in the size of the BTF.
+ */
+
+int em_btf_dump_c_fail(struct em_cdump *d, int err, uint32_t id, const char *what)
+{
+	if (!d->o->err) {
+		const struct btf_type *t = em_btf_type(d->btf, id);
+
+		em_warn("btf: dump: type [%u] '%.128s': %s", id, em_btf_type_name(d->btf, t), what);
+		em_dump_fail(d->o, err);
+	}
+	return err;
+}
+
+/* ---- names ------------------------------------------------------------------------ */
+
+/* Tag namespace kinds (struct, union and enum tags share one C namespace). */
+enum {
+	TAG_STRUCT,
+	TAG_UNION,
+	TAG_ENUM
+};
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static bool tab_grow(struct em_name_tab *tab)
+{
+	uint32_t cap = tab->cap ? tab->cap * 2 : 4096;
+	struct em_name_ent *ents = em_calloc(cap, sizeof(*ents));
+
+	if (!ents)
+		return false;
+	for (uint32_t i = 0; i < tab->cap; i++) {
+		uint32_t j;
+
+		if (!tab->ents[i].name)
+			continue;
+		for (j = tab->ents[i].hash & (cap - 1); ents[j].name; j = (j + 1) & (cap - 1))
+			;
+		ents[j] = tab->ents[i];
+	}
+	free(tab->ents);
+	tab->ents = ents;
+	tab->cap = cap;
+	return true;
+}
+
+/* The entry for name (count 0 when new), or NULL without memory. */
+static struct em_name_ent *tab_get(struct em_name_tab *tab, const char *name)
+{
+	uint32_t h = hash_str(name), i;
+
+	if ((tab->used + 1) * 2 > tab->cap && !tab_grow(tab))
+		return NULL;
+	for (i = h & (tab->cap - 1); tab->ents[i].name; i = (i + 1) & (tab->cap - 1))
+		if (tab->ents[i].hash == h && strcmp(tab->ents[i].name, name) == 0)
+			return &tab->ents[i];
+	tab->ents[i].name = name;
+	tab->ents[i].hash = h;
+	tab->used++;
+	return &tab->ents[i];
+}
+
+uint32_t em_btf_dump_c_ident_sfx(struct em_cdump *d, const char *name)
+{
+	struct em_name_ent *e = tab_get(&d->idents, name);
+
+	if (!e) {
+		em_dump_fail(d->o, -ENOMEM);
+		return 1;
+	}
+	return ++e->count;
+}
+
+/*
+ * The first type to use a name keeps it; each other type with the same name
+ * (and a different definition: BTF is deduplicated) gets ___2, ___3 ... in
+ * the order the dump writes them, as bpftool does. A forward declaration
+ * shares the plain tag with the struct (or union) of that name.
+ */
+uint32_t em_btf_dump_c_sfx(struct em_cdump *d, uint32_t id, const struct btf_type *t)
+{
+	const char *name = em_btf_type_name(d->btf, t);
+	unsigned kind = em_btf_kind(t), tag;
+	struct em_name_ent *e;
+	bool fwd = kind == BTF_KIND_FWD;
+
+	if (d->sfx[id])
+		return d->sfx[id];
+	if (kind == BTF_KIND_TYPEDEF) {
+		d->sfx[id] = em_btf_dump_c_ident_sfx(d, name);
+		return d->sfx[id];
+	}
+	e = tab_get(&d->tags, name);
+	if (!e) {
+		em_dump_fail(d->o, -ENOMEM);
+		return 1;
+	}
+	tag = kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64   ? TAG_ENUM :
+	      kind == BTF_KIND_UNION || (fwd && em_btf_kflag(t)) ? TAG_UNION :
+								   TAG_STRUCT;
+	if (e->count == 0) {
+		e->count = 1;
+		e->tag = (uint8_t)tag;
+		e->has_def = !fwd;
+		d->sfx[id] = 1;
+	} else if (tag != TAG_ENUM && e->tag == tag && (fwd || !e->has_def)) {
+		e->has_def |= !fwd;
+		d->sfx[id] = 1;
+	} else {
+		d->sfx[id] = ++e->count;
+	}
+	return d->sfx[id];
+}
+
+static int keyword_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* A name C can use: [A-Za-z_][A-Za-z0-9_]* and not a keyword. */
+static bool is_ident(const char *s)
+{
+	static const char *const keywords[] = {
+		/* sorted (strcmp) */
+		"_Alignas",
+		"_Alignof",
+		"_Atomic",
+		"_Bool",
+		"_Complex",
+		"_Generic",
+		"_Imaginary",
+		"_Noreturn",
+		"_Static_assert",
+		"_Thread_local",
+		"__attribute__",
+		"__int128",
+		"asm",
+		"auto",
+		"break",
+		"case",
+		"char",
+		"const",
+		"continue",
+		"default",
+		"do",
+		"double",
+		"else",
+		"enum",
+		"extern",
+		"float",
+		"for",
+		"goto",
+		"if",
+		"inline",
+		"int",
+		"long",
+		"register",
+		"restrict",
+		"return",
+		"short",
+		"signed",
+		"sizeof",
+		"static",
+		"struct",
+		"switch",
+		"typedef",
+		"typeof",
+		"union",
+		"unsigned",
+		"void",
+		"volatile",
+		"while",
+	};
+	const char *p = s;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+		return false;
+	for (p++; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+		      (*p >= '0' && *p <= '9')))
+			return false;
+	return !bsearch(s, keywords, EM_ARRAY_SIZE(keywords), sizeof(keywords[0]), keyword_cmp);
+}
+
+void em_btf_dump_c_ident(struct em_cdump *d, uint32_t id, const char *name, uint32_t sfx)
+{
+	if (!is_ident(name)) {
+		em_btf_dump_c_fail(d, -EBADMSG, id, "a name in it is not a C identifier");
+		return;
+	}
+	em_dump_puts(d->o, name);
+	if (sfx > 1) {
+		em_dump_puts(d->o, "___");
+		em_dump_u64(d->o, sfx);
+	}
+}
+
+void em_btf_dump_c_name(struct em_cdump *d, uint32_t id, const struct btf_type *t)
+{
+	em_btf_dump_c_ident(d, id, em_btf_type_name(d->btf, t), em_btf_dump_c_sfx(d, id, t));
+}
+
+/* ---- the order ------------------------------------------------------------------- */
+
+static int need(struct em_cdump *d, uint32_t id, bool value, uint32_t cont);
+
+static bool is_anon(const struct em_cdump *d, const struct btf_type *t)
+{
+	return !*em_btf_type_name(d->btf, t);
+}
+
+/* Combines results: an error wins, then 1 ("satisfied only inside cont"). */
+static int worst(int a, int b)
+{
+	return a < 0 ? a : b < 0 ? b : a > b ? a : b;
+}
+
+static int need_record(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool value,
+		       uint32_t cont)
+{
+	const struct btf_member *m = em_btf_tail(t);
+	bool anon = is_anon(d, t);
+	int r = 0;
+
+	if (!value) { /* named, behind a pointer: a declaration will do */
+		if (d->flags[id] & (EM_CDUMP_DEF | EM_CDUMP_FWD))
+			return 0;
+		if (id == cont)
+			return 1; /* its own body declares it */
+		em_btf_dump_decl_fwd(d, id, t);
+		d->flags[id] |= EM_CDUMP_FWD;
+		return 0;
+	}
+	if (d->flags[id] & EM_CDUMP_DEF)
+		return 0;
+	/* members by value must be complete before this body; an anonymous
+	 * record's body is its container's, so pointers back to the container
+	 * stay exempt from forward declarations */
+	for (uint32_t i = 0; i < em_btf_vlen(t) && r >= 0; i++)
+		r = worst(r, need(d, m[i].type, true, anon ? cont : id));
+	if (r < 0 || anon)
+		return r;
+	em_btf_dump_decl_record(d, id, t);
+	d->flags[id] |= EM_CDUMP_DEF;
+	return 0;
+}
+
+/*
+ * A typedef is written once its target can be declared; asked for by value,
+ * its target is completed first (so that, at file scope, a struct's body
+ * comes before its typedef when nothing prevents it).
+ */
+static int need_typedef(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool value)
+{
+	int r;
+
+	if (is_anon(d, t))
+		return em_btf_dump_c_fail(d, -EBADMSG, id, "typedef without a name");
+	if (value && (r = need(d, t->type, true, 0)) < 0)
+		return r;
+	if (!(d->flags[id] & EM_CDUMP_DEF)) {
+		r = need(d, t->type, false, 0);
+		if (r < 0)
+			return r;
+		/* the target may have needed (and written) this typedef meanwhile */
+		if (!(d->flags[id] & EM_CDUMP_DEF)) {
+			em_btf_dump_decl_typedef(d, id, t);
+			d->flags[id] |= EM_CDUMP_DEF;
+		}
+	}
+	return 0;
+}
+
+static int need_kind(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool value,
+		     uint32_t cont)
+{
+	int r = 0;
+
+	switch (em_btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+		return 0;
+	case BTF_KIND_PTR:
+		return need(d, t->type, false, cont);
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return need(d, t->type, value, cont);
+	case BTF_KIND_ARRAY: /* C wants complete element types, even behind a pointer */
+		return need(d, ((const struct btf_array *)em_btf_tail(t))->type, true, cont);
+	case BTF_KIND_FUNC_PROTO: {
+		const struct btf_param *p = em_btf_tail(t);
+		uint32_t n = em_btf_vlen(t);
+
+		r = need(d, t->type, false, cont);
+		for (uint32_t i = 0; i < n && r >= 0; i++) {
+			if (p[i].type == 0 && i + 1 < n)
+				return em_btf_dump_c_fail(d, -EBADMSG, id,
+							  "void parameter before the last one");
+			r = worst(r, need(d, p[i].type, false, cont));
+		}
+		return r;
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return need_record(d, id, t, value, cont);
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		/* named and non-empty: written at file scope; others print inline */
+		if (!is_anon(d, t) && em_btf_vlen(t) && !(d->flags[id] & EM_CDUMP_DEF)) {
+			em_btf_dump_decl_enum(d, id, t);
+			d->flags[id] |= EM_CDUMP_DEF;
+		}
+		return 0;
+	case BTF_KIND_FWD:
+		if (value)
+			return em_btf_dump_c_fail(d, -EBADMSG, id, "incomplete type used by value");
+		if (is_anon(d, t))
+			return em_btf_dump_c_fail(d, -EBADMSG, id,
+						  "forward declaration without a name");
+		if (!(d->flags[id] & EM_CDUMP_FWD)) {
+			em_btf_dump_decl_fwd(d, id, t);
+			d->flags[id] |= EM_CDUMP_FWD;
+		}
+		return 0;
+	case BTF_KIND_TYPEDEF:
+		return need_typedef(d, id, t, value);
+	default: /* FUNC, VAR, DATASEC, DECL_TAG are not types C can use */
+		return em_btf_dump_c_fail(d, -EBADMSG, id, "used as a type but is not one");
+	}
+}
+
+/*
+ * Makes a reference to type id writable: 0 done (remembered), 1 done but only
+ * inside container cont's body (not remembered), < 0 error (logged).
+ */
+static int need(struct em_cdump *d, uint32_t id, bool value, uint32_t cont)
+{
+	const struct btf_type *t;
+	uint8_t sat, busy;
+	unsigned kind;
+	int r;
+
+	if (d->o->err)
+		return d->o->err;
+	if (id == 0) /* void: fine behind a pointer or as a return type */
+		return value ? em_btf_dump_c_fail(d, -EBADMSG, cont, "void used by value") : 0;
+	t = em_btf_type(d->btf, id);
+	if (!t)
+		return em_btf_dump_c_fail(d, -EBADMSG, cont,
+					  "refers to a type that does not exist");
+	kind = em_btf_kind(t);
+	if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && is_anon(d, t))
+		value = true; /* written inline: always complete */
+	sat = value ? EM_CDUMP_SAT_VALUE : EM_CDUMP_SAT_DECL | EM_CDUMP_SAT_VALUE;
+	if (d->flags[id] & sat)
+		return 0;
+	busy = value ? EM_CDUMP_BUSY_VALUE : EM_CDUMP_BUSY_DECL;
+	if (d->flags[id] & busy)
+		return em_btf_dump_c_fail(d, -ELOOP, id,
+					  value ? "contains itself by value" :
+						  "refers to itself in a loop C cannot write");
+	if (d->depth >= EM_CDUMP_MAX_DEPTH)
+		return em_btf_dump_c_fail(d, -ELOOP, id, "types nest too deeply");
+	d->depth++;
+	d->flags[id] |= busy;
+	r = need_kind(d, id, t, value, cont);
+	d->flags[id] &= (uint8_t)~busy;
+	d->depth--;
+	if (r == 0)
+		d->flags[id] |= value ? EM_CDUMP_SAT_VALUE | EM_CDUMP_SAT_DECL : EM_CDUMP_SAT_DECL;
+	return r;
+}
+
+/* ---- the header ---------------------------------------------------------------------- */
+
+static void mark(struct em_cdump *d, uint32_t id)
+{
+	if (id && id < d->end)
+		d->flags[id] |= EM_CDUMP_REF;
+}
+
+/* Marks every type that some type which the header writes refers to. Variables
+ * and functions do not count: an anonymous enum only they use still gets
+ * written, for its constants. */
+static void mark_refs(struct em_cdump *d)
+{
+	for (uint32_t id = 1; id < d->end; id++) {
+		const struct btf_type *t = em_btf_type(d->btf, id);
+
+		switch (em_btf_kind(t)) {
+		case BTF_KIND_PTR:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			mark(d, t->type);
+			break;
+		case BTF_KIND_ARRAY:
+			mark(d, ((const struct btf_array *)em_btf_tail(t))->type);
+			break;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			for (uint32_t i = 0; i < em_btf_vlen(t); i++)
+				mark(d, ((const struct btf_member *)em_btf_tail(t))[i].type);
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			mark(d, t->type);
+			for (uint32_t i = 0; i < em_btf_vlen(t); i++)
+				mark(d, ((const struct btf_param *)em_btf_tail(t))[i].type);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* One type of the top-level walk, in id order. */
+static void top_level(struct em_cdump *d, uint32_t id)
+{
+	const struct btf_type *t = em_btf_type(d->btf, id), *target;
+
+	switch (em_btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (!is_anon(d, t))
+			need(d, id, true, 0);
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		if (!is_anon(d, t))
+			need(d, id, true, 0);
+		else if (em_btf_vlen(t) && !(d->flags[id] & (EM_CDUMP_REF | EM_CDUMP_DEF))) {
+			em_btf_dump_decl_enum(d, id, t); /* its constants are what it is for */
+			d->flags[id] |= EM_CDUMP_DEF;
+		}
+		break;
+	case BTF_KIND_TYPEDEF:
+		/* "struct foo {...}; typedef struct foo foo_t;" rather than a forward declaration */
+		target = em_btf_type(d->btf, t->type);
+		if (target &&
+		    (em_btf_kind(target) == BTF_KIND_STRUCT ||
+		     em_btf_kind(target) == BTF_KIND_UNION) &&
+		    !is_anon(d, target))
+			need(d, t->type, true, 0);
+		need(d, id, false, 0);
+		break;
+	case BTF_KIND_FWD:
+		need(d, id, false, 0);
+		break;
+	default: /* the rest is written where it is used, or not at all */
+		break;
+	}
+}
+
+static const char prologue[] =
+	"/* Generated by ebpfmini from BTF: do not edit. */\n"
+	"#ifndef __VMLINUX_H__\n"
+	"#define __VMLINUX_H__\n"
+	"\n"
+	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+	"#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n"
+	"#endif\n"
+	"\n";
+
+static const char epilogue[] = "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+			       "#pragma clang attribute pop\n"
+			       "#endif\n"
+			       "\n"
+			       "#endif /* __VMLINUX_H__ */\n";
+
+int em_btf_dump_c(const struct ebpfmini_btf *btf, struct em_dump_out *o)
+{
+	struct em_cdump d = { .btf = btf, .o = o, .end = em_btf_type_end(btf) };
+	struct em_name_ent *e;
+
+	d.flags = calloc(d.end, 1);
+	d.lay = calloc(d.end, 1);
+	d.sfx = em_calloc(d.end, sizeof(*d.sfx));
+	if (!d.flags || !d.lay || !d.sfx) {
+		em_dump_fail(o, -ENOMEM);
+		goto out;
+	}
+	/* a compiler built-in: a typedef of that name (x86's va_list) gets ___2 */
+	e = tab_get(&d.idents, "__builtin_va_list");
+	if (!e) {
+		em_dump_fail(o, -ENOMEM);
+		goto out;
+	}
+	e->count = 1;
+
+	mark_refs(&d);
+	em_dump_puts(o, prologue);
+	for (uint32_t id = btf->start_id; id < d.end && !o->err; id++)
+		top_level(&d, id);
+	/* anonymous enums that only skipped types (functions, variables) use */
+	for (uint32_t id = btf->start_id; id < d.end && !o->err; id++) {
+		const struct btf_type *t = em_btf_type(btf, id);
+		unsigned kind = em_btf_kind(t);
+
+		if ((kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64) && is_anon(&d, t) &&
+		    em_btf_vlen(t) && !(d.flags[id] & EM_CDUMP_DEF)) {
+			em_btf_dump_decl_enum(&d, id, t);
+			d.flags[id] |= EM_CDUMP_DEF;
+		}
+	}
+	em_dump_puts(o, epilogue);
+out:
+	free(d.flags);
+	free(d.lay);
+	free(d.sfx);
+	free(d.tags.ents);
+	free(d.idents.ents);
+	return o->err;
+}

@@ -102,7 +102,7 @@ const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id)
 	if (id >= btf->nr_types)
 		return NULL;
 	return (const struct btf_type *)(btf->raw + btf->hdr_len + btf->type_off +
-					 btf->type_offs[id]);
+					 em_btf_type_off(btf, id));
 }
 
 /* Writable record of a type that this blob (not its base) holds. */
@@ -111,7 +111,7 @@ static struct btf_type *own_type(struct ebpfmini_btf *btf, uint32_t id)
 	if (id < btf->start_id || id - btf->start_id >= btf->nr_types)
 		return NULL;
 	return (struct btf_type *)(btf->raw + btf->hdr_len + btf->type_off +
-				   btf->type_offs[id - btf->start_id]);
+				   em_btf_type_off(btf, id - btf->start_id));
 }
 
 const char *em_btf_str(const struct ebpfmini_btf *btf, uint32_t off)
@@ -206,70 +206,86 @@ static int check_strings(const struct ebpfmini_btf *btf)
 	return 0;
 }
 
-/*
- * Walks the type section record by record. With offs == NULL it only counts
- * (and bounds-checks); otherwise it records each record's offset. The count is
- * what the bytes actually hold, never a number read from the file.
- */
-static int walk_types(const struct ebpfmini_btf *btf, uint32_t *offs, uint32_t *count)
+static __attribute__((noinline, cold)) int bad_name(uint32_t id, uint32_t name_off,
+						     const char *what, uint32_t idx)
 {
-	const uint8_t *sec = btf->raw + btf->hdr_len + btf->type_off;
-	size_t len = btf->type_len, pos = 0;
-	uint32_t n = 0;
-
-	while (pos < len) {
-		const struct btf_type *t = (const struct btf_type *)(sec + pos);
-		uint32_t id = btf->start_id + n;
-		int64_t extra;
-
-		if (len - pos < sizeof(*t))
-			return bad("type [%u] at offset %zu: truncated record (%zu bytes left)", id,
-				   pos, len - pos);
-		extra = trailer_size(t);
-		if (extra < 0)
-			return bad("type [%u] at offset %zu: unknown kind %u", id, pos,
-				   em_btf_kind(t));
-		if ((uint64_t)extra > len - pos - sizeof(*t))
-			return bad(
-				"type [%u] at offset %zu: %s record with vlen %u needs %lld more "
-				"bytes, %zu left",
-				id, pos, kind_name(em_btf_kind(t)), em_btf_vlen(t),
-				(long long)extra, len - pos - sizeof(*t));
-		if (id > BTF_MAX_TYPE)
-			return bad("type [%u] at offset %zu: more than %u types", id, pos,
-				   BTF_MAX_TYPE);
-		if (offs)
-			offs[n] = (uint32_t)pos;
-		n++;
-		pos += sizeof(*t) + (size_t)extra;
-	}
-	*count = n;
-	return 0;
-}
-
-static int check_name(const struct ebpfmini_btf *btf, uint32_t id, uint32_t name_off,
-		      const char *what, uint32_t idx)
-{
-	if (em_btf_str(btf, name_off))
-		return 0;
 	if (what)
 		return bad("type [%u]: %s %u: name offset %u out of range", id, what, idx,
 			   name_off);
 	return bad("type [%u]: name offset %u out of range", id, name_off);
 }
 
-static int check_ref(const struct ebpfmini_btf *btf, uint32_t id, uint32_t ref, const char *what,
-		     uint32_t idx)
+/* Inline fast paths: these run for every name and reference of a kernel's BTF. */
+static inline int check_name(const struct ebpfmini_btf *btf, uint32_t id, uint32_t name_off,
+			     const char *what, uint32_t idx)
 {
-	if (ref < em_btf_type_end(btf))
+	/* offsets below start_str_off are the base's, all valid (the base was checked) */
+	if ((uint64_t)name_off < (uint64_t)btf->start_str_off + btf->str_len)
 		return 0;
+	return bad_name(id, name_off, what, idx);
+}
+
+/*
+ * The checks run during the walk that indexes the records (the record is in
+ * cache then), before the number of types is known: references are only
+ * compared with the largest one seen, and a check that needs the referenced
+ * record (a FUNC's prototype, a DATASEC's variables) waits until the end when
+ * that record comes later. Afterwards every deferred record is checked again
+ * strictly; a reference beyond the last type sends the whole blob through a
+ * strict pass, which names the first offender.
+ */
+struct check_ctx {
+	const struct ebpfmini_btf *btf;
+	uint32_t end;     /* references must be below this (UINT32_MAX while walking) */
+	uint32_t max_ref; /* the largest reference seen */
+	uint32_t *defer;  /* records whose referenced kinds could not be checked yet */
+	size_t ndefer, cap;
+	int err;          /* -ENOMEM from a deferral */
+};
+
+static __attribute__((noinline, cold)) int bad_ref(const struct check_ctx *c, uint32_t id,
+						    uint32_t ref, const char *what, uint32_t idx)
+{
 	return bad("type [%u]: %s %u refers to type [%u], beyond the last type [%u]", id, what, idx,
-		   ref, em_btf_type_end(btf) - 1);
+		   ref, em_btf_type_end(c->btf) - 1);
+}
+
+static inline int check_ref(struct check_ctx *c, uint32_t id, uint32_t ref, const char *what,
+			    uint32_t idx)
+{
+	if (ref > c->max_ref)
+		c->max_ref = ref;
+	if (ref < c->end)
+		return 0;
+	return bad_ref(c, id, ref, what, idx);
+}
+
+/* Whether record ref is indexed already; if not, record id is checked again at the end. */
+static bool can_look(struct check_ctx *c, uint32_t id, uint32_t ref)
+{
+	uint32_t *d;
+
+	if (ref < em_btf_type_end(c->btf))
+		return true;
+	if (c->ndefer == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+
+		d = em_reallocarray(c->defer, cap, sizeof(*d));
+		if (!d) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		c->defer = d;
+		c->cap = cap;
+	}
+	c->defer[c->ndefer++] = id;
+	return false;
 }
 
 /* Name offsets and type references of one record (which lies inside the section). */
-static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct btf_type *t)
+static int check_type(struct check_ctx *c, uint32_t id, const struct btf_type *t)
 {
+	const struct ebpfmini_btf *btf = c->btf;
 	const void *tail = em_btf_tail(t);
 	uint32_t vlen = em_btf_vlen(t);
 	const struct btf_type *ref;
@@ -285,23 +301,25 @@ static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct 
 	case BTF_KIND_CONST:
 	case BTF_KIND_RESTRICT:
 	case BTF_KIND_TYPE_TAG:
-		return check_ref(btf, id, t->type, "type", 0);
+		return check_ref(c, id, t->type, "type", 0);
 	case BTF_KIND_VAR:
 		if (((const struct btf_var *)tail)->linkage > BTF_VAR_GLOBAL_EXTERN)
 			return bad("type [%u]: VAR with unknown linkage %u", id,
 				   ((const struct btf_var *)tail)->linkage);
-		return check_ref(btf, id, t->type, "type", 0);
+		return check_ref(c, id, t->type, "type", 0);
 	case BTF_KIND_DECL_TAG:
 		if (((const struct btf_decl_tag *)tail)->component_idx < -1)
 			return bad("type [%u]: DECL_TAG with component_idx %d", id,
 				   ((const struct btf_decl_tag *)tail)->component_idx);
-		return check_ref(btf, id, t->type, "target", 0);
+		return check_ref(c, id, t->type, "target", 0);
 	case BTF_KIND_FUNC:
 		if (vlen > BTF_FUNC_EXTERN)
 			return bad("type [%u]: FUNC with unknown linkage %u", id, vlen);
-		err = check_ref(btf, id, t->type, "prototype", 0);
+		err = check_ref(c, id, t->type, "prototype", 0);
 		if (err)
 			return err;
+		if (!can_look(c, id, t->type))
+			return c->err;
 		ref = em_btf_type(btf, t->type);
 		if (!ref || em_btf_kind(ref) != BTF_KIND_FUNC_PROTO)
 			return bad("type [%u]: FUNC refers to type [%u], not a FUNC_PROTO", id,
@@ -310,8 +328,8 @@ static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct 
 	case BTF_KIND_ARRAY: {
 		const struct btf_array *a = tail;
 
-		err = check_ref(btf, id, a->type, "element type", 0);
-		return err ? err : check_ref(btf, id, a->index_type, "index type", 0);
+		err = check_ref(c, id, a->type, "element type", 0);
+		return err ? err : check_ref(c, id, a->index_type, "index type", 0);
 	}
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION: {
@@ -320,7 +338,7 @@ static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct 
 		for (uint32_t i = 0; i < vlen; i++) {
 			err = check_name(btf, id, m[i].name_off, "member", i);
 			if (!err)
-				err = check_ref(btf, id, m[i].type, "member", i);
+				err = check_ref(c, id, m[i].type, "member", i);
 			if (err)
 				return err;
 		}
@@ -345,11 +363,11 @@ static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct 
 	case BTF_KIND_FUNC_PROTO: {
 		const struct btf_param *p = tail;
 
-		err = check_ref(btf, id, t->type, "return type", 0);
+		err = check_ref(c, id, t->type, "return type", 0);
 		for (uint32_t i = 0; !err && i < vlen; i++) {
 			err = check_name(btf, id, p[i].name_off, "parameter", i);
 			if (!err)
-				err = check_ref(btf, id, p[i].type, "parameter", i);
+				err = check_ref(c, id, p[i].type, "parameter", i);
 		}
 		return err;
 	}
@@ -357,10 +375,15 @@ static int check_type(const struct ebpfmini_btf *btf, uint32_t id, const struct 
 		const struct btf_var_secinfo *v = tail;
 
 		for (uint32_t i = 0; i < vlen; i++) {
-			err = check_ref(btf, id, v[i].type, "variable", i);
+			err = check_ref(c, id, v[i].type, "variable", i);
 			if (err)
 				return err;
 			/* VARs; FUNCs appear in .ksyms for extern kernel functions */
+			if (!can_look(c, id, v[i].type)) {
+				if (c->err)
+					return c->err;
+				continue;
+			}
 			ref = em_btf_type(btf, v[i].type);
 			if (!ref ||
 			    (em_btf_kind(ref) != BTF_KIND_VAR && em_btf_kind(ref) != BTF_KIND_FUNC))
@@ -381,16 +404,148 @@ void em_btf_free(struct ebpfmini_btf *btf)
 		return;
 	free(btf->index); /* the name index is a single allocation while it is a stub */
 	free(btf->type_offs);
-	free(btf->raw);
+	free(btf->type_deltas);
+	if (!btf->borrowed)
+		free(btf->raw);
 	free(btf);
 }
 
-int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
+/*
+ * Walks the type section record by record: bounds-checks each record,
+ * records its offset and checks it (check_type). The count is what the bytes
+ * actually hold, never a number read from the file.
+ */
+/*
+ * Record the offset of type i. Compact tables fall back to full ones when a
+ * block's records do not fit 16-bit deltas (a 64 KiB struct or enum).
+ */
+static int set_off(struct ebpfmini_btf *btf, uint32_t i, size_t pos, size_t bound)
+{
+	uint32_t *full;
+
+	if (!btf->type_deltas) {
+		btf->type_offs[i] = (uint32_t)pos;
+		return 0;
+	}
+	if (i % EM_BTF_OFF_BLOCK == 0)
+		btf->type_offs[i / EM_BTF_OFF_BLOCK] = (uint32_t)pos;
+	if (pos - btf->type_offs[i / EM_BTF_OFF_BLOCK] <= UINT16_MAX) {
+		btf->type_deltas[i] = (uint16_t)(pos - btf->type_offs[i / EM_BTF_OFF_BLOCK]);
+		return 0;
+	}
+	full = em_calloc(bound, sizeof(*full));
+	if (!full)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < i; k++)
+		full[k] = em_btf_type_off(btf, k);
+	full[i] = (uint32_t)pos;
+	free(btf->type_offs);
+	free(btf->type_deltas);
+	btf->type_offs = full;
+	btf->type_deltas = NULL;
+	return 0;
+}
+
+static int walk_types(struct ebpfmini_btf *btf, size_t bound, uint32_t *count,
+		      struct check_ctx *c)
+{
+	const uint8_t *sec = btf->raw + btf->hdr_len + btf->type_off;
+	size_t len = btf->type_len, pos = 0;
+	uint32_t n = 0;
+
+	while (pos < len) {
+		const struct btf_type *t = (const struct btf_type *)(sec + pos);
+		uint32_t id = btf->start_id + n;
+		int64_t extra;
+		int err;
+
+		if (len - pos < sizeof(*t))
+			return bad("type [%u] at offset %zu: truncated record (%zu bytes left)", id,
+				   pos, len - pos);
+		extra = trailer_size(t);
+		if (extra < 0)
+			return bad("type [%u] at offset %zu: unknown kind %u", id, pos,
+				   em_btf_kind(t));
+		if ((uint64_t)extra > len - pos - sizeof(*t))
+			return bad(
+				"type [%u] at offset %zu: %s record with vlen %u needs %lld more "
+				"bytes, %zu left",
+				id, pos, kind_name(em_btf_kind(t)), em_btf_vlen(t),
+				(long long)extra, len - pos - sizeof(*t));
+		if (id > BTF_MAX_TYPE)
+			return bad("type [%u] at offset %zu: more than %u types", id, pos,
+				   BTF_MAX_TYPE);
+		err = set_off(btf, n, pos, bound);
+		if (err)
+			return err;
+		btf->nr_types = ++n; /* em_btf_type() reaches the records indexed so far */
+		err = check_type(c, id, t);
+		if (err)
+			return err;
+		pos += sizeof(*t) + (size_t)extra;
+	}
+	*count = n;
+	return 0;
+}
+
+/*
+ * Record offsets in one pass: the count is at most type_len / sizeof(struct
+ * btf_type), so the tables are allocated for that bound (pages never written
+ * are never touched) and shrunk to the real count afterwards. Blobs of more
+ * than a few thousand types get the compact table.
+ */
+#define COMPACT_MIN_TYPES 4096
+
+static int index_types(struct ebpfmini_btf *btf)
+{
+	size_t bound = btf->type_len / sizeof(struct btf_type) + 1;
+	struct check_ctx c = { .btf = btf, .end = UINT32_MAX };
+	uint32_t count = 0;
+	int err;
+
+	if (bound > COMPACT_MIN_TYPES) {
+		btf->type_offs = em_calloc(bound / EM_BTF_OFF_BLOCK + 1, sizeof(*btf->type_offs));
+		btf->type_deltas = em_calloc(bound, sizeof(*btf->type_deltas));
+		if (!btf->type_offs || !btf->type_deltas) { /* try the plain table */
+			free(btf->type_offs);
+			free(btf->type_deltas);
+			btf->type_offs = NULL;
+			btf->type_deltas = NULL;
+		}
+	}
+	if (!btf->type_offs)
+		btf->type_offs = em_calloc(bound, sizeof(*btf->type_offs));
+	if (!btf->type_offs)
+		return -ENOMEM;
+	err = walk_types(btf, bound, &count, &c);
+	if (!err) {
+		size_t n = count ? count : 1;
+		void *p;
+
+		if (btf->type_deltas) {
+			p = realloc(btf->type_deltas, n * sizeof(*btf->type_deltas));
+			btf->type_deltas = p ? p : btf->type_deltas;
+			n = n / EM_BTF_OFF_BLOCK + 1;
+		}
+		p = realloc(btf->type_offs, n * sizeof(*btf->type_offs));
+		btf->type_offs = p ? p : btf->type_offs;
+		btf->nr_types = count;
+		c.end = em_btf_type_end(btf);
+	}
+	/* the strict checks: deferred records, or everything when a reference is beyond the end */
+	for (size_t i = 0; !err && c.max_ref < c.end && i < c.ndefer; i++)
+		err = check_type(&c, c.defer[i], em_btf_type(btf, c.defer[i]));
+	for (uint32_t id = btf->start_id; !err && c.max_ref >= c.end && id < c.end; id++)
+		err = check_type(&c, id, em_btf_type(btf, id));
+	free(c.defer);
+	return err;
+}
+
+static int parse(const void *data, size_t size, const struct ebpfmini_btf *base, bool borrow,
 		 struct ebpfmini_btf **out)
 {
 	struct ebpfmini_btf *btf;
 	struct btf_header h;
-	uint32_t count = 0;
 	int err;
 
 	if (!out)
@@ -409,12 +564,17 @@ int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 	btf->base = base;
 	btf->start_id = base ? em_btf_type_end(base) : 1;
 	btf->start_str_off = base ? base->start_str_off + base->str_len : 0;
-	btf->raw = malloc(size);
-	if (!btf->raw) {
-		err = -ENOMEM;
-		goto fail;
+	btf->borrowed = borrow;
+	if (borrow) {
+		btf->raw = (uint8_t *)data; /* never written: see em_btf_parse_borrowed */
+	} else {
+		btf->raw = malloc(size);
+		if (!btf->raw) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		memcpy(btf->raw, data, size);
 	}
-	memcpy(btf->raw, data, size);
 	btf->raw_size = size;
 	btf->hdr_len = h.hdr_len;
 	btf->type_off = h.type_off;
@@ -426,29 +586,26 @@ int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 	err = check_strings(btf);
 	if (err)
 		goto fail;
-	err = walk_types(btf, NULL, &count);
+	err = index_types(btf);
 	if (err)
 		goto fail;
-	btf->type_offs = em_calloc(count, sizeof(*btf->type_offs));
-	if (!btf->type_offs) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = walk_types(btf, btf->type_offs, &count);
-	if (err)
-		goto fail;
-	btf->nr_types = count;
-
-	for (uint32_t id = btf->start_id; id < em_btf_type_end(btf); id++) {
-		err = check_type(btf, id, em_btf_type(btf, id));
-		if (err)
-			goto fail;
-	}
 	*out = btf;
 	return 0;
 fail:
 	em_btf_free(btf);
 	return err;
+}
+
+int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
+		 struct ebpfmini_btf **out)
+{
+	return parse(data, size, base, false, out);
+}
+
+int em_btf_parse_borrowed(const void *data, size_t size, const struct ebpfmini_btf *base,
+			  struct ebpfmini_btf **out)
+{
+	return parse(data, size, base, true, out);
 }
 
 /* ---- queries --------------------------------------------------------------- */
@@ -638,7 +795,7 @@ static int fixup_datasec(struct ebpfmini_btf *btf, struct btf_type *t,
  */
 int em_btf_fixup_datasecs(struct ebpfmini_btf *btf, const struct em_btf_fixup_ops *ops)
 {
-	if (!btf || !ops || !ops->section_size || !ops->symbol_offset)
+	if (!btf || !ops || !ops->section_size || !ops->symbol_offset || btf->borrowed)
 		return -EINVAL;
 	for (uint32_t id = btf->start_id; id < em_btf_type_end(btf); id++) {
 		struct btf_type *t = own_type(btf, id);

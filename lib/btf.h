@@ -12,7 +12,8 @@
 /*
  * struct ebpfmini_btf is the parsed BTF. It owns a private copy of the raw
  * bytes (fix-ups rewrite DATASEC sizes and variable offsets in place), so the
- * caller's buffer may go away after parsing. Validation on parse: header and
+ * caller's buffer may go away after parsing; a borrowed BTF
+ * (em_btf_parse_borrowed, for kernel BTF) reads the caller's bytes instead. Validation on parse: header and
  * section bounds, every type record inside the type section, every name offset
  * inside the string section and NUL-terminated, every referenced type id in
  * range; resolving sizes detects reference loops (-ELOOP). Errors: -EBADMSG
@@ -26,11 +27,17 @@ struct ebpfmini_btf {
 	size_t raw_size;
 	uint32_t hdr_len, type_off, type_len, str_off, str_len; /* from the header */
 	const char *strs;        /* raw + hdr_len + str_off */
-	uint32_t *type_offs;     /* byte offset of each type inside the type section */
+	/* Byte offset of each type inside the type section (em_btf_type_off):
+	 * type_offs[i] for type start_id + i; or, when type_deltas is set (large
+	 * blobs: kernel BTF), type_offs[i / EM_BTF_OFF_BLOCK] + type_deltas[i],
+	 * half the memory (a kernel's ~130,000 types: 260 KiB instead of 510). */
+	uint32_t *type_offs;
+	uint16_t *type_deltas;
 	uint32_t nr_types;       /* types in this blob (void not counted) */
 	uint32_t start_id;       /* 1 for a base BTF */
 	uint32_t start_str_off;  /* string offsets below this belong to base */
 	const struct ebpfmini_btf *base; /* not owned */
+	bool borrowed;           /* raw is the caller's memory (em_btf_parse_borrowed), not a copy */
 	int fd;                  /* kernel BTF fd after em_btf_load / ebpfmini_btf_load, else -1 */
 	void *index;             /* lazily built name index (owned by btf.c), may be NULL */
 };
@@ -38,6 +45,15 @@ struct ebpfmini_btf {
 /* Parse raw BTF (copied). base may be NULL; when set, data is split BTF on top of it. */
 int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 		 struct ebpfmini_btf **out);
+/*
+ * Like em_btf_parse(), but parsed in place: raw points at data, which the
+ * caller keeps valid and unchanged for the BTF's whole life (a read-only
+ * mapping of /sys/kernel/btf/vmlinux, kept for the process). Nothing writes
+ * to it: em_btf_fixup_datasecs() refuses a borrowed BTF (-EINVAL), and
+ * em_btf_free() leaves data alone. Saves copying the kernel's ~5 MiB.
+ */
+int em_btf_parse_borrowed(const void *data, size_t size, const struct ebpfmini_btf *base,
+			  struct ebpfmini_btf **out);
 /* Frees the memory only (this L1 file opens and closes no fds): a BTF that may
  * hold a kernel fd (btf->fd >= 0) is released with ebpfmini_btf_free()
  * (btf_kernel.c), which closes the fd and then calls this. NULL is a no-op. */
@@ -61,6 +77,16 @@ int em_btf_skip_mods(const struct ebpfmini_btf *btf, uint32_t id);
 /* Byte size of a type (through modifiers, typedefs and arrays); -EINVAL for
  * sizeless kinds (func, void, fwd), -ELOOP for loops, -E2BIG on overflow. */
 int em_btf_resolve_size(const struct ebpfmini_btf *btf, uint32_t id, uint32_t *size);
+
+#define EM_BTF_OFF_BLOCK 16
+
+/* Offset inside the type section of this blob's i-th type (i < nr_types). */
+static inline uint32_t em_btf_type_off(const struct ebpfmini_btf *btf, uint32_t i)
+{
+	if (btf->type_deltas)
+		return btf->type_offs[i / EM_BTF_OFF_BLOCK] + btf->type_deltas[i];
+	return btf->type_offs[i];
+}
 
 static inline uint16_t em_btf_kind(const struct btf_type *t)
 {
@@ -92,6 +118,7 @@ struct em_btf_fixup_ops {
 	/* offset of symbol sym_name inside section sec_name; -ENOENT if absent */
 	int (*symbol_offset)(void *ctx, const char *sec_name, const char *sym_name, uint32_t *off);
 };
+/* Errors: -EINVAL (NULL arguments, a borrowed BTF), -EBADMSG, or what an op returned. */
 int em_btf_fixup_datasecs(struct ebpfmini_btf *btf, const struct em_btf_fixup_ops *ops);
 
 /* ---- .BTF.ext ------------------------------------------------------------ */

@@ -27,12 +27,18 @@ struct kbtf {
 	bool module;
 	struct ebpfmini_btf *btf;  /* never freed */
 	struct em_core_index *idx; /* CO-RE candidates learnt so far, or NULL */
+	struct em_core_index *sym; /* functions, variables, typedefs looked up by name, or NULL */
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct kbtf *cache;
 
-/* BTF inside data: raw BTF, or the .BTF section of an ELF file (vmlinux image, object). */
+/*
+ * BTF inside data: raw BTF, or the .BTF section of an ELF file (vmlinux
+ * image, object). Parsed in place: data stays mapped (or allocated) for the
+ * life of the process, so nothing is copied; bytes not 4-aligned (a .BTF
+ * section at an odd file offset) are copied instead.
+ */
 static int parse_blob(const char *path, const void *data, size_t size,
 		      const struct ebpfmini_btf *base, struct ebpfmini_btf **out)
 {
@@ -41,7 +47,7 @@ static int parse_blob(const char *path, const void *data, size_t size,
 	int err;
 
 	if (size < 4 || memcmp(data, "\177ELF", 4) != 0)
-		return em_btf_parse(data, size, base, out);
+		return em_btf_parse_borrowed(data, size, base, out);
 	err = em_elf_parse(data, size, &elf);
 	if (err)
 		return err;
@@ -51,12 +57,20 @@ static int parse_blob(const char *path, const void *data, size_t size,
 		em_elf_free(elf);
 		return -ENOENT;
 	}
-	err = em_btf_parse(s->data, s->size, base, out);
+	if ((uintptr_t)s->data % 4)
+		err = em_btf_parse(s->data, s->size, base, out);
+	else
+		err = em_btf_parse_borrowed(s->data, s->size, base, out);
 	em_elf_free(elf);
 	return err;
 }
 
-/* Map the file (sysfs BTF files allow it on recent kernels), else read it. */
+/*
+ * Map the file (sysfs BTF files allow it on recent kernels), else read it.
+ * The mapping or buffer is kept for the life of the process: the parsed BTF
+ * points into it. Kernel BTF mappings are not page cache (the kernel maps its
+ * own read-only BTF section), so they add nothing to the resident set.
+ */
 static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 			 struct ebpfmini_btf **out)
 {
@@ -67,7 +81,7 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 
 	fd = em_sys_open(path, O_RDONLY, 0);
 	if (fd >= 0) {
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		if (em_sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 		    (uint64_t)st.st_size <= BTF_FILE_MAX) {
 			size = (size_t)st.st_size;
 			if (em_sys_mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0, &map) < 0)
@@ -77,7 +91,8 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 	}
 	if (map) {
 		err = parse_blob(path, map, size, base, out);
-		em_sys_munmap(map, size);
+		if (err || !(*out)->borrowed)
+			em_sys_munmap(map, size);
 		return err;
 	}
 	/* no mmap (older kernels), or no open: read() says why if it fails too */
@@ -85,7 +100,8 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 	if (err)
 		return err;
 	err = parse_blob(path, map, size, base, out);
-	free(map);
+	if (err || !(*out)->borrowed)
+		free(map);
 	return err;
 }
 
@@ -179,6 +195,100 @@ int em_btf_module_get(const char *module, const struct ebpfmini_btf **out)
 	pthread_mutex_unlock(&cache_lock);
 	if (!err)
 		*out = k->btf;
+	return err;
+}
+
+/*
+ * Answer the queries still open (id 0) from entry k: one em_core_index_add()
+ * for all their names (a single pass over types not asked for before), then
+ * a candidate of the asked kind whose whole name is the essential name.
+ * Called with the lock held.
+ */
+static int find_locked(struct kbtf *k, struct em_kbtf_query *q, size_t n)
+{
+	const char **names;
+	size_t *lens, m = 0;
+	int err = 0;
+
+	if (!k->sym) {
+		err = em_core_index_new_kinds(k->btf, EM_CORE_SYMBOL_KINDS, &k->sym);
+		if (err)
+			return err;
+	}
+	names = em_calloc(n, sizeof(*names));
+	lens = em_calloc(n, sizeof(*lens));
+	if (!names || !lens) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (q[i].id || !q[i].name)
+			continue;
+		names[m] = q[i].name;
+		lens[m++] = em_core_essential_len(q[i].name);
+	}
+	err = em_core_index_add(k->sym, names, lens, m);
+	if (err)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const struct em_core_cands *c;
+
+		if (q[i].id || !q[i].name)
+			continue;
+		len = em_core_essential_len(q[i].name);
+		c = em_core_index_get(k->sym, q[i].name, len);
+		for (size_t j = 0; c && j < c->n; j++) {
+			const struct btf_type *t = em_btf_type(k->btf, c->ids[j]);
+			const char *tn = em_btf_type_name(k->btf, t);
+
+			if (em_btf_kind(t) == q[i].kind && strlen(tn) == len) {
+				q[i].id = c->ids[j];
+				q[i].btf = k->btf;
+				break;
+			}
+		}
+	}
+out:
+	free(names);
+	free(lens);
+	return err;
+}
+
+int em_btf_vmlinux_find(const char *btf_path, struct em_kbtf_query *q, size_t n)
+{
+	struct kbtf *k;
+	int err;
+
+	if (n && !q)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	pthread_mutex_lock(&cache_lock);
+	err = vmlinux_locked(btf_path, &k);
+	if (!err)
+		err = find_locked(k, q, n);
+	pthread_mutex_unlock(&cache_lock);
+	return err;
+}
+
+int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n)
+{
+	const struct ebpfmini_btf *btf;
+	struct kbtf *k;
+	int err;
+
+	if (n && !q)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	err = em_btf_module_get(module, &btf); /* reads and caches it, or says why not */
+	if (err)
+		return err;
+	pthread_mutex_lock(&cache_lock);
+	k = find(module, true);
+	err = k ? find_locked(k, q, n) : -ENOENT;
+	pthread_mutex_unlock(&cache_lock);
 	return err;
 }
 

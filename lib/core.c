@@ -257,6 +257,10 @@ static int field_value(const struct em_core_spec *spec, uint32_t kind, uint64_t 
 	*fsize = 0;
 	*ftype = 0;
 	*validate = true;
+	/* member offsets add up unchecked (each below 2^32 bits, up to 64 levels deep): an
+	 * offset past 4 GiB fits no instruction and would wrap in the casts below */
+	if (bit_off / 8 > UINT32_MAX)
+		return -ERANGE;
 	if (!acc->name) { /* the field is an array element (or the root itself) */
 		if (kind != BPF_CORE_FIELD_BYTE_OFFSET && kind != BPF_CORE_FIELD_BYTE_SIZE)
 			return -EOPNOTSUPP;
@@ -713,9 +717,11 @@ calc_failed:
 		site_log(EBPFMINI_LOG_ERROR, &s, "the bitfield cannot be read with one load");
 	else if (err == -EOPNOTSUPP)
 		site_log(EBPFMINI_LOG_ERROR, &s, "an array element has no such property");
+	else if (err == -ERANGE)
+		site_log(EBPFMINI_LOG_ERROR, &s, "the field lies beyond 4 GiB");
 	else
 		site_log(EBPFMINI_LOG_ERROR, &s, "cannot compute the value: %s", strerror(-err));
-	return err == -EOPNOTSUPP ? -EBADMSG : err;
+	return err == -EOPNOTSUPP || err == -ERANGE ? -EBADMSG : err;
 }
 
 /* ---- driver ----------------------------------------------------------------------------------- */

@@ -50,7 +50,11 @@ int em_core_relocate(struct ebpfmini_object *obj, const struct ebpfmini_btf *tar
 
 /*
  * Lazily built map from "essential" type names (the name without its last
- * "___flavor" suffix) to the target types of that name. It never indexes the
+ * "___flavor" suffix) to the target types of that name, of the kinds a CO-RE
+ * root can have (or of the kinds given: the loader keeps a second index of
+ * functions, variables and typedefs for kfuncs, ksyms and attach targets, so
+ * that CO-RE alone never reads the names of the kernel's ~60,000 functions).
+ * It never indexes the
  * whole target: each em_core_index_add() makes one linear pass over the
  * target's types for the names not asked before, comparing only names whose
  * first two bytes can match. It can be kept for the life of the target
@@ -64,7 +68,17 @@ struct em_core_cands {
 	size_t n;
 };
 
+/* The kinds a relocation's root type can have: what em_core_index_new() indexes. */
+#define EM_CORE_ROOT_KINDS                                                                         \
+	(1u << BTF_KIND_INT | 1u << BTF_KIND_STRUCT | 1u << BTF_KIND_UNION | 1u << BTF_KIND_ENUM |  \
+	 1u << BTF_KIND_ENUM64 | 1u << BTF_KIND_FWD | 1u << BTF_KIND_TYPEDEF | 1u << BTF_KIND_FLOAT)
+/* What the loader looks up by name: kfuncs and attach functions, ksym variables, btf_trace_ typedefs. */
+#define EM_CORE_SYMBOL_KINDS (1u << BTF_KIND_FUNC | 1u << BTF_KIND_VAR | 1u << BTF_KIND_TYPEDEF)
+
 int em_core_index_new(const struct ebpfmini_btf *target, struct em_core_index **out);
+/* An index of the types of the kinds in the mask (bit k for BTF kind k); -EINVAL for 0. */
+int em_core_index_new_kinds(const struct ebpfmini_btf *target, uint32_t kinds,
+			    struct em_core_index **out);
 void em_core_index_free(struct em_core_index *idx);
 const struct ebpfmini_btf *em_core_index_target(const struct em_core_index *idx);
 /* Learn the candidates for n essential names (name[i], len[i] bytes, no NUL
@@ -158,5 +172,26 @@ int em_btf_module_get(const char *module, const struct ebpfmini_btf **out);
  * An object without CO-RE relocations returns 0 without reading kernel BTF.
  */
 int em_btf_vmlinux_core_relocate(struct ebpfmini_object *obj, const char *btf_path);
+
+/* A name to look up in kernel BTF, and the answer. */
+struct em_kbtf_query {
+	const char *name; /* the name; a "___flavor" suffix is ignored (kfunc/ksym flavors) */
+	int kind;         /* BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_TYPEDEF, ... */
+	uint32_t id;      /* out: type id of that exact name and kind, 0 while not found */
+	const struct ebpfmini_btf *btf; /* out: the BTF holding id */
+};
+
+/*
+ * em_btf_vmlinux_find() - answer every query whose id is still 0 from the
+ * kernel BTF (or the BTF file btf_path), through the same process-wide index
+ * as CO-RE: one pass over the kernel's types for names never asked before,
+ * nothing for names asked already. A name that is not there keeps id 0.
+ * When several types of that name and kind exist, the lowest id wins.
+ * Errors: those of em_btf_vmlinux_get(), -EINVAL (NULL q with n), -ENOMEM.
+ */
+int em_btf_vmlinux_find(const char *btf_path, struct em_kbtf_query *q, size_t n);
+/* em_btf_module_find() - the same against module's split BTF
+ * (/sys/kernel/btf/<module>). Errors: those of em_btf_module_get(). */
+int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n);
 
 #endif /* EBPFMINI_CORE_H */

@@ -6,6 +6,23 @@
 
 /* Recursion limits of the type walks: deeper nesting is treated as malformed. */
 #define MATCH_DEPTH 32
+/*
+ * Work limit of one match, in members, parameters and enumerators visited.
+ * The depth limit alone does not bound the time: malformed BTF whose types
+ * refer to one shared type several times per level (two anonymous members of
+ * the same struct, level after level) makes the walks below visit it
+ * 2^MATCH_DEPTH times. Real types need a few thousand steps.
+ */
+#define MATCH_STEPS (1u << 20)
+
+/* Takes one step from the budget; false (the walk gives up with -ELOOP) when it is spent. */
+static bool spend(uint32_t *budget)
+{
+	if (!*budget)
+		return false;
+	(*budget)--;
+	return true;
+}
 
 /* ---- small BTF helpers -------------------------------------------------------------- */
 
@@ -148,6 +165,7 @@ struct ix_entry {
 
 struct em_core_index {
 	const struct ebpfmini_btf *btf;
+	uint32_t kinds; /* bit k: types of BTF kind k are candidates */
 	struct ix_entry *ents;
 	size_t nents, cap;
 	uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
@@ -204,21 +222,28 @@ static int ix_rehash(struct em_core_index *idx, size_t want)
 	return 0;
 }
 
-int em_core_index_new(const struct ebpfmini_btf *target, struct em_core_index **out)
+int em_core_index_new_kinds(const struct ebpfmini_btf *target, uint32_t kinds,
+			    struct em_core_index **out)
 {
 	struct em_core_index *idx;
 
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (!target)
+	if (!target || !kinds)
 		return -EINVAL;
 	idx = calloc(1, sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
 	idx->btf = target;
+	idx->kinds = kinds;
 	*out = idx;
 	return 0;
+}
+
+int em_core_index_new(const struct ebpfmini_btf *target, struct em_core_index **out)
+{
+	return em_core_index_new_kinds(target, EM_CORE_ROOT_KINDS, out);
 }
 
 void em_core_index_free(struct em_core_index *idx)
@@ -253,28 +278,36 @@ const struct em_core_cands *em_core_index_get(const struct em_core_index *idx, c
 	return e->cands.n ? &e->cands : &none;
 }
 
-/* Kinds a relocation's root type can have: the only ones worth remembering. */
-static bool candidate_kind(unsigned int kind)
-{
-	switch (kind) {
-	case BTF_KIND_INT:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FLOAT:
-		return true;
-	default:
-		return false;
-	}
-}
+/*
+ * Prefix filter: a 64 Ki-bit set of hashed 4-byte name prefixes (shorter
+ * names: the whole name). A target name whose essential part is a name asked
+ * for starts with that name, so it has the name's prefix key, or, for a
+ * name shorter than 4 bytes followed by "___flavor", the key of the name
+ * padded with '_'. Almost every other name fails the filter after reading
+ * its first bytes, so only candidates pay for hashing.
+ */
+#define FILTER_BITS 16
 
-/* Two-byte prefix filter: bit (s[0] << 8 | s[1]) is set for every name asked for. */
 static inline unsigned int prefix_key(const char *s)
 {
-	return (unsigned int)(uint8_t)s[0] << 8 | (uint8_t)(s[0] ? s[1] : 0);
+	uint32_t k = 0;
+
+	for (unsigned int i = 0; i < 4 && s[i]; i++)
+		k |= (uint32_t)(uint8_t)s[i] << (8 * i);
+	return (k * 0x9e3779b1u) >> (32 - FILTER_BITS);
+}
+
+static void filter_add(uint8_t *filter, const char *name, size_t len)
+{
+	char padded[5] = "____";
+	unsigned int k = prefix_key(name);
+
+	filter[k >> 3] |= (uint8_t)(1u << (k & 7));
+	if (len < 4) { /* "rq" may be "rq___flavor": key of "rq__" */
+		memcpy(padded, name, len);
+		k = prefix_key(padded);
+		filter[k >> 3] |= (uint8_t)(1u << (k & 7));
+	}
 }
 
 static int ix_push(struct ix_entry *e, uint32_t id)
@@ -293,37 +326,35 @@ static int ix_push(struct ix_entry *e, uint32_t id)
 	return 0;
 }
 
-/* One pass over the target's own types for the entries from first on. */
+/*
+ * One pass over the target's own types for the entries from first on. The
+ * records are walked through the type offset table directly (the hot loop
+ * of a first load: ~130,000 kernel types).
+ */
 static int ix_scan(struct em_core_index *idx, size_t first)
 {
 	const struct ebpfmini_btf *btf = idx->btf;
-	uint8_t *filter = calloc(1, 65536 / 8);
-	uint32_t end = em_btf_type_end(btf);
+	const uint8_t *types = btf->raw + btf->hdr_len + btf->type_off;
+	uint8_t *filter = calloc(1, (1u << FILTER_BITS) / 8);
 	int err = 0;
 
 	if (!filter)
 		return -ENOMEM;
-	for (size_t i = first; i < idx->nents; i++) {
-		const struct ix_entry *e = &idx->ents[i];
-		unsigned int k = prefix_key(e->name);
-
-		filter[k >> 3] |= (uint8_t)(1u << (k & 7));
-		if (e->len == 1) { /* "x" may be "x___flavor" in the target */
-			k = (unsigned int)(uint8_t)e->name[0] << 8 | '_';
-			filter[k >> 3] |= (uint8_t)(1u << (k & 7));
-		}
-	}
-	for (uint32_t id = btf->start_id; id < end && !err; id++) {
-		const struct btf_type *t = em_btf_type(btf, id);
+	for (size_t i = first; i < idx->nents; i++)
+		filter_add(filter, idx->ents[i].name, idx->ents[i].len);
+	for (uint32_t i = 0; i < btf->nr_types && !err; i++) {
+		const struct btf_type *t = (const struct btf_type *)(types + em_btf_type_off(btf, i));
+		uint32_t off = t->name_off;
 		const char *name;
 		struct ix_entry *e;
 		unsigned int k;
 		size_t len;
 
-		if (!t->name_off || !candidate_kind(em_btf_kind(t)))
+		if (!off || !(idx->kinds >> em_btf_kind(t) & 1))
 			continue;
-		name = em_btf_str(btf, t->name_off);
-		if (!name)
+		if (off >= btf->start_str_off && off - btf->start_str_off < btf->str_len)
+			name = btf->strs + (off - btf->start_str_off);
+		else if (!(name = em_btf_str(btf, off))) /* a base string, for split BTF */
 			continue;
 		k = prefix_key(name);
 		if (!(filter[k >> 3] & (1u << (k & 7))))
@@ -331,7 +362,7 @@ static int ix_scan(struct em_core_index *idx, size_t first)
 		len = em_core_essential_len(name);
 		e = ix_find(idx, name, len, name_hash(name, len));
 		if (e && (size_t)(e - idx->ents) >= first)
-			err = ix_push(e, id);
+			err = ix_push(e, btf->start_id + i);
 	}
 	free(filter);
 	return err;
@@ -467,7 +498,7 @@ static bool is_flex_array(const struct ebpfmini_btf *btf, const struct em_core_a
  */
 static int match_member(const struct em_core_spec *local, const struct em_core_acc *lacc,
 			const struct ebpfmini_btf *tb, uint32_t tid, struct em_core_spec *targ,
-			uint32_t *next_tid, int depth)
+			uint32_t *next_tid, int depth, uint32_t *budget)
 {
 	const struct btf_type *t = skip_mods(tb, tid, &tid), *lt;
 	const struct btf_member *lm, *m;
@@ -490,13 +521,16 @@ static int match_member(const struct em_core_spec *local, const struct em_core_a
 
 		if (!name)
 			return -EBADMSG;
+		if (!spend(budget))
+			return -ELOOP;
 		if (targ->raw_len == EM_CORE_SPEC_MAX)
 			return -E2BIG;
 		/* assume this member is the one; undone below if not */
 		targ->bit_off += bit_off;
 		targ->raw[targ->raw_len++] = i;
 		if (!*name) {
-			found = match_member(local, lacc, tb, m->type, targ, next_tid, depth + 1);
+			found = match_member(local, lacc, tb, m->type, targ, next_tid, depth + 1,
+					     budget);
 			if (found)
 				return found;
 		} else if (strcmp(name, lacc->name) == 0) {
@@ -545,6 +579,8 @@ static int match_enumval(const struct em_core_spec *local, const struct ebpfmini
 int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_btf *tb,
 		       uint32_t tid, struct em_core_spec *targ)
 {
+	uint32_t budget = MATCH_STEPS;
+
 	memset(targ, 0, sizeof(*targ));
 	targ->btf = tb;
 	targ->root_id = tid;
@@ -570,7 +606,7 @@ int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_b
 		if (!t)
 			return -EBADMSG;
 		if (lacc->name) {
-			r = match_member(local, lacc, tb, tid, targ, &tid, 0);
+			r = match_member(local, lacc, tb, tid, targ, &tid, 0, &budget);
 			if (r <= 0)
 				return r;
 			continue;
@@ -595,6 +631,9 @@ int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_b
 		r = em_btf_resolve_size(tb, tid, &size);
 		if (r)
 			return r == -EINVAL ? 0 : r; /* a sizeless target cannot be indexed */
+		/* an element past 4 GiB is out of reach (and idx * size * 8 could wrap) */
+		if ((uint64_t)lacc->idx * size > UINT32_MAX)
+			return 0;
 		targ->bit_off += (uint64_t)lacc->idx * size * 8;
 	}
 	return 1;
@@ -603,7 +642,7 @@ int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_b
 /* ---- whole-type relations ---------------------------------------------------------------- */
 
 static int types_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
-			uint32_t tid, int level)
+			uint32_t tid, int level, uint32_t *budget)
 {
 	for (int depth = 0; depth < MATCH_DEPTH; depth++) {
 		const struct btf_type *l = skip_mods(lb, lid, &lid);
@@ -640,7 +679,9 @@ static int types_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struc
 			if (level <= 0)
 				return -ELOOP;
 			for (uint32_t i = 0; i < em_btf_vlen(l); i++) {
-				int r = types_compat(lb, lp[i].type, tb, tp[i].type, level - 1);
+				int r = spend(budget) ? types_compat(lb, lp[i].type, tb, tp[i].type,
+								     level - 1, budget) :
+							-ELOOP;
 
 				if (r <= 0)
 					return r;
@@ -660,29 +701,33 @@ int em_core_types_compat(const struct ebpfmini_btf *lb, uint32_t lid, const stru
 			 uint32_t tid)
 {
 	const struct btf_type *l = type_at(lb, lid), *t = type_at(tb, tid);
+	uint32_t budget = MATCH_STEPS;
 
 	if (!l || !t)
 		return -EBADMSG;
 	/* the roots (typedefs included) must be of one kind; their names matched already */
 	if (!em_core_kinds_compat(l, t))
 		return 0;
-	return types_compat(lb, lid, tb, tid, MATCH_DEPTH);
+	return types_compat(lb, lid, tb, tid, MATCH_DEPTH, &budget);
 }
 
 static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
-		       uint32_t tid, bool behind_ptr, int level);
+		       uint32_t tid, bool behind_ptr, int level, uint32_t *budget);
 
 static int enums_match(const struct ebpfmini_btf *lb, const struct btf_type *l,
-		       const struct ebpfmini_btf *tb, const struct btf_type *t)
+		       const struct ebpfmini_btf *tb, const struct btf_type *t, uint32_t *budget)
 {
 	if (l->size != t->size || em_btf_vlen(l) > em_btf_vlen(t))
 		return 0;
 	for (uint32_t i = 0; i < em_btf_vlen(l); i++) {
 		bool found = false;
 
-		for (uint32_t j = 0; j < em_btf_vlen(t) && !found; j++)
+		for (uint32_t j = 0; j < em_btf_vlen(t) && !found; j++) {
+			if (!spend(budget))
+				return -ELOOP;
 			found = names_match(lb, enumerator_name_off(l, i), tb,
 					    enumerator_name_off(t, j));
+		}
 		if (!found)
 			return 0;
 	}
@@ -691,7 +736,7 @@ static int enums_match(const struct ebpfmini_btf *lb, const struct btf_type *l,
 
 static int composites_match(const struct ebpfmini_btf *lb, const struct btf_type *l,
 			    const struct ebpfmini_btf *tb, const struct btf_type *t,
-			    bool behind_ptr, int level)
+			    bool behind_ptr, int level, uint32_t *budget)
 {
 	const struct btf_member *lm = em_btf_tail(l);
 
@@ -702,9 +747,12 @@ static int composites_match(const struct ebpfmini_btf *lb, const struct btf_type
 		int found = 0;
 
 		for (uint32_t j = 0; j < em_btf_vlen(t) && !found; j++, tm++) {
+			if (!spend(budget))
+				return -ELOOP;
 			if (!names_match(lb, lm->name_off, tb, tm->name_off))
 				continue;
-			found = types_match(lb, lm->type, tb, tm->type, behind_ptr, level - 1);
+			found = types_match(lb, lm->type, tb, tm->type, behind_ptr, level - 1,
+					    budget);
 			if (found < 0)
 				return found;
 		}
@@ -715,7 +763,7 @@ static int composites_match(const struct ebpfmini_btf *lb, const struct btf_type
 }
 
 static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
-		       uint32_t tid, bool behind_ptr, int level)
+		       uint32_t tid, bool behind_ptr, int level, uint32_t *budget)
 {
 	if (level <= 0)
 		return -ELOOP;
@@ -741,7 +789,7 @@ static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 					      (tk == BTF_KIND_UNION && em_btf_kflag(l)));
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64:
-			return is_any_enum(t) && enums_match(lb, l, tb, t);
+			return is_any_enum(t) ? enums_match(lb, l, tb, t, budget) : 0;
 		case BTF_KIND_STRUCT:
 		case BTF_KIND_UNION:
 			if (behind_ptr) {
@@ -752,7 +800,7 @@ static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 			}
 			if (lk != tk)
 				return 0;
-			return composites_match(lb, l, tb, t, behind_ptr, level);
+			return composites_match(lb, l, tb, t, behind_ptr, level, budget);
 		case BTF_KIND_INT:
 			return tk == lk && l->size == t->size &&
 			       (int_encoding(l) & BTF_INT_SIGNED) ==
@@ -781,8 +829,9 @@ static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 			if (tk != lk || em_btf_vlen(l) != em_btf_vlen(t))
 				return 0;
 			for (uint32_t i = 0; i < em_btf_vlen(l); i++) {
-				int r = types_match(lb, lp[i].type, tb, tp[i].type, behind_ptr,
-						    level - 1);
+				int r = spend(budget) ? types_match(lb, lp[i].type, tb, tp[i].type,
+								    behind_ptr, level - 1, budget) :
+							-ELOOP;
 
 				if (r <= 0)
 					return r;
@@ -801,5 +850,7 @@ static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 int em_core_types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
 			uint32_t tid)
 {
-	return types_match(lb, lid, tb, tid, false, MATCH_DEPTH);
+	uint32_t budget = MATCH_STEPS;
+
+	return types_match(lb, lid, tb, tid, false, MATCH_DEPTH, &budget);
 }

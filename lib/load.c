@@ -5,9 +5,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "ebpfmini/object.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
+#include "ksym.h"
 #include "objapi.h"
 #include "sys.h"
 
@@ -22,6 +24,8 @@ struct load_state {
 	struct ebpfmini_object *obj;
 	int btf_fd;   /* object BTF in the kernel, or -1 when loading without BTF */
 	bool *pinned; /* per map: pinned by this load (unpinned again on failure) */
+	struct em_ksym_ctx ksym; /* module BTF fds opened for kfuncs, ksyms, attach targets */
+	int *fd_array;           /* module BTF fds by kfunc slot, or NULL */
 };
 
 static bool is_global_data(const struct ebpfmini_map *map)
@@ -33,35 +37,6 @@ static bool is_global_data(const struct ebpfmini_map *map)
 
 static int check_supported(struct ebpfmini_object *obj)
 {
-	if (obj->has_core_relos) {
-		size_t n = 0;
-
-		for (size_t i = 0; obj->btf_ext && i < obj->btf_ext->core_relo.nsecs; i++)
-			n += obj->btf_ext->core_relo.secs[i].num_info;
-		em_err("core: object has %zu CO-RE relocations: not supported yet (see the CO-RE "
-		       "issue)",
-		       n);
-		return -EOPNOTSUPP;
-	}
-	for (size_t i = 0; i < obj->nexterns; i++) {
-		if (!obj->externs[i].is_kconfig) {
-			em_err("elf: extern '%s': ksym and kfunc externs are not supported yet",
-			       obj->externs[i].name);
-			return -EOPNOTSUPP;
-		}
-	}
-	for (size_t c = 0; c < obj->ncode; c++) {
-		for (size_t r = 0; r < obj->code[c].nrelos; r++) {
-			const struct em_reloc *relo = &obj->code[c].relos[r];
-
-			if (relo->kind != EM_RELO_EXTERN)
-				continue;
-			em_err("elf: section '%s': extern '%s': ksym and kfunc externs are not "
-			       "supported yet",
-			       obj->code[c].name, relo->sym_name ? relo->sym_name : "?");
-			return -EOPNOTSUPP;
-		}
-	}
 	for (size_t i = 0; i < obj->nprogs; i++) {
 		const struct ebpfmini_program *prog = &obj->progs[i];
 
@@ -75,7 +50,35 @@ static int check_supported(struct ebpfmini_object *obj)
 	return 0;
 }
 
-/* ---- phase 2: object BTF ------------------------------------------------------------- */
+/* ---- phase 2: kernel BTF: CO-RE, externs, attach targets ----------------------------- */
+
+/*
+ * CO-RE relocations patch the code sections, once per object (programs copy
+ * them in em_reloc_program); the kernel BTF is read, and kept for the process,
+ * only when the object has relocations.
+ */
+static int relocate_core(struct load_state *st)
+{
+	struct ebpfmini_object *obj = st->obj;
+	int err;
+
+	if (obj->core_done || !obj->has_core_relos)
+		return 0;
+	err = em_btf_vmlinux_core_relocate(obj, obj->btf_custom_path); /* logs why */
+	if (err < 0)
+		return err;
+	obj->core_done = true;
+	em_debug("core: %d relocations applied", err);
+	return 0;
+}
+
+static int resolve_names(struct load_state *st)
+{
+	st->ksym.btf_path = st->obj->btf_custom_path;
+	return em_load_resolve(st->obj, &st->ksym, &st->fd_array); /* logs why */
+}
+
+/* ---- phase 3: object BTF ------------------------------------------------------------- */
 
 static int load_btf(struct load_state *st)
 {
@@ -94,7 +97,7 @@ static int load_btf(struct load_state *st)
 	return 0;
 }
 
-/* ---- phase 3: .kconfig externs --------------------------------------------------------- */
+/* ---- phase 4: .kconfig externs --------------------------------------------------------- */
 
 static int fill_kconfig(struct load_state *st)
 {
@@ -111,7 +114,7 @@ static int fill_kconfig(struct load_state *st)
 	return 0;
 }
 
-/* ---- phase 4: maps ------------------------------------------------------------------ */
+/* ---- phase 5: maps ------------------------------------------------------------------ */
 
 static uint32_t effective_max_entries(const struct ebpfmini_map *map)
 {
@@ -315,7 +318,7 @@ static int create_maps(struct load_state *st)
 	return 0;
 }
 
-/* ---- phase 5: global data ------------------------------------------------------------ */
+/* ---- phase 6: global data ------------------------------------------------------------ */
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -383,7 +386,7 @@ static int fill_data(struct load_state *st)
 	return 0;
 }
 
-/* ---- phase 6: relocation ------------------------------------------------------------ */
+/* ---- phase 7: relocation ------------------------------------------------------------ */
 
 static int relocate(struct load_state *st)
 {
@@ -402,7 +405,7 @@ static int relocate(struct load_state *st)
 	return 0;
 }
 
-/* ---- phase 7: programs ---------------------------------------------------------------- */
+/* ---- phase 8: programs ---------------------------------------------------------------- */
 
 /* Summary lines the verifier appends after its verdict. */
 static bool is_summary_line(const char *line, size_t len)
@@ -439,10 +442,65 @@ static const char *last_line(const char *log, char *buf, size_t size)
 	return buf;
 }
 
+/* fentry, fexit, fmod_ret, lsm and freplace programs run through BPF trampolines. */
+static bool is_trampoline(const struct ebpfmini_program *prog)
+{
+	if (prog->type == BPF_PROG_TYPE_LSM || prog->type == BPF_PROG_TYPE_EXT)
+		return true;
+	return prog->type == BPF_PROG_TYPE_TRACING &&
+	       (prog->expected_attach_type == BPF_TRACE_FENTRY ||
+		prog->expected_attach_type == BPF_TRACE_FEXIT ||
+		prog->expected_attach_type == BPF_MODIFY_RETURN);
+}
+
+/*
+ * The lockdown mode in brackets of /sys/kernel/security/lockdown into mode;
+ * false when it cannot be read (securityfs not mounted, no lockdown LSM).
+ */
+static bool lockdown_mode(char *mode, size_t size)
+{
+	void *text = NULL;
+	const char *open_b, *close_b;
+	bool ok = false;
+
+	if (em_sys_read_file("/sys/kernel/security/lockdown", 4096, &text, NULL) < 0)
+		return false;
+	open_b = strchr(text, '[');
+	close_b = open_b ? strchr(open_b, ']') : NULL;
+	if (close_b && (size_t)(close_b - open_b) <= size) {
+		snprintf(mode, size, "%.*s", (int)(close_b - open_b - 1), open_b + 1);
+		ok = true;
+	}
+	free(text);
+	return ok;
+}
+
+/*
+ * A privileged process gets EPERM for a trampoline program from kernel
+ * lockdown: integrity mode (and confidentiality, which includes it) forbids
+ * trampolines. Says so when lockdown is on or its mode cannot be read.
+ */
+static void lockdown_note(const struct ebpfmini_program *prog, char *buf, size_t size)
+{
+	char mode[32];
+	bool known = lockdown_mode(mode, sizeof(mode));
+
+	buf[0] = '\0';
+	if (known && strcmp(mode, "none") == 0)
+		return;
+	snprintf(buf, size,
+		 "kernel lockdown (%s) forbids BPF trampolines (fentry, fexit, fmod_ret, lsm and "
+		 "freplace programs, '%s' is one)%s; load a tracepoint, raw tracepoint or tp_btf "
+		 "program instead",
+		 known ? mode : "integrity", prog->sec_name,
+		 known ? "" : ", the likely cause for a privileged process (the mode cannot be "
+			      "read: securityfs is not mounted on /sys/kernel/security)");
+}
+
 static void report_load_failure(const struct ebpfmini_program *prog, int err)
 {
 	const char *log = prog->log;
-	char last[256], hint[512];
+	char last[256], hint[512], note[400] = "";
 
 	if (log && *log) {
 		size_t len = strlen(log),
@@ -457,7 +515,13 @@ static void report_load_failure(const struct ebpfmini_program *prog, int err)
 	last_line(log, last, sizeof(last));
 	if (ebpfmini_log_explain(err, BPF_PROG_LOAD, log, hint, sizeof(hint)) < 0)
 		hint[0] = '\0';
-	em_err("prog '%s': load: %s%s%s", prog->name, strerror(-err), last[0] ? ": " : "", last);
+	if (err == -EPERM && is_trampoline(prog))
+		lockdown_note(prog, note, sizeof(note));
+	if (note[0])
+		em_err("prog '%s': load: %s: %s", prog->name, strerror(-err), note);
+	else
+		em_err("prog '%s': load: %s%s%s", prog->name, strerror(-err), last[0] ? ": " : "",
+		       last);
 	if (hint[0])
 		em_err("prog '%s': %s", prog->name, hint);
 }
@@ -486,6 +550,7 @@ static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 		.attach_btf_id = prog->attach_btf_id,
 		.attach_btf_obj_fd =
 			prog->attach_btf_obj_fd > 0 ? (uint32_t)prog->attach_btf_obj_fd : 0,
+		.fd_array = st->fd_array,
 	};
 	uint32_t level = prog->log_level, size = level ? LOG_MIN : 0, cap = 0;
 	char *buf = NULL;
@@ -573,7 +638,7 @@ static int load_programs(struct load_state *st)
 	return 0;
 }
 
-/* ---- phase 8: initial slots of prog arrays and maps of maps -------------------------- */
+/* ---- phase 9: initial slots of prog arrays and maps of maps -------------------------- */
 
 static int init_slot(struct ebpfmini_object *obj, struct ebpfmini_map *map,
 		     const struct em_map_init_slot *slot)
@@ -655,6 +720,18 @@ void em_load_release(struct ebpfmini_object *obj)
 	}
 }
 
+/* What only the load needed: module BTF fds (the kernel holds its own references). */
+static void end_load(struct load_state *st)
+{
+	for (size_t i = 0; i < st->obj->nprogs; i++)
+		st->obj->progs[i].attach_btf_obj_fd = 0;
+	for (size_t i = 0; i < st->obj->nexterns; i++)
+		st->obj->externs[i].kernel_btf_fd = 0;
+	em_ksym_ctx_release(&st->ksym);
+	free(st->fd_array);
+	free(st->pinned);
+}
+
 static void rollback(struct load_state *st)
 {
 	for (size_t i = 0; i < st->obj->nmaps; i++)
@@ -680,6 +757,12 @@ EM_EXPORT int ebpfmini_object_load(struct ebpfmini_object *obj)
 	err = check_supported(obj);
 	if (err)
 		goto fail;
+	err = relocate_core(&st);
+	if (err)
+		goto fail;
+	err = resolve_names(&st);
+	if (err)
+		goto fail;
 	err = load_btf(&st);
 	if (err)
 		goto fail;
@@ -703,10 +786,10 @@ EM_EXPORT int ebpfmini_object_load(struct ebpfmini_object *obj)
 		goto fail;
 
 	obj->loaded = true;
-	free(st.pinned);
+	end_load(&st);
 	return 0;
 fail:
 	rollback(&st);
-	free(st.pinned);
+	end_load(&st);
 	return err;
 }

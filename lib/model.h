@@ -40,16 +40,27 @@ struct em_map_init_slot {
 	char *target;       /* name of a program (prog array) or map (map-in-map) */
 };
 
-/* One extern variable of the object (.kconfig for now; ksyms come with CO-RE). */
+/* One extern of the object: a .kconfig variable, or a kernel symbol (__ksym). */
 struct em_extern {
-	char *name;         /* e.g. "LINUX_KERNEL_VERSION", "CONFIG_HZ" */
-	uint32_t btf_id;    /* its VAR in the object BTF */
-	uint32_t type_id;   /* resolved (modifiers skipped) type of the variable */
-	uint32_t size;      /* byte size of the variable */
+	char *name;         /* e.g. "LINUX_KERNEL_VERSION", "CONFIG_HZ", "bpf_task_acquire" */
+	uint32_t btf_id;    /* its VAR (or FUNC, for a kfunc) in the object BTF, 0 without BTF */
+	uint32_t type_id;   /* resolved (modifiers skipped) type of the variable; a kfunc's
+			     * FUNC_PROTO; 0 for a typeless ksym */
+	uint32_t size;      /* byte size of the variable (.kconfig) */
 	uint32_t offset;    /* offset inside the .kconfig map image */
 	bool is_weak;       /* __weak: missing resolves to zero instead of failing */
 	bool is_kconfig;
 	int sym_idx;        /* ELF symbol index */
+	/* kernel symbols (not .kconfig), classified at open */
+	bool is_func;       /* a kfunc: `extern int f(...) __ksym` */
+	bool is_typeless;   /* `extern const void x __ksym`: an address from /proc/kallsyms */
+	/* kernel symbols: the kernel's answer, set at load (load_extern.c) */
+	bool resolved;      /* the code sections hold the value (0 for a missing weak one) */
+	bool found;         /* the kernel has it */
+	uint32_t kernel_btf_id; /* its FUNC or VAR in vmlinux or module BTF */
+	int kernel_btf_fd;  /* the module's BTF fd (owned by the load), 0 for vmlinux */
+	uint32_t fd_array_idx; /* a kfunc of a module: its slot in the load's fd_array, else 0 */
+	uint64_t addr;      /* typeless: the kernel address */
 };
 
 struct ebpfmini_map {
@@ -93,8 +104,9 @@ enum em_reloc_kind {
 	EM_RELO_CALL,       /* bpf-to-bpf call (src_reg BPF_PSEUDO_CALL): target code */
 	EM_RELO_FUNC_PTR,   /* ld_imm64 of a function address (BPF_PSEUDO_FUNC, e.g. bpf_loop callback) */
 	EM_RELO_KCONFIG,    /* ld_imm64 of a .kconfig extern: BPF_PSEUDO_MAP_VALUE into the kconfig map */
-	EM_RELO_EXTERN,     /* other externs (ksyms/kfuncs): issue 3; recorded at open,
-			     * em_reloc_program refuses them (-EOPNOTSUPP) */
+	EM_RELO_EXTERN,     /* other externs (ksyms/kfuncs): recorded at open, written into
+			     * the code section at load (load_extern.c); em_reloc_program
+			     * refuses one whose extern is not resolved (-EOPNOTSUPP) */
 };
 
 struct em_reloc {
@@ -172,6 +184,7 @@ struct ebpfmini_object {
 	uint32_t kversion;
 	char *pin_root;
 	char *kconfig_path;
+	char *btf_custom_path;   /* kernel BTF file instead of /sys/kernel/btf/vmlinux, or NULL */
 	struct em_code_sec *code;
 	size_t ncode;
 	struct ebpfmini_program *progs;
@@ -184,6 +197,7 @@ struct ebpfmini_object {
 	/* load state */
 	bool load_attempted;
 	bool loaded;
+	bool core_done;          /* CO-RE relocations applied to code[] (never twice) */
 };
 
 /* Instruction predicates shared by open and relocation. */
@@ -251,7 +265,8 @@ const struct em_secdef *em_secdef_find(const char *sec_name, const char **attach
  * (each once), with calls, function pointers, map fds and global data
  * offsets patched; and prog->func_info / line_info for the linked program.
  * Errors: -EBADMSG (a relocation that points nowhere), -ENOENT (a referenced
- * map has no fd), -EOPNOTSUPP (ksym/kfunc extern), -ENOMEM. */
+ * map has no fd), -EOPNOTSUPP (a ksym/kfunc extern the load has not resolved),
+ * -ENOMEM. */
 int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog);
 
 #endif /* EBPFMINI_MODEL_H */

@@ -57,6 +57,26 @@ int em_map_parse_cpu_list(const char *text);
 /* BPF_OBJ_GET_INFO_BY_FD of a map fd into *info (zeroed first). */
 int em_map_info(int fd, struct bpf_map_info *info);
 
+/* ---- load_extern.c ------------------------------------------------------------ */
+
+struct em_ksym_ctx;
+/*
+ * The load phase that asks kernel BTF by name, in one lookup: ksym and kfunc
+ * externs (their values written into the code sections, each extern marked
+ * resolved; a __weak one the kernel lacks gives 0, its calls a poisoned
+ * helper call) and the attach targets of tp_btf, fentry/fexit/fmod_ret, lsm
+ * and iter programs (prog->attach_btf_id, attach_btf_obj_fd). Does nothing,
+ * and reads no kernel BTF, for an object that needs neither. *fd_array gets
+ * the BTF fds of the modules whose kfuncs are called (slot 0 unused; NULL
+ * when none; the caller frees it); the fds themselves belong to kc.
+ * Errors: -ENOENT (a non-weak extern or an attach target the kernel lacks),
+ * -EINVAL (a declaration that does not match the kernel's type, a section
+ * without target, an ambiguous kallsyms name), -EOPNOTSUPP (freplace),
+ * -EBADMSG, -EPERM (kallsyms hides addresses), errors reading kernel BTF,
+ * -ENOMEM. Logged.
+ */
+int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array);
+
 /* ---- load.c ----------------------------------------------------------------- */
 
 /* Release every kernel resource of obj: unmap global data, close map, program

@@ -51,6 +51,7 @@ static void destroy(struct ebpfmini_object *obj)
 	}
 	em_objfile_free(obj);
 	free(obj->kconfig_path);
+	free(obj->btf_custom_path);
 	free(obj->pin_root);
 	free(obj->name);
 	free(obj->image);
@@ -68,6 +69,7 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 	const char *name = EM_OPT(opts, name, NULL);
 	const char *pin_root = EM_OPT(opts, pin_root, NULL);
 	const char *kconfig_path = EM_OPT(opts, kconfig_path, NULL);
+	const char *btf_custom_path = EM_OPT(opts, btf_custom_path, NULL);
 	int err;
 
 	obj = calloc(1, sizeof(*obj));
@@ -80,7 +82,9 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 	obj->name = strdup(name && *name ? name : default_name);
 	obj->pin_root = strdup(pin_root && *pin_root ? pin_root : DEFAULT_PIN_ROOT);
 	obj->kconfig_path = em_strdup(kconfig_path);
-	if (!obj->name || !obj->pin_root || (kconfig_path && !obj->kconfig_path)) {
+	obj->btf_custom_path = em_strdup(btf_custom_path);
+	if (!obj->name || !obj->pin_root || (kconfig_path && !obj->kconfig_path) ||
+	    (btf_custom_path && !obj->btf_custom_path)) {
 		err = -ENOMEM;
 		goto fail;
 	}

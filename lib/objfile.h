@@ -22,11 +22,23 @@ struct em_objparse {
 	uint32_t
 		kconfig_size; /* bytes of the .kconfig image; 0 when there are no kconfig externs */
 	size_t nmaps_alloc;   /* entries allocated in obj->maps */
+	struct em_objname *sym_names; /* named symbols sorted for em_objfile_find_symbol() */
+	size_t nsym_names;
+	struct em_objname *sec_names; /* every section, sorted by name */
+	struct em_objmapkey *map_keys; /* user maps sorted by place, for code relocations */
+	size_t nmap_keys;
+	struct em_objname *datasec_names; /* DATASECs of the object BTF by name (for the maps) */
+	size_t ndatasec_names;
 };
 
-/* Find the non-section symbol called name defined in section shndx. -ENOENT if none. */
+/* Find the non-section symbol called name defined in section shndx (the first one
+ * in the symbol table when there are several; a binary search). -ENOENT if none. */
 int em_objfile_find_symbol(const struct em_objparse *p, uint32_t shndx, const char *name,
 			   struct em_elf_symbol *sym);
+
+/* Id of the object BTF's first DATASEC called name (em_btf_find() as a binary
+ * search; valid while the maps are built). -ENOENT if none. */
+int em_objfile_datasec(const struct em_objparse *p, const char *name);
 
 /* Kind of global data map a section makes (.data*, .rodata*, .bss*); false for others. */
 bool em_objfile_data_kind(const struct em_elf_section *s, enum em_map_kind *kind);

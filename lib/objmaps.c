@@ -25,6 +25,7 @@ struct btf_def {
 /* Per user map of .maps, what .rel.maps needs. */
 struct slot_info {
 	size_t map_idx;
+	uint32_t off;      /* symbol value: where the definition starts in .maps */
 	uint32_t var_size; /* symbol size: the struct plus the initialised values[] */
 	bool has_values;
 	uint32_t values_off;
@@ -66,7 +67,7 @@ static const struct btf_type *maps_datasec(const struct em_objparse *p)
 			"missing; compile with clang -g)");
 		return NULL;
 	}
-	id = em_btf_find(btf, ".maps", BTF_KIND_DATASEC);
+	id = em_objfile_datasec(p, ".maps");
 	if (id < 0) {
 		em_warn("btf: no DATASEC '.maps' for the ELF section '.maps'");
 		return NULL;
@@ -438,12 +439,58 @@ static int add_btf_maps(struct em_objparse *p, struct slot_info *slots, size_t *
 		}
 		slots[*nslots] =
 			(struct slot_info){ .map_idx = m->index,
+					    .off = m->sec_offset,
 					    .var_size = (uint32_t)EM_MIN(sym.size, UINT32_MAX),
 					    .has_values = d.has_values,
 					    .values_off = d.values_off };
 		(*nslots)++;
 	}
 	return 0;
+}
+
+static int cmp_slot_info(const void *a, const void *b)
+{
+	const struct slot_info *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->map_idx < y->map_idx ? -1 : x->map_idx > y->map_idx;
+}
+
+/*
+ * Sort the definitions by offset and refuse empty or overlapping ones (clang
+ * emits neither), so that each .rel.maps entry finds its definition by a
+ * binary search: a scan per entry made open quadratic.
+ */
+static int sort_slots(const struct em_objparse *p, struct slot_info *slots, size_t nslots)
+{
+	qsort(slots, nslots, sizeof(*slots), cmp_slot_info);
+	for (size_t i = 0; i < nslots; i++) {
+		if (!slots[i].var_size ||
+		    (i && (uint64_t)slots[i - 1].off + slots[i - 1].var_size > slots[i].off)) {
+			em_warn("map '%s': definition at offset %u of '.maps' is empty or overlaps "
+				"the one before",
+				p->obj->maps[slots[i].map_idx].name, slots[i].off);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+/* The definition holding byte off of .maps (slots sorted, disjoint), or NULL. */
+static const struct slot_info *slot_at(const struct slot_info *slots, size_t nslots, uint64_t off)
+{
+	size_t lo = 0, hi = nslots;
+
+	while (lo < hi) { /* the first definition starting after off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (slots[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && off - slots[lo - 1].off < slots[lo - 1].var_size ? &slots[lo - 1] : NULL;
 }
 
 /* Initial slots of prog arrays and maps of maps: .rel.maps entries that point into values[]. */
@@ -468,13 +515,9 @@ static int add_init_slot(struct em_objparse *p, const struct slot_info *slots, s
 	err = em_elf_symbol(p->elf, p->symtab, rel.sym, &sym);
 	if (err)
 		return err;
-	for (size_t i = 0; i < nslots; i++) {
-		m = &obj->maps[slots[i].map_idx];
-		if (rel.offset >= m->sec_offset && rel.offset - m->sec_offset < slots[i].var_size) {
-			si = &slots[i];
-			break;
-		}
-	}
+	si = slot_at(slots, nslots, rel.offset);
+	if (si)
+		m = &obj->maps[si->map_idx];
 	if (!si || !si->has_values || rel.offset - m->sec_offset < si->values_off ||
 	    (rel.offset - m->sec_offset - si->values_off) % 8) {
 		em_warn("elf: section '%s': relocation %zu at 0x%llx (symbol '%s') is not inside "
@@ -488,25 +531,16 @@ static int add_init_slot(struct em_objparse *p, const struct slot_info *slots, s
 		    p->code_of_sec[sym.shndx] >= 0)
 			target = sym.name;
 	} else if (sym.shndx == (uint32_t)p->btf_maps_shndx) {
-		for (size_t i = 0; i < nslots; i++) {
-			const struct ebpfmini_map *t = &obj->maps[slots[i].map_idx];
+		const struct slot_info *ti = slot_at(slots, nslots, sym.value);
 
-			if (t->sec_offset == sym.value)
-				target = t->name;
-		}
+		if (ti && ti->off == sym.value)
+			target = obj->maps[ti->map_idx].name;
 	}
 	if (!target) {
 		em_warn("map '%s': slot %llu: relocation %zu of '%s' names '%s', which is not a %s",
 			m->name, (unsigned long long)off, ri, rs->name, sym.name,
 			m->type == BPF_MAP_TYPE_PROG_ARRAY ? "program" : "map of '.maps'");
 		return -EBADMSG;
-	}
-	for (size_t i = 0; i < m->n_init_slots; i++) {
-		if (m->init_slots[i].slot == off) {
-			em_warn("map '%s': slot %llu initialised twice", m->name,
-				(unsigned long long)off);
-			return -EBADMSG;
-		}
 	}
 	arr = em_reallocarray(m->init_slots, m->n_init_slots + 1, sizeof(*arr));
 	if (!arr)
@@ -527,8 +561,12 @@ static int cmp_slot(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
-static int read_init_slots(struct em_objparse *p, const struct slot_info *slots, size_t nslots)
+static int read_init_slots(struct em_objparse *p, struct slot_info *slots, size_t nslots)
 {
+	int err = sort_slots(p, slots, nslots);
+
+	if (err)
+		return err;
 	for (size_t i = 0; i < p->elf->nsections; i++) {
 		const struct em_elf_section *rs = &p->elf->sections[i];
 		size_t n;
@@ -542,8 +580,7 @@ static int read_init_slots(struct em_objparse *p, const struct slot_info *slots,
 		}
 		n = em_elf_rel_count(p->elf, rs);
 		for (size_t j = 0; j < n; j++) {
-			int err = add_init_slot(p, slots, nslots, rs, j);
-
+			err = add_init_slot(p, slots, nslots, rs, j);
 			if (err)
 				return err;
 		}
@@ -553,6 +590,14 @@ static int read_init_slots(struct em_objparse *p, const struct slot_info *slots,
 
 		if (m->n_init_slots > 1)
 			qsort(m->init_slots, m->n_init_slots, sizeof(*m->init_slots), cmp_slot);
+		/* duplicates are adjacent once sorted (checking on insertion was quadratic) */
+		for (size_t j = 1; j < m->n_init_slots; j++) {
+			if (m->init_slots[j].slot == m->init_slots[j - 1].slot) {
+				em_warn("map '%s': slot %u initialised twice", m->name,
+					m->init_slots[j].slot);
+				return -EBADMSG;
+			}
+		}
 	}
 	return 0;
 }
@@ -621,9 +666,9 @@ static int add_legacy_maps(struct em_objparse *p)
 
 /* ---- global data and .kconfig ---------------------------------------------------- */
 
-static int datasec_id(const struct ebpfmini_btf *btf, const char *name)
+static int datasec_id(const struct em_objparse *p, const char *name)
 {
-	int id = btf ? em_btf_find(btf, name, BTF_KIND_DATASEC) : -ENOENT;
+	int id = em_objfile_datasec(p, name);
 
 	return id > 0 ? id : 0;
 }
@@ -651,7 +696,7 @@ static int add_data_map(struct em_objparse *p, const struct em_elf_section *s,
 	m->max_entries = 1;
 	m->map_flags = BPF_F_MMAPABLE | (kind == EM_MAP_RODATA ? BPF_F_RDONLY_PROG : 0);
 	m->sec_index = (int)s->index;
-	m->btf_value_type_id = (uint32_t)datasec_id(obj->btf, s->name);
+	m->btf_value_type_id = (uint32_t)datasec_id(p, s->name);
 	m->data_size = s->size;
 	m->data = calloc(1, s->size);
 	if (!m->data)
@@ -683,7 +728,7 @@ static int add_kconfig_map(struct em_objparse *p)
 	m->value_size = p->kconfig_size;
 	m->max_entries = 1;
 	m->map_flags = BPF_F_MMAPABLE | BPF_F_RDONLY_PROG;
-	m->btf_value_type_id = (uint32_t)datasec_id(obj->btf, ".kconfig");
+	m->btf_value_type_id = (uint32_t)datasec_id(p, ".kconfig");
 	m->data_size = p->kconfig_size;
 	m->data = calloc(1, p->kconfig_size);
 	if (!m->data)

@@ -24,6 +24,14 @@ struct link {
 	size_t nunits;
 	struct bpf_insn *insns;
 	size_t len;
+	/*
+	 * Where each function of the object starts in the linked program, + 1
+	 * (0: not linked yet), at func_base[code_idx] + its index in that
+	 * section's funcs[]: resolving a call is then a binary search, not a
+	 * scan of the units (which made linking cubic in the number of functions).
+	 */
+	size_t *func_base;
+	size_t *linked_at;
 };
 
 static int add_unit(struct link *l, size_t code_idx, uint32_t start, uint32_t cnt)
@@ -55,8 +63,27 @@ static int add_unit(struct link *l, size_t code_idx, uint32_t start, uint32_t cn
 	return 0;
 }
 
+/*
+ * objfile.c builds obj->code in section order, so a binary search finds the
+ * section (a scan per call made linking quadratic); a model built in another
+ * order still works through the scan that follows a miss.
+ */
 static int code_index(const struct ebpfmini_object *obj, uint32_t sec_index, size_t *out)
 {
+	size_t lo = 0, hi = obj->ncode;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (obj->code[mid].sec_index < sec_index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < obj->ncode && obj->code[lo].sec_index == sec_index) {
+		*out = lo;
+		return 0;
+	}
 	for (size_t i = 0; i < obj->ncode; i++) {
 		if (obj->code[i].sec_index == sec_index) {
 			*out = i;
@@ -66,31 +93,50 @@ static int code_index(const struct ebpfmini_object *obj, uint32_t sec_index, siz
 	return -ENOENT;
 }
 
+/* Per-function bookkeeping of the link (see struct link). */
+static int index_funcs(struct link *l)
+{
+	size_t total = 0;
+
+	l->func_base = em_calloc(l->obj->ncode + 1, sizeof(*l->func_base));
+	if (!l->func_base)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->obj->ncode; i++) {
+		l->func_base[i] = total;
+		total += l->obj->code[i].nfuncs;
+	}
+	l->linked_at = em_calloc(total, sizeof(*l->linked_at));
+	return l->linked_at ? 0 : -ENOMEM;
+}
+
 /* Linked position of instruction insn of code section code_idx, appending its function if needed. */
 static int resolve_target(struct link *l, size_t code_idx, uint32_t insn, size_t *pos)
 {
 	const struct em_code_sec *c = &l->obj->code[code_idx];
+	const struct unit *own = &l->units[0]; /* the program's own range */
 	const struct em_func *f;
+	size_t *at;
 	int err;
 
-	for (size_t i = 0; i < l->nunits; i++) {
-		const struct unit *u = &l->units[i];
-
-		if (u->code_idx == code_idx && insn >= u->start && insn - u->start < u->cnt) {
-			*pos = u->linked + (insn - u->start);
-			return 0;
-		}
+	if (own->code_idx == code_idx && insn >= own->start && insn - own->start < own->cnt) {
+		*pos = own->linked + (insn - own->start);
+		return 0;
 	}
+	/* every other unit is one whole function: look it up by the function */
 	f = em_code_sec_func_at(c, insn);
 	if (!f) {
 		em_warn("prog '%s': call target: instruction %u of section '%s' is in no function",
 			l->prog->name, insn, c->name);
 		return -EBADMSG;
 	}
-	err = add_unit(l, code_idx, f->insn_off, f->insn_cnt);
-	if (err)
-		return err;
-	*pos = l->units[l->nunits - 1].linked + (insn - f->insn_off);
+	at = &l->linked_at[l->func_base[code_idx] + (size_t)(f - c->funcs)];
+	if (!*at) {
+		err = add_unit(l, code_idx, f->insn_off, f->insn_cnt);
+		if (err)
+			return err;
+		*at = l->units[l->nunits - 1].linked + 1;
+	}
+	*pos = *at - 1 + (insn - f->insn_off);
 	return 0;
 }
 
@@ -159,6 +205,10 @@ static int apply(struct link *l, size_t ui, const struct em_reloc *r)
 		}
 		return 0;
 	case EM_RELO_EXTERN:
+		/* load_extern.c wrote the kernel's answer into the code section already */
+		if (r->ext_idx >= 0 && (size_t)r->ext_idx < l->obj->nexterns &&
+		    l->obj->externs[r->ext_idx].resolved)
+			return 0;
 		em_warn("prog '%s': extern '%s': only .kconfig externs are supported (ksyms and "
 			"kfuncs are not yet; a .kconfig extern needs the object's BTF)",
 			l->prog->name,
@@ -262,7 +312,9 @@ int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog)
 
 	if (!obj || !prog || prog->obj != obj || prog->code_idx >= obj->ncode)
 		return -EINVAL;
-	err = add_unit(&l, prog->code_idx, prog->sec_insn_off, prog->sec_insn_cnt);
+	err = index_funcs(&l);
+	if (!err)
+		err = add_unit(&l, prog->code_idx, prog->sec_insn_off, prog->sec_insn_cnt);
 	/* units appended while applying are processed by this same loop */
 	for (size_t ui = 0; !err && ui < l.nunits; ui++)
 		err = apply_unit(&l, ui);
@@ -272,6 +324,8 @@ int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog)
 	if (!err && ext)
 		err = rebase_info(&l, &ext->line_info, &li, &li_cnt, &li_size);
 	free(l.units);
+	free(l.func_base);
+	free(l.linked_at);
 	if (err) {
 		free(l.insns);
 		free(fi);

@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -286,6 +288,92 @@ int em_sys_close(int fd)
 	return (int)ret;
 }
 
+/* ---- epoll (ring buffer and perf buffer consumers) ----------------------------------- */
+
+static const char *epoll_op_name(int op)
+{
+	switch (op) {
+	case EPOLL_CTL_ADD:
+		return "EPOLL_CTL_ADD";
+	case EPOLL_CTL_DEL:
+		return "EPOLL_CTL_DEL";
+	case EPOLL_CTL_MOD:
+		return "EPOLL_CTL_MOD";
+	default:
+		return NULL;
+	}
+}
+
+int em_sys_epoll_create(void)
+{
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (tr)
+		em_trace_begin(&t, "epoll_create1(EPOLL_CLOEXEC");
+	if (!hook2(SYS_epoll_create1, EPOLL_CLOEXEC, 0, &ret)) {
+		ret = epoll_create1(EPOLL_CLOEXEC);
+		ret = ret < 0 ? -errno : fd_move_up(ret);
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
+int em_sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	struct em_sys_call call = { .nr = SYS_epoll_ctl, .args = { epfd, op, fd, (long)ev } };
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (tr) {
+		const char *name = epoll_op_name(op);
+
+		if (name)
+			em_trace_begin(&t, "epoll_ctl(%d, %s, %d", epfd, name, fd);
+		else
+			em_trace_begin(&t, "epoll_ctl(%d, %d, %d", epfd, op, fd);
+		if (ev)
+			em_trace_printf(&t, ", {events=0x%x, data=0x%llx}", (unsigned int)ev->events,
+					(unsigned long long)ev->data.u64);
+		else
+			em_trace_printf(&t, ", NULL");
+	}
+	if (!ask_hook(&call, &ret)) {
+		ret = epoll_ctl(epfd, op, fd, ev);
+		if (ret < 0)
+			ret = -errno;
+	} else if (ret > 0) {
+		ret = 0;
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
+int em_sys_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
+{
+	struct em_sys_call call = { .nr = SYS_epoll_pwait,
+				    .args = { epfd, (long)events, max, timeout_ms } };
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (tr)
+		em_trace_begin(&t, "epoll_pwait(%d, %p, %d, %d, NULL", epfd, (void *)events, max,
+			       timeout_ms);
+	if (!ask_hook(&call, &ret)) {
+		ret = epoll_pwait(epfd, events, max, timeout_ms, NULL);
+		if (ret < 0)
+			ret = -errno;
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
 /* Reads fd to EOF into a buffer grown as needed, never past max bytes. */
 static int read_all(int fd, size_t hint, size_t max, void **buf, size_t *size)
 {
@@ -444,6 +532,36 @@ int em_sys_statfs_type(const char *path, long *magic)
 	return (int)ret;
 }
 
+int em_sys_fstat(int fd, struct stat *st)
+{
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (!st)
+		return -EINVAL;
+	if (tr)
+		em_trace_begin(&t, "fstat(%d", fd);
+	if (hook2(SYS_fstat, fd, (long)st, &ret)) {
+		if (ret > 0) { /* injected: a regular file of ret bytes */
+			memset(st, 0, sizeof(*st));
+			st->st_mode = S_IFREG | 0444;
+			st->st_size = ret == EM_SYS_OK ? 0 : ret;
+			ret = 0;
+		}
+	} else if (fstat(fd, st) < 0) {
+		ret = -errno;
+	} else {
+		ret = 0;
+		if (tr)
+			em_trace_printf(&t, ", {st_mode=0%o, st_size=%lld}", (unsigned)st->st_mode,
+					(long long)st->st_size);
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
 /* mkdirat/unlinkat relative to the cwd, hooked and traced under their own names. */
 static int path_call(long nr, const char *what, const char *path, long arg)
 {
@@ -488,4 +606,89 @@ int em_sys_unlink(const char *path)
 int em_sys_rmdir(const char *path)
 {
 	return path_call(SYS_unlinkat, "rmdir", path, AT_REMOVEDIR);
+}
+
+/* ---- sockets (interface lookups, socket filters) ------------------------------------ */
+
+int em_sys_socket(int domain, int type, int protocol)
+{
+	struct em_sys_call call = { .nr = SYS_socket, .args = { domain, type, protocol } };
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	type |= SOCK_CLOEXEC;
+	call.args[1] = type;
+	if (tr)
+		em_trace_begin(&t, "socket(%d, 0x%x, %d", domain, (unsigned int)type, protocol);
+	if (!ask_hook(&call, &ret)) {
+		ret = socket(domain, type, protocol);
+		ret = ret < 0 ? -errno : fd_move_up(ret);
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
+int em_sys_setsockopt(int fd, int level, int name, const void *val, unsigned int len)
+{
+	struct em_sys_call call = { .nr = SYS_setsockopt,
+				    .args = { fd, level, name, (long)val, (long)len } };
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (tr)
+		em_trace_begin(&t, "setsockopt(%d, %d, %d, %p, %u", fd, level, name, val, len);
+	if (!ask_hook(&call, &ret)) {
+		ret = setsockopt(fd, level, name, val, len);
+		if (ret < 0)
+			ret = -errno;
+	} else if (ret > 0) {
+		ret = 0;
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
+int em_sys_dup(int fd)
+{
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (tr)
+		em_trace_begin(&t, "fcntl(%d, F_DUPFD_CLOEXEC, 3", fd);
+	if (!hook2(SYS_fcntl, fd, F_DUPFD_CLOEXEC, &ret)) {
+		ret = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (ret < 0)
+			ret = -errno;
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
+/* ---- reading an fd (iterator output) -------------------------------------------------- */
+
+long em_sys_read(int fd, void *buf, size_t len)
+{
+	struct em_sys_call call = { .nr = SYS_read, .args = { fd, (long)buf, (long)len } };
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (tr)
+		em_trace_begin(&t, "read(%d, %p, %zu", fd, buf, len);
+	if (!ask_hook(&call, &ret)) {
+		do
+			ret = read(fd, buf, len);
+		while (ret < 0 && errno == EINTR);
+		if (ret < 0)
+			ret = -errno;
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return ret;
 }

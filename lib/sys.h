@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 struct perf_event_attr;
+struct epoll_event;
+struct stat;
 
 /*
  * All functions return >= 0 on success (an fd, 0, or a count) and a negative
@@ -34,28 +36,56 @@ int em_sys_close(int fd);
 int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size);
 /* Write a string to a file (tracefs control files). */
 int em_sys_write_file(const char *path, const char *text);
+/* epoll_create1(EPOLL_CLOEXEC): an epoll fd, or -errno. */
+int em_sys_epoll_create(void);
+/* epoll_ctl(epfd, op, fd, ev): 0 or -errno. */
+int em_sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
+/* epoll_pwait(epfd, events, max, timeout_ms, NULL): the number of ready
+ * events, or -errno (-EINTR when a signal arrived: never restarted). */
+int em_sys_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms);
+/* fstat(fd, st). */
+int em_sys_fstat(int fd, struct stat *st);
 /* statfs(path).f_type into *magic. */
 int em_sys_statfs_type(const char *path, long *magic);
 int em_sys_mkdir(const char *path, mode_t mode);
 int em_sys_unlink(const char *path);
 int em_sys_rmdir(const char *path);
+/* socket(domain, type | SOCK_CLOEXEC, protocol): an fd, or -errno (interface
+ * ioctls of the attach code). */
+int em_sys_socket(int domain, int type, int protocol);
+/* setsockopt(fd, level, name, val, len): 0 or -errno (SO_ATTACH_BPF, SO_DETACH_BPF). */
+int em_sys_setsockopt(int fd, int level, int name, const void *val, unsigned int len);
+/* fcntl(fd, F_DUPFD_CLOEXEC, 3): a duplicate >= 3, or -errno. */
+int em_sys_dup(int fd);
+
+/* read(fd, buf, len), restarted on EINTR: the byte count (0 at the end), or
+ * -errno. The hook sees SYS_read (arg0 fd, arg1 buf; args[2] len); a positive
+ * answer is the count it claims to have read, EM_SYS_OK the end. */
+long em_sys_read(int fd, void *buf, size_t len);
 
 /*
  * Fault injection for tests: when a hook is set, every em_sys_* call asks it
  * first with the syscall number (SYS_bpf, SYS_perf_event_open, SYS_ioctl,
- * SYS_mmap, SYS_munmap, SYS_openat, SYS_close, SYS_statfs, SYS_mkdirat,
- * SYS_unlinkat) and the call's first two arguments: arg0 is the first (the
+ * SYS_mmap, SYS_munmap, SYS_openat, SYS_close, SYS_fstat, SYS_statfs,
+ * SYS_mkdirat, SYS_unlinkat) and the call's first two arguments: arg0 is the first (the
  * bpf command for SYS_bpf, the fd for SYS_ioctl, AT_FDCWD for SYS_openat,
  * SYS_mkdirat and SYS_unlinkat), arg1 the second as a pointer (the attr for
  * SYS_bpf, the request for SYS_ioctl, the path for the *at calls). A hook
  * returning 0 lets the real call happen; a negative errno makes the call fail
  * with it; a positive value is returned as the result without calling the
  * kernel (a fake fd, say; for SYS_mmap the address to hand out, for
- * SYS_statfs the f_type to report). Return EM_SYS_OK to make the call
- * succeed with 0 without calling the kernel (0 itself means "call it").
+ * SYS_statfs the f_type to report, for SYS_fstat the size of a regular
+ * file). Return EM_SYS_OK to make the call succeed with 0 without calling the
+ * kernel (0 itself means "call it").
  * Injected results are traced like real ones and are not moved up or
  * closed: they are not real fds (pick fake fds far above real ones, e.g. 1000).
  * em_sys_rmdir is SYS_unlinkat with AT_REMOVEDIR as its third argument.
+ * em_sys_socket is SYS_socket (arg0 domain, arg1 type; args[2] protocol) and
+ * em_sys_setsockopt SYS_setsockopt (arg0 fd, arg1 level; args[2] name,
+ * args[3] val, args[4] len), em_sys_dup SYS_fcntl (arg0 fd, arg1 F_DUPFD_CLOEXEC).
+ * The epoll calls are SYS_epoll_create1 (arg0 EPOLL_CLOEXEC), SYS_epoll_ctl
+ * (arg0 epfd, arg1 the op; args[2] fd, args[3] the event) and SYS_epoll_pwait
+ * (arg0 epfd, arg1 the events array; args[2] max, args[3] timeout_ms).
  * Setting a hook replaces an extended hook (below) and vice versa; NULL clears.
  */
 #define EM_SYS_OK (1L << 40)

@@ -134,7 +134,9 @@ enum bpf_enum_value_kind {
  * BPF_CORE_READ(t, mm, exe_file, f_path.dentry) reads t->mm->exe_file->f_path.dentry
  * one pointer at a time (each step a helper read) and yields the last value.
  * Up to 9 steps. The _INTO forms store into *dst and yield the last read's
- * result; _STR_INTO reads a string (char array) into the array dst.
+ * result; _STR_INTO reads a string (char array) into dst, which may be the
+ * array itself (e->comm) or, as libbpf's headers take it, a pointer to the
+ * array (&e->comm): both read sizeof the array (___bpf_str_size).
  *
  * Building blocks: ___bpf_arrowN joins N fields with "->"; ___bpf_rdptrN reads
  * the pointer that the first N fields lead to into ___t; ___bpf_rdselN reads
@@ -177,6 +179,12 @@ enum bpf_enum_value_kind {
 #define ___bpf_rdptr8(fn, src, a, b, c, d, e, f, g, h)                                             \
 	___bpf_rdptr7(fn, src, a, b, c, d, e, f, g);                                               \
 	___bpf_step(fn, &___t, sizeof(___t), src, h, a, b, c, d, e, f, g)
+
+/* Bytes a _STR_INTO may write: sizeof(dst) for an array, sizeof(*dst) for a pointer. */
+#define ___bpf_str_size(dst)                                                                       \
+	__builtin_choose_expr(                                                                     \
+		__builtin_types_compatible_p(__typeof__(dst), __typeof__(&(dst)[0])),              \
+		sizeof(*(dst)), sizeof(dst))
 
 /* ptrfn reads the intermediate pointers, lastfn the final value */
 #define ___bpf_read_chain(ptrfn, lastfn, dst, sz, src, a, args...)                                 \
@@ -221,7 +229,8 @@ enum bpf_enum_value_kind {
 #define BPF_CORE_READ_INTO(dst, src, a, ...)                                                       \
 	___bpf_read_chain(bpf_core_read, bpf_core_read, dst, sizeof(*(dst)), src, a, ##__VA_ARGS__)
 #define BPF_CORE_READ_STR_INTO(dst, src, a, ...)                                                   \
-	___bpf_read_chain(bpf_core_read, bpf_core_read_str, dst, sizeof(dst), src, a, ##__VA_ARGS__)
+	___bpf_read_chain(bpf_core_read, bpf_core_read_str, dst, ___bpf_str_size(dst), src, a,     \
+			  ##__VA_ARGS__)
 #define BPF_CORE_READ(src, a, ...)                                                                 \
 	({                                                                                         \
 		___bpf_chain_type(src, a, ##__VA_ARGS__) ___val;                                   \
@@ -234,8 +243,8 @@ enum bpf_enum_value_kind {
 	___bpf_read_chain(bpf_core_read_user, bpf_core_read_user, dst, sizeof(*(dst)), src, a,     \
 			  ##__VA_ARGS__)
 #define BPF_CORE_READ_USER_STR_INTO(dst, src, a, ...)                                              \
-	___bpf_read_chain(bpf_core_read_user, bpf_core_read_user_str, dst, sizeof(dst), src, a,    \
-			  ##__VA_ARGS__)
+	___bpf_read_chain(bpf_core_read_user, bpf_core_read_user_str, dst, ___bpf_str_size(dst),   \
+			  src, a, ##__VA_ARGS__)
 #define BPF_CORE_READ_USER(src, a, ...)                                                            \
 	({                                                                                         \
 		___bpf_chain_type(src, a, ##__VA_ARGS__) ___val;                                   \
@@ -248,8 +257,8 @@ enum bpf_enum_value_kind {
 	___bpf_read_chain(___bpf_probe_read, ___bpf_probe_read, dst, sizeof(*(dst)), src, a,       \
 			  ##__VA_ARGS__)
 #define BPF_PROBE_READ_STR_INTO(dst, src, a, ...)                                                  \
-	___bpf_read_chain(___bpf_probe_read, ___bpf_probe_read_str, dst, sizeof(dst), src, a,      \
-			  ##__VA_ARGS__)
+	___bpf_read_chain(___bpf_probe_read, ___bpf_probe_read_str, dst, ___bpf_str_size(dst),     \
+			  src, a, ##__VA_ARGS__)
 #define BPF_PROBE_READ(src, a, ...)                                                                \
 	({                                                                                         \
 		___bpf_chain_type(src, a, ##__VA_ARGS__) ___val;                                   \
@@ -260,8 +269,8 @@ enum bpf_enum_value_kind {
 	___bpf_read_chain(___bpf_probe_read_user, ___bpf_probe_read_user, dst, sizeof(*(dst)),     \
 			  src, a, ##__VA_ARGS__)
 #define BPF_PROBE_READ_USER_STR_INTO(dst, src, a, ...)                                             \
-	___bpf_read_chain(___bpf_probe_read_user, ___bpf_probe_read_user_str, dst, sizeof(dst),    \
-			  src, a, ##__VA_ARGS__)
+	___bpf_read_chain(___bpf_probe_read_user, ___bpf_probe_read_user_str, dst,                 \
+			  ___bpf_str_size(dst), src, a, ##__VA_ARGS__)
 #define BPF_PROBE_READ_USER(src, a, ...)                                                           \
 	({                                                                                         \
 		___bpf_chain_type(src, a, ##__VA_ARGS__) ___val;                                   \

@@ -22,6 +22,10 @@ struct ebpfmini_object_open_opts {
 	const char *pin_root; /* directory for maps pinned by name; default "/sys/fs/bpf" */
 	const char *kconfig_path; /* kernel config to read for .kconfig externs;
 				     default: /proc/config.gz, then /boot/config-$(uname -r) */
+	const char *btf_custom_path; /* kernel BTF to relocate against (CO-RE, ksyms,
+					kfuncs, attach targets): raw BTF or an ELF file
+					with a .BTF section; default /sys/kernel/btf/vmlinux
+					(then module BTF is not searched) */
 };
 
 /**
@@ -54,7 +58,12 @@ int ebpfmini_object_open_mem(const void *data, size_t size,
 /**
  * ebpfmini_object_load() - create the maps and load the programs into the kernel.
  *
- * Phases: checks (CO-RE, ksym externs, unknown program types) → object BTF
+ * Phases: checks (unknown program types) → kernel BTF (/sys/kernel/btf/vmlinux
+ * or btf_custom_path, read once per process and only when needed): CO-RE
+ * relocations, then ksym and kfunc externs and the attach targets of
+ * tp_btf/fentry/fexit/fmod_ret/lsm/iter programs, looked up by name (module
+ * BTF too when vmlinux lacks a name; typeless ksyms in /proc/kallsyms; a
+ * __weak extern the kernel lacks is 0) → object BTF
  * (BPF_BTF_LOAD; a BTF the kernel refuses is dropped with a warning) →
  * .kconfig values → maps (reused from pins when compatible, otherwise
  * created and pinned when a pin path is set) → global data (initial image
@@ -67,11 +76,16 @@ int ebpfmini_object_open_mem(const void *data, size_t size,
  * is logged once with its subject and, for a program, the verifier's last
  * line, followed by an explanation (ebpfmini_log_explain()).
  *
- * Return: 0, or -EINVAL (NULL obj), -EBUSY (load already attempted),
- * -EOPNOTSUPP (CO-RE relocations, ksym/kfunc externs, a program whose
- * section names no known type), -EEXIST (a pinned map is incompatible: the
- * message names the field), -ENOENT (a non-weak .kconfig extern without a
- * value), -ENODEV (a pin path outside bpffs), -ENOMEM, or the kernel's errno,
+ * Return: 0, or -EINVAL (NULL obj; CO-RE candidates that disagree; a ksym
+ * or kfunc declared with a type unlike the kernel's; a tp_btf/fentry/...
+ * section without target), -EBUSY (load already attempted), -EOPNOTSUPP (a
+ * program whose section names no known type, freplace programs, an unknown
+ * CO-RE relocation kind), -EEXIST (a pinned map is incompatible: the
+ * message names the field), -ENOENT (no kernel BTF, a non-weak .kconfig,
+ * ksym or kfunc extern or an attach target the kernel lacks), -EBADMSG
+ * (malformed BTF or CO-RE records), -ENODEV (a pin path outside bpffs),
+ * -EPERM (kallsyms hides the addresses typeless ksyms need), -ENOMEM, or the
+ * kernel's errno,
  * unchanged (-EPERM, -EACCES from the verifier, -EINVAL, -E2BIG, ...); for a
  * program the errno of its first load attempt.
  */

@@ -137,8 +137,10 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 		}
 		fail_msg("munmap of an address never mapped");
 	}
-	if (sc->nr == EM_SYS_READ_FILE || sc->nr == SYS_openat)
+	if (sc->nr == EM_SYS_READ_FILE || sc->nr == SYS_openat || sc->nr == SYS_fstat)
 		return 0; /* files are real (the object, /sys/devices/system/cpu/possible) */
+	if (sc->nr == SYS_mmap && sc->args[4] >= 0 && sc->args[4] < FAKE_FD_BASE)
+		return 0; /* a real file (kernel BTF given as btf_custom_path), kept mapped */
 	assert_true(fk.ncalls < MAX_CALLS);
 	c = &fk.calls[fk.ncalls++];
 	memset(c, 0, sizeof(*c));
@@ -454,16 +456,45 @@ static void test_log_grows_x4_to_16mib(void **state)
 	assert_all_released("close");
 }
 
-static void test_core_refused(void **state)
+/*
+ * CO-RE runs before any kernel call, against the BTF file given as
+ * btf_custom_path (load_core_target.bpf.o moves sample.b from 4 to 12), and
+ * only once; a BTF file that cannot be read fails the load before the kernel
+ * is asked anything.
+ */
+static void test_core_custom_btf(void **state)
 {
-	struct ebpfmini_object *obj = open_obj(OBJ("load_core"));
+	struct ebpfmini_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.btf_custom_path = OBJ("load_core_target"),
+	};
+	struct ebpfmini_object *obj = NULL;
+	const struct bpf_insn *insns;
 
 	(void)state;
-	assert_int_equal(ebpfmini_object_load(obj), -EOPNOTSUPP);
-	assert_int_equal(fk.ncalls, 0); /* refused before any kernel call */
-	assert_non_null(strstr(logbuf, "core: object has "));
-	assert_non_null(strstr(logbuf, " CO-RE relocations: not supported yet"));
+	assert_int_equal(ebpfmini_object_open(OBJ("load_core"), &opts, &obj), 0);
+	assert_false(obj->core_done);
+	assert_int_equal(ebpfmini_object_load(obj), 0);
+	assert_true(obj->core_done);
+	assert_int_equal(fk.calls[0].cmd, BPF_BTF_LOAD);
+	assert_non_null(strstr(logbuf, "field_byte_offset of struct sample.b): imm 4 -> 12"));
+	/* "r1 = 4" (the byte offset of b) became 12 in the loaded program */
+	insns = ebpfmini_program_insns(ebpfmini_object_find_program(obj, "core_user"));
+	assert_int_equal(insns[5].code, BPF_ALU64 | BPF_MOV | BPF_K);
+	assert_int_equal(insns[5].imm, 12);
 	ebpfmini_object_close(obj);
+	assert_all_released("close");
+
+	fake_reset();
+	logbuf[0] = '\0';
+	opts.btf_custom_path = "/nonexistent/ebpfmini-vmlinux";
+	assert_int_equal(ebpfmini_object_open(OBJ("load_core"), &opts, &obj), 0);
+	assert_int_equal(ebpfmini_object_load(obj), -ENOENT);
+	assert_int_equal(count_calls(SYS_bpf, BPF_BTF_LOAD), 0); /* before any kernel object */
+	assert_non_null(strstr(logbuf, "/nonexistent/ebpfmini-vmlinux"));
+	assert_false(obj->core_done);
+	ebpfmini_object_close(obj);
+	assert_all_released("close");
 }
 
 static void test_unknown_section_refused(void **state)
@@ -592,7 +623,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_errno_and_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_grows_to_true_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_grows_x4_to_16mib, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_core_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_core_custom_btf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_section_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reuse_compatible_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incompatible_pin, setup, teardown),

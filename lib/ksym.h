@@ -1,0 +1,76 @@
+/* ksym.h - private API of kernel symbol lookup: vmlinux and module BTF, /proc/kallsyms (ksym.c, L4) */
+#ifndef EBPFMINI_KSYM_H
+#define EBPFMINI_KSYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btf.h"
+
+/* Longest module name the kernel gives (MODULE_NAME_LEN is 56), with its NUL. */
+#define EM_KSYM_MODULE_MAX 64
+
+/* One name to find in the kernel's BTF, and where it was found. */
+struct em_ksym_query {
+	const char *name; /* a "___flavor" suffix is ignored */
+	int kind;         /* BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_TYPEDEF */
+	/* answer: id 0 while not found */
+	uint32_t id;                    /* type id in btf */
+	const struct ebpfmini_btf *btf; /* vmlinux BTF, or a module's split BTF */
+	int btf_fd;                     /* the module's BTF fd (owned by the context), 0 for vmlinux */
+	const char *module;             /* the module's name, "vmlinux" for vmlinux */
+};
+
+/* A kernel module with BTF, as one load saw it. */
+struct em_ksym_module {
+	char name[EM_KSYM_MODULE_MAX];
+	uint32_t btf_obj_id; /* the kernel's id of its BTF object */
+	int fd;              /* BPF_BTF_GET_FD_BY_ID of it, kept while the context lives */
+};
+
+/*
+ * What one load asks of the kernel: queries against vmlinux BTF (or the file
+ * btf_path), then, for names vmlinux lacks and only without btf_path, module
+ * BTF. Modules are listed once per context (BPF_BTF_GET_NEXT_ID and
+ * BPF_OBJ_GET_INFO_BY_FD of each kernel BTF object; the BTF itself is read
+ * from /sys/kernel/btf/<module> and kept for the process). The module BTF fds
+ * are the context's: the load passes them to BPF_PROG_LOAD (attach_btf_obj_fd,
+ * BPF_PSEUDO_BTF_ID's second imm, fd_array) and closes them with
+ * em_ksym_ctx_release() once the programs are loaded.
+ */
+struct em_ksym_ctx {
+	const char *btf_path; /* NULL: the running kernel */
+	bool listed;          /* modules listed already */
+	struct em_ksym_module *mods;
+	size_t nmods;
+};
+
+/*
+ * em_ksym_find() - answer every query whose id is 0: vmlinux first, then each
+ * module. A name found nowhere keeps id 0 (not an error: the caller knows
+ * whether the symbol was weak). Errors: reading vmlinux BTF (-ENOENT without
+ * CONFIG_DEBUG_INFO_BTF, ...), -ENOMEM. A module whose BTF cannot be read is
+ * skipped with a warning.
+ */
+int em_ksym_find(struct em_ksym_ctx *ctx, struct em_ksym_query *q, size_t n);
+/* Close the module BTF fds the context opened; the context can be used again. */
+void em_ksym_ctx_release(struct em_ksym_ctx *ctx);
+
+/*
+ * em_ksym_kallsyms_parse() - pure: the addresses of n symbol names in text
+ * (the format of /proc/kallsyms: "<hex address> <type> <name>[\t[module]]"
+ * per line). addrs[i] gets the address of names[i], 0 when absent.
+ * Errors: -EINVAL (NULL arguments; or a name with two different addresses:
+ * *ambiguous gets its index, SIZE_MAX otherwise).
+ */
+int em_ksym_kallsyms_parse(const char *text, const char *const *names, size_t n, uint64_t *addrs,
+			   size_t *ambiguous);
+/*
+ * em_ksym_kallsyms() - the same from /proc/kallsyms (read through sys.c, so
+ * tests can serve it). Errors: those of the parse, the read's errno, and
+ * -EPERM when the kernel shows every address as 0 (kernel.kptr_restrict).
+ */
+int em_ksym_kallsyms(const char *const *names, size_t n, uint64_t *addrs);
+
+#endif /* EBPFMINI_KSYM_H */

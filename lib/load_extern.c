@@ -1,0 +1,466 @@
+/* load_extern.c - the load phase that asks kernel BTF by name: ksym and kfunc externs, BTF attach targets (L4 objects) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "internal.h"
+#include "ksym.h"
+#include "objapi.h"
+
+/*
+ * Helper id written into a call of a __weak kfunc the kernel lacks: no helper
+ * has it, so the verifier fails with "invalid func unknown#<id>" only if that
+ * call is reached (code guarded by bpf_ksym_exists() is not). The extern's
+ * index is added, so the id names the extern.
+ */
+#define KFUNC_POISON_BASE 0xbad3000
+
+/* What the load asks: one query per kernel-symbol extern and per BTF attach target. */
+struct resolve {
+	struct ebpfmini_object *obj;
+	struct em_ksym_query *q;
+	size_t nq;
+	int *ext_q;  /* per extern: its query, or -1 */
+	int *prog_q; /* per program: its query, or -1 */
+	char **owned; /* names built here ("btf_trace_<tp>"), one per program */
+};
+
+/* ---- externs ---------------------------------------------------------------------------- */
+
+/* How the code uses each extern: called (a kfunc) and/or loaded (ld_imm64). */
+static void extern_uses(const struct ebpfmini_object *obj, bool *called, bool *loaded)
+{
+	for (size_t c = 0; c < obj->ncode; c++) {
+		const struct em_code_sec *sec = &obj->code[c];
+
+		for (size_t r = 0; r < sec->nrelos; r++) {
+			const struct em_reloc *relo = &sec->relos[r];
+
+			if (relo->kind != EM_RELO_EXTERN || relo->ext_idx < 0 ||
+			    (size_t)relo->ext_idx >= obj->nexterns)
+				continue;
+			if (em_insn_is_call(&sec->insns[relo->insn_idx]))
+				called[relo->ext_idx] = true;
+			else
+				loaded[relo->ext_idx] = true;
+		}
+	}
+}
+
+static const char *kind_word(int kind)
+{
+	return kind == BTF_KIND_FUNC ? "function" : kind == BTF_KIND_VAR ? "variable" : "type";
+}
+
+/* Essential names of two named types are equal. */
+static bool same_name(const struct ebpfmini_btf *lb, const struct btf_type *l,
+		      const struct ebpfmini_btf *tb, const struct btf_type *t)
+{
+	const char *ln = em_btf_type_name(lb, l), *tn = em_btf_type_name(tb, t);
+	size_t ll = em_core_essential_len(ln), tl = em_core_essential_len(tn);
+
+	return ll && ll == tl && memcmp(ln, tn, ll) == 0;
+}
+
+/*
+ * Whether a declaration in the object fits the kernel's type: CO-RE's loose
+ * compatibility, plus what declarations written without vmlinux.h need: a
+ * struct the object only declares (`struct task_struct;`) fits the kernel's
+ * struct of that name, and for prototypes a pointer fits any pointer.
+ */
+static int decl_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
+		       uint32_t tid, int depth)
+{
+	const struct btf_type *l, *t;
+	int li, ti, r;
+
+	r = em_core_types_compat(lb, lid, tb, tid);
+	if (r != 0)
+		return r;
+	li = em_btf_skip_mods(lb, lid);
+	ti = em_btf_skip_mods(tb, tid);
+	if (li < 0 || ti < 0)
+		return -EBADMSG;
+	l = em_btf_type(lb, (uint32_t)li);
+	t = em_btf_type(tb, (uint32_t)ti);
+	if (!l || !t)
+		return 0;
+	if (em_btf_kind(l) == BTF_KIND_FWD)
+		return (em_btf_kind(t) == BTF_KIND_STRUCT || em_btf_kind(t) == BTF_KIND_UNION ||
+			em_btf_kind(t) == BTF_KIND_FWD) &&
+		       same_name(lb, l, tb, t);
+	if (em_btf_kind(l) == BTF_KIND_PTR && em_btf_kind(t) == BTF_KIND_PTR)
+		return depth > 0; /* inside a prototype */
+	if (em_btf_kind(l) == BTF_KIND_FUNC_PROTO && em_btf_kind(t) == BTF_KIND_FUNC_PROTO &&
+	    em_btf_vlen(l) == em_btf_vlen(t) && depth == 0) {
+		const struct btf_param *lp = em_btf_tail(l), *tp = em_btf_tail(t);
+
+		for (uint16_t i = 0; i < em_btf_vlen(l); i++) {
+			r = decl_compat(lb, lp[i].type, tb, tp[i].type, 1);
+			if (r <= 0)
+				return r;
+		}
+		if (!l->type || !t->type) /* void return */
+			return l->type == t->type;
+		return decl_compat(lb, l->type, tb, t->type, 1);
+	}
+	return 0;
+}
+
+/* The kernel's FUNC or VAR fits the extern's declaration (when the object has BTF for it). */
+static int check_decl(const struct ebpfmini_object *obj, const struct em_extern *e,
+		      const struct em_ksym_query *q)
+{
+	const struct btf_type *kt = em_btf_type(q->btf, q->id);
+	uint32_t ktype;
+	int r;
+
+	if (!obj->btf || !e->btf_id || !e->type_id || !kt)
+		return 0;
+	ktype = kt->type; /* a FUNC's prototype, a VAR's type */
+	r = decl_compat(obj->btf, e->type_id, q->btf, ktype, 0);
+	if (r > 0)
+		return 0;
+	em_err("btf: extern '%s': the kernel's %s ([%u] in %s) does not match its declaration "
+	       "(local type [%u])%s",
+	       e->name, kind_word(q->kind), q->id, q->module, e->type_id,
+	       r < 0 ? ": malformed BTF" : "");
+	return r < 0 ? r : -EINVAL;
+}
+
+/* Queries for the externs; typeless ones are looked up in /proc/kallsyms instead. */
+static int ask_externs(struct resolve *rs, const bool *called, const bool *loaded)
+{
+	struct ebpfmini_object *obj = rs->obj;
+
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		struct em_extern *e = &obj->externs[i];
+
+		rs->ext_q[i] = -1;
+		if (e->is_kconfig || (!called[i] && !loaded[i]))
+			continue;
+		if (!e->btf_id) { /* no BTF for it: the instruction says what it is */
+			e->is_func = called[i];
+			e->is_typeless = !called[i];
+		}
+		if (called[i] && !e->is_func) {
+			em_err("elf: extern '%s' is called but declared as a variable", e->name);
+			return -EBADMSG;
+		}
+		if (e->is_typeless)
+			continue;
+		rs->ext_q[i] = (int)rs->nq;
+		rs->q[rs->nq++] = (struct em_ksym_query){
+			.name = e->name,
+			.kind = e->is_func ? BTF_KIND_FUNC : BTF_KIND_VAR,
+		};
+	}
+	return 0;
+}
+
+/* Addresses of the typeless externs from /proc/kallsyms. */
+static int resolve_typeless(struct ebpfmini_object *obj, const bool *called, const bool *loaded)
+{
+	const char **names;
+	uint64_t *addrs;
+	size_t *which, n = 0;
+	int err = 0;
+
+	names = em_calloc(obj->nexterns, sizeof(*names));
+	addrs = em_calloc(obj->nexterns, sizeof(*addrs));
+	which = em_calloc(obj->nexterns, sizeof(*which));
+	if (!names || !addrs || !which) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		const struct em_extern *e = &obj->externs[i];
+
+		if (!e->is_kconfig && e->is_typeless && (called[i] || loaded[i])) {
+			names[n] = e->name;
+			which[n++] = i;
+		}
+	}
+	err = em_ksym_kallsyms(names, n, addrs);
+	for (size_t k = 0; !err && k < n; k++) {
+		struct em_extern *e = &obj->externs[which[k]];
+
+		e->addr = addrs[k];
+		e->found = addrs[k] != 0;
+		if (!e->found && !e->is_weak) {
+			em_err("btf: extern '%s': not in /proc/kallsyms (mark it __weak to run "
+			       "without it)",
+			       e->name);
+			err = -ENOENT;
+		}
+	}
+out:
+	free(names);
+	free(addrs);
+	free(which);
+	return err;
+}
+
+/* Slot of a module BTF fd in fd_array (kfunc calls name their module by slot); 0 is vmlinux. */
+static int fd_slot(int **fd_array, size_t *cnt, int fd, uint32_t *slot)
+{
+	int *arr;
+
+	for (size_t i = 1; i < *cnt; i++) {
+		if ((*fd_array)[i] == fd) {
+			*slot = (uint32_t)i;
+			return 0;
+		}
+	}
+	if (*cnt >= INT16_MAX) /* the call's off field holds the slot */
+		return -E2BIG;
+	arr = em_reallocarray(*fd_array, *cnt ? *cnt + 1 : 2, sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	if (!*cnt)
+		arr[(*cnt)++] = 0; /* slot 0 stands for vmlinux and is never read */
+	arr[*cnt] = fd;
+	*slot = (uint32_t)*cnt;
+	(*cnt)++;
+	*fd_array = arr;
+	return 0;
+}
+
+/* Take the answers for the externs: found, weak and missing, or an error. */
+static int take_externs(struct resolve *rs, int **fd_array, size_t *fd_cnt)
+{
+	struct ebpfmini_object *obj = rs->obj;
+
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		struct em_extern *e = &obj->externs[i];
+		const struct em_ksym_query *q;
+		int err;
+
+		if (rs->ext_q[i] < 0)
+			continue;
+		q = &rs->q[rs->ext_q[i]];
+		e->found = q->id != 0;
+		e->kernel_btf_id = q->id;
+		e->kernel_btf_fd = q->btf_fd;
+		e->fd_array_idx = 0;
+		if (!e->found) {
+			if (e->is_weak) {
+				em_info("btf: extern '%s': the kernel has no such %s: __weak, so it "
+					"is 0%s",
+					e->name, kind_word(q->kind),
+					e->is_func ? " and its calls must be dead code" : "");
+				continue;
+			}
+			em_err("btf: extern '%s': the kernel has no %s of that name in its BTF "
+			       "(vmlinux%s)%s",
+			       e->name, kind_word(q->kind),
+			       rs->obj->btf_custom_path ? ", from the given BTF file" : " and modules",
+			       " (mark it __weak to run without it)");
+			return -ENOENT;
+		}
+		err = check_decl(obj, e, q);
+		if (err)
+			return err;
+		if (e->is_func && q->btf_fd > 0) {
+			err = fd_slot(fd_array, fd_cnt, q->btf_fd, &e->fd_array_idx);
+			if (err)
+				return err;
+		}
+		em_debug("btf: extern '%s': %s [%u] in %s", e->name, kind_word(q->kind), q->id,
+			 q->module);
+	}
+	return 0;
+}
+
+/* Write every extern's value into the instructions that use it. */
+static void patch_externs(struct ebpfmini_object *obj)
+{
+	for (size_t c = 0; c < obj->ncode; c++) {
+		struct em_code_sec *sec = &obj->code[c];
+
+		for (size_t r = 0; r < sec->nrelos; r++) {
+			const struct em_reloc *relo = &sec->relos[r];
+			struct bpf_insn *insn = &sec->insns[relo->insn_idx];
+			struct em_extern *e;
+
+			if (relo->kind != EM_RELO_EXTERN || relo->ext_idx < 0 ||
+			    (size_t)relo->ext_idx >= obj->nexterns)
+				continue;
+			e = &obj->externs[relo->ext_idx];
+			if (em_insn_is_call(insn)) {
+				insn->src_reg = e->found ? BPF_PSEUDO_KFUNC_CALL : 0;
+				insn->off = (int16_t)e->fd_array_idx;
+				insn->imm = e->found ? (int32_t)e->kernel_btf_id
+						     : KFUNC_POISON_BASE + relo->ext_idx;
+			} else if (e->found && !e->is_typeless) {
+				/* the verifier takes a kernel type: a VAR (typed ksym) or a FUNC */
+				insn[0].src_reg = BPF_PSEUDO_BTF_ID;
+				insn[0].imm = (int32_t)e->kernel_btf_id;
+				insn[1].imm = e->kernel_btf_fd;
+			} else { /* an address, or 0 for a missing weak one */
+				insn[0].src_reg = 0;
+				insn[0].imm = (int32_t)(uint32_t)e->addr;
+				insn[1].imm = (int32_t)(uint32_t)(e->addr >> 32);
+			}
+			e->resolved = true;
+		}
+	}
+}
+
+/* ---- attach targets ----------------------------------------------------------------- */
+
+/* Name prefix and kind of a program's attach target in kernel BTF; NULL if it needs none. */
+static const char *target_prefix(const struct ebpfmini_program *prog, int *kind)
+{
+	*kind = BTF_KIND_FUNC;
+	if (prog->type == BPF_PROG_TYPE_TRACING) {
+		switch (prog->expected_attach_type) {
+		case BPF_TRACE_RAW_TP:
+			*kind = BTF_KIND_TYPEDEF; /* typedef void (*btf_trace_<tp>)(void *, ...) */
+			return "btf_trace_";
+		case BPF_TRACE_FENTRY:
+		case BPF_TRACE_FEXIT:
+		case BPF_MODIFY_RETURN:
+			return "";
+		case BPF_TRACE_ITER:
+			return "bpf_iter_";
+		default:
+			return NULL;
+		}
+	}
+	if (prog->type == BPF_PROG_TYPE_LSM &&
+	    (prog->expected_attach_type == BPF_LSM_MAC ||
+	     prog->expected_attach_type == BPF_LSM_CGROUP))
+		return "bpf_lsm_";
+	return NULL;
+}
+
+static int ask_targets(struct resolve *rs)
+{
+	struct ebpfmini_object *obj = rs->obj;
+
+	for (size_t i = 0; i < obj->nprogs; i++) {
+		struct ebpfmini_program *prog = &obj->progs[i];
+		const char *prefix;
+		int kind;
+
+		rs->prog_q[i] = -1;
+		if (!prog->autoload || prog->attach_btf_id)
+			continue;
+		if (prog->type == BPF_PROG_TYPE_EXT) {
+			em_err("prog '%s': section '%s': freplace programs replace a function of "
+			       "another loaded program, which this version cannot name: not "
+			       "supported",
+			       prog->name, prog->sec_name);
+			return -EOPNOTSUPP;
+		}
+		prefix = target_prefix(prog, &kind);
+		if (!prefix)
+			continue;
+		if (!prog->attach_target || !*prog->attach_target) {
+			em_err("prog '%s': section '%s' names no attach target (write "
+			       "SEC(\"%s/<name>\"))",
+			       prog->name, prog->sec_name, prog->sec_name);
+			return -EINVAL;
+		}
+		rs->owned[i] = malloc(strlen(prefix) + strlen(prog->attach_target) + 1);
+		if (!rs->owned[i])
+			return -ENOMEM;
+		strcpy(rs->owned[i], prefix);
+		strcat(rs->owned[i], prog->attach_target);
+		rs->prog_q[i] = (int)rs->nq;
+		rs->q[rs->nq++] = (struct em_ksym_query){ .name = rs->owned[i], .kind = kind };
+	}
+	return 0;
+}
+
+static int take_targets(struct resolve *rs)
+{
+	struct ebpfmini_object *obj = rs->obj;
+
+	for (size_t i = 0; i < obj->nprogs; i++) {
+		struct ebpfmini_program *prog = &obj->progs[i];
+		const struct em_ksym_query *q;
+
+		if (rs->prog_q[i] < 0)
+			continue;
+		q = &rs->q[rs->prog_q[i]];
+		if (!q->id) {
+			em_err("prog '%s': attach target '%s': the kernel has no %s '%s' in its BTF "
+			       "(vmlinux%s)",
+			       prog->name, prog->attach_target,
+			       q->kind == BTF_KIND_TYPEDEF ? "tracepoint type" : "function",
+			       q->name, obj->btf_custom_path ? ", from the given BTF file" : " and modules");
+			return -ENOENT;
+		}
+		prog->attach_btf_id = q->id;
+		prog->attach_btf_obj_fd = q->btf_fd;
+		em_debug("prog '%s': attach target %s [%u] in %s", prog->name, q->name, q->id,
+			 q->module);
+	}
+	return 0;
+}
+
+/* ---- the phase -------------------------------------------------------------------------- */
+
+int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array)
+{
+	struct resolve rs = { .obj = obj };
+	bool *called = NULL, *loaded = NULL, any = false;
+	size_t fd_cnt = 0;
+	int err = -ENOMEM;
+
+	*fd_array = NULL;
+	for (size_t i = 0; i < obj->nexterns && !any; i++)
+		any = !obj->externs[i].is_kconfig;
+	for (size_t i = 0; i < obj->nprogs && !any; i++) {
+		int kind;
+
+		any = obj->progs[i].autoload && (obj->progs[i].type == BPF_PROG_TYPE_EXT ||
+						 target_prefix(&obj->progs[i], &kind));
+	}
+	if (!any)
+		return 0; /* nothing to ask: kernel BTF is not even read */
+	rs.q = em_calloc(obj->nexterns + obj->nprogs, sizeof(*rs.q));
+	rs.ext_q = em_calloc(obj->nexterns + 1, sizeof(*rs.ext_q));
+	rs.prog_q = em_calloc(obj->nprogs + 1, sizeof(*rs.prog_q));
+	rs.owned = em_calloc(obj->nprogs + 1, sizeof(*rs.owned));
+	called = em_calloc(obj->nexterns + 1, sizeof(*called));
+	loaded = em_calloc(obj->nexterns + 1, sizeof(*loaded));
+	if ((obj->nexterns + obj->nprogs && !rs.q) || !rs.ext_q || !rs.prog_q || !rs.owned ||
+	    !called || !loaded)
+		goto out;
+	extern_uses(obj, called, loaded);
+	err = ask_externs(&rs, called, loaded);
+	if (!err)
+		err = ask_targets(&rs);
+	if (!err && rs.nq) {
+		err = em_ksym_find(kc, rs.q, rs.nq);
+		if (err)
+			em_err("btf: cannot read kernel BTF to resolve %zu name%s: %s", rs.nq,
+			       rs.nq == 1 ? "" : "s", strerror(-err));
+	}
+	if (!err)
+		err = take_targets(&rs);
+	if (!err)
+		err = take_externs(&rs, fd_array, &fd_cnt);
+	if (!err)
+		err = resolve_typeless(obj, called, loaded);
+	if (!err)
+		patch_externs(obj);
+out:
+	for (size_t i = 0; rs.owned && i < obj->nprogs; i++)
+		free(rs.owned[i]);
+	free(rs.owned);
+	free(rs.q);
+	free(rs.ext_q);
+	free(rs.prog_q);
+	free(called);
+	free(loaded);
+	if (err) {
+		free(*fd_array);
+		*fd_array = NULL;
+	}
+	return err;
+}

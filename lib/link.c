@@ -37,6 +37,9 @@ EM_EXPORT void ebpfmini_link_close(struct ebpfmini_link *link)
 {
 	if (!link)
 		return;
+	for (size_t i = 0; i < link->nmembers; i++)
+		ebpfmini_link_close(link->members[i]);
+	free(link->members);
 	if (link->fd >= 0)
 		em_sys_close(link->fd);
 	if (link->perf_fd >= 0) {
@@ -54,10 +57,62 @@ EM_EXPORT void ebpfmini_link_close(struct ebpfmini_link *link)
 	free(link);
 }
 
+int em_link_set_new(struct ebpfmini_link **members, size_t n, const char *target,
+		    struct ebpfmini_link **out)
+{
+	struct ebpfmini_link *set;
+	int err;
+
+	*out = NULL;
+	err = em_link_new(EM_LINK_SET, -1, -1, target, &set);
+	if (!err)
+		set->members = em_calloc(n ? n : 1, sizeof(*members));
+	if (err || !set->members) {
+		for (size_t i = 0; i < n; i++)
+			ebpfmini_link_close(members[i]);
+		ebpfmini_link_close(set);
+		return -ENOMEM;
+	}
+	memcpy(set->members, members, n * sizeof(*members));
+	set->nmembers = n;
+	set->kind = EM_LINK_SET;
+	*out = set;
+	return 0;
+}
+
+int em_link_prog_fd(const struct ebpfmini_program *prog, const char *subject)
+{
+	int fd = ebpfmini_program_fd(prog);
+
+	if (fd < 0) {
+		em_err("%s: the program is not loaded", subject);
+		return -EBUSY;
+	}
+	return fd;
+}
+
+EM_EXPORT size_t ebpfmini_link_member_count(const struct ebpfmini_link *link)
+{
+	if (!link)
+		return 0;
+	return link->kind == EM_LINK_SET ? link->nmembers : 1;
+}
+
+EM_EXPORT struct ebpfmini_link *ebpfmini_link_member(const struct ebpfmini_link *link, size_t i)
+{
+	if (!link)
+		return NULL;
+	if (link->kind != EM_LINK_SET)
+		return i == 0 ? (struct ebpfmini_link *)link : NULL;
+	return i < link->nmembers ? link->members[i] : NULL;
+}
+
 EM_EXPORT int ebpfmini_link_fd(const struct ebpfmini_link *link)
 {
 	if (!link)
 		return -EINVAL;
+	if (link->kind == EM_LINK_SET)
+		return link->nmembers ? ebpfmini_link_fd(link->members[0]) : -EBADF;
 	if (link->fd >= 0)
 		return link->fd;
 	if (link->perf_fd >= 0)
@@ -119,10 +174,11 @@ int em_link_attach_perf_event(int prog_fd, int perf_fd, uint64_t cookie, const c
 /* ---- auto-attach by SEC name ------------------------------------------------- */
 
 /*
- * SEC prefixes that name their own attach point. A NULL fn marks a hook that
- * says where to attach but whose attach code has not been written yet; the
- * attach issue fills these in. Prefixes not listed (xdp, tc, cgroup/...,
- * socket, ...) need a target from the caller (an interface, a cgroup, ...).
+ * SEC prefixes that name their own attach point, and the function that
+ * attaches the rest of the name. A NULL fn marks a hook that says where to
+ * attach but whose attach code is not written. Prefixes not listed (xdp,
+ * cgroup/..., socket, ...) need a target from the caller (an interface, a
+ * cgroup, ...). One row per prefix; first match wins.
  */
 static const struct {
 	const char *prefix;
@@ -130,30 +186,41 @@ static const struct {
 } auto_attach_table[] = {
 	{ "tp/", em_attach_tracepoint_auto },
 	{ "tracepoint/", em_attach_tracepoint_auto },
-	{ "raw_tp/", NULL },
-	{ "raw_tracepoint/", NULL },
-	{ "raw_tp.w/", NULL },
-	{ "raw_tracepoint.w/", NULL },
-	{ "tp_btf/", NULL },
-	{ "fentry/", NULL },
-	{ "fentry.s/", NULL },
-	{ "fexit/", NULL },
-	{ "fexit.s/", NULL },
-	{ "fmod_ret/", NULL },
-	{ "fmod_ret.s/", NULL },
-	{ "lsm/", NULL },
-	{ "lsm.s/", NULL },
-	{ "kprobe/", NULL },
-	{ "kretprobe/", NULL },
-	{ "ksyscall/", NULL },
-	{ "kretsyscall/", NULL },
-	{ "uprobe/", NULL },
-	{ "uprobe.s/", NULL },
-	{ "uretprobe/", NULL },
-	{ "uretprobe.s/", NULL },
-	{ "iter/", NULL },
-	{ "iter.s/", NULL },
+	{ "raw_tp/", em_attach_raw_tracepoint_auto },
+	{ "raw_tracepoint/", em_attach_raw_tracepoint_auto },
+	{ "raw_tp.w/", em_attach_raw_tracepoint_auto },
+	{ "raw_tracepoint.w/", em_attach_raw_tracepoint_auto },
+	{ "tp_btf/", em_attach_trace_auto },
+	{ "fentry/", em_attach_trace_auto },
+	{ "fentry.s/", em_attach_trace_auto },
+	{ "fexit/", em_attach_trace_auto },
+	{ "fexit.s/", em_attach_trace_auto },
+	{ "fmod_ret/", em_attach_trace_auto },
+	{ "fmod_ret.s/", em_attach_trace_auto },
+	{ "lsm/", em_attach_trace_auto },
+	{ "lsm.s/", em_attach_trace_auto },
+	{ "kprobe/", em_attach_kprobe_auto },
+	{ "kretprobe/", em_attach_kretprobe_auto },
+	{ "ksyscall/", em_attach_ksyscall_auto },
+	{ "kretsyscall/", em_attach_kretsyscall_auto },
+	{ "uprobe/", em_attach_uprobe_auto },
+	{ "uprobe.s/", em_attach_uprobe_auto },
+	{ "uretprobe/", em_attach_uretprobe_auto },
+	{ "uretprobe.s/", em_attach_uretprobe_auto },
+	{ "iter/", em_attach_iter_auto },
+	{ "iter.s/", em_attach_iter_auto },
+	{ "sk_lookup", em_attach_netns_auto },
+	{ "flow_dissector", em_attach_netns_auto },
 };
+
+bool em_link_auto_attachable(const char *sec)
+{
+	for (size_t i = 0; sec && i < EM_ARRAY_SIZE(auto_attach_table); i++)
+		if (strncmp(sec, auto_attach_table[i].prefix,
+			    strlen(auto_attach_table[i].prefix)) == 0)
+			return auto_attach_table[i].fn != NULL;
+	return false;
+}
 
 EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpfmini_link **out)
 {
@@ -192,6 +259,12 @@ EM_EXPORT int ebpfmini_link_pin(struct ebpfmini_link *link, const char *path)
 
 	if (!link || !path || !*path)
 		return -EINVAL;
+	if (link->kind == EM_LINK_SET) {
+		em_err("pin '%s': link: %s is a set of %zu links: pin each member "
+		       "(ebpfmini_link_member()) at a path of its own",
+		       path, ebpfmini_link_target(link), link->nmembers);
+		return -EOPNOTSUPP;
+	}
 	if (link->fd < 0) {
 		em_err("pin '%s': link: a perf-event attachment without a bpf link cannot be pinned",
 		       path);
@@ -299,6 +372,16 @@ EM_EXPORT int ebpfmini_link_detach(struct ebpfmini_link *link)
 
 	if (!link)
 		return -EINVAL;
+	if (link->kind == EM_LINK_SET) {
+		int first = 0;
+
+		for (size_t i = 0; i < link->nmembers; i++) {
+			err = ebpfmini_link_detach(link->members[i]);
+			if (err && !first)
+				first = err;
+		}
+		return first;
+	}
 	if (link->kind == EM_LINK_PERF_IOCTL) {
 		if (link->perf_fd >= 0) {
 			em_sys_ioctl(link->perf_fd, PERF_EVENT_IOC_DISABLE, 0);
@@ -327,6 +410,14 @@ EM_EXPORT int ebpfmini_link_update(struct ebpfmini_link *link, struct ebpfmini_p
 		em_err("link: update %s: prog '%s' is not loaded", ebpfmini_link_target(link),
 		       ebpfmini_program_name(prog));
 		return -EBUSY;
+	}
+	if (link->kind == EM_LINK_SET) {
+		for (size_t i = 0; i < link->nmembers; i++) {
+			err = ebpfmini_link_update(link->members[i], prog);
+			if (err)
+				return err;
+		}
+		return 0;
 	}
 	if (link->fd < 0) {
 		em_err("link: update %s: a perf-event attachment without a bpf link cannot be updated",

@@ -2,6 +2,8 @@
 #ifndef EBPFMINI_LINK_PRIV_H
 #define EBPFMINI_LINK_PRIV_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ebpfmini/link.h"
@@ -12,6 +14,7 @@ enum em_link_kind {
 	EM_LINK_BPF,        /* a bpf link fd (LINK_CREATE, RAW_TRACEPOINT_OPEN, OBJ_GET) */
 	EM_LINK_PERF_EVENT, /* a BPF_PERF_EVENT bpf link over a perf event: fd + perf_fd */
 	EM_LINK_PERF_IOCTL, /* no bpf link: perf_fd with PERF_EVENT_IOC_SET_BPF (older kernels) */
+	EM_LINK_SET,        /* no fd of its own: members[] (one perf event per CPU, ...) */
 };
 
 struct ebpfmini_link {
@@ -24,6 +27,9 @@ struct ebpfmini_link {
 	 * kprobe_events entry): called once from close after the fds are closed. */
 	void (*release)(struct ebpfmini_link *link);
 	void *priv; /* for release */
+	/* EM_LINK_SET: the member links it owns (each of another kind) */
+	struct ebpfmini_link **members;
+	size_t nmembers;
 };
 
 /*
@@ -46,6 +52,20 @@ int em_link_attach_perf_event(int prog_fd, int perf_fd, uint64_t cookie, const c
 			      const char *target, struct ebpfmini_link **out);
 
 /*
+ * em_link_set_new() - a link that owns n member links (taken over in every
+ * case: freed on -ENOMEM) and stands for all of them: close, detach and
+ * update act on each member. target is copied (may be NULL).
+ */
+int em_link_set_new(struct ebpfmini_link **members, size_t n, const char *target,
+		    struct ebpfmini_link **out);
+
+/*
+ * em_link_prog_fd() - the fd of the loaded prog, or -EBUSY logged as
+ * "<subject>: the program is not loaded".
+ */
+int em_link_prog_fd(const struct ebpfmini_program *prog, const char *subject);
+
+/*
  * Auto-attach: ebpfmini_program_attach() finds the SEC prefix in a table in
  * link.c and calls its function with the rest of the SEC name ("cat/name"
  * for "tp/cat/name"). Each attach_<hook>.c provides one.
@@ -53,8 +73,47 @@ int em_link_attach_perf_event(int prog_fd, int perf_fd, uint64_t cookie, const c
 typedef int (*em_auto_attach_fn)(struct ebpfmini_program *prog, const char *target,
 				 struct ebpfmini_link **out);
 
+/* Whether ebpfmini_program_attach() knows where SEC sec attaches (its prefix
+ * is in the table with an attach function). Pure; for tools. */
+bool em_link_auto_attachable(const char *sec);
+
 /* attach_tracepoint.c: "tp/<category>/<name>", "tracepoint/<category>/<name>" */
 int em_attach_tracepoint_auto(struct ebpfmini_program *prog, const char *target,
 			      struct ebpfmini_link **out);
+
+/* attach_trace.c: "raw_tp/<name>", "raw_tracepoint[.w]/<name>"; "tp_btf/", "fentry/",
+ * "fexit/", "fmod_ret/", "lsm/" (and ".s") whose target was resolved at load */
+int em_attach_raw_tracepoint_auto(struct ebpfmini_program *prog, const char *target,
+				  struct ebpfmini_link **out);
+int em_attach_trace_auto(struct ebpfmini_program *prog, const char *target,
+			 struct ebpfmini_link **out);
+
+/* attach_kprobe.c: "kprobe/<fn>[+<off>]", "kretprobe/<fn>", "ksyscall/<name>", "kretsyscall/<name>" */
+int em_attach_kprobe_auto(struct ebpfmini_program *prog, const char *target,
+			  struct ebpfmini_link **out);
+int em_attach_kretprobe_auto(struct ebpfmini_program *prog, const char *target,
+			     struct ebpfmini_link **out);
+int em_attach_ksyscall_auto(struct ebpfmini_program *prog, const char *target,
+			    struct ebpfmini_link **out);
+int em_attach_kretsyscall_auto(struct ebpfmini_program *prog, const char *target,
+			       struct ebpfmini_link **out);
+
+/* attach_uprobe.c: "uprobe/<path>:<symbol>[+<off>]", "uretprobe/...", "uprobe/<path>:<offset>" */
+int em_attach_uprobe_auto(struct ebpfmini_program *prog, const char *target,
+			  struct ebpfmini_link **out);
+int em_attach_uretprobe_auto(struct ebpfmini_program *prog, const char *target,
+			     struct ebpfmini_link **out);
+
+/* attach_perf.c: a CPU list ("0-3,8\n", as in /sys/devices/system/cpu/online)
+ * into a malloc'd array. Errors: -EBADMSG (empty or malformed), -ENOMEM. */
+int em_perf_parse_cpu_list(const char *text, int **cpus, size_t *n);
+
+/* attach_iter.c: "iter/<name>" (no options: every object of the kind) */
+int em_attach_iter_auto(struct ebpfmini_program *prog, const char *target,
+			struct ebpfmini_link **out);
+
+/* attach_net.c: "sk_lookup", "flow_dissector" (the calling thread's network namespace) */
+int em_attach_netns_auto(struct ebpfmini_program *prog, const char *target,
+			 struct ebpfmini_link **out);
 
 #endif /* EBPFMINI_LINK_PRIV_H */

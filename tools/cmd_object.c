@@ -1,4 +1,5 @@
 /* cmd_object.c - ebpfmini object show / object load: look at an object file, load it */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,10 +269,16 @@ int cmd_object_load(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "pin-maps", required_argument, NULL, 'm' },
 		{ "pin-progs", required_argument, NULL, 'p' },
+		{ "attach", no_argument, NULL, 'a' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pin-links", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pin_maps = NULL, *pin_progs = NULL, *path;
+	const char *pin_maps = NULL, *pin_progs = NULL, *pin_links = NULL, *path;
+	bool attach = false;
+	int seconds = -1;
+	char *end;
 	const struct ebpfmini_program *p = NULL, *failed;
 	const struct ebpfmini_map *m = NULL;
 	struct ebpfmini_object *obj;
@@ -279,8 +286,22 @@ int cmd_object_load(int argc, char **argv)
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hd:", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'a':
+			attach = true;
+			break;
+		case 'd':
+			errno = 0;
+			seconds = (int)strtol(optarg, &end, 10);
+			if (errno || *end || seconds < 0) {
+				tool_error("-d wants a number of seconds, not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 'l':
+			pin_links = optarg;
+			break;
 		case 'm':
 			pin_maps = optarg;
 			break;
@@ -295,7 +316,12 @@ int cmd_object_load(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		tool_error("usage: ebpfmini object load OBJ [--pin-maps DIR] [--pin-progs DIR]");
+		tool_error("usage: ebpfmini object load OBJ [--pin-maps DIR] [--pin-progs DIR] "
+			   "[--attach [-d SECONDS] [--pin-links DIR]]");
+		return 2;
+	}
+	if (!attach && (pin_links || seconds >= 0)) {
+		tool_error("-d and --pin-links go with --attach");
 		return 2;
 	}
 	path = argv[optind];
@@ -356,6 +382,11 @@ int cmd_object_load(int argc, char **argv)
 			return 1;
 		}
 		printf("programs pinned under %s\n", pin_progs);
+	}
+	if (attach) {
+		err = tool_attach_object(obj, seconds, pin_links);
+		ebpfmini_object_close(obj);
+		return err;
 	}
 	if (!pin_maps && !pin_progs)
 		printf("(the kernel frees what is not pinned when ebpfmini exits)\n");

@@ -12,12 +12,15 @@
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
-/* Every command of the tool. Later: {"link", "list"}, ... */
+/* Every command of the tool. */
 static const struct tool_cmd commands[] = {
 	{ "object", "show", cmd_object_show, "OBJ",
 	  "print the sections, programs, maps and relocations of an eBPF object" },
-	{ "object", "load", cmd_object_load, "OBJ [--pin-maps DIR] [--pin-progs DIR]",
-	  "load every map and program into the kernel and print their ids" },
+	{ "object", "load", cmd_object_load,
+	  "OBJ [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] [--pin-links DIR]]",
+	  "load every map and program into the kernel and print their ids; with --attach, "
+	  "attach each program whose SEC name says where and hold the links (or pin them)" },
+	{ "link", "list", cmd_link_list, "", "list the kernel's links: type, program, what they attach" },
 	{ "btf", "dump", cmd_btf_dump, "[FILE] [--format c|raw] [--base BASE]",
 	  "print BTF (default: the kernel's) as a C header (vmlinux.h) or one line per type" },
 	{ "help", NULL, cmd_help, "[NOUN]", "show the commands (of NOUN)" },

@@ -34,6 +34,14 @@ void tool_usage(FILE *out, const char *noun);
 int cmd_object_show(int argc, char **argv);
 int cmd_object_load(int argc, char **argv);
 
+/* cmd_link.c */
+int cmd_link_list(int argc, char **argv);
+struct ebpfmini_object;
+/* Attach every loaded program of obj whose SEC name says where (printing
+ * each link), then hold the links for seconds (< 0: until SIGINT/SIGTERM),
+ * or pin them under pin_dir and return. Returns the exit status. */
+int tool_attach_object(struct ebpfmini_object *obj, int seconds, const char *pin_dir);
+
 /* cmd_btf.c */
 int cmd_btf_dump(int argc, char **argv);
 

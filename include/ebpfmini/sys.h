@@ -333,6 +333,89 @@ int ebpfmini_sys_iter_create(int link_fd, uint32_t flags);
  *  that keeps run-time stats on until closed. Errors: -EINVAL unknown type; -EPERM. */
 int ebpfmini_sys_enable_stats(uint32_t type);
 
+/* ---- feature probes -------------------------------------------------------------- */
+
+/*
+ * What the running kernel supports, found by trying: loading a tiny program,
+ * creating a one-element map, looking at sysfs and tracefs. Answers about
+ * the kernel are cached for the life of the process (a second call costs
+ * nothing); answers that depend on what is mounted (tracefs, bpffs, tracefs
+ * kprobe_events) are looked up again on each call. Thread-safe. Probing
+ * needs the privileges of loading programs (root or CAP_BPF).
+ */
+
+/**
+ * ebpfmini_sys_probe_prog_type() - whether the kernel loads programs of
+ * prog_type (enum bpf_prog_type). For freplace (EXT) and struct_ops
+ * programs, which need a target no probe can make up, whether the kernel's
+ * BTF knows the type. A type the kernel knows but refuses here (lsm under
+ * lockdown) is a 0.
+ * Return: 1 yes, 0 no, -EPERM (not allowed to load programs at all), or
+ * another errno of BPF_PROG_LOAD that does not answer the question.
+ */
+int ebpfmini_sys_probe_prog_type(uint32_t prog_type);
+
+/**
+ * ebpfmini_sys_probe_map_type() - whether the kernel creates maps of
+ * map_type (enum bpf_map_type), with the sizes and flags that type needs.
+ * For struct_ops maps, whether the kernel's BTF knows the type.
+ * Return: 1 yes, 0 no, -EPERM (not allowed), or another errno of BPF_MAP_CREATE.
+ */
+int ebpfmini_sys_probe_map_type(uint32_t map_type);
+
+/**
+ * ebpfmini_sys_probe_helper() - whether programs of prog_type may call the
+ * helper helper_id (enum bpf_func_id: BPF_FUNC_map_lookup_elem, ...): a
+ * program calling it is loaded and the verifier's answer read ("unknown
+ * func", "program of this type cannot use helper" mean no).
+ * Return: 1 yes, 0 no, -EOPNOTSUPP (the kernel does not load prog_type, or
+ * it is an EXT or struct_ops type, which cannot be probed), -EPERM, -ENOMEM.
+ */
+int ebpfmini_sys_probe_helper(uint32_t prog_type, uint32_t helper_id);
+
+/**
+ * ebpfmini_sys_probe_attach_type() - whether the kernel knows attach_type
+ * (enum bpf_attach_type, from its BTF when it has BTF) and loads programs of
+ * prog_type that declare it as their expected attach type. The kernel checks
+ * that the two fit only for the program types whose attach type is fixed at
+ * load (cgroup sock_addr and sockopt, sk_lookup, netfilter, tracing, lsm,
+ * ...); for tracing programs with BPF_TRACE_FENTRY, BPF_TRACE_FEXIT,
+ * BPF_MODIFY_RETURN, and for lsm programs, the answer is that of the
+ * trampoline and BPF LSM features (ebpfmini_sys_probe_feature()).
+ * Return: 1 yes, 0 no, -EPERM (not allowed), or another errno.
+ */
+int ebpfmini_sys_probe_attach_type(uint32_t prog_type, uint32_t attach_type);
+
+/** Kernel features ebpfmini_sys_probe_feature() answers about. */
+enum ebpfmini_feature {
+	EBPFMINI_FEATURE_KPROBES = 1,    /* kprobe PMU, or tracefs kprobe_events */
+	EBPFMINI_FEATURE_UPROBES,        /* uprobe PMU, or tracefs uprobe_events */
+	EBPFMINI_FEATURE_TRACEFS,        /* tracefs mounted (tracepoints need it) */
+	EBPFMINI_FEATURE_BPFFS,          /* bpffs mounted at /sys/fs/bpf */
+	EBPFMINI_FEATURE_KERNEL_BTF,     /* /sys/kernel/btf/vmlinux (CO-RE, tp_btf, fentry, iter) */
+	EBPFMINI_FEATURE_TRAMPOLINES,    /* fentry, fexit, fmod_ret, freplace load and attach */
+	EBPFMINI_FEATURE_BPF_LSM,        /* lsm programs load and attach, the BPF LSM is active */
+	EBPFMINI_FEATURE_PERF_LINK,      /* bpf links over perf events (Linux 5.15) */
+	EBPFMINI_FEATURE_TCX,            /* tcx links for TC programs (Linux 6.6) */
+	EBPFMINI_FEATURE_NETFILTER_LINK, /* netfilter programs and links (Linux 6.4) */
+};
+
+/**
+ * ebpfmini_sys_probe_feature() - whether the running kernel (and its
+ * mounts) has feature, and why: reason (len bytes, may be NULL) gets a
+ * sentence that says what was found or what is missing and how to get it,
+ * e.g. "kprobes are not available: this kernel was built without
+ * CONFIG_KPROBES (no kprobe PMU, no tracefs kprobe_events)" or "kernel
+ * lockdown (integrity) forbids BPF trampolines (...)".
+ * Return: 1 yes, 0 no, -EINVAL (unknown feature), -EPERM (not allowed to
+ * probe), or another errno that left the question open (reason says which).
+ */
+int ebpfmini_sys_probe_feature(enum ebpfmini_feature feature, char *reason, size_t len);
+
+/** ebpfmini_sys_feature_name() - "kprobes", "BPF trampolines", ... for a
+ *  feature, or NULL for an unknown one. Cannot fail. */
+const char *ebpfmini_sys_feature_name(enum ebpfmini_feature feature);
+
 /* ---- names (for tools and messages) ------------------------------------------- */
 
 /* The name tables cover Linux 6.18; they cannot fail and return static strings. */

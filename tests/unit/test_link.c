@@ -428,16 +428,24 @@ static void test_auto_attach_dispatch(void **state)
 		int err;
 		const char *msg;
 	} cases[] = {
-		{ "kprobe/do_unlinkat", -EOPNOTSUPP, "auto-attach is not implemented yet" },
-		{ "uprobe//bin/sh:main", -EOPNOTSUPP, "auto-attach is not implemented yet" },
-		{ "raw_tp/sys_enter", -EOPNOTSUPP, "auto-attach is not implemented yet" },
+		{ "kprobe/", -EINVAL, "is not kprobe/<function>[+<offset>]" },
+		{ "kprobe/fn+x", -EINVAL, "is not kprobe/<function>[+<offset>]" },
+		{ "kretprobe/fn+8", -EINVAL, "a kretprobe takes no offset" },
+		{ "ksyscall/", -EINVAL, "is not ksyscall/<syscall>" },
+		{ "uprobe//bin/sh", -EINVAL, "is not uprobe/<path>:<symbol>[+<offset>]" },
+		{ "uretprobe/:main", -EINVAL, "is not uretprobe/<path>:<symbol>[+<offset>]" },
+		{ "raw_tp/", -EINVAL, "is not raw_tp/<tracepoint>" },
+		{ "raw_tp/a/b", -EINVAL, "is not raw_tp/<tracepoint>" },
+		{ "kprobe", -EOPNOTSUPP, "does not say where to attach" },
+		{ "uprobe", -EOPNOTSUPP, "does not say where to attach" },
 		{ "xdp", -EOPNOTSUPP, "does not say where to attach" },
 		{ "socket", -EOPNOTSUPP, "does not say where to attach" },
 		{ "tp", -EOPNOTSUPP, "does not say where to attach" },
 		{ "tp/syscalls", -EINVAL, "is not tp/<category>/<name>" },
 		{ "tp//sys_enter_x", -EINVAL, "is not tp/<category>/<name>" },
 		{ "tracepoint/syscalls/", -EINVAL, "is not tp/<category>/<name>" },
-		{ "tp_btf/sched_switch", -EOPNOTSUPP, "auto-attach is not implemented yet" },
+		{ "tp_btf/sched_switch", -EINVAL, "not a tp_btf, fentry, fexit, fmod_ret or lsm program" },
+		{ "iter/task", -EINVAL, "not an iterator program" },
 	};
 
 	(void)state;

@@ -1,0 +1,289 @@
+/* attach_kprobe.c - kprobes and kretprobes on kernel functions; ksyscall with the arch's syscall prefix (L4) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "link.h"
+#include "probe_event.h"
+#include "sys.h"
+
+/* The prefix of syscall entry functions on the architecture of this build. */
+#if defined(__x86_64__)
+#define ARCH_SYSCALL_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define ARCH_SYSCALL_PREFIX "__arm64_sys_"
+#elif defined(__s390x__)
+#define ARCH_SYSCALL_PREFIX "__s390x_sys_"
+#elif defined(__riscv)
+#define ARCH_SYSCALL_PREFIX "__riscv_sys_"
+#elif defined(__powerpc__)
+#define ARCH_SYSCALL_PREFIX "__powerpc_sys_"
+#elif defined(__i386__)
+#define ARCH_SYSCALL_PREFIX "__ia32_sys_"
+#else
+#define ARCH_SYSCALL_PREFIX "sys_"
+#endif
+
+/* ---- pure parts ------------------------------------------------------------------ */
+
+static bool symbol_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.';
+}
+
+int em_kprobe_parse_target(const char *target, char *func, size_t size, uint64_t *offset)
+{
+	const char *plus = strchr(target, '+');
+	size_t n = plus ? (size_t)(plus - target) : strlen(target);
+	unsigned long long off = 0;
+
+	if (!n)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!symbol_char(target[i]))
+			return -EINVAL;
+	if (plus) {
+		char *end;
+
+		if (plus[1] < '0' || plus[1] > '9')
+			return -EINVAL;
+		errno = 0;
+		off = strtoull(plus + 1, &end, 0);
+		if (errno || *end)
+			return -EINVAL;
+	}
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(func, target, n);
+	func[n] = '\0';
+	*offset = off;
+	return 0;
+}
+
+/* True when text has a line whose symbol name is exactly name. */
+static bool kallsyms_has(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, name)); p += n) {
+		/* "<addr> <type> <name>[\t[module]]\n" */
+		if (p > text && p[-1] == ' ' && (p[n] == '\n' || p[n] == '\t' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+const char *em_kprobe_syscall_prefix_pick(const char *kallsyms, const char *preferred)
+{
+	/* "sys_" last: kernels before syscall wrappers name the entry sys_<name> */
+	static const char *const known[] = {
+		"__x64_sys_",   "__arm64_sys_",   "__s390x_sys_", "__s390_sys_",
+		"__riscv_sys_", "__powerpc_sys_", "__ia32_sys_",  "sys_",
+	};
+	char name[64];
+
+	if (!kallsyms)
+		return NULL;
+	/* first pass: the build's own prefix; second: every other */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < EM_ARRAY_SIZE(known); i++) {
+			bool mine = preferred && strcmp(known[i], preferred) == 0;
+
+			if (mine != (pass == 0))
+				continue;
+			snprintf(name, sizeof(name), "%sbpf", known[i]);
+			if (kallsyms_has(kallsyms, name))
+				return known[i];
+		}
+	}
+	return NULL;
+}
+
+/* ---- the running kernel's prefix, once per process ------------------------------------ */
+
+static const char *cached_prefix;
+
+const char *em_kprobe_syscall_prefix(void)
+{
+	const char *prefix = __atomic_load_n(&cached_prefix, __ATOMIC_ACQUIRE);
+	void *text = NULL;
+	int err;
+
+	if (prefix)
+		return prefix;
+	err = em_sys_read_file("/proc/kallsyms", 256u << 20, &text, NULL);
+	prefix = err ? NULL : em_kprobe_syscall_prefix_pick(text, ARCH_SYSCALL_PREFIX);
+	free(text);
+	if (!prefix) {
+		em_debug("ksyscall: /proc/kallsyms does not tell the syscall prefix (%s): "
+			 "assuming %s",
+			 err ? strerror(-err) : "no <prefix>sys_bpf symbol", ARCH_SYSCALL_PREFIX);
+		prefix = ARCH_SYSCALL_PREFIX;
+	}
+	__atomic_store_n(&cached_prefix, prefix, __ATOMIC_RELEASE);
+	return prefix;
+}
+
+void em_kprobe_syscall_prefix_reset(void)
+{
+	__atomic_store_n(&cached_prefix, NULL, __ATOMIC_RELEASE);
+}
+
+/* ---- attach ----------------------------------------------------------------------- */
+
+static int attach_kprobe(struct ebpfmini_program *prog, const char *func, uint64_t offset,
+			 bool retprobe, uint64_t cookie, const char *subject,
+			 struct ebpfmini_link **out)
+{
+	struct em_probe_spec spec = {
+		.kind = EM_PROBE_KPROBE,
+		.retprobe = retprobe,
+		.name = func,
+		.offset = offset,
+	};
+	char target[320];
+	int prog_fd;
+
+	if (retprobe && offset) {
+		em_err("%s: a kretprobe takes no offset (it runs at the function's return)",
+		       subject);
+		return -EINVAL;
+	}
+	prog_fd = em_link_prog_fd(prog, subject);
+	if (prog_fd < 0)
+		return prog_fd;
+	if (offset)
+		snprintf(target, sizeof(target), "kprobe %s+0x%llx", func,
+			 (unsigned long long)offset);
+	else
+		snprintf(target, sizeof(target), "%s %s", retprobe ? "kretprobe" : "kprobe", func);
+	return em_probe_attach(prog_fd, &spec, cookie, subject, target, out);
+}
+
+EM_EXPORT int ebpfmini_program_attach_kprobe(struct ebpfmini_program *prog, const char *func,
+					     const struct ebpfmini_program_attach_kprobe_opts *opts,
+					     struct ebpfmini_link **out)
+{
+	char subject[320];
+	bool retprobe;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!prog || !func)
+		return -EINVAL;
+	retprobe = EM_OPT(opts, retprobe, false);
+	snprintf(subject, sizeof(subject), "prog '%s': attach %s '%s'", ebpfmini_program_name(prog),
+		 retprobe ? "kretprobe" : "kprobe", func);
+	if (em_opts_check(opts, sizeof(*opts), subject))
+		return -EINVAL;
+	if (!*func || strlen(func) > 255) {
+		em_err("%s: the function name is empty or too long", subject);
+		return -EINVAL;
+	}
+	for (const char *c = func; *c; c++) {
+		if (!symbol_char(*c)) {
+			em_err("%s: not a kernel function name", subject);
+			return -EINVAL;
+		}
+	}
+	return attach_kprobe(prog, func, EM_OPT(opts, offset, 0), retprobe, EM_OPT(opts, cookie, 0),
+			     subject, out);
+}
+
+EM_EXPORT int
+ebpfmini_program_attach_ksyscall(struct ebpfmini_program *prog, const char *name,
+				 const struct ebpfmini_program_attach_kprobe_opts *opts,
+				 struct ebpfmini_link **out)
+{
+	char subject[320], func[300];
+	bool retprobe;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!prog || !name)
+		return -EINVAL;
+	retprobe = EM_OPT(opts, retprobe, false);
+	snprintf(subject, sizeof(subject), "prog '%s': attach %s '%s'", ebpfmini_program_name(prog),
+		 retprobe ? "kretsyscall" : "ksyscall", name);
+	if (em_opts_check(opts, sizeof(*opts), subject))
+		return -EINVAL;
+	if (!*name || strlen(name) > 200) {
+		em_err("%s: the system call name is empty or too long", subject);
+		return -EINVAL;
+	}
+	for (const char *c = name; *c; c++) {
+		if (!symbol_char(*c)) {
+			em_err("%s: not a system call name", subject);
+			return -EINVAL;
+		}
+	}
+	if (EM_OPT(opts, offset, 0)) {
+		em_err("%s: a ksyscall takes no offset", subject);
+		return -EINVAL;
+	}
+	snprintf(func, sizeof(func), "%s%s", em_kprobe_syscall_prefix(), name);
+	return attach_kprobe(prog, func, 0, retprobe, EM_OPT(opts, cookie, 0), subject, out);
+}
+
+/* ---- auto-attach: kprobe/fn[+off], kretprobe/fn, ksyscall/name, kretsyscall/name ---------- */
+
+static int auto_kprobe(struct ebpfmini_program *prog, const char *target, bool retprobe,
+		       struct ebpfmini_link **out)
+{
+	struct ebpfmini_program_attach_kprobe_opts opts = { .sz = sizeof(opts) };
+	char func[256];
+
+	if (em_kprobe_parse_target(target, func, sizeof(func), &opts.offset)) {
+		em_err("prog '%s': attach: SEC '%s' is not %s/<function>%s",
+		       ebpfmini_program_name(prog), ebpfmini_program_section(prog),
+		       retprobe ? "kretprobe" : "kprobe", retprobe ? "" : "[+<offset>]");
+		return -EINVAL;
+	}
+	opts.retprobe = retprobe;
+	return ebpfmini_program_attach_kprobe(prog, func, &opts, out);
+}
+
+int em_attach_kprobe_auto(struct ebpfmini_program *prog, const char *target,
+			  struct ebpfmini_link **out)
+{
+	return auto_kprobe(prog, target, false, out);
+}
+
+int em_attach_kretprobe_auto(struct ebpfmini_program *prog, const char *target,
+			     struct ebpfmini_link **out)
+{
+	return auto_kprobe(prog, target, true, out);
+}
+
+static int auto_ksyscall(struct ebpfmini_program *prog, const char *target, bool retprobe,
+			 struct ebpfmini_link **out)
+{
+	struct ebpfmini_program_attach_kprobe_opts opts = {
+		.sz = sizeof(opts),
+		.retprobe = retprobe,
+	};
+
+	if (!*target || strpbrk(target, "/+")) {
+		em_err("prog '%s': attach: SEC '%s' is not %s/<syscall>",
+		       ebpfmini_program_name(prog), ebpfmini_program_section(prog),
+		       retprobe ? "kretsyscall" : "ksyscall");
+		return -EINVAL;
+	}
+	return ebpfmini_program_attach_ksyscall(prog, target, &opts, out);
+}
+
+int em_attach_ksyscall_auto(struct ebpfmini_program *prog, const char *target,
+			    struct ebpfmini_link **out)
+{
+	return auto_ksyscall(prog, target, false, out);
+}
+
+int em_attach_kretsyscall_auto(struct ebpfmini_program *prog, const char *target,
+			       struct ebpfmini_link **out)
+{
+	return auto_ksyscall(prog, target, true, out);
+}

@@ -1,0 +1,32 @@
+/* attach_net.h - private helpers shared by the network, cgroup and socket attach files (L4) */
+#ifndef EBPFMINI_ATTACH_NET_H
+#define EBPFMINI_ATTACH_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ebpfmini/link.h"
+#include "ebpfmini/program.h"
+
+/*
+ * The fd of prog, checked for a hook: loaded (-EBUSY otherwise) and of one of
+ * the n program types in types (-EINVAL otherwise; n == 0 accepts any). Logs
+ * with subject ("prog 'x': attach xdp to 'lo'") and names the hook ("XDP")
+ * and both program types when they do not fit.
+ */
+int em_attach_net_prog_fd(const struct ebpfmini_program *prog, const char *subject,
+			  const char *hook, const uint32_t *types, unsigned int n);
+
+/* "BPF_PROG_TYPE_XDP" or "program type 99" (into buf for unknown ones). */
+const char *em_attach_net_prog_type(uint32_t type, char *buf, unsigned int size);
+
+/*
+ * The kernel's mprog placement of a multi-program hook (tcx, cgroup) as
+ * LINK_CREATE flags and relative fd/id: BPF_F_BEFORE/AFTER as given, plus
+ * BPF_F_ID for an id and BPF_F_LINK for a link. -EINVAL for unknown flags or
+ * both an fd and an id.
+ */
+int em_attach_net_placement(uint32_t flags, int relative_fd, uint32_t relative_id,
+			    bool relative_link, uint32_t *link_flags, uint32_t *relative);
+
+#endif /* EBPFMINI_ATTACH_NET_H */

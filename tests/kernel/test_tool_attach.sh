@@ -1,0 +1,113 @@
+#!/bin/sh
+# test_tool_attach.sh - kernel-tool-attach: `ebpfmini object load --attach [-d] [--pin-links]` and `ebpfmini link list`
+# usage: test_tool_attach.sh EBPFMINI_BINARY BPF_OBJ_DIR   (run by meson as root; exit 77 = skip)
+set -u
+TOOL=$1
+OBJDIR=$2
+tmp=$(mktemp -d /tmp/ebpfmini-tool-attach-XXXXXX) || exit 1
+bpffs=
+holder=
+cleanup() {
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	[ -n "$bpffs" ] && { rm -f "$bpffs"/* 2>/dev/null; umount "$bpffs" 2>/dev/null; }
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	for f in "$tmp"/out "$tmp"/err "$tmp"/hold; do
+		[ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+expect_out() {
+	for word in "$@"; do
+		grep -qF -- "$word" "$tmp/out" || fail "'$word' missing from the output"
+	done
+}
+# the ids of the links held by the tool, from its "(... link, id N)" lines
+held_ids() {
+	sed -n 's/.*link, id \([0-9]*\))$/\1/p' "$tmp/hold"
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "skipped: needs root (CAP_BPF)"
+	exit 77
+fi
+
+# --- attach and hold for a while: the links are in `link list` meanwhile, gone after
+"$TOOL" object load "$OBJDIR/attach_trace.bpf.o" --attach -d 3 >"$tmp/hold" 2>&1 &
+holder=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q "^holding 4 links for 3 s" "$tmp/hold" && break
+	sleep 0.2
+done
+grep -q "^holding 4 links for 3 s" "$tmp/hold" || fail "--attach -d 3: no 'holding' line"
+grep -qF "link 'raw_sys_enter': raw_tracepoint sys_enter (raw_tracepoint link, id " "$tmp/hold" ||
+	fail "--attach: raw_sys_enter's link not printed"
+grep -qF "link 'btf_sys_enter': tp_btf sys_enter (" "$tmp/hold" || fail "--attach: tp_btf link not printed"
+grep -qF "prog 'xdp_pass': not attached: SEC 'xdp' does not say where" "$tmp/hold" ||
+	fail "--attach: xdp_pass should be left alone"
+ids=$(held_ids)
+[ -n "$ids" ] || fail "--attach: no link ids"
+run "$TOOL" link list
+[ $rc = 0 ] || fail "link list: exit $rc"
+expect_out "type" "prog name" "raw_sys_enter" "tracepoint sys_enter" "tracepoint bpf_test_finish"
+for id in $ids; do
+	grep -Eq "^ *$id  raw_tracepoint " "$tmp/out" || fail "link list: link $id missing"
+done
+wait "$holder"
+rc=$?
+holder=
+[ $rc = 0 ] || fail "--attach -d 3: exit $rc"
+grep -q "^detaching" "$tmp/hold" || fail "--attach: no 'detaching' line"
+run "$TOOL" link list
+for id in $ids; do
+	grep -Eq "^ *$id " "$tmp/out" && fail "link $id still listed after the tool exited"
+done
+
+# --- an iterator prints one run of its output
+run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o" --attach -d 0
+[ $rc = 1 ] || fail "iter objects: exit $rc (bpf_map_elem needs a map: want 1)"
+expect_out "link 'list_tasks': iter task (iter link, id " "tgid comm"
+grep -q "^1 \|^2 kthreadd" "$tmp/out" || fail "iter/task output missing"
+grep -qF "does this iterator need options, such as a map?" "$tmp/err" ||
+	fail "iter/bpf_map_elem: no explanation"
+
+# --- pin the links and exit: they stay until the pins go
+bpffs="$tmp/bpffs"
+mkdir "$bpffs" && mount -t bpf bpf "$bpffs" || fail "cannot mount a bpffs"
+"$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach --pin-links "$bpffs/links" >"$tmp/hold" 2>&1 ||
+	fail "--pin-links: exit $?"
+grep -qF "link 'count_getpid' pinned at $bpffs/links/count_getpid" "$tmp/hold" ||
+	fail "--pin-links: no pin line"
+grep -qF "links pinned under $bpffs/links" "$tmp/hold" || fail "--pin-links: no summary"
+[ -e "$bpffs/links/count_getpid" ] && [ -e "$bpffs/links/count_getppid" ] || fail "pins missing"
+ids=$(held_ids)
+run "$TOOL" link list
+expect_out "count_getpid" "tracepoint sys_enter_getpid" "perf_event"
+rm -f "$bpffs"/links/* && rmdir "$bpffs/links"
+run "$TOOL" link list
+for id in $ids; do
+	grep -Eq "^ *$id " "$tmp/out" && fail "link $id still listed after its pin was removed"
+done
+
+# --- not on a bpffs: the mount hint
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach --pin-links "$tmp/plain"
+[ $rc = 1 ] || fail "--pin-links on tmpfs: exit $rc"
+grep -qF "mount -t bpf bpf /sys/fs/bpf" "$tmp/err" || fail "--pin-links on tmpfs: no mount hint"
+
+# --- usage errors
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach -d x
+[ $rc = 2 ] || fail "-d x: exit $rc"
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --pin-links "$tmp"
+[ $rc = 2 ] || fail "--pin-links without --attach: exit $rc"
+run "$TOOL" link list extra
+[ $rc = 2 ] || fail "link list extra: exit $rc"
+run "$TOOL" help link
+expect_out "ebpfmini link list"
+echo "ok"

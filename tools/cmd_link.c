@@ -1,0 +1,332 @@
+/* cmd_link.c - ebpfmini link list, and object load --attach: attach by SEC name, hold or pin the links */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ebpfmini/ebpfmini.h>
+
+#include "link.h" /* em_link_auto_attachable */
+#include "tool.h"
+
+/* ---- object load --attach ------------------------------------------------------------ */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* "perf_event" for BPF_LINK_TYPE_PERF_EVENT */
+static const char *link_kind(uint32_t type, char *buf, unsigned size)
+{
+	return tool_short_name(ebpfmini_sys_link_type_name(type), "BPF_LINK_TYPE_", type, buf,
+			       size);
+}
+
+static void print_link(const struct ebpfmini_program *prog, const struct ebpfmini_link *link)
+{
+	struct ebpfmini_link_info info = { .sz = sizeof(info) };
+	size_t n = ebpfmini_link_member_count(link);
+	char kind[64] = "perf_event_ioctl";
+
+	if (ebpfmini_link_info(ebpfmini_link_member(link, 0), &info) == 0)
+		link_kind(info.type, kind, sizeof(kind));
+	printf("link '%s': %s (%s link%s, id%s", ebpfmini_program_name(prog),
+	       ebpfmini_link_target(link), kind, n > 1 ? "s" : "", n > 1 ? "s" : "");
+	for (size_t i = 0; i < n; i++)
+		printf(" %u", ebpfmini_link_id(ebpfmini_link_member(link, i)));
+	printf(")\n");
+	if (info.type == BPF_LINK_TYPE_ITER) {
+		char *text = NULL;
+
+		/* an iterator does nothing until read: show one run */
+		if (ebpfmini_link_iter_read(link, 0, &text, NULL) == 0)
+			printf("%s%s", text, *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+		free(text);
+	}
+}
+
+/* Pin link (each member of a set) as dir/<prog> or dir/<prog>_<i>. */
+static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *link,
+		    const char *dir)
+{
+	size_t n = ebpfmini_link_member_count(link);
+	char path[4096];
+	int err;
+
+	for (size_t i = 0; i < n; i++) {
+		if (n > 1)
+			snprintf(path, sizeof(path), "%s/%s_%zu", dir, ebpfmini_program_name(prog),
+				 i);
+		else
+			snprintf(path, sizeof(path), "%s/%s", dir, ebpfmini_program_name(prog));
+		err = ebpfmini_link_pin(ebpfmini_link_member(link, i), path);
+		if (err) {
+			tool_explain(path, err, BPF_OBJ_PIN, NULL);
+			return err;
+		}
+		printf("link '%s' pinned at %s\n", ebpfmini_program_name(prog), path);
+	}
+	return 0;
+}
+
+int tool_attach_object(struct ebpfmini_object *obj, int seconds, const char *pin_dir)
+{
+	const struct ebpfmini_program *p = NULL;
+	struct ebpfmini_link **links = NULL;
+	size_t nlinks = 0, cap = 0;
+	int err = 0;
+
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		struct ebpfmini_program *prog = (struct ebpfmini_program *)p;
+		struct ebpfmini_link *link = NULL;
+
+		if (ebpfmini_program_fd(p) < 0)
+			continue;
+		if (!em_link_auto_attachable(ebpfmini_program_section(p))) {
+			printf("prog '%s': not attached: SEC '%s' does not say where (attach it "
+			       "with the library's function for its hook)\n",
+			       ebpfmini_program_name(p), ebpfmini_program_section(p));
+			continue;
+		}
+		err = ebpfmini_program_attach(prog, &link);
+		if (err) {
+			char what[512];
+
+			snprintf(what, sizeof(what), "prog '%s': attach SEC '%s'",
+				 ebpfmini_program_name(p), ebpfmini_program_section(p));
+			tool_explain(what, err, -1, NULL);
+			break;
+		}
+		if (nlinks == cap) {
+			struct ebpfmini_link **grown;
+
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(links, cap * sizeof(*links));
+			if (!grown) {
+				ebpfmini_link_close(link);
+				err = -ENOMEM;
+				break;
+			}
+			links = grown;
+		}
+		links[nlinks++] = link;
+		print_link(p, link);
+		if (pin_dir) {
+			err = pin_link(p, link, pin_dir);
+			if (err)
+				break;
+		}
+	}
+
+	if (!err && !nlinks) {
+		printf("no program of this object says where to attach\n");
+	} else if (!err && pin_dir) {
+		printf("links pinned under %s: the programs stay attached until the pins are "
+		       "removed\n",
+		       pin_dir);
+	} else if (!err) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		if (seconds >= 0)
+			printf("holding %zu link%s for %d s\n", nlinks, nlinks == 1 ? "" : "s",
+			       seconds);
+		else
+			printf("holding %zu link%s until Ctrl-C\n", nlinks, nlinks == 1 ? "" : "s");
+		fflush(stdout);
+		for (long ms = 0; !stop && (seconds < 0 || ms < seconds * 1000L); ms += 100)
+			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+		printf("detaching\n");
+	}
+	/* a pinned link stays attached after its fd is closed */
+	for (size_t i = 0; i < nlinks; i++)
+		ebpfmini_link_close(links[i]);
+	free(links);
+	return err ? 1 : 0;
+}
+
+/* ---- link list ------------------------------------------------------------------------- */
+
+/*
+ * struct bpf_link_info as the running kernel fills it. The installed UAPI
+ * header (Linux 6.1) lacks the perf_event member (6.6): its fields are read
+ * at their ABI offsets in raw[]: type u32 at 16, then per kind a name
+ * pointer u64 at 24 and its length u32 at 32 (uprobe: file offset u32 at 36;
+ * kprobe: offset u32 at 36; event: config u64 at 24, type u32 at 32).
+ */
+union link_info {
+	struct bpf_link_info info;
+	uint8_t raw[256];
+};
+
+enum {
+	PE_UPROBE = 1,
+	PE_URETPROBE,
+	PE_KPROBE,
+	PE_KRETPROBE,
+	PE_TRACEPOINT,
+	PE_EVENT
+};
+
+static uint32_t get32(const union link_info *li, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, li->raw + off, sizeof(v));
+	return v;
+}
+
+static void put64(union link_info *li, size_t off, uint64_t v)
+{
+	memcpy(li->raw + off, &v, sizeof(v));
+}
+
+static void put32(union link_info *li, size_t off, uint32_t v)
+{
+	memcpy(li->raw + off, &v, sizeof(v));
+}
+
+/* The kind-specific part of a link's description into buf. */
+static void link_details(int fd, union link_info *li, char *buf, size_t size)
+{
+	char name[512] = "", at[64];
+	uint32_t len = sizeof(*li), type = li->info.type, pe;
+
+	buf[0] = '\0';
+	switch (type) {
+	case BPF_LINK_TYPE_RAW_TRACEPOINT:
+		li->info.raw_tracepoint.tp_name = (uint64_t)(uintptr_t)name;
+		li->info.raw_tracepoint.tp_name_len = sizeof(name);
+		if (ebpfmini_sys_obj_get_info(fd, li, &len) == 0)
+			snprintf(buf, size, "tracepoint %s", name);
+		return;
+	case BPF_LINK_TYPE_ITER:
+		li->info.iter.target_name = (uint64_t)(uintptr_t)name;
+		li->info.iter.target_name_len = sizeof(name);
+		if (ebpfmini_sys_obj_get_info(fd, li, &len) == 0)
+			snprintf(buf, size, "iter %s", name);
+		return;
+	case BPF_LINK_TYPE_TRACING:
+	case BPF_LINK_TYPE_CGROUP:
+	case BPF_LINK_TYPE_NETNS:
+		at[0] = '\0';
+		tool_short_name(ebpfmini_sys_attach_type_name(type == BPF_LINK_TYPE_TRACING ?
+								      li->info.tracing.attach_type :
+							      type == BPF_LINK_TYPE_CGROUP ?
+								      li->info.cgroup.attach_type :
+								      li->info.netns.attach_type),
+				"BPF_", 0, at, sizeof(at));
+		if (type == BPF_LINK_TYPE_TRACING)
+			snprintf(buf, size, "%s btf object %u type %u", at,
+				 li->info.tracing.target_obj_id, li->info.tracing.target_btf_id);
+		else if (type == BPF_LINK_TYPE_CGROUP)
+			snprintf(buf, size, "%s cgroup id %llu", at,
+				 (unsigned long long)li->info.cgroup.cgroup_id);
+		else
+			snprintf(buf, size, "%s netns inode %u", at, li->info.netns.netns_ino);
+		return;
+	case BPF_LINK_TYPE_XDP:
+		snprintf(buf, size, "ifindex %u", li->info.xdp.ifindex);
+		return;
+	case BPF_LINK_TYPE_PERF_EVENT:
+		pe = get32(li, 16);
+		if (pe == PE_EVENT) {
+			uint64_t config;
+
+			memcpy(&config, li->raw + 24, sizeof(config));
+			snprintf(buf, size, "event type %u config 0x%llx", get32(li, 32),
+				 (unsigned long long)config);
+			return;
+		}
+		if (pe < PE_UPROBE || pe > PE_TRACEPOINT)
+			return;
+		put64(li, 24, (uint64_t)(uintptr_t)name);
+		put32(li, 32, sizeof(name));
+		if (ebpfmini_sys_obj_get_info(fd, li, &len) != 0)
+			return;
+		if (pe == PE_TRACEPOINT)
+			snprintf(buf, size, "tracepoint %s", name);
+		else
+			snprintf(buf, size, "%s %s+0x%x",
+				 pe == PE_UPROBE    ? "uprobe" :
+				 pe == PE_URETPROBE ? "uretprobe" :
+				 pe == PE_KPROBE    ? "kprobe" :
+						      "kretprobe",
+				 name, get32(li, 36));
+		return;
+	default:
+		return;
+	}
+}
+
+static const char *prog_name(uint32_t id, char *buf, size_t size)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+	int fd = id ? ebpfmini_sys_prog_get_fd_by_id(id) : -ENOENT;
+
+	snprintf(buf, size, "-");
+	if (fd < 0)
+		return buf;
+	memset(&info, 0, sizeof(info));
+	if (ebpfmini_sys_obj_get_info(fd, &info, &len) == 0)
+		snprintf(buf, size, "%s", info.name[0] ? info.name : "?");
+	close(fd);
+	return buf;
+}
+
+int cmd_link_list(int argc, char **argv)
+{
+	uint32_t id = 0;
+	int err, n = 0;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		tool_usage(stdout, "link");
+		return 0;
+	}
+	if (argc != 1) {
+		tool_error("usage: ebpfmini link list");
+		return 2;
+	}
+	printf("%6s  %-14s %6s  %-16s %s\n", "id", "type", "prog", "prog name", "attached to");
+	while ((err = ebpfmini_sys_link_get_next_id(id, &id)) == 0) {
+		union link_info li;
+		uint32_t len = sizeof(li);
+		char kind[64], pname[32], details[600];
+		int fd = ebpfmini_sys_link_get_fd_by_id(id);
+
+		if (fd == -ENOENT)
+			continue; /* gone since */
+		if (fd < 0)
+			return tool_explain("BPF_LINK_GET_FD_BY_ID", fd, BPF_LINK_GET_FD_BY_ID,
+					    NULL);
+		memset(&li, 0, sizeof(li));
+		err = ebpfmini_sys_obj_get_info(fd, &li, &len);
+		if (err) {
+			close(fd);
+			return tool_explain("BPF_OBJ_GET_INFO_BY_FD", err, BPF_OBJ_GET_INFO_BY_FD,
+					    NULL);
+		}
+		link_details(fd, &li, details, sizeof(details));
+		close(fd);
+		printf("%6u  %-14s %6u  %-16s %s\n", id,
+		       link_kind(li.info.type, kind, sizeof(kind)), li.info.prog_id,
+		       prog_name(li.info.prog_id, pname, sizeof(pname)), details);
+		n++;
+	}
+	if (err != -ENOENT)
+		return tool_explain("BPF_LINK_GET_NEXT_ID", err, BPF_LINK_GET_NEXT_ID, NULL);
+	if (!n)
+		printf("(no links)\n");
+	return 0;
+}

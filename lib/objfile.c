@@ -8,113 +8,6 @@
 #include "model.h"
 #include "objfile.h"
 
-/* ---- look-ups by name ------------------------------------------------------------ */
-
-/*
- * Symbols and sections sorted by (section, name, index): open looks a symbol
- * up by name for every map and every global variable, which as a scan of the
- * symbol table made it quadratic in the number of symbols.
- */
-struct em_objname {
-	const char *name;
-	uint32_t shndx; /* a symbol's section; 0 for the section list */
-	size_t idx;     /* symbol or section index */
-};
-
-static int cmp_objname(const void *a, const void *b)
-{
-	const struct em_objname *x = a, *y = b;
-	int c;
-
-	if (x->shndx != y->shndx)
-		return x->shndx < y->shndx ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* The entry of v (n sorted entries) with shndx and name and the lowest index, or NULL. */
-static const struct em_objname *find_name(const struct em_objname *v, size_t n, uint32_t shndx,
-					  const char *name)
-{
-	const struct em_objname key = { name, shndx, 0 };
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cmp_objname(&v[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].shndx == shndx && !strcmp(v[lo].name, name) ? &v[lo] : NULL;
-}
-
-static int index_names(struct em_objparse *p)
-{
-	p->sym_names = em_calloc(p->nsyms, sizeof(*p->sym_names));
-	p->sec_names = em_calloc(p->elf->nsections, sizeof(*p->sec_names));
-	if (!p->sym_names || !p->sec_names)
-		return -ENOMEM;
-	for (size_t i = 1; i < p->nsyms; i++) {
-		struct em_elf_symbol sym;
-
-		if (em_elf_symbol(p->elf, p->symtab, i, &sym) || sym.type == STT_SECTION)
-			continue;
-		p->sym_names[p->nsym_names++] = (struct em_objname){ sym.name, sym.shndx, i };
-	}
-	for (size_t i = 0; i < p->elf->nsections; i++)
-		p->sec_names[i] = (struct em_objname){ p->elf->sections[i].name, 0, i };
-	qsort(p->sym_names, p->nsym_names, sizeof(*p->sym_names), cmp_objname);
-	qsort(p->sec_names, p->elf->nsections, sizeof(*p->sec_names), cmp_objname);
-	return 0;
-}
-
-int em_objfile_find_symbol(const struct em_objparse *p, uint32_t shndx, const char *name,
-			   struct em_elf_symbol *sym)
-{
-	const struct em_objname *k = find_name(p->sym_names, p->nsym_names, shndx, name);
-
-	return k && !em_elf_symbol(p->elf, p->symtab, k->idx, sym) ? 0 : -ENOENT;
-}
-
-/* The DATASECs of the object BTF, once the extern pass has rewritten what it rewrites. */
-static int index_datasecs(struct em_objparse *p)
-{
-	const struct ebpfmini_btf *btf = p->obj->btf;
-	uint32_t end = btf ? em_btf_type_end(btf) : 1;
-
-	p->datasec_names = em_calloc(end, sizeof(*p->datasec_names));
-	if (!p->datasec_names)
-		return -ENOMEM;
-	for (uint32_t id = 1; id < end; id++) {
-		const struct btf_type *t = em_btf_type(btf, id);
-
-		if (t && em_btf_kind(t) == BTF_KIND_DATASEC)
-			p->datasec_names[p->ndatasec_names++] =
-				(struct em_objname){ em_btf_type_name(btf, t), 0, id };
-	}
-	qsort(p->datasec_names, p->ndatasec_names, sizeof(*p->datasec_names), cmp_objname);
-	return 0;
-}
-
-int em_objfile_datasec(const struct em_objparse *p, const char *name)
-{
-	const struct em_objname *k = find_name(p->datasec_names, p->ndatasec_names, 0, name);
-
-	return k ? (int)k->idx : -ENOENT;
-}
-
-/* em_elf_section_by_name() as a binary search (the fix-up asks once per variable). */
-static const struct em_elf_section *section_named(const struct em_objparse *p, const char *name)
-{
-	const struct em_objname *k = find_name(p->sec_names, p->elf->nsections, 0, name);
-
-	return k ? &p->elf->sections[k->idx] : NULL;
-}
-
 const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx)
 {
 	size_t lo = 0, hi = sec ? sec->nfuncs : 0;
@@ -363,7 +256,7 @@ static int read_programs(struct em_objparse *p)
 static int fixup_section_size(void *ctx, const char *sec_name, uint32_t *size)
 {
 	const struct em_objparse *p = ctx;
-	const struct em_elf_section *s = section_named(p, sec_name);
+	const struct em_elf_section *s = em_objindex_section(p, sec_name);
 
 	if (!s)
 		return -ENOENT;
@@ -376,10 +269,10 @@ static int fixup_section_size(void *ctx, const char *sec_name, uint32_t *size)
 static int fixup_symbol_offset(void *ctx, const char *sec_name, const char *sym_name, uint32_t *off)
 {
 	const struct em_objparse *p = ctx;
-	const struct em_elf_section *s = section_named(p, sec_name);
+	const struct em_elf_section *s = em_objindex_section(p, sec_name);
 	struct em_elf_symbol sym;
 
-	if (!s || em_objfile_find_symbol(p, s->index, sym_name, &sym))
+	if (!s || em_objindex_symbol(p, s->index, sym_name, &sym))
 		return -ENOENT;
 	if (sym.value > UINT32_MAX)
 		return -E2BIG;
@@ -418,84 +311,6 @@ static int code_target(const struct em_objparse *p, const struct em_elf_symbol *
 		return -1;
 	*target_insn = (uint32_t)(t / 8);
 	return 0;
-}
-
-/*
- * User maps sorted by where their definition lies (section, offset, then map
- * index): a relocation names its map by its symbol's place, and a scan of the
- * maps per relocation made open quadratic.
- */
-struct em_objmapkey {
-	int sec;
-	uint32_t off;
-	size_t idx;
-};
-
-static int cmp_mapkey(const void *a, const void *b)
-{
-	const struct em_objmapkey *x = a, *y = b;
-
-	if (x->sec != y->sec)
-		return x->sec < y->sec ? -1 : 1;
-	if (x->off != y->off)
-		return x->off < y->off ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static int index_user_maps(struct em_objparse *p)
-{
-	const struct ebpfmini_object *obj = p->obj;
-
-	p->map_keys = em_calloc(obj->nmaps, sizeof(*p->map_keys));
-	if (!p->map_keys)
-		return -ENOMEM;
-	for (size_t i = 0; i < obj->nmaps; i++)
-		if (obj->maps[i].kind == EM_MAP_USER)
-			p->map_keys[p->nmap_keys++] = (struct em_objmapkey){
-				obj->maps[i].sec_index, obj->maps[i].sec_offset, i
-			};
-	qsort(p->map_keys, p->nmap_keys, sizeof(*p->map_keys), cmp_mapkey);
-	return 0;
-}
-
-/* The first user map defined at offset off of section sec. -ENOENT if none. */
-static int find_user_map(const struct em_objparse *p, uint32_t sec, uint64_t off, size_t *idx)
-{
-	const struct em_objmapkey key = { (int)sec, (uint32_t)off, 0 };
-	size_t lo = 0, hi = p->nmap_keys;
-
-	if (off > UINT32_MAX)
-		return -ENOENT;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cmp_mapkey(&p->map_keys[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == p->nmap_keys || p->map_keys[lo].sec != key.sec || p->map_keys[lo].off != key.off)
-		return -ENOENT;
-	*idx = p->map_keys[lo].idx;
-	return 0;
-}
-
-/* Index of the extern made from symbol sym_idx, or -1. objextern.c adds the
- * externs in symbol table order, so this is a binary search (a scan per
- * relocation made open quadratic). */
-static int extern_of_symbol(const struct ebpfmini_object *obj, uint32_t sym_idx)
-{
-	size_t lo = 0, hi = obj->nexterns;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if ((uint32_t)obj->externs[mid].sym_idx < sym_idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < obj->nexterns && (uint32_t)obj->externs[lo].sym_idx == sym_idx ? (int)lo : -1;
 }
 
 static int classify_rel(const struct em_objparse *p, struct em_code_sec *c,
@@ -542,7 +357,7 @@ static int classify_rel(const struct em_objparse *p, struct em_code_sec *c,
 		return BAD("relocation type %u does not fit instruction code 0x%02x", rel.type,
 			   insn->code);
 	if (sym.shndx == SHN_UNDEF) {
-		out->ext_idx = extern_of_symbol(obj, rel.sym);
+		out->ext_idx = em_objindex_extern(obj, rel.sym);
 		if (out->ext_idx < 0)
 			return BAD("undefined symbol");
 		if (ld && obj->externs[out->ext_idx].is_kconfig) {
@@ -581,7 +396,7 @@ static int classify_rel(const struct em_objparse *p, struct em_code_sec *c,
 		return 0;
 	}
 	if ((int)sym.shndx == p->btf_maps_shndx || (int)sym.shndx == p->legacy_maps_shndx) {
-		if (find_user_map(p, sym.shndx, sym.value, &out->map_idx) == 0) {
+		if (em_objindex_user_map(p, sym.shndx, sym.value, &out->map_idx) == 0) {
 			out->kind = EM_RELO_MAP_FD;
 			return 0;
 		}
@@ -682,7 +497,7 @@ static int complete_relos(struct em_code_sec *c)
 static int read_relos(struct em_objparse *p)
 {
 	struct ebpfmini_object *obj = p->obj;
-	int err = index_user_maps(p);
+	int err = em_objindex_user_maps(p);
 
 	if (err)
 		return err;
@@ -747,13 +562,13 @@ static int scan_sections(struct em_objparse *p)
 		return -ENOMEM;
 	for (size_t i = 0; i < p->elf->nsections; i++)
 		p->code_of_sec[i] = p->map_of_sec[i] = -1;
-	return index_names(p);
+	return em_objindex_names(p);
 }
 
 static int build_maps(struct em_objparse *p)
 {
 	struct ebpfmini_object *obj = p->obj;
-	int err = index_datasecs(p);
+	int err = em_objindex_datasecs(p);
 
 	if (!err)
 		err = em_objmaps_count(p, &p->nmaps_alloc);
@@ -803,10 +618,7 @@ int em_objfile_parse(struct ebpfmini_object *obj)
 out:
 	free(p.code_of_sec);
 	free(p.map_of_sec);
-	free(p.sym_names);
-	free(p.sec_names);
-	free(p.map_keys);
-	free(p.datasec_names);
+	em_objindex_free(&p);
 	if (err)
 		em_objfile_free(obj);
 	return err;

@@ -1,4 +1,4 @@
-/* objfile.h - private glue between objfile.c, objextern.c and objmaps.c, the parts of open (L1 format, pure) */
+/* objfile.h - private glue between objfile.c, objextern.c, objmaps.c and objindex.c, the parts of open (L1 format, pure) */
 #ifndef EBPFMINI_OBJFILE_H
 #define EBPFMINI_OBJFILE_H
 
@@ -22,23 +22,38 @@ struct em_objparse {
 	uint32_t
 		kconfig_size; /* bytes of the .kconfig image; 0 when there are no kconfig externs */
 	size_t nmaps_alloc;   /* entries allocated in obj->maps */
-	struct em_objname *sym_names; /* named symbols sorted for em_objfile_find_symbol() */
+	/* sorted tables of objindex.c (em_objindex_free() releases them) */
+	struct em_objname *sym_names; /* named symbols, by (section, name, index) */
 	size_t nsym_names;
-	struct em_objname *sec_names; /* every section, sorted by name */
-	struct em_objmapkey *map_keys; /* user maps sorted by place, for code relocations */
+	struct em_objname *sec_names; /* every section, by name */
+	struct em_objmapkey *map_keys; /* user maps, by (section, offset) */
 	size_t nmap_keys;
-	struct em_objname *datasec_names; /* DATASECs of the object BTF by name (for the maps) */
+	struct em_objname *datasec_names; /* DATASECs of the object BTF, by name */
 	size_t ndatasec_names;
 };
 
-/* Find the non-section symbol called name defined in section shndx (the first one
- * in the symbol table when there are several; a binary search). -ENOENT if none. */
-int em_objfile_find_symbol(const struct em_objparse *p, uint32_t shndx, const char *name,
-			   struct em_elf_symbol *sym);
+/* ---- objindex.c: look-ups by bisection (each table built once, after what it indexes) ---- */
 
-/* Id of the object BTF's first DATASEC called name (em_btf_find() as a binary
- * search; valid while the maps are built). -ENOENT if none. */
-int em_objfile_datasec(const struct em_objparse *p, const char *name);
+/* Index the symbols and sections (after the ELF parse). -ENOMEM. */
+int em_objindex_names(struct em_objparse *p);
+/* Find the non-section symbol called name defined in section shndx (the first one
+ * in the symbol table when there are several). -ENOENT if none. */
+int em_objindex_symbol(const struct em_objparse *p, uint32_t shndx, const char *name,
+		       struct em_elf_symbol *sym);
+/* em_elf_section_by_name(): the section with the lowest index called name, or NULL. */
+const struct em_elf_section *em_objindex_section(const struct em_objparse *p, const char *name);
+/* Index the DATASECs of the object BTF (after the extern pass, which rewrites some). -ENOMEM. */
+int em_objindex_datasecs(struct em_objparse *p);
+/* em_btf_find(name, BTF_KIND_DATASEC) on the object BTF: the lowest id, or -ENOENT. */
+int em_objindex_datasec(const struct em_objparse *p, const char *name);
+/* Index the user maps (.maps, "maps") by place (after they are built). -ENOMEM. */
+int em_objindex_user_maps(struct em_objparse *p);
+/* The lowest-index user map defined at offset off of section sec: 0 and *idx, or -ENOENT. */
+int em_objindex_user_map(const struct em_objparse *p, uint32_t sec, uint64_t off, size_t *idx);
+/* Index of the extern made from symbol sym_idx, or -1 (externs are in symbol order). */
+int em_objindex_extern(const struct ebpfmini_object *obj, uint32_t sym_idx);
+/* Free the tables; NULL fields are fine. */
+void em_objindex_free(struct em_objparse *p);
 
 /* Kind of global data map a section makes (.data*, .rodata*, .bss*); false for others. */
 bool em_objfile_data_kind(const struct em_elf_section *s, enum em_map_kind *kind);

@@ -67,7 +67,7 @@ static const struct btf_type *maps_datasec(const struct em_objparse *p)
 			"missing; compile with clang -g)");
 		return NULL;
 	}
-	id = em_objfile_datasec(p, ".maps");
+	id = em_objindex_datasec(p, ".maps");
 	if (id < 0) {
 		em_warn("btf: no DATASEC '.maps' for the ELF section '.maps'");
 		return NULL;
@@ -400,7 +400,7 @@ static int add_btf_maps(struct em_objparse *p, struct slot_info *slots, size_t *
 			return -EBADMSG;
 		}
 		name = em_btf_type_name(btf, var);
-		if (em_objfile_find_symbol(p, (uint32_t)p->btf_maps_shndx, name, &sym)) {
+		if (em_objindex_symbol(p, (uint32_t)p->btf_maps_shndx, name, &sym)) {
 			em_warn("map '%s': no symbol for it in section '.maps'", name);
 			return -EBADMSG;
 		}
@@ -668,7 +668,7 @@ static int add_legacy_maps(struct em_objparse *p)
 
 static int datasec_id(const struct em_objparse *p, const char *name)
 {
-	int id = em_objfile_datasec(p, name);
+	int id = em_objindex_datasec(p, name);
 
 	return id > 0 ? id : 0;
 }

@@ -13,5 +13,7 @@
 #include "ebpfmini/program.h"
 #include "ebpfmini/map.h"
 #include "ebpfmini/link.h"
+#include "ebpfmini/ringbuf.h"
+#include "ebpfmini/perfbuf.h"
 
 #endif /* EBPFMINI_EBPFMINI_H */

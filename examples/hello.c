@@ -15,8 +15,10 @@
 #include "hello.bpf.o.h" /* hello_bpf_o[]: the compiled hello.bpf.c, embedded at build time */
 
 static const char usage[] =
-	"usage: hello [-d SECONDS]\n"
+	"usage: hello [--kprobe] [-d SECONDS]\n"
 	"Prints \"Hello World\" for every execve on the machine, from a tracepoint program.\n"
+	"  --kprobe    attach to the execve syscall function through a kprobe instead\n"
+	"              (kernels with CONFIG_KPROBES)\n"
 	"  -d SECONDS  run for SECONDS (default 3; 0: until Ctrl-C)\n"
 	"  -h, --help  show this help\n";
 
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
 	double seconds = 3, end, next_command;
 	char buf[4096];
 	size_t len = 0;
+	bool kprobe = false;
 	int err, tp, commands = 0, ret = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -96,6 +99,10 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			return 0;
+		}
+		if (strcmp(argv[i], "--kprobe") == 0) {
+			kprobe = true;
+			continue;
 		}
 		if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
 			seconds = strtod(argv[++i], &endp);
@@ -112,13 +119,21 @@ int main(int argc, char **argv)
 	err = ebpfmini_object_open_mem(hello_bpf_o, sizeof(hello_bpf_o), NULL, &obj);
 	if (err)
 		return fail("open", err, NULL);
-	prog = ebpfmini_object_find_program(obj, "hello");
+	prog = ebpfmini_object_find_program(obj, kprobe ? "hello_kprobe" : "hello");
 	if (!prog) {
 		ret = fail("open", -ENOENT, NULL);
 		goto cleanup;
 	}
 
-	/* configure: hello has nothing to set; map sizes or global data would go here */
+	/* configure: load only the program for the hook asked for */
+	ebpfmini_program_set_autoload(
+		ebpfmini_object_find_program(obj, kprobe ? "hello" : "hello_kprobe"), false);
+	if (kprobe && ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_KPROBES, buf, sizeof(buf)) == 0) {
+		/* the library's reason says what is missing */
+		fprintf(stderr, "hello: --kprobe: %s\n", buf);
+		ret = 1;
+		goto cleanup;
+	}
 
 	/* load: create the maps (.rodata holds the printk format) and load the program */
 	err = ebpfmini_object_load(obj);
@@ -127,7 +142,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	/* attach: SEC("tp/syscalls/sys_enter_execve") names the tracepoint */
+	/* attach: SEC("tp/syscalls/sys_enter_execve") names the tracepoint (or "ksyscall/execve") */
 	err = ebpfmini_program_attach(prog, &link);
 	if (err == -ENODEV) { /* tracefs gives the tracepoint's id and trace_pipe */
 		fprintf(stderr, "hello: attach: tracefs is not mounted: "

@@ -266,7 +266,7 @@ EM_EXPORT int ebpfmini_link_pin(struct ebpfmini_link *link, const char *path)
 		return -EOPNOTSUPP;
 	}
 	if (link->fd < 0) {
-		em_err("pin '%s': link: a perf-event attachment without a bpf link cannot be pinned",
+		em_err("pin '%s': link: an attachment without a bpf link (perf event ioctl, socket filter) cannot be pinned",
 		       path);
 		return -EOPNOTSUPP;
 	}
@@ -390,6 +390,15 @@ EM_EXPORT int ebpfmini_link_detach(struct ebpfmini_link *link)
 		}
 		return 0;
 	}
+	if (link->fd < 0) {
+		/* no kernel link (socket filter, legacy sockmap attach): undo the
+		 * attachment now, once; close then has nothing left to release */
+		if (link->release) {
+			link->release(link);
+			link->release = NULL;
+		}
+		return 0;
+	}
 	err = ebpfmini_sys_link_detach(link->fd);
 	if (err < 0)
 		em_err("link: detach %s: %s%s", ebpfmini_link_target(link), strerror(-err),
@@ -420,7 +429,7 @@ EM_EXPORT int ebpfmini_link_update(struct ebpfmini_link *link, struct ebpfmini_p
 		return 0;
 	}
 	if (link->fd < 0) {
-		em_err("link: update %s: a perf-event attachment without a bpf link cannot be updated",
+		em_err("link: update %s: an attachment without a bpf link (perf event ioctl, socket filter) cannot be updated",
 		       ebpfmini_link_target(link));
 		return -EOPNOTSUPP;
 	}

@@ -288,7 +288,8 @@ int ebpfmini_link_open_pinned(const char *path, struct ebpfmini_link **out);
  * ebpfmini_link_detach() - detach the program now (BPF_LINK_DETACH), even if
  * pins or other fds refer to the link; the link object stays to be closed.
  * A perf-event attachment without a bpf link is disabled and its perf event
- * closed instead.
+ * closed instead; a socket filter or a sockmap attachment made without a
+ * kernel link is undone (SO_DETACH_BPF, BPF_PROG_DETACH).
  * Return: 0, -EINVAL (NULL), or the kernel's errno: -EOPNOTSUPP for links
  * that cannot be detached apart from their last reference (perf-event and
  * raw tracepoint links: close and unpin them instead).
@@ -503,8 +504,9 @@ int ebpfmini_program_attach_netns(struct ebpfmini_program *prog, int netns_fd,
  * for these: the link object holds a duplicate of sock_fd (so the socket
  * stays open until the link is closed), and ebpfmini_link_close() detaches
  * (SO_DETACH_BPF, SO_DETACH_REUSEPORT_BPF). It has no kernel id and cannot
- * be pinned or updated (-EOPNOTSUPP...), and ebpfmini_link_fd() and
- * ebpfmini_link_detach() answer -EBADF: close it instead.
+ * be pinned or updated (-EOPNOTSUPP...), ebpfmini_link_fd() answers -EBADF,
+ * and ebpfmini_link_detach() detaches at once (the link object stays to be
+ * closed).
  * What outlives the process: the filter belongs to the socket. It runs for
  * as long as the socket exists, in whatever process holds it (after fork or
  * fd passing), and ends with the socket; a link left open at exit closes

@@ -84,9 +84,12 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct acc *a = ctx;
 
+	uint64_t v;
+
 	(void)cpu;
 	(void)size;
-	a->sum += *(const uint64_t *)data;
+	memcpy(&v, data, sizeof(v)); /* perf samples are only 4-byte aligned */
+	a->sum += v;
 	a->n++;
 	return 0;
 }

@@ -23,7 +23,9 @@ struct ebpfmini_perfbuf;
  * ebpfmini_perfbuf_sample_fn - called for each sample (PERF_RECORD_SAMPLE).
  * @ctx:  the ctx given to ebpfmini_perfbuf_new()
  * @cpu:  the CPU whose ring held the sample
- * @data: the sample, valid until the callback returns
+ * @data: the sample, valid until the callback returns; only 4-byte aligned
+ *        (it follows the record's u32 size), so copy it (memcpy) before
+ *        reading 8-byte fields through a struct pointer
  * @size: its size: what the program wrote, padded by the kernel with up to
  *        7 bytes so that records stay 8-byte aligned
  *

@@ -89,8 +89,12 @@ static void run_on(struct fix *f, int cpu, uint32_t repeat)
 static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct seen *s = ctx;
-	const struct perf_rec *r = data;
+	struct perf_rec copy = { 0 };
+	const struct perf_rec *r = &copy;
 	bool bad = false;
+
+	/* raw sample data follows a u32 size in the perf record: only 4-byte aligned */
+	memcpy(&copy, data, size < sizeof(copy) ? size : sizeof(copy));
 
 	/* 56 bytes written; the kernel pads the raw sample so the record is 8-aligned */
 	if (size < sizeof(*r) || size > sizeof(*r) + 7) {

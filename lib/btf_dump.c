@@ -1,7 +1,6 @@
 /* btf_dump.c - BTF as text: dump API, output buffer, raw listing (L2; I/O only in dump_fd) */
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "btf_dump.h"
 
@@ -355,33 +354,4 @@ EM_EXPORT int ebpfmini_btf_dump(const struct ebpfmini_btf *btf, enum ebpfmini_bt
 	err = err ? err : o->err;
 	free(o);
 	return err;
-}
-
-/* write(2) on the caller's fd: the one I/O this file does, on the caller's behalf */
-static int write_fd(void *ctx, const char *data, size_t len)
-{
-	int fd = *(const int *)ctx;
-
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-EM_EXPORT int ebpfmini_btf_dump_fd(const struct ebpfmini_btf *btf,
-				   enum ebpfmini_btf_dump_format fmt, int fd)
-{
-	if (fd < 0)
-		return btf ? -EBADF : -EINVAL;
-	return ebpfmini_btf_dump(btf, fmt, write_fd, &fd);
 }

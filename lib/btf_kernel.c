@@ -130,3 +130,18 @@ EM_EXPORT void ebpfmini_btf_free(struct ebpfmini_btf *btf)
 	btf->fd = -1;
 	em_btf_free(btf);
 }
+
+/* ---- dump to a caller's fd: the I/O half of btf_dump.c's pure writer ---------------- */
+
+static int write_fd(void *ctx, const char *data, size_t len)
+{
+	return em_sys_write_all(*(const int *)ctx, data, len);
+}
+
+EM_EXPORT int ebpfmini_btf_dump_fd(const struct ebpfmini_btf *btf,
+				   enum ebpfmini_btf_dump_format fmt, int fd)
+{
+	if (fd < 0)
+		return btf ? -EBADF : -EINVAL;
+	return ebpfmini_btf_dump(btf, fmt, write_fd, &fd);
+}

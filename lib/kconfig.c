@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "inflate.h"
 #include "internal.h"
@@ -366,15 +365,14 @@ static int read_config(const char *path, char **text)
 
 int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map)
 {
-	struct utsname uts;
-	char boot_path[sizeof(uts.release) + 16];
+	char release[65]; /* struct utsname's release field size */
+	char boot_path[sizeof(release) + 16];
 	char *config = NULL;
 	const char *src = NULL;
 	bool need_config = false;
 	int err;
 
-	if (uname(&uts) != 0)
-		uts.release[0] = '\0';
+	em_sys_kernel_release(release, sizeof(release)); /* "" when uname fails */
 	for (size_t i = 0; i < obj->nexterns; i++)
 		if (obj->externs[i].is_kconfig && strncmp(obj->externs[i].name, "CONFIG_", 7) == 0)
 			need_config = true;
@@ -387,7 +385,7 @@ int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map)
 			return err;
 		}
 	} else if (need_config) {
-		snprintf(boot_path, sizeof(boot_path), "/boot/config-%s", uts.release);
+		snprintf(boot_path, sizeof(boot_path), "/boot/config-%s", release);
 		src = "/proc/config.gz";
 		err = read_config(src, &config);
 		if (err) {
@@ -404,7 +402,7 @@ int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map)
 		em_err("map '%s': no image for %zu kconfig externs", map->name, obj->nexterns);
 		return -EBADMSG;
 	}
-	err = em_kconfig_apply(obj, uts.release, config, src, map->data, map->data_size);
+	err = em_kconfig_apply(obj, release, config, src, map->data, map->data_size);
 	free(config);
 	return err;
 }

@@ -1,5 +1,6 @@
 /* sys.c - the kernel edge: every syscall of the library, fault injection and fd hygiene (L3) */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/epoll.h>
@@ -7,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -691,4 +693,65 @@ long em_sys_read(int fd, void *buf, size_t len)
 	if (tr)
 		em_trace_end(&t, ret);
 	return ret;
+}
+
+/* Write all of buf to fd (a caller's fd: ebpfmini_btf_dump_fd), retrying short writes. */
+int em_sys_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret = 0;
+
+	if (tr)
+		em_trace_begin(&t, "write(%d, %p, %zu", fd, buf, len);
+	while (len) {
+		struct em_sys_call call = { .nr = SYS_write, .args = { fd, (long)p, (long)len } };
+		long n;
+
+		if (!ask_hook(&call, &n)) {
+			n = write(fd, p, len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				n = -errno;
+		}
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		if (n == 0) {
+			ret = -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (tr)
+		em_trace_end(&t, ret);
+	return (int)ret;
+}
+
+/* The running kernel's release string (uname -r), e.g. "6.18.44". */
+int em_sys_kernel_release(char *buf, size_t size)
+{
+	struct utsname uts;
+	struct em_trace t;
+	bool tr = em_sys_tracing();
+	long ret;
+
+	if (!buf || !size)
+		return -EINVAL;
+	if (tr)
+		em_trace_begin(&t, "uname(%p", (void *)&uts);
+	if (!hook2(SYS_uname, (long)&uts, 0, &ret))
+		ret = uname(&uts) < 0 ? -errno : 0;
+	else if (ret > 0)
+		ret = 0;
+	if (tr)
+		em_trace_end(&t, ret);
+	buf[0] = '\0';
+	if (ret == 0)
+		snprintf(buf, size, "%s", uts.release);
+	return (int)ret;
 }

@@ -62,6 +62,10 @@ int em_sys_dup(int fd);
  * -errno. The hook sees SYS_read (arg0 fd, arg1 buf; args[2] len); a positive
  * answer is the count it claims to have read, EM_SYS_OK the end. */
 long em_sys_read(int fd, void *buf, size_t len);
+/* write(2) all of buf to fd, retrying short writes and EINTR: 0 or -errno (-EIO on a 0-byte write). */
+int em_sys_write_all(int fd, const void *buf, size_t len);
+/* uname(2): the kernel release string into buf ("" on failure): 0 or -errno. */
+int em_sys_kernel_release(char *buf, size_t size);
 
 /*
  * Fault injection for tests: when a hook is set, every em_sys_* call asks it

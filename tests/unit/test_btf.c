@@ -16,52 +16,7 @@
 #include "btf_test_obj.h"
 #include "internal.h"
 
-/* ---- log capture: errors must be reported once, as "btf: ..." ------------- */
-
-static int log_lines;
-static char last_line[1024];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	log_lines++;
-	snprintf(last_line, sizeof(last_line), "%s", line);
-}
-
-static void log_reset(void)
-{
-	log_lines = 0;
-	last_line[0] = '\0';
-}
-
-/* ---- the clang-built sample ------------------------------------------------ */
-
-static struct tobj sample;
-static const void *sample_btf;
-static size_t sample_btf_size;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
-	if (tobj_read(BPF_OBJ_DIR "/btf_sample.bpf.o", &sample)) {
-		fprintf(stderr, "cannot read %s/btf_sample.bpf.o\n", BPF_OBJ_DIR);
-		return -1;
-	}
-	if (tobj_section(&sample, ".BTF", &sample_btf, &sample_btf_size) < 0) {
-		fprintf(stderr, "btf_sample.bpf.o has no .BTF\n");
-		return -1;
-	}
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	tobj_free(&sample);
-	return 0;
-}
+#include "btf_fixture.h"
 
 static struct ebpfmini_btf *parse_sample(void)
 {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core.h"
+#include "kbtf.h"
 #include "elf.h"
 #include "internal.h"
 #include "sys.h"

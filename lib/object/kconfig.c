@@ -5,6 +5,7 @@
 
 #include "inflate.h"
 #include "internal.h"
+#include "kernel.h"
 #include "objapi.h"
 #include "sys.h"
 
@@ -64,17 +65,6 @@ static enum kcfg_type classify(const struct ebpfmini_btf *btf, uint32_t type_id,
 	default:
 		return KCFG_UNKNOWN;
 	}
-}
-
-uint32_t em_kconfig_kernel_version(const char *release)
-{
-	unsigned a = 0, b = 0, c = 0;
-
-	if (!release || sscanf(release, "%u.%u.%u", &a, &b, &c) < 2)
-		return 0;
-	if (a > 255 || b > 255)
-		return 0;
-	return (a << 16) | (b << 8) | EM_MIN(c, 255u);
 }
 
 /*

@@ -6,12 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ebpfmini_link;
+#include "kernel.h"
 
-enum em_probe_kind {
-	EM_PROBE_KPROBE,
-	EM_PROBE_UPROBE,
-};
+struct ebpfmini_link;
 
 /* What to probe. */
 struct em_probe_spec {
@@ -25,14 +22,6 @@ struct em_probe_spec {
 
 /* tracefs group of the dynamic events ebpfmini creates where there is no PMU */
 #define EM_PROBE_GROUP "ebpfmini"
-
-/* What the log and the feature probes say when a kernel lacks the hook. */
-#define EM_KPROBES_MISSING                                                                         \
-	"kprobes are not available: this kernel was built without CONFIG_KPROBES (no kprobe PMU, " \
-	"no tracefs kprobe_events)"
-#define EM_UPROBES_MISSING                                                                         \
-	"uprobes are not available: this kernel was built without CONFIG_UPROBE_EVENTS (no "       \
-	"uprobe PMU, no tracefs uprobe_events)"
 
 /*
  * em_probe_attach() - open a perf event for spec and attach prog_fd to it:
@@ -48,18 +37,7 @@ struct em_probe_spec {
 int em_probe_attach(int prog_fd, const struct em_probe_spec *spec, uint64_t cookie,
 		    const char *subject, const char *target, struct ebpfmini_link **out);
 
-/*
- * em_probe_pmu() - the perf event type of the kind's PMU and the config bit
- * that makes a return probe (from its format/retprobe file; 0 when that
- * file is missing). Errors: -ENOENT (no such PMU), -EBADMSG (unparsable
- * files), the errno of reading them.
- */
-int em_probe_pmu(enum em_probe_kind kind, uint32_t *type, unsigned *retprobe_bit);
-
 /* ---- pure parts (unit-tested) ---------------------------------------------------- */
-
-/* "config:N" (a PMU format file) into *bit. Errors: -EBADMSG. */
-int em_probe_parse_format_bit(const char *text, unsigned *bit);
 
 /*
  * em_probe_legacy_name() - a tracefs event name for spec that no other

@@ -7,9 +7,10 @@
 
 #include "btf.h"
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
-#include "objapi.h"
+#include "kernel.h"
 #include "probe.h"
 #include "sys.h"
 #include "uapi_compat.h"

@@ -45,8 +45,6 @@ int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map);
  */
 int em_kconfig_apply(const struct ebpfmini_object *obj, const char *release, const char *config,
 		     const char *config_src, uint8_t *image, size_t size);
-/* KERNEL_VERSION(a, b, c) of a release string "6.18.44-xyz" (c capped at 255), 0 when unparsable. */
-uint32_t em_kconfig_kernel_version(const char *release);
 
 /* ---- map.c ------------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/object.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"

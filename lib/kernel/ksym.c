@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "ksym.h"

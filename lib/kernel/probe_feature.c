@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "probe.h"
-#include "probe_event.h"
+#include "kernel.h"
 #include "sys.h"
 #include "tracefs.h"
 #include "uapi_compat.h"

@@ -1,0 +1,61 @@
+/* kbtf.h - private API of the running kernel's BTF: vmlinux and module BTF, looked up by name (kernel/btf_vmlinux.c) */
+#ifndef EBPFMINI_KBTF_H
+#define EBPFMINI_KBTF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btf.h"
+#include "core.h"
+
+/*
+ * em_btf_vmlinux_get() - the running kernel's BTF, parsed once and kept for
+ * the life of the process (a second call returns the same pointer; callers
+ * must not free it). path_override, when not NULL, names a BTF file to use
+ * instead of /sys/kernel/btf/vmlinux: raw BTF, or an ELF file with a .BTF
+ * section (cached per path as well). The file is mapped with mmap where the
+ * kernel allows it and read otherwise. Thread-safe.
+ * Errors: -ENOENT (no such file: a kernel without CONFIG_DEBUG_INFO_BTF),
+ * -EBADMSG (malformed), -E2BIG (file over 1 GiB), -ENOMEM, or the errno of open/read.
+ */
+int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **out);
+
+/*
+ * em_btf_module_get() - BTF of a kernel module (/sys/kernel/btf/<module>),
+ * parsed as split BTF on top of the vmlinux BTF and kept for the life of the
+ * process. Same errors; -EINVAL for a name that is empty or holds '/'.
+ */
+int em_btf_module_get(const char *module, const struct ebpfmini_btf **out);
+
+/*
+ * em_btf_vmlinux_core_relocate() - what the loader calls: CO-RE relocation
+ * of obj against the kernel BTF (or the BTF file btf_path when not NULL),
+ * sharing one process-wide candidate index per target BTF (under a lock) so a
+ * second object asking for the same names pays no search. Returns what
+ * em_core_relocate() returns, or an error of em_btf_vmlinux_get() (logged).
+ * An object without CO-RE relocations returns 0 without reading kernel BTF.
+ */
+int em_btf_vmlinux_core_relocate(struct ebpfmini_object *obj, const char *btf_path);
+
+/* A name to look up in kernel BTF, and the answer. */
+struct em_kbtf_query {
+	const char *name; /* the name; a "___flavor" suffix is ignored (kfunc/ksym flavors) */
+	int kind;         /* BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_TYPEDEF, ... */
+	uint32_t id;      /* out: type id of that exact name and kind, 0 while not found */
+	const struct ebpfmini_btf *btf; /* out: the BTF holding id */
+};
+
+/*
+ * em_btf_vmlinux_find() - answer every query whose id is still 0 from the
+ * kernel BTF (or the BTF file btf_path), through the same process-wide index
+ * as CO-RE: one pass over the kernel's types for names never asked before,
+ * nothing for names asked already. A name that is not there keeps id 0.
+ * When several types of that name and kind exist, the lowest id wins.
+ * Errors: those of em_btf_vmlinux_get(), -EINVAL (NULL q with n), -ENOMEM.
+ */
+int em_btf_vmlinux_find(const char *btf_path, struct em_kbtf_query *q, size_t n);
+/* em_btf_module_find() - the same against module's split BTF
+ * (/sys/kernel/btf/<module>). Errors: those of em_btf_module_get(). */
+int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n);
+
+#endif /* EBPFMINI_KBTF_H */

@@ -1,0 +1,38 @@
+/* kernel.h - private API of small facts about the running kernel (kernel/: L3', reads procfs and sysfs through sys/) */
+#ifndef EBPFMINI_KERNEL_H
+#define EBPFMINI_KERNEL_H
+
+#include <stdint.h>
+
+/* ---- release.c: the kernel release ---------------------------------------------- */
+
+/* KERNEL_VERSION(a, b, c) of a release string "6.18.44-xyz" (c capped at 255), 0 when unparsable. */
+uint32_t em_kconfig_kernel_version(const char *release);
+
+/* ---- pmu.c: the kprobe and uprobe PMUs ----------------------------------------------- */
+
+/* What the log and the feature probes say when a kernel lacks the hook. */
+#define EM_KPROBES_MISSING                                                                         \
+	"kprobes are not available: this kernel was built without CONFIG_KPROBES (no kprobe PMU, " \
+	"no tracefs kprobe_events)"
+#define EM_UPROBES_MISSING                                                                         \
+	"uprobes are not available: this kernel was built without CONFIG_UPROBE_EVENTS (no "       \
+	"uprobe PMU, no tracefs uprobe_events)"
+
+enum em_probe_kind {
+	EM_PROBE_KPROBE,
+	EM_PROBE_UPROBE,
+};
+
+/*
+ * em_probe_pmu() - the perf event type of the kind's PMU and the config bit
+ * that makes a return probe (from its format/retprobe file; 0 when that
+ * file is missing). Errors: -ENOENT (no such PMU), -EBADMSG (unparsable
+ * files), the errno of reading them.
+ */
+int em_probe_pmu(enum em_probe_kind kind, uint32_t *type, unsigned *retprobe_bit);
+
+/* "config:N" (a PMU format file) into *bit. Errors: -EBADMSG. */
+int em_probe_parse_format_bit(const char *text, unsigned *bit);
+
+#endif /* EBPFMINI_KERNEL_H */

@@ -444,16 +444,47 @@ static void test_iter_task(void **state)
 	ebpfmini_object_close(obj);
 }
 
-static void test_iter_map(void **state)
+/*
+ * Whether the kernel loads the bpf_map_elem iterator program: asked by loading
+ * it. Some kernel builds refuse it with EPERM before verifying one instruction
+ * (one 6.18.44 build) while loading other iterators; the version number does
+ * not tell. Returns the load error (0: loads); reason gets the skip message.
+ */
+static int probe_map_elem_iter(char *reason, size_t size)
 {
-	static const char *const keep[] = { "dump_squares", "list_maps", NULL };
-	struct ebpfmini_object *obj = load_for_me(OBJ("attach_iter"), keep);
-	struct ebpfmini_map *squares = map_of(obj, "squares");
+	struct ebpfmini_object *obj = open_obj(OBJ("attach_iter"));
+	struct ebpfmini_program *p = NULL;
+	int err;
+
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		bool wanted = strcmp(ebpfmini_program_name(p), "dump_squares") == 0;
+
+		ebpfmini_program_set_autoload(p, wanted);
+	}
+	err = ebpfmini_object_load(obj);
+	ebpfmini_object_close(obj);
+	snprintf(reason, size, "the kernel refuses the bpf_map_elem iterator (%s %s)",
+		 "loading SEC(\"iter/bpf_map_elem\"):", strerror(-err));
+	return err;
+}
+
+/* bpf_map_elem: the elements of the map given at attach */
+static void test_iter_map_elem(void **state)
+{
+	static const char *const keep[] = { "dump_squares", NULL };
+	struct ebpfmini_object *obj;
+	struct ebpfmini_map *squares;
 	struct ebpfmini_program_attach_iter_opts opts = { .sz = sizeof(opts) };
 	struct ebpfmini_link *link = NULL;
-	char *text = NULL, want[64];
+	char *text = NULL, want[64], reason[256];
 
 	(void)state;
+	if (probe_map_elem_iter(reason, sizeof(reason)) == -EPERM) {
+		print_message("skipped: %s\n", reason);
+		skip();
+	}
+	obj = load_for_me(OBJ("attach_iter"), keep);
+	squares = map_of(obj, "squares");
 	for (uint32_t k = 1; k <= 5; k++) {
 		uint64_t v = (uint64_t)k * k;
 
@@ -477,14 +508,24 @@ static void test_iter_map(void **state)
 	}
 	free(text);
 	ebpfmini_link_close(link);
+	ebpfmini_object_close(obj);
+}
 
-	/* bpf_map: every map of the kernel, ours among them */
+/* bpf_map: every map of the kernel, ours among them */
+static void test_iter_maps(void **state)
+{
+	static const char *const keep[] = { "list_maps", NULL };
+	struct ebpfmini_object *obj = load_for_me(OBJ("attach_iter"), keep);
+	struct ebpfmini_map *squares = map_of(obj, "squares");
+	struct ebpfmini_link *link = NULL;
+	char *text = NULL, want[64];
+
+	(void)state;
 	assert_int_equal(ebpfmini_program_attach(prog_of(obj, "list_maps"), &link), 0);
 	assert_int_equal(ebpfmini_link_iter_read(link, 0, &text, NULL), 0);
 	snprintf(want, sizeof(want), "map %u squares\n", ebpfmini_map_id(squares));
 	assert_non_null(strstr(text, want));
 	free(text);
-	/* not an iterator link */
 	ebpfmini_link_close(link);
 	ebpfmini_object_close(obj);
 }
@@ -559,7 +600,8 @@ int main(void)
 		T(test_kprobe),        T(test_kretprobe),
 		T(test_ksyscall),      T(test_kretsyscall),
 		T(test_perf_event),    T(test_iter_task),
-		T(test_iter_map),      T(test_pin_raw_tp),
+		T(test_iter_map_elem), T(test_iter_maps),
+		T(test_pin_raw_tp),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -71,12 +71,22 @@ for id in $ids; do
 done
 
 # --- an iterator prints one run of its output
-run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o" --attach -d 0
-[ $rc = 1 ] || fail "iter objects: exit $rc (bpf_map_elem needs a map: want 1)"
-expect_out "link 'list_tasks': iter task (iter link, id " "tgid comm"
-grep -q "^1 \|^2 kthreadd" "$tmp/out" || fail "iter/task output missing"
-grep -qF "does this iterator need options, such as a map?" "$tmp/err" ||
-	fail "iter/bpf_map_elem: no explanation"
+# Some kernel builds (one 6.18.44) refuse the bpf_map_elem iterator program with EPERM while
+# loading other iterators: ask the kernel by loading the object, then skip this part.
+skipped=
+run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o"
+if [ $rc = 1 ] && grep -qF "prog 'dump_squares' was not accepted: Operation not permitted" "$tmp/err"; then
+	skipped="the kernel refuses the bpf_map_elem iterator (loading SEC(\"iter/bpf_map_elem\"): EPERM)"
+	echo "skipped part: iterator output: $skipped"
+else
+	[ $rc = 0 ] || fail "load attach_iter.bpf.o: exit $rc"
+	run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o" --attach -d 0
+	[ $rc = 1 ] || fail "iter objects: exit $rc (bpf_map_elem needs a map: want 1)"
+	expect_out "link 'list_tasks': iter task (iter link, id " "tgid comm"
+	grep -q "^1 \|^2 kthreadd" "$tmp/out" || fail "iter/task output missing"
+	grep -qF "does this iterator need options, such as a map?" "$tmp/err" ||
+		fail "iter/bpf_map_elem: no explanation"
+fi
 
 # --- pin the links and exit: they stay until the pins go
 bpffs="$tmp/bpffs"
@@ -110,4 +120,4 @@ run "$TOOL" link list extra
 [ $rc = 2 ] || fail "link list extra: exit $rc"
 run "$TOOL" help link
 expect_out "ebpfmini link list"
-echo "ok"
+if [ -n "$skipped" ]; then echo "ok (one part skipped: $skipped)"; else echo "ok"; fi

@@ -2,12 +2,41 @@
 #ifndef EBPFMINI_KERNEL_H
 #define EBPFMINI_KERNEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- release.c: the kernel release ---------------------------------------------- */
 
 /* KERNEL_VERSION(a, b, c) of a release string "6.18.44-xyz" (c capped at 255), 0 when unparsable. */
 uint32_t em_kconfig_kernel_version(const char *release);
+
+/* ---- cpus.c: the CPU lists of /sys/devices/system/cpu ----------------------------------- */
+
+/* CPU numbers are below this (the kernel's NR_CPUS is at most 8192 today). */
+#define EM_CPUS_MAX 65536
+
+/*
+ * em_cpus_parse() - pure: a CPU list as sysfs writes it ("0-3,8\n": ranges and
+ * numbers separated by commas) into a malloc'd array of the CPU numbers,
+ * ascending, each once. Errors: -EBADMSG (NULL, empty or malformed text, a
+ * number of EM_CPUS_MAX or more), -EINVAL (NULL cpus or n), -ENOMEM.
+ */
+int em_cpus_parse(const char *text, int **cpus, size_t *n);
+
+/*
+ * em_cpus_possible() - the number of possible CPUs as per-CPU map values and
+ * perf event arrays count them: the highest possible CPU + 1. Read once per
+ * process (the possible set is fixed at boot); a failure is logged.
+ * Errors: those of em_cpus_parse() and of reading the file.
+ */
+int em_cpus_possible(void);
+
+/*
+ * em_cpus_online() - the online CPUs, ascending, into a malloc'd array. Read
+ * afresh at every call: CPUs go on and off line. Errors: those of
+ * em_cpus_parse() and of reading the file (not logged).
+ */
+int em_cpus_online(int **cpus, size_t *n);
 
 /* ---- pmu.c: the kprobe and uprobe PMUs ----------------------------------------------- */
 

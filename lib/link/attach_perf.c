@@ -5,77 +5,12 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernel.h"
 #include "link.h"
 #include "sys.h"
 
 #define ATTR_SIZE_VER0 64 /* PERF_ATTR_SIZE_VER0: what a size of 0 means */
 #define ATTR_SIZE_MAX 512
-#define CPU_MAX 65536
-
-int em_perf_parse_cpu_list(const char *text, int **cpus, size_t *n)
-{
-	const char *p = text;
-	int *list = NULL;
-	size_t count = 0;
-
-	*cpus = NULL;
-	*n = 0;
-	while (*p && *p != '\n') {
-		unsigned long lo, hi;
-		char *end;
-
-		if (*p < '0' || *p > '9')
-			goto bad;
-		lo = strtoul(p, &end, 10);
-		hi = lo;
-		if (*end == '-') {
-			if (end[1] < '0' || end[1] > '9')
-				goto bad;
-			hi = strtoul(end + 1, &end, 10);
-		}
-		if (hi < lo || hi >= CPU_MAX)
-			goto bad;
-		for (unsigned long c = lo; c <= hi; c++) {
-			int *grown;
-
-			if (count >= CPU_MAX)
-				goto bad;
-			grown = em_reallocarray(list, count + 1, sizeof(*list));
-			if (!grown) {
-				free(list);
-				return -ENOMEM;
-			}
-			list = grown;
-			list[count++] = (int)c;
-		}
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			goto bad;
-	}
-	if (!count)
-		goto bad;
-	*cpus = list;
-	*n = count;
-	return 0;
-bad:
-	free(list);
-	return -EBADMSG;
-}
-
-static int online_cpus(int **cpus, size_t *n)
-{
-	void *text = NULL;
-	int err;
-
-	err = em_sys_read_file("/sys/devices/system/cpu/online", 1 << 16, &text, NULL);
-	if (err)
-		return err;
-	err = em_perf_parse_cpu_list(text, cpus, n);
-	free(text);
-	return err;
-}
 
 /* One event on cpu (-1: any) for pid (-1: any), the program attached, enabled. */
 static int attach_one(int prog_fd, struct perf_event_attr *attr, int pid, int cpu, uint64_t cookie,
@@ -185,7 +120,7 @@ ebpfmini_program_attach_perf_event(struct ebpfmini_program *prog, const void *pe
 	}
 
 	/* every process: one event per online CPU, held as one link */
-	err = online_cpus(&cpus, &ncpus);
+	err = em_cpus_online(&cpus, &ncpus);
 	if (err) {
 		em_err("%s: the online CPUs (/sys/devices/system/cpu/online): %s", subject,
 		       strerror(-err));

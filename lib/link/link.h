@@ -104,10 +104,6 @@ int em_attach_uprobe_auto(struct ebpfmini_program *prog, const char *target,
 int em_attach_uretprobe_auto(struct ebpfmini_program *prog, const char *target,
 			     struct ebpfmini_link **out);
 
-/* attach_perf.c: a CPU list ("0-3,8\n", as in /sys/devices/system/cpu/online)
- * into a malloc'd array. Errors: -EBADMSG (empty or malformed), -ENOMEM. */
-int em_perf_parse_cpu_list(const char *text, int **cpus, size_t *n);
-
 /* attach_iter.c: "iter/<name>" (no options: every object of the kind) */
 int em_attach_iter_auto(struct ebpfmini_program *prog, const char *target,
 			struct ebpfmini_link **out);

@@ -10,6 +10,7 @@
 #include "ebpfmini/object.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
+#include "kernel.h"
 #include "ksym.h"
 #include "objapi.h"
 #include "sys.h"
@@ -121,7 +122,7 @@ static uint32_t effective_max_entries(const struct ebpfmini_map *map)
 {
 	/* a perf event array of 0 entries gets one slot per possible CPU, as libbpf does */
 	if (map->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && map->max_entries == 0) {
-		int ncpus = em_map_possible_cpus();
+		int ncpus = em_cpus_possible();
 
 		if (ncpus > 0)
 			return (uint32_t)ncpus;

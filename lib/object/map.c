@@ -5,6 +5,7 @@
 #include "ebpfmini/map.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
+#include "kernel.h"
 #include "objapi.h"
 #include "sys.h"
 
@@ -36,65 +37,6 @@ static bool zero_entries_ok(uint32_t type)
 	       type == BPF_MAP_TYPE_INODE_STORAGE || type == BPF_MAP_TYPE_TASK_STORAGE ||
 	       type == EM_MAP_TYPE_CGRP_STORAGE || type == BPF_MAP_TYPE_CGROUP_STORAGE ||
 	       type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
-}
-
-/* ---- possible CPUs ------------------------------------------------------------ */
-
-int em_map_parse_cpu_list(const char *text)
-{
-	long highest = -1;
-	const char *p = text;
-
-	if (!text)
-		return -EBADMSG;
-	while (*p && *p != '\n') {
-		char *end;
-		long a, b;
-
-		if (*p < '0' || *p > '9')
-			return -EBADMSG;
-		a = strtol(p, &end, 10);
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return -EBADMSG;
-			b = strtol(p, &end, 10);
-		}
-		if (a < 0 || b < a || b > 1 << 20)
-			return -EBADMSG;
-		highest = EM_MAX(highest, b);
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			return -EBADMSG;
-	}
-	return highest < 0 ? -EBADMSG : (int)(highest + 1);
-}
-
-int em_map_possible_cpus(void)
-{
-	static int cached;
-	void *buf = NULL;
-	size_t size = 0;
-	int n;
-
-	n = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-	if (n > 0)
-		return n;
-	n = em_sys_read_file("/sys/devices/system/cpu/possible", 4096, &buf, &size);
-	if (n == 0) {
-		n = em_map_parse_cpu_list(buf);
-		free(buf);
-	}
-	if (n < 0) {
-		em_err("map: cannot read the possible CPUs (/sys/devices/system/cpu/possible): %s",
-		       strerror(-n));
-		return n;
-	}
-	__atomic_store_n(&cached, n, __ATOMIC_RELAXED);
-	return n;
 }
 
 int em_map_info(int fd, struct bpf_map_info *info)
@@ -168,7 +110,7 @@ EM_EXPORT int ebpfmini_map_value_buf_size(const struct ebpfmini_map *map)
 		return -EINVAL;
 	if (!is_percpu(map->type))
 		return map->value_size > INT32_MAX ? -E2BIG : (int)map->value_size;
-	ncpus = em_map_possible_cpus();
+	ncpus = em_cpus_possible();
 	if (ncpus < 0)
 		return ncpus;
 	size = ((size_t)map->value_size + 7) / 8 * 8 * (size_t)ncpus;

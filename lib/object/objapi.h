@@ -48,10 +48,6 @@ int em_kconfig_apply(const struct ebpfmini_object *obj, const char *release, con
 
 /* ---- map.c ------------------------------------------------------------------ */
 
-/* Number of possible CPUs (from /sys/devices/system/cpu/possible, cached), or -errno. */
-int em_map_possible_cpus(void);
-/* Parse a CPU list such as "0-3,8,10-11": number of CPUs (highest + 1), or -EBADMSG. */
-int em_map_parse_cpu_list(const char *text);
 /* BPF_OBJ_GET_INFO_BY_FD of a map fd into *info (zeroed first). */
 int em_map_info(int fd, struct bpf_map_info *info);
 

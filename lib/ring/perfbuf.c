@@ -9,6 +9,7 @@
 #include <linux/perf_event.h>
 
 #include "internal.h"
+#include "kernel.h"
 #include "ebpfmini/sys.h"
 #include "objapi.h"
 #include "ring_layout.h"
@@ -251,53 +252,14 @@ EM_EXPORT uint64_t ebpfmini_perfbuf_lost(const struct ebpfmini_perfbuf *pb)
 
 /* ---- CPUs ----------------------------------------------------------------------------- */
 
-int em_perfbuf_cpu_mask(const char *text, bool *mask, int n)
-{
-	const char *p = text;
-	int count = 0;
-
-	if (!text || !mask || n < 0)
-		return -EBADMSG;
-	memset(mask, 0, (size_t)n * sizeof(*mask));
-	while (*p && *p != '\n') {
-		char *end;
-		long a, b;
-
-		if (*p < '0' || *p > '9')
-			return -EBADMSG;
-		a = strtol(p, &end, 10);
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return -EBADMSG;
-			b = strtol(p, &end, 10);
-		}
-		if (b < a || b > 1 << 20)
-			return -EBADMSG;
-		for (long c = a; c <= b && c < n; c++) {
-			count += !mask[c];
-			mask[c] = true;
-		}
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			return -EBADMSG;
-	}
-	return count;
-}
-
 /* The CPUs to open: opts->cpus, or every online CPU below max_entries. */
 static int pick_cpus(const struct ebpfmini_perfbuf_opts *opts, uint32_t max_entries, int **cpus,
 		     size_t *count)
 {
 	const int *want = EM_OPT(opts, cpus, NULL);
 	size_t want_n = EM_OPT(opts, cpu_count, 0);
-	bool *online = NULL;
-	void *text = NULL;
-	int possible, err, *out;
-	size_t n = 0;
+	int possible, err, *out, *online = NULL;
+	size_t n = 0, nonline = 0;
 
 	if (want) {
 		if (want_n == 0 || want_n > INT_MAX)
@@ -318,47 +280,34 @@ static int pick_cpus(const struct ebpfmini_perfbuf_opts *opts, uint32_t max_entr
 		*count = want_n;
 		return 0;
 	}
-	possible = em_map_possible_cpus();
+	possible = em_cpus_possible();
 	if (possible < 0)
 		return possible;
-	online = em_calloc((size_t)possible, sizeof(*online));
-	out = em_calloc((size_t)possible, sizeof(*out));
-	if (!online || !out) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = em_sys_read_file("/sys/devices/system/cpu/online", 4096, &text, NULL);
-	if (!err)
-		err = em_perfbuf_cpu_mask(text, online, possible);
-	free(text);
+	err = em_cpus_online(&online, &nonline);
 	if (err < 0) {
 		em_err("perfbuf: cannot read the online CPUs (/sys/devices/system/cpu/online): %s",
 		       strerror(-err));
-		goto fail;
+		return err;
 	}
-	for (int c = 0; c < possible; c++) {
-		if (!online[c])
-			continue; /* offline: perf_event_open would fail with ENODEV */
-		if ((uint32_t)c >= max_entries) {
+	for (size_t i = 0; i < nonline; i++) {
+		/* an offline CPU is not listed: perf_event_open would fail with ENODEV */
+		if (online[i] >= possible)
+			break;
+		if ((uint32_t)online[i] >= max_entries) {
 			em_info("perfbuf: cpu %d and above: the map has only %u entries, not opened",
-				c, max_entries);
+				online[i], max_entries);
 			break;
 		}
-		out[n++] = c;
+		online[n++] = online[i];
 	}
-	free(online);
 	if (n == 0) {
-		free(out);
+		free(online);
 		em_err("perfbuf: no online CPU to open: %s", strerror(ENOENT));
 		return -ENOENT;
 	}
-	*cpus = out;
+	*cpus = online;
 	*count = n;
 	return 0;
-fail:
-	free(online);
-	free(out);
-	return err;
 }
 
 /* ---- lifecycle ------------------------------------------------------------------------ */

@@ -84,8 +84,5 @@ int em_perfbuf_new_mem(ebpfmini_perfbuf_sample_fn cb, void *ctx,
  * bytes of data); returns its index. */
 int em_perfbuf_add_mem(struct ebpfmini_perfbuf *pb, int cpu, void *base, size_t page_size,
 		       size_t data_size);
-/* Parse a CPU list ("0-3,8") into mask[0..n): true for each listed CPU below
- * n. Returns the number of CPUs set, or -EBADMSG. */
-int em_perfbuf_cpu_mask(const char *text, bool *mask, int n);
 
 #endif /* EBPFMINI_RING_LAYOUT_H */

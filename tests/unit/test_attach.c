@@ -325,11 +325,9 @@ static void test_legacy_lines(void **state)
 	assert_int_equal(em_probe_legacy_name(name, 8, &k, 1, 2), -ENAMETOOLONG);
 }
 
-static void test_format_and_cpus(void **state)
+static void test_format_bit(void **state)
 {
 	unsigned bit = 99;
-	int *cpus = NULL;
-	size_t n = 0;
 
 	(void)state;
 	assert_int_equal(em_probe_parse_format_bit("config:0\n", &bit), 0);
@@ -339,23 +337,6 @@ static void test_format_and_cpus(void **state)
 	assert_int_equal(em_probe_parse_format_bit("config1:0", &bit), -EBADMSG);
 	assert_int_equal(em_probe_parse_format_bit("config:", &bit), -EBADMSG);
 	assert_int_equal(em_probe_parse_format_bit("config:64", &bit), -EBADMSG);
-
-	assert_int_equal(em_perf_parse_cpu_list("0-2,5,7-8\n", &cpus, &n), 0);
-	assert_int_equal(n, 6);
-	assert_int_equal(cpus[0], 0);
-	assert_int_equal(cpus[2], 2);
-	assert_int_equal(cpus[3], 5);
-	assert_int_equal(cpus[5], 8);
-	free(cpus);
-	assert_int_equal(em_perf_parse_cpu_list("3", &cpus, &n), 0);
-	assert_int_equal(n, 1);
-	free(cpus);
-	assert_int_equal(em_perf_parse_cpu_list("", &cpus, &n), -EBADMSG);
-	assert_int_equal(em_perf_parse_cpu_list("2-1", &cpus, &n), -EBADMSG);
-	assert_int_equal(em_perf_parse_cpu_list("1,,2", &cpus, &n), -EBADMSG);
-	assert_int_equal(em_perf_parse_cpu_list("0-99999999", &cpus, &n), -EBADMSG);
-	assert_int_equal(em_perf_parse_cpu_list("x", &cpus, &n), -EBADMSG);
-	assert_null(cpus);
 }
 
 /* ---- kprobes ------------------------------------------------------------------------- */
@@ -709,7 +690,7 @@ int main(void)
 		T(test_parse_uprobe_target),
 		T(test_syscall_prefix_pick),
 		T(test_legacy_lines),
-		T(test_format_and_cpus),
+		T(test_format_bit),
 		T(test_kprobe_pmu),
 		T(test_kprobe_absent),
 		T(test_ksyscall),

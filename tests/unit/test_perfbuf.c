@@ -348,27 +348,6 @@ static void t_several_cpus(void **state)
 	perfring_free(p5);
 }
 
-static void t_cpu_mask(void **state)
-{
-	bool m[16];
-
-	(void)state;
-	assert_int_equal(em_perfbuf_cpu_mask("0-3,8\n", m, 16), 5);
-	assert_true(m[0] && m[3] && m[8]);
-	assert_false(m[4] || m[7] || m[9]);
-	assert_int_equal(em_perfbuf_cpu_mask("1", m, 16), 1);
-	assert_true(m[1] && !m[0]);
-	assert_int_equal(em_perfbuf_cpu_mask("0-1,1-2", m, 16), 3);
-	assert_int_equal(em_perfbuf_cpu_mask("0-63", m, 16), 16); /* only below n */
-	assert_int_equal(em_perfbuf_cpu_mask("x", m, 16), -EBADMSG);
-	assert_int_equal(em_perfbuf_cpu_mask("3-1", m, 16), -EBADMSG);
-	assert_int_equal(em_perfbuf_cpu_mask("1,", m, 16), 1);
-	assert_int_equal(em_perfbuf_cpu_mask("1-", m, 16), -EBADMSG);
-	assert_int_equal(em_perfbuf_cpu_mask("1;2", m, 16), -EBADMSG);
-	assert_int_equal(em_perfbuf_cpu_mask("99999999999", m, 16), -EBADMSG);
-	assert_int_equal(em_perfbuf_cpu_mask(NULL, m, 16), -EBADMSG);
-}
-
 static void t_bad_args(void **state)
 {
 	struct ebpfmini_perfbuf *pb = (void *)1;
@@ -405,7 +384,6 @@ int main(void)
 		cmocka_unit_test(t_stop_and_pending),
 		cmocka_unit_test(t_corrupt),
 		cmocka_unit_test(t_several_cpus),
-		cmocka_unit_test(t_cpu_mask),
 		cmocka_unit_test(t_bad_args),
 	};
 

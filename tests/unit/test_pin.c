@@ -160,23 +160,6 @@ static void test_join_and_remove(void **state)
 	assert_int_equal(em_pin_remove(""), -EINVAL);
 }
 
-static void test_cpu_list(void **state)
-{
-	(void)state;
-	assert_int_equal(em_map_parse_cpu_list("0-3\n"), 4);
-	assert_int_equal(em_map_parse_cpu_list("0"), 1);
-	assert_int_equal(em_map_parse_cpu_list("0,2-3,7\n"), 8);
-	assert_int_equal(em_map_parse_cpu_list("0-1,4-5"), 6);
-	assert_int_equal(em_map_parse_cpu_list(""), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list("\n"), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list("x"), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list("3-1"), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list("0-"), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list("0;1"), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list("99999999999"), -EBADMSG);
-	assert_int_equal(em_map_parse_cpu_list(NULL), -EBADMSG);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,7 +167,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_dirs_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_bpffs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_join_and_remove, setup, teardown),
-		cmocka_unit_test(test_cpu_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "link.h"
 #include "objapi.h"
+#include "secdef.h"
 #include "sys.h"
 
 /* ---- construction and teardown ---------------------------------------------- */
@@ -174,57 +175,61 @@ int em_link_attach_perf_event(int prog_fd, int perf_fd, uint64_t cookie, const c
 /* ---- auto-attach by SEC name ------------------------------------------------- */
 
 /*
- * SEC prefixes that name their own attach point, and the function that
- * attaches the rest of the name. A NULL fn marks a hook that says where to
- * attach but whose attach code is not written. Prefixes not listed (xdp,
- * cgroup/..., socket, ...) need a target from the caller (an interface, a
- * cgroup, ...). One row per prefix; first match wins.
+ * The attach function of each auto-attach kind of the section table
+ * (obj/secdef.c says which kind a SEC name is; this is the one place that
+ * maps kinds to code). Each takes the rest of the SEC name ("cat/name" for
+ * "tp/cat/name").
  */
-static const struct {
-	const char *prefix;
-	em_auto_attach_fn fn;
-} auto_attach_table[] = {
-	{ "tp/", em_attach_tracepoint_auto },
-	{ "tracepoint/", em_attach_tracepoint_auto },
-	{ "raw_tp/", em_attach_raw_tracepoint_auto },
-	{ "raw_tracepoint/", em_attach_raw_tracepoint_auto },
-	{ "raw_tp.w/", em_attach_raw_tracepoint_auto },
-	{ "raw_tracepoint.w/", em_attach_raw_tracepoint_auto },
-	{ "tp_btf/", em_attach_trace_auto },
-	{ "fentry/", em_attach_trace_auto },
-	{ "fentry.s/", em_attach_trace_auto },
-	{ "fexit/", em_attach_trace_auto },
-	{ "fexit.s/", em_attach_trace_auto },
-	{ "fmod_ret/", em_attach_trace_auto },
-	{ "fmod_ret.s/", em_attach_trace_auto },
-	{ "lsm/", em_attach_trace_auto },
-	{ "lsm.s/", em_attach_trace_auto },
-	{ "kprobe/", em_attach_kprobe_auto },
-	{ "kretprobe/", em_attach_kretprobe_auto },
-	{ "ksyscall/", em_attach_ksyscall_auto },
-	{ "kretsyscall/", em_attach_kretsyscall_auto },
-	{ "uprobe/", em_attach_uprobe_auto },
-	{ "uprobe.s/", em_attach_uprobe_auto },
-	{ "uretprobe/", em_attach_uretprobe_auto },
-	{ "uretprobe.s/", em_attach_uretprobe_auto },
-	{ "iter/", em_attach_iter_auto },
-	{ "iter.s/", em_attach_iter_auto },
-	{ "sk_lookup", em_attach_netns_auto },
-	{ "flow_dissector", em_attach_netns_auto },
+static const em_auto_attach_fn auto_attach_fns[] = {
+	[EM_ATTACH_NONE] = NULL,
+	[EM_ATTACH_TRACEPOINT] = em_attach_tracepoint_auto,
+	[EM_ATTACH_RAW_TRACEPOINT] = em_attach_raw_tracepoint_auto,
+	[EM_ATTACH_TRACE] = em_attach_trace_auto,
+	[EM_ATTACH_KPROBE] = em_attach_kprobe_auto,
+	[EM_ATTACH_KRETPROBE] = em_attach_kretprobe_auto,
+	[EM_ATTACH_KSYSCALL] = em_attach_ksyscall_auto,
+	[EM_ATTACH_KRETSYSCALL] = em_attach_kretsyscall_auto,
+	[EM_ATTACH_UPROBE] = em_attach_uprobe_auto,
+	[EM_ATTACH_URETPROBE] = em_attach_uretprobe_auto,
+	[EM_ATTACH_ITER] = em_attach_iter_auto,
+	[EM_ATTACH_NETNS] = em_attach_netns_auto,
 };
+_Static_assert(EM_ARRAY_SIZE(auto_attach_fns) == EM_ATTACH_KIND_COUNT,
+	       "every auto-attach kind of secdef.h needs its attach function here");
+
+em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind)
+{
+	return (unsigned)kind < EM_ARRAY_SIZE(auto_attach_fns) ? auto_attach_fns[kind] : NULL;
+}
+
+/*
+ * The attach function for SEC sec and, in *target, what it attaches to (""
+ * when the name ends in '/'), or NULL when the name does not say where to
+ * attach: no auto-attach kind, or a name that could take a target but has
+ * none ("kprobe").
+ */
+static em_auto_attach_fn auto_attach_of(const char *sec, const char **target)
+{
+	const struct em_secdef *d = em_secdef_find(sec, target);
+
+	if (!d || (d->takes_target && sec[strlen(d->prefix)] != '/'))
+		return NULL;
+	if (!*target)
+		*target = "";
+	return em_link_auto_attach_fn(d->attach);
+}
 
 bool em_link_auto_attachable(const char *sec)
 {
-	for (size_t i = 0; sec && i < EM_ARRAY_SIZE(auto_attach_table); i++)
-		if (strncmp(sec, auto_attach_table[i].prefix,
-			    strlen(auto_attach_table[i].prefix)) == 0)
-			return auto_attach_table[i].fn != NULL;
-	return false;
+	const char *target;
+
+	return auto_attach_of(sec, &target) != NULL;
 }
 
 EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpfmini_link **out)
 {
-	const char *sec;
+	em_auto_attach_fn fn;
+	const char *sec, *target;
 
 	if (!out)
 		return -EINVAL;
@@ -232,18 +237,9 @@ EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpf
 	if (!prog)
 		return -EINVAL;
 	sec = ebpfmini_program_section(prog);
-	for (size_t i = 0; i < EM_ARRAY_SIZE(auto_attach_table); i++) {
-		size_t n = strlen(auto_attach_table[i].prefix);
-
-		if (strncmp(sec, auto_attach_table[i].prefix, n) != 0)
-			continue;
-		if (!auto_attach_table[i].fn) {
-			em_err("prog '%s': attach: SEC '%s' auto-attach is not implemented yet",
-			       ebpfmini_program_name(prog), sec);
-			return -EOPNOTSUPP;
-		}
-		return auto_attach_table[i].fn(prog, sec + n, out);
-	}
+	fn = auto_attach_of(sec, &target);
+	if (fn)
+		return fn(prog, target, out);
 	em_err("prog '%s': attach: SEC '%s' does not say where to attach: use the attach "
 	       "function of its hook with an explicit target",
 	       ebpfmini_program_name(prog), sec);

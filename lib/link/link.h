@@ -8,6 +8,7 @@
 
 #include "ebpfmini/link.h"
 #include "ebpfmini/program.h"
+#include "secdef.h"
 
 /* How an attachment is held; decides what close and detach do. */
 enum em_link_kind {
@@ -66,15 +67,20 @@ int em_link_set_new(struct ebpfmini_link **members, size_t n, const char *target
 int em_link_prog_fd(const struct ebpfmini_program *prog, const char *subject);
 
 /*
- * Auto-attach: ebpfmini_program_attach() finds the SEC prefix in a table in
- * link.c and calls its function with the rest of the SEC name ("cat/name"
- * for "tp/cat/name"). Each attach_<hook>.c provides one.
+ * Auto-attach: ebpfmini_program_attach() looks the SEC name up in the
+ * section table (obj/secdef.c), whose row names an auto-attach kind; link.c
+ * maps each kind to the function of its attach_<hook>.c, called with the rest
+ * of the SEC name ("cat/name" for "tp/cat/name").
  */
 typedef int (*em_auto_attach_fn)(struct ebpfmini_program *prog, const char *target,
 				 struct ebpfmini_link **out);
 
-/* Whether ebpfmini_program_attach() knows where SEC sec attaches (its prefix
- * is in the table with an attach function). Pure; for tools. */
+/* The attach function of an auto-attach kind; NULL for EM_ATTACH_NONE (and
+ * values out of range). */
+em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind);
+
+/* Whether ebpfmini_program_attach() knows where SEC sec attaches (its row has
+ * an auto-attach kind, and the target it needs is there). Pure; for tools. */
 bool em_link_auto_attachable(const char *sec);
 
 /* attach_tracepoint.c: "tp/<category>/<name>", "tracepoint/<category>/<name>" */

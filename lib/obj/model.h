@@ -243,22 +243,6 @@ void em_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LE
 /* Function of code section sec that contains instruction insn_idx, or NULL. */
 const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx);
 
-/* SEC-name table (secdef.c): program type, expected attach type and flags for
- * a section name; returns false when the name matches no known prefix. */
-struct em_secdef {
-	const char *prefix;       /* "tp/", "xdp", "cgroup/connect4", ... */
-	uint32_t prog_type;
-	uint32_t expected_attach_type;
-	uint32_t prog_flags;
-	unsigned flags;           /* EM_SEC_* below */
-};
-/* Without EM_SEC_EXACT the section name must equal the prefix, nothing more. */
-#define EM_SEC_EXACT 0x1      /* the name must equal the prefix (or prefix + "/...") */
-#define EM_SEC_ATTACH_BTF 0x2 /* needs attach_btf_id (fentry, lsm, tp_btf, iter) */
-#define EM_SEC_SLEEPABLE 0x4  /* ".s" variant */
-#define EM_SEC_AUTO_ATTACH 0x8 /* the name says where to attach */
-const struct em_secdef *em_secdef_find(const char *sec_name, const char **attach_target);
-
 /* ---- relocation (reloc.c, pure: fds arrive as ints in obj->maps[].fd) ----------- */
 
 /* Build prog->insns: its own instructions, then every subprogram it reaches

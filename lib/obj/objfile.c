@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "model.h"
 #include "objfile.h"
+#include "secdef.h"
 
 const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx)
 {

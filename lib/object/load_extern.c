@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "ksym.h"
 #include "objapi.h"
+#include "secdef.h"
 
 /*
  * Helper id written into a call of a __weak kfunc the kernel lacks: no helper
@@ -310,52 +311,28 @@ static void patch_externs(struct ebpfmini_object *obj)
 
 /* ---- attach targets ----------------------------------------------------------------- */
 
-/* Name prefix and kind of a program's attach target in kernel BTF; NULL if it needs none. */
-static const char *target_prefix(const struct ebpfmini_program *prog, int *kind)
-{
-	*kind = BTF_KIND_FUNC;
-	if (prog->type == BPF_PROG_TYPE_TRACING) {
-		switch (prog->expected_attach_type) {
-		case BPF_TRACE_RAW_TP:
-			*kind = BTF_KIND_TYPEDEF; /* typedef void (*btf_trace_<tp>)(void *, ...) */
-			return "btf_trace_";
-		case BPF_TRACE_FENTRY:
-		case BPF_TRACE_FEXIT:
-		case BPF_MODIFY_RETURN:
-			return "";
-		case BPF_TRACE_ITER:
-			return "bpf_iter_";
-		default:
-			return NULL;
-		}
-	}
-	if (prog->type == BPF_PROG_TYPE_LSM &&
-	    (prog->expected_attach_type == BPF_LSM_MAC ||
-	     prog->expected_attach_type == BPF_LSM_CGROUP))
-		return "bpf_lsm_";
-	return NULL;
-}
-
 static int ask_targets(struct resolve *rs)
 {
 	struct ebpfmini_object *obj = rs->obj;
 
 	for (size_t i = 0; i < obj->nprogs; i++) {
 		struct ebpfmini_program *prog = &obj->progs[i];
+		enum em_btf_target t;
 		const char *prefix;
 		int kind;
 
 		rs->prog_q[i] = -1;
 		if (!prog->autoload || prog->attach_btf_id)
 			continue;
-		if (prog->type == BPF_PROG_TYPE_EXT) {
+		t = em_secdef_btf_target(prog->type, prog->expected_attach_type);
+		if (t == EM_BTF_TARGET_PROG) {
 			em_err("prog '%s': section '%s': freplace programs replace a function of "
 			       "another loaded program, which this version cannot name: not "
 			       "supported",
 			       prog->name, prog->sec_name);
 			return -EOPNOTSUPP;
 		}
-		prefix = target_prefix(prog, &kind);
+		prefix = em_secdef_btf_name(t, &kind);
 		if (!prefix)
 			continue;
 		if (!prog->attach_target || !*prog->attach_target) {
@@ -415,10 +392,10 @@ int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **f
 	for (size_t i = 0; i < obj->nexterns && !any; i++)
 		any = !obj->externs[i].is_kconfig;
 	for (size_t i = 0; i < obj->nprogs && !any; i++) {
-		int kind;
+		const struct ebpfmini_program *p = &obj->progs[i];
 
-		any = obj->progs[i].autoload && (obj->progs[i].type == BPF_PROG_TYPE_EXT ||
-						 target_prefix(&obj->progs[i], &kind));
+		any = p->autoload &&
+		      em_secdef_btf_target(p->type, p->expected_attach_type) != EM_BTF_TARGET_NONE;
 	}
 	if (!any)
 		return 0; /* nothing to ask: kernel BTF is not even read */

@@ -11,7 +11,9 @@
   subproject  a tiny meson project (tests/packaging/subproject_user) with subprojects/ebpfmini
               pointing at this source tree, built with -Debpfmini:tests=false, and run
   exports     the shared library exports only ebpfmini_* symbols, all at the version node,
-              and the static library defines no global name outside ebpfmini_* and em_*
+              exactly the names listed in tests/packaging/exports.txt (so that a change of
+              the ABI is deliberate), and the static library defines no global name outside
+              ebpfmini_* and em_*
 
 Each command prints what it checks and exits 1 on the first failure, 0 when all holds.
 Temporary directories are removed in every case.
@@ -27,6 +29,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+EXPORTS_LIST = os.path.join(HERE, 'exports.txt')
 VERSION_NODE = 'EBPFMINI_0.1'
 
 
@@ -183,6 +186,32 @@ def defined_globals(nm, path, dynamic):
     return syms
 
 
+def read_exports_list(path):
+    """The names of the exports list: one a line, '#' starts a comment line."""
+    with open(path) as f:
+        return [line.strip() for line in f
+                if line.strip() and not line.lstrip().startswith('#')]
+
+
+def check_exports_list(exported):
+    """The shared library exports exactly the names of EXPORTS_LIST (sorted, no repeats)."""
+    listed = read_exports_list(EXPORTS_LIST)
+    rel = os.path.relpath(EXPORTS_LIST, os.path.dirname(os.path.dirname(HERE)))
+    check(listed == sorted(set(listed)), f'{rel} is sorted and has no repeats',
+          'sort it (LC_ALL=C sort -u)')
+    added = sorted(set(exported) - set(listed))
+    removed = sorted(set(listed) - set(exported))
+    detail = []
+    if added:
+        detail.append('exported but not in the list (new ABI):\n    ' + '\n    '.join(added))
+    if removed:
+        detail.append('in the list but not exported (removed ABI):\n    '
+                      + '\n    '.join(removed))
+    detail.append(f'if the change is deliberate, update {rel} in the same commit')
+    check(not added and not removed,
+          f'the {len(exported)} exported names are exactly those of {rel}', '\n'.join(detail))
+
+
 def cmd_exports(args, tmp):
     syms = defined_globals(args.nm, args.shared, True)
     funcs = [(k, n) for k, n in syms if k != 'A']
@@ -191,6 +220,7 @@ def cmd_exports(args, tmp):
     check(not bad, f'all {len(funcs)} exported symbols start with ebpfmini_', f'others: {bad}')
     unversioned = [n for _, n in funcs if not n.endswith('@@' + VERSION_NODE)]
     check(not unversioned, f'all carry the version {VERSION_NODE}', f'others: {unversioned}')
+    check_exports_list(sorted({n.split('@')[0] for _, n in funcs}))
 
     syms = defined_globals(args.nm, args.static, False)
     # compiler-generated names (sanitizers, stack protector) start with "__"

@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "core.h"
-#include "ebpfmini/log.h"
 #include "ebpfmini/map.h"
 #include "ebpfmini/object.h"
 #include "ebpfmini/program.h"
 #include "elf.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "model.h"
 #include "objapi.h"
 
@@ -34,29 +34,24 @@ static inline void fuzz_touch(const void *p, size_t len)
 	(void)sink;
 }
 
-static void fuzz_log_sink(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	fuzz_touch(line, strlen(line) + 1);
-}
-
 /*
  * Every message down to debug is formatted (so that the logging paths, with
- * their file-derived arguments, run under the sanitizers too) and dropped;
+ * their file-derived arguments, run under the sanitizers too) and captured,
+ * which reads each line to its end; every input starts with an empty capture.
  * FUZZ_LOG=1 in the environment prints them instead, to see why an input fails.
  */
 static inline void fuzz_init_log(void)
 {
 	static bool done;
 
+	log_capture_reset();
 	if (done)
 		return;
 	done = true;
 	if (getenv("FUZZ_LOG"))
 		ebpfmini_log_set(NULL, EBPFMINI_LOG_DEBUG, NULL);
 	else
-		ebpfmini_log_set(fuzz_log_sink, EBPFMINI_LOG_DEBUG, NULL);
+		log_capture_start(EBPFMINI_LOG_DEBUG);
 }
 
 /* Whole file into malloc'd memory; a missing fixed input is a broken setup: abort. */

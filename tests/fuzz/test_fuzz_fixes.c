@@ -12,20 +12,10 @@
 
 #include "core.h"
 #include "ebpfmini/ebpfmini.h"
+#include "log_capture.h"
 #include "model.h"
 
 #define CORPUS(target, name) CORPUS_DIR "/" target "/" name
-
-static char logbuf[8192];
-
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t len = strlen(logbuf);
-
-	(void)level;
-	(void)ctx;
-	snprintf(logbuf + len, sizeof(logbuf) - len, "%s\n", line);
-}
 
 static uint8_t *read_file(const char *path, size_t *size)
 {
@@ -49,8 +39,8 @@ static uint8_t *read_file(const char *path, size_t *size)
 static int setup(void **state)
 {
 	(void)state;
-	logbuf[0] = '\0';
-	ebpfmini_log_set(capture, EBPFMINI_LOG_WARN, NULL);
+	log_capture_reset();
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_WARN, NULL);
 	return 0;
 }
 
@@ -67,7 +57,7 @@ static void test_kconfig_datasec_func(void **state)
 	(void)state;
 	assert_int_equal(ebpfmini_object_open_mem(data, size, NULL, &obj), -EBADMSG);
 	assert_null(obj);
-	assert_non_null(strstr(logbuf, "DATASEC '.kconfig': entry 7 (type [7]) is not a VAR"));
+	assert_non_null(strstr(logcap.text, "DATASEC '.kconfig': entry 7 (type [7]) is not a VAR"));
 	free(data);
 }
 
@@ -96,7 +86,7 @@ static void test_core_offset_wrap(void **state)
 {
 	(void)state;
 	assert_int_equal(relocate_against(CORPUS("core", "crash-core-offset-wrap")), -EBADMSG);
-	assert_non_null(strstr(logbuf, "core_s.anon_b): the field lies beyond 4 GiB"));
+	assert_non_null(strstr(logcap.text, "core_s.anon_b): the field lies beyond 4 GiB"));
 }
 
 /* Two anonymous members per level, 26 levels deep: 2^25 visits per look-up (a hang). */
@@ -104,7 +94,7 @@ static void test_core_anon_dag(void **state)
 {
 	(void)state;
 	assert_int_equal(relocate_against(CORPUS("core", "crash-core-anon-dag")), -ELOOP);
-	assert_non_null(strstr(logbuf, "is malformed"));
+	assert_non_null(strstr(logcap.text, "is malformed"));
 }
 
 int main(void)

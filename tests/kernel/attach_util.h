@@ -39,14 +39,14 @@ static inline int attach_test_setup(void **state)
 		print_message("skipped: %s\n", group_skip);
 		skip();
 	}
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	return 0;
 }
 
 static inline int attach_test_teardown(void **state)
 {
 	(void)state;
-	capture_stop();
+	log_capture_stop();
 	return 0;
 }
 
@@ -71,7 +71,7 @@ static inline struct ebpfmini_object *load_for_me(const char *path, const char *
 	}
 	err = ebpfmini_object_load(obj);
 	if (err)
-		fail_msg("load %s: %d (%s)\n%s", path, err, strerror(-err), captured_log);
+		fail_msg("load %s: %d (%s)\n%s", path, err, strerror(-err), logcap.text);
 	return obj;
 }
 

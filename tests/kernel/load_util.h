@@ -16,6 +16,7 @@
 
 #include "btf.h" /* private: DATASEC walking for variable offsets */
 #include "ebpfmini/ebpfmini.h"
+#include "log_capture.h"
 
 #define OBJ(name) BPF_OBJ_DIR "/" name ".bpf.o"
 
@@ -27,44 +28,6 @@
 			skip();                                                                    \
 		}                                                                                  \
 	} while (0)
-
-/* ---- log capture: every line the library logs, kept for assertions ---- */
-
-static char captured_log[64 * 1024];
-static size_t captured_len;
-
-static void capture_fn(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t n = strlen(line);
-
-	(void)level;
-	(void)ctx;
-	if (getenv("TEST_VERBOSE"))
-		fprintf(stderr, "log: %s\n", line);
-	if (captured_len + n + 2 >= sizeof(captured_log))
-		return;
-	memcpy(captured_log + captured_len, line, n);
-	captured_len += n;
-	captured_log[captured_len++] = '\n';
-	captured_log[captured_len] = '\0';
-}
-
-static inline void capture_start(void)
-{
-	captured_len = 0;
-	captured_log[0] = '\0';
-	ebpfmini_log_set(capture_fn, EBPFMINI_LOG_DEBUG, NULL);
-}
-
-static inline void capture_stop(void)
-{
-	ebpfmini_log_set(NULL, EBPFMINI_LOG_WARN, NULL);
-}
-
-static inline bool log_has(const char *text)
-{
-	return strstr(captured_log, text) != NULL;
-}
 
 /* ---- fd accounting ---- */
 

@@ -105,7 +105,7 @@ static int group_teardown(void **state)
 static int test_teardown(void **state)
 {
 	(void)state;
-	capture_stop();
+	log_capture_stop();
 	return 0;
 }
 
@@ -405,34 +405,34 @@ static void test_cgroup_errors(void **state)
 	char missing[sizeof(f->cgroup) + 8];
 	int notcg;
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	/* a missing cgroup is named */
 	snprintf(missing, sizeof(missing), "%s/nope", f->cgroup);
 	assert_int_equal(ebpfmini_program_attach_cgroup_path(prog, missing, NULL, &link), -ENOENT);
 	assert_null(link);
-	assert_true(log_has("no such cgroup"));
-	assert_true(log_has(missing));
+	assert_true(log_captured("no such cgroup"));
+	assert_true(log_captured(missing));
 	/* not cgroup v2 */
 	assert_int_equal(ebpfmini_program_attach_cgroup_path(prog, "/tmp", NULL, &link),
 			 -EMEDIUMTYPE);
-	assert_true(log_has("attach to cgroup '/tmp': not a cgroup v2 directory"));
+	assert_true(log_captured("attach to cgroup '/tmp': not a cgroup v2 directory"));
 	if (access("/sys/fs/cgroup/cpu", F_OK) == 0) { /* a cgroup v1 hierarchy on this machine */
 		assert_int_equal(ebpfmini_program_attach_cgroup_path(prog, "/sys/fs/cgroup/cpu",
 								     NULL, &link),
 				 -EMEDIUMTYPE);
-		assert_true(log_has("this is a cgroup v1 hierarchy"));
+		assert_true(log_captured("this is a cgroup v1 hierarchy"));
 	}
 	/* a directory fd that is no cgroup */
 	notcg = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_int_equal(ebpfmini_program_attach_cgroup(prog, notcg, NULL, &link), -EBADF);
-	assert_true(log_has("not a cgroup v2 directory"));
+	assert_true(log_captured("not a cgroup v2 directory"));
 	close(notcg);
 	/* a program of another type names both */
 	assert_int_equal(ebpfmini_object_load(other), 0);
 	assert_int_equal(ebpfmini_program_attach_cgroup_path(prog_of(other, "sock_count"),
 							     f->cgroup, NULL, &link),
 			 -EINVAL);
-	assert_true(log_has("a BPF_PROG_TYPE_SOCKET_FILTER program cannot attach to a cgroup"));
+	assert_true(log_captured("a BPF_PROG_TYPE_SOCKET_FILTER program cannot attach to a cgroup"));
 	ebpfmini_object_close(other);
 	/* bad placement */
 	{
@@ -443,7 +443,7 @@ static void test_cgroup_errors(void **state)
 		assert_int_equal(ebpfmini_program_attach_cgroup_path(prog, f->cgroup, &opts,
 								     &link),
 				 -EINVAL);
-		assert_true(log_has("bad placement options"));
+		assert_true(log_captured("bad placement options"));
 	}
 	assert_null(link);
 }

@@ -72,7 +72,7 @@ static int group_teardown(void **state)
 static int test_teardown(void **state)
 {
 	(void)state;
-	capture_stop();
+	log_capture_stop();
 	return 0;
 }
 
@@ -181,26 +181,26 @@ static void test_xdp_errors(void **state)
 	struct ebpfmini_program *prog = prog_of(f->xdp, "xdp_count");
 	struct ebpfmini_link *link = NULL, *other = NULL;
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	/* a missing interface, by name and by index, is named */
 	assert_int_equal(ebpfmini_program_attach_xdp(prog, 0, &opts, &link), -ENODEV);
 	assert_null(link);
-	assert_true(log_has("prog 'xdp_count': attach xdp: no interface 'ebpfmini-no0'"));
+	assert_true(log_captured("prog 'xdp_count': attach xdp: no interface 'ebpfmini-no0'"));
 	assert_int_equal(ebpfmini_program_attach_xdp(prog, 987654, NULL, &link), -ENODEV);
-	assert_true(log_has("no interface with index 987654"));
+	assert_true(log_captured("no interface with index 987654"));
 	assert_int_equal(ebpfmini_program_attach_xdp(prog, 0, NULL, &link), -EINVAL);
 	/* a program of another type names both */
 	assert_int_equal(ebpfmini_program_attach_xdp(prog_of(f->xdp, "tc_rewrite"), f->lo, NULL,
 						     &link),
 			 -EINVAL);
-	assert_true(log_has("a BPF_PROG_TYPE_SCHED_CLS program cannot attach to XDP (it takes "
+	assert_true(log_captured("a BPF_PROG_TYPE_SCHED_CLS program cannot attach to XDP (it takes "
 			    "BPF_PROG_TYPE_XDP)"));
 	/* lo has no native XDP */
 	opts.ifname = "lo";
 	opts.mode = EBPFMINI_XDP_DRIVER;
 	assert_true(ebpfmini_program_attach_xdp(prog, 0, &opts, &link) < 0);
-	assert_true(log_has("attach xdp to 'lo' (driver): BPF_LINK_CREATE"));
-	assert_true(log_has("generic mode works"));
+	assert_true(log_captured("attach xdp to 'lo' (driver): BPF_LINK_CREATE"));
+	assert_true(log_captured("generic mode works"));
 	opts.mode = 9;
 	assert_int_equal(ebpfmini_program_attach_xdp(prog, 0, &opts, &link), -EINVAL);
 	/* one XDP program per interface and mode */
@@ -208,7 +208,7 @@ static void test_xdp_errors(void **state)
 	assert_int_equal(ebpfmini_program_attach_xdp(prog_of(f->xdp, "xdp_second"), f->lo, NULL,
 						     &other),
 			 -EBUSY);
-	assert_true(log_has("another XDP program is attached"));
+	assert_true(log_captured("another XDP program is attached"));
 	ebpfmini_link_close(link);
 	/* not loaded */
 	{
@@ -217,7 +217,7 @@ static void test_xdp_errors(void **state)
 		assert_int_equal(ebpfmini_program_attach_xdp(prog_of(obj, "xdp_count"), f->lo,
 							     NULL, &link),
 				 -EBUSY);
-		assert_true(log_has("the program is not loaded"));
+		assert_true(log_captured("the program is not loaded"));
 		ebpfmini_object_close(obj);
 	}
 }
@@ -296,13 +296,13 @@ static void test_tcx_order(void **state)
 	assert_int_equal(*f->tc_rewritten, 1);
 
 	/* a revision that is no longer current is refused */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	memset(&opts, 0, sizeof(opts));
 	opts.sz = sizeof(opts);
 	opts.direction = EBPFMINI_TCX_EGRESS;
 	opts.expected_revision = rev - 1;
 	assert_int_equal(ebpfmini_program_attach_tcx(plain, f->lo, &opts, &third), -ESTALE);
-	assert_true(log_has("expected_revision"));
+	assert_true(log_captured("expected_revision"));
 	/* after the program with that id, at the current revision */
 	opts.flags = EBPFMINI_ATTACH_AFTER;
 	opts.relative_id = ebpfmini_program_id(rewrite);
@@ -313,7 +313,7 @@ static void test_tcx_order(void **state)
 	ebpfmini_link_close(third);
 	/* SEC("tc") says no direction */
 	assert_int_equal(ebpfmini_program_attach_tcx(plain, f->lo, NULL, &third), -EINVAL);
-	assert_true(log_has("SEC 'tc' does not say ingress or egress"));
+	assert_true(log_captured("SEC 'tc' does not say ingress or egress"));
 	/* bad placement: a relative program without before/after */
 	opts.flags = 0;
 	assert_int_equal(ebpfmini_program_attach_tcx(plain, f->lo, &opts, &third), -EINVAL);
@@ -350,16 +350,16 @@ static void test_netfilter_local_out(void **state)
 	assert_int_equal(net_drain(rx, 200), 2);
 	assert_int_equal(*f->nf_packets, 4);
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	opts.priority = INT_MIN; /* NF_IP_PRI_FIRST is the kernel's */
 	assert_int_equal(ebpfmini_program_attach_netfilter(prog, &opts, &link), -ERANGE);
-	assert_true(log_has("the kernel reserves this priority"));
+	assert_true(log_captured("the kernel reserves this priority"));
 	assert_int_equal(ebpfmini_program_attach_netfilter(prog, NULL, &link), -EINVAL);
 	opts.priority = 1;
 	assert_int_equal(ebpfmini_program_attach_netfilter(prog_of(f->hooks, "steer"), &opts,
 							   &link),
 			 -EINVAL);
-	assert_true(log_has("a BPF_PROG_TYPE_SK_LOOKUP program cannot attach to netfilter hooks"));
+	assert_true(log_captured("a BPF_PROG_TYPE_SK_LOOKUP program cannot attach to netfilter hooks"));
 	close(rx);
 }
 
@@ -452,9 +452,9 @@ static void test_flow_dissector(void **state)
 	assert_int_equal(netns_prog_count(ns, BPF_FLOW_DISSECTOR, &id), 1);
 	assert_int_equal(id, ebpfmini_program_id(prog));
 	/* one per namespace */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_program_attach_netns(prog, ns, &second), -E2BIG);
-	assert_true(log_has("has a flow dissector already"));
+	assert_true(log_captured("has a flow dissector already"));
 
 	pkt = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	assert_true(pkt >= 0);
@@ -480,10 +480,10 @@ static void test_netns_errors(void **state)
 	struct ebpfmini_link *link = NULL;
 	int notns = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_program_attach_netns(prog_of(f->hooks, "nf_count"), -1, &link),
 			 -EINVAL);
-	assert_true(log_has("a BPF_PROG_TYPE_NETFILTER program cannot attach to a network "
+	assert_true(log_captured("a BPF_PROG_TYPE_NETFILTER program cannot attach to a network "
 			    "namespace (it takes BPF_PROG_TYPE_SK_LOOKUP or "
 			    "BPF_PROG_TYPE_FLOW_DISSECTOR)"));
 	assert_true(ebpfmini_program_attach_netns(prog_of(f->hooks, "steer"), notns, &link) < 0);

@@ -49,7 +49,7 @@ static int test_teardown(void **state)
 {
 	(void)state;
 	em_sys_set_hook(NULL, NULL);
-	capture_stop();
+	log_capture_stop();
 	return 0;
 }
 
@@ -77,7 +77,7 @@ static void test_socket_filter_count(void **state)
 	assert_int_equal(ebpfmini_link_fd(link), -EBADF);
 	assert_int_equal(ebpfmini_link_id(link), 0);
 	assert_int_equal(ebpfmini_link_info(link, &info), -EOPNOTSUPP);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_link_pin(link, "/sys/fs/bpf/ebpfmini-never"), -EOPNOTSUPP);
 
 	/* detach undoes the attachment at once (SO_DETACH_BPF); the object stays to be closed */
@@ -128,15 +128,15 @@ static void test_socket_errors(void **state)
 	struct ebpfmini_link *link = NULL;
 	int notsock = open("/dev/null", O_RDONLY | O_CLOEXEC), rx = net_bound(SOCK_DGRAM, 0);
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_program_attach_socket(prog_of(f->obj, "sock_count"), notsock,
 							&link),
 			 -ENOTSOCK);
-	assert_true(log_has("the fd is not a socket"));
+	assert_true(log_captured("the fd is not a socket"));
 	assert_null(link);
 	assert_int_equal(ebpfmini_program_attach_socket(prog_of(f->obj, "msg_count"), rx, &link),
 			 -EINVAL);
-	assert_true(log_has("a BPF_PROG_TYPE_SK_MSG program cannot attach to a socket (it takes "
+	assert_true(log_captured("a BPF_PROG_TYPE_SK_MSG program cannot attach to a socket (it takes "
 			    "BPF_PROG_TYPE_SOCKET_FILTER or BPF_PROG_TYPE_SK_REUSEPORT)"));
 	assert_int_equal(ebpfmini_program_attach_socket(prog_of(f->obj, "sock_count"), -1, &link),
 			 -EINVAL);
@@ -230,14 +230,14 @@ static void test_sockmap_msg_and_skb(void **state)
 	assert_int_equal(*f->skb_bytes, 13);
 
 	/* one program per hook and map */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	{
 		struct ebpfmini_link *again = NULL;
 
 		assert_int_equal(ebpfmini_program_attach_sockmap(prog_of(f->obj, "msg_count"),
 								 ebpfmini_map_fd(socks), &again),
 				 -EBUSY);
-		assert_true(log_has("the map has a program on this hook already"));
+		assert_true(log_captured("the map has a program on this hook already"));
 	}
 	del_socks(socks);
 	ebpfmini_link_close(msg);
@@ -292,20 +292,20 @@ static void test_sockmap_errors(void **state)
 	int socks = ebpfmini_map_fd(map_of(f->obj, "socks"));
 	struct ebpfmini_link *link = NULL;
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_program_attach_sockmap(prog_of(f->obj, "msg_count"),
 							 ebpfmini_map_fd(map_of(f->obj, "not_socks")),
 							 &link),
 			 -EINVAL);
-	assert_true(log_has("map 'not_socks' is a BPF_MAP_TYPE_ARRAY, not a sockmap or sockhash"));
+	assert_true(log_captured("map 'not_socks' is a BPF_MAP_TYPE_ARRAY, not a sockmap or sockhash"));
 	assert_int_equal(ebpfmini_program_attach_sockmap(prog_of(f->obj, "skb_plain"), socks,
 							 &link),
 			 -EINVAL);
-	assert_true(log_has("SEC 'sk_skb' does not say which sk_skb hook"));
+	assert_true(log_captured("SEC 'sk_skb' does not say which sk_skb hook"));
 	assert_int_equal(ebpfmini_program_attach_sockmap(prog_of(f->obj, "sock_count"), socks,
 							 &link),
 			 -EINVAL);
-	assert_true(log_has("a BPF_PROG_TYPE_SOCKET_FILTER program cannot attach to a sockmap"));
+	assert_true(log_captured("a BPF_PROG_TYPE_SOCKET_FILTER program cannot attach to a sockmap"));
 	assert_null(link);
 }
 

@@ -231,7 +231,7 @@ static void test_uprobe_tracefs(void **state)
 					     "uprobe_target", NULL, &link);
 	em_sys_set_hook_ex(NULL, NULL);
 	assert_int_equal(err, 0);
-	assert_true(log_has("no uprobe PMU: using tracefs uprobe_events"));
+	assert_true(log_captured("no uprobe PMU: using tracefs uprobe_events"));
 	assert_true(uprobe_events_has("ebpfmini/p_exe_"));
 	assert_true(uprobe_events_has(mine));
 	call_target(N_CALLS);
@@ -251,7 +251,7 @@ static void test_uprobe_tracefs(void **state)
 		ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_UPROBES, reason, sizeof(reason)), 0);
 	em_sys_set_hook_ex(NULL, NULL);
 	assert_int_equal(err, -EOPNOTSUPP);
-	assert_true(log_has(EM_UPROBES_MISSING));
+	assert_true(log_captured(EM_UPROBES_MISSING));
 	assert_string_equal(reason, EM_UPROBES_MISSING);
 	assert_int_equal(count_fds(), fds);
 	ebpfmini_object_close(obj);
@@ -277,7 +277,7 @@ static void test_uprobe_no_tracefs(void **state)
 		umount2("/sys/kernel/debug", MNT_DETACH);
 		while (umount2("/sys/kernel/tracing", MNT_DETACH) == 0)
 			;
-		captured_len = 0;
+		log_capture_reset();
 		em_sys_set_hook_ex(no_uprobe_pmu, &np);
 		err = ebpfmini_program_attach_uprobe(prog_of(obj, "on_target_legacy"),
 						     "/proc/self/exe", "uprobe_target", NULL,
@@ -285,7 +285,7 @@ static void test_uprobe_no_tracefs(void **state)
 		em_sys_set_hook_ex(NULL, NULL);
 		if (err != -ENODEV || link)
 			_exit(11);
-		if (!log_has("no uprobe PMU (/sys/bus/event_source/devices/uprobe) and tracefs is "
+		if (!log_captured("no uprobe PMU (/sys/bus/event_source/devices/uprobe) and tracefs is "
 			     "not mounted: mount -t tracefs tracefs /sys/kernel/tracing"))
 			_exit(12);
 		_exit(0);
@@ -310,26 +310,26 @@ static void test_uprobe_errors(void **state)
 		ebpfmini_program_attach_uprobe(prog, "/nonexistent/bin", "main", NULL, &link),
 		-ENOENT);
 	assert_null(link);
-	assert_true(log_has("attach uprobe '/nonexistent/bin:main': no such file"));
+	assert_true(log_captured("attach uprobe '/nonexistent/bin:main': no such file"));
 	assert_int_equal(ebpfmini_program_attach_uprobe(prog, "/proc/self/exe",
 							"ebpfmini_no_such_function", NULL, &link),
 			 -ENOENT);
-	assert_true(log_has("no function of that name in .symtab or .dynsym"));
+	assert_true(log_captured("no function of that name in .symtab or .dynsym"));
 	assert_int_equal(
 		ebpfmini_program_attach_uprobe(prog, "libebpfmini-nope.so.9", "f", NULL, &link),
 		-ENOENT);
-	assert_true(log_has("no such library in LD_LIBRARY_PATH"));
+	assert_true(log_captured("no such library in LD_LIBRARY_PATH"));
 	assert_int_equal(
 		ebpfmini_program_attach_uprobe(prog, "ebpfmini-no-such-tool", "f", NULL, &link),
 		-ENOENT);
-	assert_true(log_has("no such program in PATH"));
+	assert_true(log_captured("no such program in PATH"));
 
 	fd = mkstemp(text);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "#!/bin/sh\necho\n", 15), 15);
 	close(fd);
 	assert_int_equal(ebpfmini_program_attach_uprobe(prog, text, "main", NULL, &link), -ENOEXEC);
-	assert_true(log_has("not an ELF executable or shared library"));
+	assert_true(log_captured("not an ELF executable or shared library"));
 	unlink(text);
 
 	opts.pid = -1;
@@ -339,7 +339,7 @@ static void test_uprobe_errors(void **state)
 	opts.pid = 0;
 	assert_int_equal(ebpfmini_program_attach_uprobe(prog, "/proc/self/exe", NULL, &opts, &link),
 			 -EINVAL);
-	assert_true(log_has("neither a symbol nor a file offset"));
+	assert_true(log_captured("neither a symbol nor a file offset"));
 	/* an offset past the file's code: the kernel refuses it */
 	opts.offset = 1ull << 40;
 	assert_true(ebpfmini_program_attach_uprobe(prog, "/proc/self/exe", NULL, &opts, &link) < 0);

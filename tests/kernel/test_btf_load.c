@@ -17,27 +17,9 @@
 #include "btf.h"
 #include "btf_test_obj.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "sys.h"
 #include "unit/btf_builder.h"
-
-static int log_lines;
-static char log_text[8192];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t n = strlen(log_text);
-
-	(void)level;
-	(void)ctx;
-	log_lines++;
-	snprintf(log_text + n, sizeof(log_text) - n, "%s\n", line);
-}
-
-static void log_reset(void)
-{
-	log_lines = 0;
-	log_text[0] = '\0';
-}
 
 static bool need_root(void)
 {
@@ -99,12 +81,12 @@ static void test_load_sample(void **state)
 		skip();
 	btf = sample_btf(true);
 	assert_int_equal(ebpfmini_btf_fd(btf), -EBUSY);
-	log_reset();
+	log_capture_reset();
 	fd = ebpfmini_btf_load(btf);
 	if (fd < 0)
-		fail_msg("BPF_BTF_LOAD: %d\n%s", fd, log_text);
+		fail_msg("BPF_BTF_LOAD: %d\n%s", fd, logcap.text);
 	assert_true(fd >= 3);
-	assert_int_equal(log_lines, 0);
+	assert_int_equal(logcap.count, 0);
 	assert_int_equal(ebpfmini_btf_fd(btf), fd);
 	assert_int_equal(ebpfmini_btf_load(btf), fd); /* once */
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
@@ -136,15 +118,15 @@ static void test_load_rejected(void **state)
 	if (!need_root())
 		skip();
 	btf = sample_btf(false);
-	log_reset();
+	log_capture_reset();
 	err = ebpfmini_btf_load(btf);
 	assert_int_equal(err, -EINVAL);
 	assert_int_equal(ebpfmini_btf_fd(btf), -EBUSY);
-	print_message("%s", log_text);
-	assert_true(log_lines >= 2); /* some log lines, then the error */
-	assert_non_null(strstr(log_text, "btf: kernel log: "));
-	assert_non_null(strstr(log_text, "btf: BPF_BTF_LOAD: "));
-	assert_non_null(strstr(log_text, "EINVAL"));
+	print_message("%s", logcap.text);
+	assert_true(logcap.count >= 2); /* some log lines, then the error */
+	assert_non_null(strstr(logcap.text, "btf: kernel log: "));
+	assert_non_null(strstr(logcap.text, "btf: BPF_BTF_LOAD: "));
+	assert_non_null(strstr(logcap.text, "EINVAL"));
 	ebpfmini_btf_free(btf);
 }
 
@@ -184,10 +166,10 @@ static void test_load_every_kind(void **state)
 	assert_int_equal(ebpfmini_btf_new(p, size, &btf), 0);
 	free(p);
 	assert_int_equal(em_btf_fixup_datasecs(btf, &ops), 0);
-	log_reset();
+	log_capture_reset();
 	fd = ebpfmini_btf_load(btf);
 	if (fd < 0)
-		fail_msg("BPF_BTF_LOAD: %d\n%s", fd, log_text);
+		fail_msg("BPF_BTF_LOAD: %d\n%s", fd, logcap.text);
 	ebpfmini_btf_free(btf);
 }
 
@@ -272,6 +254,6 @@ int main(void)
 		cmocka_unit_test(test_kernel_btf),
 	};
 
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,11 +72,11 @@ static void run_and_check(const char *path, const char *prog_name)
 	int fds = count_fds(), err;
 
 	*(int *)var_ptr(obj, ".rodata", "target_tgid") = getpid();
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	if (err)
-		fail_msg("load %s: %s\n%s", path, strerror(-err), captured_log);
+		fail_msg("load %s: %s\n%s", path, strerror(-err), logcap.text);
 	/* the made-up field is reported missing, not refused */
 	err = ebpfmini_program_attach(prog_of(obj, prog_name), &link);
 	if (err)

@@ -127,9 +127,9 @@ static void expect_failure_without_leak(struct ebpfmini_object *obj, int want_er
 {
 	int before = count_fds(), err;
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	if (want_err)
 		assert_int_equal(err, want_err);
 	else
@@ -206,11 +206,11 @@ static void inject_every_call(const char *name)
 		int err;
 
 		obj = open_with_root(name);
-		capture_start();
+		log_capture_start(EBPFMINI_LOG_DEBUG);
 		arm(n);
 		err = ebpfmini_object_load(obj);
 		disarm();
-		capture_stop();
+		log_capture_stop();
 		if (fault.failed_nr == 0)
 			fail_msg("%s: call %ld of %ld was never made", name, n, total);
 		if (err) {

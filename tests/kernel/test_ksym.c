@@ -80,13 +80,13 @@ static void test_kfuncs_and_ksyms(void **state)
 	skip_without_btf();
 	obj = open_only(KSYM_OBJ, "use_ksyms", NULL);
 	*(int *)var_ptr(obj, ".bss", "pid_in") = getpid();
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	if (err)
-		fail_msg("load: %s\n%s", strerror(-err), captured_log);
+		fail_msg("load: %s\n%s", strerror(-err), logcap.text);
 	/* the weak ones are reported, not refused */
-	assert_true(log_has("extern 'ebpfmini_no_such_kfunc': the kernel has no such function: "
+	assert_true(log_captured("extern 'ebpfmini_no_such_kfunc': the kernel has no such function: "
 			    "__weak"));
 	prog = prog_of(obj, "use_ksyms");
 	insns = ebpfmini_program_insns(prog);
@@ -131,20 +131,20 @@ static void test_typed_percpu_ksyms(void **state)
 	(void)state;
 	skip_without_btf();
 	obj = open_only(KSYM_OBJ, "use_percpu_vars", NULL);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	/* resolution itself worked: the kernel's BTF has both variables */
-	assert_true(log_has("extern 'runqueues': variable ["));
-	assert_true(log_has("extern 'bpf_prog_active': variable ["));
-	if (err == -ENOENT && log_has("failed to find the address for kernel symbol")) {
+	assert_true(log_captured("extern 'runqueues': variable ["));
+	assert_true(log_captured("extern 'bpf_prog_active': variable ["));
+	if (err == -ENOENT && log_captured("failed to find the address for kernel symbol")) {
 		ebpfmini_object_close(obj);
 		print_message("skipped: kernel without CONFIG_KALLSYMS_ALL: the verifier cannot "
 			      "find the address of per-CPU variables\n");
 		skip();
 	}
 	if (err)
-		fail_msg("load: %s\n%s", strerror(-err), captured_log);
+		fail_msg("load: %s\n%s", strerror(-err), logcap.text);
 	run_syscall_prog(prog_of(obj, "use_percpu_vars"));
 	assert_int_equal(*(int *)var_ptr(obj, ".bss", "rq_ok"), 1);
 	assert_int_equal(*(int *)var_ptr(obj, ".bss", "prog_active_ok"), 1);
@@ -210,20 +210,20 @@ static void check_trampoline(const char *prog_name, const char *sec)
 	struct ebpfmini_object *obj = open_only(TARGETS_OBJ, prog_name, NULL);
 	int fds = count_fds(), err;
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	if (err == 0) {
 		print_message("note: '%s' loaded: this kernel allows BPF trampolines (no lockdown)\n",
 			      sec);
 		assert_true(ebpfmini_program_fd(prog_of(obj, prog_name)) >= 3);
 	} else {
 		assert_int_equal(err, -EPERM);
-		assert_true(log_has("kernel lockdown ("));
-		assert_true(log_has(") forbids BPF trampolines"));
-		assert_true(log_has(sec));
+		assert_true(log_captured("kernel lockdown ("));
+		assert_true(log_captured(") forbids BPF trampolines"));
+		assert_true(log_captured(sec));
 		if (access("/sys/kernel/security/lockdown", R_OK) != 0)
-			assert_true(log_has("kernel lockdown (integrity) forbids BPF trampolines"));
+			assert_true(log_captured("kernel lockdown (integrity) forbids BPF trampolines"));
 	}
 	ebpfmini_object_close(obj);
 	assert_true(count_fds() <= fds);
@@ -247,20 +247,20 @@ static void test_missing_target_and_freplace(void **state)
 	skip_without_btf();
 	fds = count_fds();
 	obj = open_only(TARGETS_OBJ, "no_target", NULL);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -ENOENT);
-	assert_true(log_has("prog 'no_target': attach target 'ebpfmini_no_such_function': the "
+	assert_true(log_captured("prog 'no_target': attach target 'ebpfmini_no_such_function': the "
 			    "kernel has no function 'ebpfmini_no_such_function'"));
 	ebpfmini_object_close(obj);
 
 	obj = open_only(TARGETS_OBJ, "replacement", NULL);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -EOPNOTSUPP);
-	assert_true(log_has("prog 'replacement': section 'freplace/some_function': freplace"));
+	assert_true(log_captured("prog 'replacement': section 'freplace/some_function': freplace"));
 	ebpfmini_object_close(obj);
 	assert_int_equal(count_fds(), fds);
 }
@@ -281,11 +281,11 @@ static void test_btf_custom_path(void **state)
 
 	opts.btf_custom_path = "/nonexistent/ebpfmini/vmlinux";
 	obj = open_only(TARGETS_OBJ, "count_tasks", &opts);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -ENOENT);
-	assert_true(log_has("/nonexistent/ebpfmini/vmlinux"));
+	assert_true(log_captured("/nonexistent/ebpfmini/vmlinux"));
 	ebpfmini_object_close(obj);
 }
 

@@ -589,9 +589,9 @@ static void test_verifier_reject(void **state)
 	SKIP_UNLESS_ROOT();
 	obj = open_obj(OBJ("load_bad"));
 	bad = prog_of(obj, "bad");
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -EACCES); /* the kernel's errno, unchanged */
 	log = ebpfmini_program_log(bad);
 	assert_non_null(log);
@@ -600,9 +600,9 @@ static void test_verifier_reject(void **state)
 	assert_non_null(strstr(log, "return (int)*val"));
 	assert_non_null(strstr(log, "map_value_or_null"));
 	/* one error line: subject, strerror and the log's last line */
-	assert_true(log_has("prog 'bad': load: Permission denied: R0 invalid mem access "
+	assert_true(log_captured("prog 'bad': load: Permission denied: R0 invalid mem access "
 			    "'map_value_or_null'\n"));
-	assert_true(log_has("verifier log"));
+	assert_true(log_captured("verifier log"));
 	/* everything the load opened is closed again */
 	assert_int_equal(ebpfmini_program_fd(prog_of(obj, "good")), -EBUSY);
 	assert_int_equal(ebpfmini_program_fd(bad), -EBUSY);
@@ -621,11 +621,11 @@ static void test_unknown_section(void **state)
 	SKIP_UNLESS_ROOT();
 	obj = open_obj(OBJ("load_unknown"));
 	assert_int_equal(ebpfmini_program_type(prog_of(obj, "mystery")), BPF_PROG_TYPE_UNSPEC);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -EOPNOTSUPP);
-	assert_true(log_has("no_such_hook/x"));
+	assert_true(log_captured("no_such_hook/x"));
 	ebpfmini_object_close(obj);
 
 	/* the program can be left out, or given a type */
@@ -678,12 +678,12 @@ static void expect_kconfig_error(const char *config_text, int err, const char *t
 	struct ebpfmini_object *obj = open_kconfig(config_text);
 	int ret;
 
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	ret = ebpfmini_object_load(obj);
-	capture_stop();
+	log_capture_stop();
 	unlink(kconfig_path);
 	assert_int_equal(ret, err);
-	assert_true(log_has(text));
+	assert_true(log_captured(text));
 	ebpfmini_object_close(obj);
 }
 

@@ -316,7 +316,7 @@ static void test_errors_and_fds(void **state)
 	}
 	assert_int_equal(count_fds(), before);
 	/* not a perf event array */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	pb = (void *)1;
 	assert_int_equal(ebpfmini_perfbuf_new(ebpfmini_map_fd(map_of(f.obj, ".bss")), on_sample,
 					      &s, NULL, &pb),
@@ -326,9 +326,9 @@ static void test_errors_and_fds(void **state)
 	opts.cpus = &bad_cpu;
 	opts.cpu_count = 1;
 	assert_int_equal(ebpfmini_perfbuf_new(f.map_fd, on_sample, &s, &opts, &pb), -EINVAL);
-	capture_stop();
-	assert_true(log_has("not BPF_MAP_TYPE_PERF_EVENT_ARRAY"));
-	assert_true(log_has("perfbuf: cpu 4096: outside the map's"));
+	log_capture_stop();
+	assert_true(log_captured("not BPF_MAP_TYPE_PERF_EVENT_ARRAY"));
+	assert_true(log_captured("perfbuf: cpu 4096: outside the map's"));
 	assert_int_equal(count_fds(), before);
 	ebpfmini_object_close(f.obj);
 }

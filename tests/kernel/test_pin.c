@@ -63,12 +63,12 @@ static void test_pin_outside_bpffs(void **state)
 	assert_int_equal(ebpfmini_map_set_pin_path(map_of(obj, "shared_counts"), NULL), 0);
 	assert_int_equal(ebpfmini_object_load(obj), 0);
 	snprintf(path, sizeof(path), "%s/sub/m", fs.dir);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_map_pin(map_of(obj, "private_state"), path);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -ENODEV);
-	assert_true(log_has("is not on a bpffs mount: mount -t bpf bpf /sys/fs/bpf"));
-	assert_true(log_has(fs.dir));
+	assert_true(log_captured("is not on a bpffs mount: mount -t bpf bpf /sys/fs/bpf"));
+	assert_true(log_captured(fs.dir));
 	assert_false(exists(path));
 	snprintf(path, sizeof(path), "%s/sub", fs.dir);
 	assert_false(exists(path)); /* no directory created outside bpffs */
@@ -226,12 +226,12 @@ static void test_reuse_pinned_by_name(void **state)
 
 	/* a definition that no longer matches is refused, naming the field */
 	fds = count_fds();
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = open_and_load_pin(fs.dir, 32, &third);
-	capture_stop();
+	log_capture_stop();
 	assert_int_equal(err, -EEXIST);
-	assert_true(log_has("map 'shared_counts': pinned map at "));
-	assert_true(log_has("is incompatible: max_entries 16 != 32"));
+	assert_true(log_captured("map 'shared_counts': pinned map at "));
+	assert_true(log_captured("is incompatible: max_entries 16 != 32"));
 	ebpfmini_object_close(third);
 	assert_int_equal(count_fds(), fds);
 	assert_true(exists(path)); /* the old pin is untouched */
@@ -254,9 +254,9 @@ static void test_failed_load_unpins(void **state)
 	assert_int_equal(ebpfmini_map_set_pin_path(map_of(obj, "shared_counts"), path), 0);
 	/* a program type the kernel refuses: maps are created (and pinned) first */
 	assert_int_equal(ebpfmini_program_set_type(prog_of(obj, "count"), 999), 0);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_true(ebpfmini_object_load(obj) < 0);
-	capture_stop();
+	log_capture_stop();
 	assert_false(exists(path)); /* the pin made by the failed load is gone */
 	ebpfmini_object_close(obj);
 

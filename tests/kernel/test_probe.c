@@ -321,7 +321,7 @@ static void test_rejected_type(void **state)
 		0);
 	err = ebpfmini_object_load(obj);
 	assert_int_equal(err, -EINVAL);
-	assert_true(log_has("prog 'on_sample'"));
+	assert_true(log_captured("prog 'on_sample'"));
 	ebpfmini_object_close(obj);
 }
 

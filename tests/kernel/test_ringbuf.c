@@ -307,13 +307,13 @@ static void test_several_rings(void **state)
 	fl = fcntl(ebpfmini_ringbuf_epoll_fd(rb), F_GETFD);
 	assert_true(fl >= 0 && (fl & FD_CLOEXEC));
 	/* a wrong map type is refused, with a message naming both types */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_ringbuf_add(rb, ebpfmini_map_fd(map_of(f.obj, ".bss")), on_rec,
 					      &c1),
 			 -EINVAL);
-	capture_stop();
-	assert_true(log_has("ringbuf: map 'rb_xdp.bss'"));
-	assert_true(log_has("is BPF_MAP_TYPE_ARRAY, not BPF_MAP_TYPE_RINGBUF"));
+	log_capture_stop();
+	assert_true(log_captured("ringbuf: map 'rb_xdp.bss'"));
+	assert_true(log_captured("is BPF_MAP_TYPE_ARRAY, not BPF_MAP_TYPE_RINGBUF"));
 	run_repeat(prog_of(f.obj, "rb_reserve"), 4, 50);
 	run_repeat(prog_of(f.obj, "rb_second"), 5, 20);
 	assert_int_equal(ebpfmini_ringbuf_poll(rb, 1000), 70);
@@ -716,12 +716,12 @@ static void test_user_ringbuf(void **state)
 		assert_int_equal(ebpfmini_ringbuf_user_avail(f.u), 64 * 1024);
 	}
 	/* a wrong map type is refused */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	assert_int_equal(ebpfmini_ringbuf_user_new(ebpfmini_map_fd(map_of(f.obj, ".bss")), NULL,
 						   &other),
 			 -EINVAL);
-	capture_stop();
-	assert_true(log_has("not BPF_MAP_TYPE_USER_RINGBUF"));
+	log_capture_stop();
+	assert_true(log_captured("not BPF_MAP_TYPE_USER_RINGBUF"));
 	assert_null(other);
 	user_close(&f);
 }
@@ -798,11 +798,11 @@ static void test_fds(void **state)
 	}
 	assert_int_equal(count_fds(), before);
 	/* not an fd: the kernel's answer (EBADF, or EBADFD from 6.12 on) passes through */
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_ringbuf_new(999, on_rec, &c, NULL, &rb);
-	capture_stop();
+	log_capture_stop();
 	assert_true(err == -EBADF || err == -EBADFD);
-	assert_true(log_has("ringbuf: cannot read map fd 999"));
+	assert_true(log_captured("ringbuf: cannot read map fd 999"));
 	assert_null(rb);
 	assert_int_equal(count_fds(), before);
 	ebpfmini_object_close(f.obj);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "ebpfmini/ebpfmini.h"
+#include "log_capture.h"
 #include "sys.h"
 #include "tracefs.h"
 
@@ -38,15 +39,6 @@ struct fixture {
 };
 
 static char skip_reason[256];
-static char last_error[1024];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)ctx;
-	if (level <= EBPFMINI_LOG_WARN)
-		snprintf(last_error, sizeof(last_error), "%s", line);
-}
-
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -98,7 +90,7 @@ static int group_setup(void **state)
 			 "tracefs is not mounted and cannot be: the kernel lacks CONFIG_TRACING?");
 		return 0;
 	}
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_WARN, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_WARN, NULL);
 
 	err = ebpfmini_object_open(OBJ_PATH, NULL, &f->obj);
 	if (err)
@@ -142,7 +134,7 @@ static int test_setup(void **state)
 		print_message("skipped: %s\n", skip_reason);
 		skip();
 	}
-	last_error[0] = '\0';
+	log_capture_reset();
 	return 0;
 }
 
@@ -257,7 +249,7 @@ static void test_same_prog_twice(void **state)
 	ebpfmini_link_close(a);
 	assert_int_equal(err, -EEXIST);
 	assert_null(b);
-	assert_non_null(strstr(last_error, "prog 'count_getpid': attach tracepoint"));
+	assert_non_null(strstr(logcap.last, "prog 'count_getpid': attach tracepoint"));
 	assert_int_equal(f->counts->getpid - before, N_CALLS);
 	assert_int_equal(count_fds(), fds);
 }
@@ -272,9 +264,9 @@ static void test_attach_errors(void **state)
 							    "sys_enter_no_such_call", &link),
 			 -ENOENT);
 	assert_null(link);
-	assert_non_null(strstr(last_error, "no such tracepoint"));
-	assert_non_null(strstr(last_error, "sys_enter_no_such_call"));
-	assert_non_null(strstr(last_error, "prog 'count_getpid'"));
+	assert_non_null(strstr(logcap.last, "no such tracepoint"));
+	assert_non_null(strstr(logcap.last, "sys_enter_no_such_call"));
+	assert_non_null(strstr(logcap.last, "prog 'count_getpid'"));
 
 	assert_int_equal(ebpfmini_program_attach_tracepoint(f->getpid_prog, "../x", "id", &link),
 			 -EINVAL);
@@ -286,18 +278,18 @@ static void test_attach_errors(void **state)
 	assert_int_equal(ebpfmini_program_attach(NULL, &link), -EINVAL);
 
 	/* not loaded (autoload off) */
-	last_error[0] = '\0';
+	log_capture_reset();
 	assert_int_equal(ebpfmini_program_attach_tracepoint(f->xdp_prog, "syscalls",
 							    "sys_enter_getpid", &link),
 			 -EBUSY);
-	assert_non_null(strstr(last_error, "not loaded"));
+	assert_non_null(strstr(logcap.last, "not loaded"));
 
 	/* SEC("xdp") does not name a target */
-	last_error[0] = '\0';
+	log_capture_reset();
 	assert_int_equal(ebpfmini_program_attach(f->xdp_prog, &link), -EOPNOTSUPP);
 	assert_null(link);
-	assert_non_null(strstr(last_error, "prog 'not_auto'"));
-	assert_non_null(strstr(last_error, "SEC 'xdp'"));
+	assert_non_null(strstr(logcap.last, "prog 'not_auto'"));
+	assert_non_null(strstr(logcap.last, "SEC 'xdp'"));
 
 	assert_int_equal(count_fds(), fds);
 	ebpfmini_link_close(NULL);
@@ -406,7 +398,7 @@ static void test_pin_outlives_link(void **state)
 	assert_int_equal(unlink(mappath), 0);
 	assert_int_equal(ebpfmini_link_open_pinned(mappath, &none), -ENOENT);
 	assert_int_equal(ebpfmini_link_pin(again, "/proc/ebpfmini-link"), -ENODEV);
-	assert_non_null(strstr(last_error, "mount -t bpf bpf /sys/fs/bpf"));
+	assert_non_null(strstr(logcap.last, "mount -t bpf bpf /sys/fs/bpf"));
 
 	/* unpin (its own path), close: detached */
 	assert_int_equal(ebpfmini_link_unpin(again, NULL), 0);
@@ -446,11 +438,11 @@ static void test_tracefs_missing(void **state)
 			;
 		if (em_tracefs_root(&err) || err != -ENODEV)
 			_exit(11);
-		last_error[0] = '\0';
+		log_capture_reset();
 		err = ebpfmini_program_attach(f->getpid_prog, &link);
 		if (err != -ENODEV || link)
 			_exit(12);
-		if (!strstr(last_error, "tracefs is not mounted: mount -t tracefs tracefs "
+		if (!strstr(logcap.last, "tracefs is not mounted: mount -t tracefs tracefs "
 					"/sys/kernel/tracing"))
 			_exit(13);
 		_exit(0);

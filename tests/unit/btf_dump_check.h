@@ -22,6 +22,7 @@
 #include "btf_builder.h"
 #include "btf_test_obj.h"
 #include "internal.h"
+#include "log_capture.h"
 
 #ifndef CLANG
 #define CLANG "clang"
@@ -30,18 +31,6 @@
 /* Each test file uses some of these helpers: EM_UNUSED keeps the others quiet. */
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-static EM_UNUSED int log_lines;
-static EM_UNUSED char last_line[1024];
-
-static EM_UNUSED void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)ctx;
-	if (level > EBPFMINI_LOG_WARN)
-		return;
-	log_lines++;
-	snprintf(last_line, sizeof(last_line), "%s", line);
-}
 
 static EM_UNUSED char tmpdir[64];
 
@@ -56,7 +45,7 @@ static EM_UNUSED int rm_entry(const char *path, const struct stat *st, int flag,
 static EM_UNUSED int group_setup(void **state)
 {
 	(void)state;
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
+	log_capture_start(EBPFMINI_LOG_WARN); /* count warnings and errors */
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ebpfmini-btf-dump-XXXXXX");
 	return mkdtemp(tmpdir) ? 0 : -1;

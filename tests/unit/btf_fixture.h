@@ -1,31 +1,13 @@
-/* btf_fixture.h - shared by the BTF unit tests (test_btf.c, test_btf_damage.c): log
- * capture, and the clang-built btf_sample.bpf.o's .BTF read once per group */
+/* btf_fixture.h - shared by the BTF unit tests (test_btf.c, test_btf_damage.c): the log
+ * capture (errors are reported once, as "btf: ..."), and the clang-built btf_sample.bpf.o's
+ * .BTF read once per group */
 #ifndef EBPFMINI_TEST_BTF_FIXTURE_H
 #define EBPFMINI_TEST_BTF_FIXTURE_H
 
 #include <stdio.h>
 
 #include "btf_test_obj.h"
-#include "ebpfmini/log.h"
-
-/* ---- log capture: errors must be reported once, as "btf: ..." ------------- */
-
-static int log_lines;
-static char last_line[1024];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	log_lines++;
-	snprintf(last_line, sizeof(last_line), "%s", line);
-}
-
-static void log_reset(void)
-{
-	log_lines = 0;
-	last_line[0] = '\0';
-}
+#include "log_capture.h"
 
 /* ---- the clang-built sample ------------------------------------------------ */
 
@@ -36,7 +18,7 @@ static size_t sample_btf_size;
 static int group_setup(void **state)
 {
 	(void)state;
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	if (tobj_read(BPF_OBJ_DIR "/btf_sample.bpf.o", &sample)) {
 		fprintf(stderr, "cannot read %s/btf_sample.bpf.o\n", BPF_OBJ_DIR);
 		return -1;

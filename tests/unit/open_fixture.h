@@ -6,40 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ebpfmini/log.h"
 #include "elf.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "model.h"
 
 #define OPEN_OBJECTS BPF_OBJ_DIR "/open_objects.bpf.o"
 #define OPEN_LEGACY BPF_OBJ_DIR "/open_legacy.bpf.o"
 #define OPEN_KSYM BPF_OBJ_DIR "/open_ksym.bpf.o"
 
-/* Log capture: number of lines and the last one. */
-static struct {
-	int count;
-	char last[1024];
-} cap;
-
-static inline void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	cap.count++;
-	snprintf(cap.last, sizeof(cap.last), "%s", line);
-}
-
-static inline void cap_reset(void)
-{
-	cap.count = 0;
-	cap.last[0] = '\0';
-}
-
 static inline int fixture_setup(void **state)
 {
 	(void)state;
-	ebpfmini_log_set(capture, EBPFMINI_LOG_DEBUG, NULL);
-	cap_reset();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	return 0;
 }
 
@@ -118,7 +97,7 @@ static inline struct ebpfmini_object *open_path(const char *path, const char *na
 	obj = obj_new(image, size, name);
 	err = em_objfile_parse(obj);
 	if (err)
-		fprintf(stderr, "open %s: %d (%s)\n", path, err, cap.last);
+		fprintf(stderr, "open %s: %d (%s)\n", path, err, logcap.last);
 	assert_int_equal(err, 0);
 	return obj;
 }

@@ -16,6 +16,7 @@
 
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "link.h"
 #include "model.h"
 #include "probe_event.h"
@@ -50,15 +51,6 @@ struct fake {
 };
 
 static struct fake fk;
-static char last_error[1024];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)ctx;
-	if (level <= EBPFMINI_LOG_WARN)
-		snprintf(last_error, sizeof(last_error), "%s", line);
-}
-
 static long fake_kernel(void *ctx, struct em_sys_call *call)
 {
 	struct fake *f = ctx;
@@ -156,9 +148,9 @@ static int setup(void **state)
 	(void)state;
 	memset(&fk, 0, sizeof(fk));
 	fk.tracefs = true;
-	last_error[0] = '\0';
+	log_capture_reset();
 	em_sys_set_hook_ex(fake_kernel, &fk);
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_WARN, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_WARN, NULL);
 	return 0;
 }
 
@@ -377,7 +369,7 @@ static void test_kprobe_pmu(void **state)
 	ebpfmini_link_close(link);
 	opts.offset = 4;
 	assert_int_equal(ebpfmini_program_attach_kprobe(&prog, "vfs_read", &opts, &link), -EINVAL);
-	assert_non_null(strstr(last_error, "a kretprobe takes no offset"));
+	assert_non_null(strstr(logcap.last, "a kretprobe takes no offset"));
 	assert_int_equal(ebpfmini_program_attach_kprobe(&prog, "bad name", NULL, &link), -EINVAL);
 	assert_int_equal(fk.nperf, 2);
 }
@@ -391,19 +383,19 @@ static void test_kprobe_absent(void **state)
 	/* no PMU, tracefs without kprobe_events */
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -EOPNOTSUPP);
 	assert_null(link);
-	assert_string_equal(last_error,
+	assert_string_equal(logcap.last,
 			    "prog 'probe': attach kprobe 'do_unlinkat': " EM_KPROBES_MISSING);
 	/* no PMU, tracefs not mounted */
 	fk.tracefs = false;
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -ENODEV);
-	assert_non_null(strstr(last_error, "no kprobe PMU (/sys/bus/event_source/devices/kprobe) "
+	assert_non_null(strstr(logcap.last, "no kprobe PMU (/sys/bus/event_source/devices/kprobe) "
 					   "and tracefs is not mounted: mount -t tracefs"));
 	/* no PMU, kprobe_events there: the probe line is written (the fake fd refuses it) */
 	fk.tracefs = true;
 	fk.events_files = true;
 	assert_true(ebpfmini_program_attach(&prog, &link) < 0);
-	assert_non_null(strstr(last_error, "adding 'p:ebpfmini/p_do_unlinkat_0_"));
-	assert_non_null(strstr(last_error, " do_unlinkat' to /sys/kernel/tracing/kprobe_events"));
+	assert_non_null(strstr(logcap.last, "adding 'p:ebpfmini/p_do_unlinkat_0_"));
+	assert_non_null(strstr(logcap.last, " do_unlinkat' to /sys/kernel/tracing/kprobe_events"));
 	assert_int_equal(fk.nperf, 0);
 }
 
@@ -581,7 +573,7 @@ static void test_perf_set(void **state)
 	assert_int_equal(ebpfmini_program_attach_perf_event(&prog, &attr, &opts, &link), -EACCES);
 	assert_null(link);
 	assert_int_equal(fk.ncloses, 4); /* two links, two events */
-	assert_non_null(strstr(last_error, "on CPU 2: Permission denied"));
+	assert_non_null(strstr(logcap.last, "on CPU 2: Permission denied"));
 
 	/* one process: one event on any CPU; one CPU */
 	fk.nperf = 0;
@@ -624,12 +616,12 @@ static void test_trace_links(void **state)
 	assert_int_equal(fk.nraw, 1);
 	ebpfmini_link_close(link);
 	assert_int_equal(ebpfmini_program_attach_trace(&prog, &opts, &link), -EOPNOTSUPP);
-	assert_non_null(strstr(last_error, "a bpf cookie needs a tracing link"));
+	assert_non_null(strstr(logcap.last, "a bpf cookie needs a tracing link"));
 	prog.type = BPF_PROG_TYPE_LSM;
 	prog.expected_attach_type = BPF_LSM_MAC;
 	fk.link_create_ret = -EPERM;
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -EPERM);
-	assert_non_null(strstr(last_error, "kernel lockdown forbids BPF trampolines?"));
+	assert_non_null(strstr(logcap.last, "kernel lockdown forbids BPF trampolines?"));
 }
 
 static void test_iter(void **state)
@@ -663,7 +655,7 @@ static void test_iter(void **state)
 	fk.iter_next = 0;
 	fk.iter_chunks[1] = "!";
 	assert_int_equal(ebpfmini_link_iter_read(link, 0, &text, NULL), -EAGAIN);
-	assert_non_null(strstr(last_error, "the program asked to restart"));
+	assert_non_null(strstr(logcap.last, "the program asked to restart"));
 	assert_int_equal(closes_of(FAKE_ITER_FD), 3);
 	ebpfmini_link_close(link);
 

@@ -419,19 +419,19 @@ static void test_fixup_errors(void **state)
 	(void)state;
 	/* no ELF section for a DATASEC */
 	btf = parse_sample();
-	log_reset();
+	log_capture_reset();
 	assert_int_equal(em_btf_fixup_datasecs(btf, &ops), -ENOENT);
-	assert_int_equal(log_lines, 1);
-	assert_non_null(strstr(last_line, "btf: DATASEC '.bss'"));
+	assert_int_equal(logcap.count, 1);
+	assert_non_null(strstr(logcap.last, "btf: DATASEC '.bss'"));
 	em_btf_free(btf);
 
 	/* a variable without a symbol */
 	btf = parse_sample();
 	l.missing_sec = NULL;
 	l.nsyms = EM_ARRAY_SIZE(fake_syms) - 1; /* drops LICENSE */
-	log_reset();
+	log_capture_reset();
 	assert_int_equal(em_btf_fixup_datasecs(btf, &ops), -ENOENT);
-	assert_non_null(strstr(last_line, "'LICENSE'"));
+	assert_non_null(strstr(logcap.last, "'LICENSE'"));
 	em_btf_free(btf);
 
 	/* a symbol placed past the end of its section */
@@ -440,9 +440,9 @@ static void test_fixup_errors(void **state)
 	bad_syms[3].off = 22; /* data_a: 4 bytes at 22 in a 24-byte .data */
 	l.syms = bad_syms;
 	l.nsyms = EM_ARRAY_SIZE(bad_syms);
-	log_reset();
+	log_capture_reset();
 	assert_int_equal(em_btf_fixup_datasecs(btf, &ops), -EBADMSG);
-	assert_non_null(strstr(last_line, "data_a"));
+	assert_non_null(strstr(logcap.last, "data_a"));
 	em_btf_free(btf);
 }
 

@@ -252,14 +252,14 @@ static void test_corruptions(void **state)
 	for (size_t i = 0; i < EM_ARRAY_SIZE(corruptions); i++) {
 		bb_reference(&b);
 		apply(&b, &corruptions[i]);
-		log_reset();
+		log_capture_reset();
 		btf = (void *)&b; /* must come back NULL */
 		if (parse_bb(&b, &btf) != -EBADMSG)
 			fail_msg("%s: not rejected with -EBADMSG", corruptions[i].what);
 		assert_null(btf);
-		if (log_lines != 1 || strncmp(last_line, "btf: ", 5) != 0)
+		if (logcap.count != 1 || strncmp(logcap.last, "btf: ", 5) != 0)
 			fail_msg("%s: expected one 'btf: ' line, got %d ('%s')",
-				 corruptions[i].what, log_lines, last_line);
+				 corruptions[i].what, logcap.count, logcap.last);
 	}
 }
 
@@ -551,7 +551,7 @@ static void test_mutations(void **state)
 			em_btf_free(btf);
 		}
 	}
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	free(p);
 	/* both outcomes must occur, or the loop tested nothing */
 	assert_true(ok > 100);

@@ -387,13 +387,13 @@ static void test_adversarial(void **state)
 		bb_init(&b);
 		c->build(&b);
 		btf = blob_btf(&b);
-		log_lines = 0;
+		logcap.count = 0;
 		err = ebpfmini_btf_dump(btf, EBPFMINI_BTF_DUMP_C, text_write, &t);
 		assert_int_equal(err, c->err);
 		if (c->err) {
 			/* said once, with the subject and the type */
-			assert_int_equal(log_lines, 1);
-			assert_memory_equal(last_line, "btf: dump: type [", 17);
+			assert_int_equal(logcap.count, 1);
+			assert_memory_equal(logcap.last, "btf: dump: type [", 17);
 			assert_true(!t.p || !strstr(t.p, "#include </etc/passwd>"));
 		} else {
 			char tag[32];

@@ -14,17 +14,7 @@
 #include "btf_builder.h"
 #include "btf_test_obj.h"
 #include "internal.h"
-
-static int log_lines;
-static char last_line[1024];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	log_lines++;
-	snprintf(last_line, sizeof(last_line), "%s", line);
-}
+#include "log_capture.h"
 
 static struct tobj sample;
 static const void *sample_btf, *sample_ext;
@@ -34,7 +24,7 @@ static struct ebpfmini_btf *btf; /* the sample's .BTF */
 static int group_setup(void **state)
 {
 	(void)state;
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	if (tobj_read(BPF_OBJ_DIR "/btf_sample.bpf.o", &sample) ||
 	    tobj_section(&sample, ".BTF", &sample_btf, &sample_btf_size) < 0 ||
 	    tobj_section(&sample, ".BTF.ext", &sample_ext, &sample_ext_size) < 0) {
@@ -339,14 +329,14 @@ static void test_ext_corruptions(void **state)
 	for (size_t i = 0; i < EM_ARRAY_SIZE(ext_corruptions); i++) {
 		ext_reference(&b, w);
 		w[ext_corruptions[i].word] = ext_corruptions[i].val;
-		log_lines = 0;
+		logcap.count = 0;
 		ext = (void *)w; /* must come back NULL */
 		if (em_btf_ext_parse(w, sizeof(w), ref, &ext) != -EBADMSG)
 			fail_msg("%s: not rejected with -EBADMSG", ext_corruptions[i].what);
 		assert_null(ext);
-		if (log_lines != 1 || strncmp(last_line, "btf: .BTF.ext: ", 15) != 0)
+		if (logcap.count != 1 || strncmp(logcap.last, "btf: .BTF.ext: ", 15) != 0)
 			fail_msg("%s: expected one 'btf: .BTF.ext: ' line, got %d ('%s')",
-				 ext_corruptions[i].what, log_lines, last_line);
+				 ext_corruptions[i].what, logcap.count, logcap.last);
 	}
 	/* cut at every length: the last sub-section ends at the last byte */
 	ext_reference(&b, w);
@@ -403,7 +393,7 @@ static void test_ext_mutations(void **state)
 			em_btf_ext_free(ext);
 		}
 	}
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_DEBUG, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	free(p);
 	assert_true(ok > 50);
 	assert_true(rejected > 50);

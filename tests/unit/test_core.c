@@ -16,6 +16,7 @@
 #include "ebpfmini/object.h"
 #include "elf.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "model.h"
 #include "sys.h"
 
@@ -26,35 +27,11 @@
 #define CORE_FLAVORS BPF_OBJ_DIR "/core_flavors.bpf.o"
 #define TARGET(name) CORE_TARGET_DIR "/core_target_" name ".o"
 
-/* ---- log capture ------------------------------------------------------------------ */
-
-static struct {
-	char lines[128][512];
-	int n;
-} logs;
-
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	if (logs.n < (int)EM_ARRAY_SIZE(logs.lines))
-		snprintf(logs.lines[logs.n++], sizeof(logs.lines[0]), "%s", line);
-}
-
-/* The logged line holding every one of the given fragments, or NULL. */
-static const char *logged(const char *a, const char *b)
-{
-	for (int i = 0; i < logs.n; i++)
-		if (strstr(logs.lines[i], a) && (!b || strstr(logs.lines[i], b)))
-			return logs.lines[i];
-	return NULL;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	logs.n = 0;
-	ebpfmini_log_set(capture, EBPFMINI_LOG_WARN, NULL);
+	log_capture_reset();
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_WARN, NULL);
 	return 0;
 }
 
@@ -424,17 +401,17 @@ static void test_target_a(void **state)
 	check_target_a(&f, t);
 
 	/* each poisoned instruction is logged once, with section, instruction and why */
-	line = logged("relocation #", "(field_byte_offset of struct core_s.gone)");
+	line = log_captured_line("relocation #", "(field_byte_offset of struct core_s.gone)");
 	assert_non_null(line);
 	assert_non_null(strstr(line, "core: prog section 'socket' insn "));
 	assert_non_null(strstr(line, ": no matching field in target: instruction poisoned"));
-	assert_non_null(logged("(field_byte_size of struct core_s.gone)", "no matching field"));
-	assert_non_null(logged("(field_byte_offset of struct core_s.sgrow)", "field size changed"));
-	assert_non_null(logged("(enumval_value of enum core_e::CORE_E_GONE)",
+	assert_non_null(log_captured_line("(field_byte_size of struct core_s.gone)", "no matching field"));
+	assert_non_null(log_captured_line("(field_byte_offset of struct core_s.sgrow)", "field size changed"));
+	assert_non_null(log_captured_line("(enumval_value of enum core_e::CORE_E_GONE)",
 			       "no matching enumerator in target: instruction poisoned"));
-	assert_non_null(logged("(field_byte_offset of struct core_absent.z)",
+	assert_non_null(log_captured_line("(field_byte_offset of struct core_absent.z)",
 			       "no type of that name in target"));
-	assert_int_equal(logs.n, 5); /* the five poisoned ones; nothing else is worth a warning */
+	assert_int_equal(logcap.count, 5); /* the five poisoned ones; nothing else is worth a warning */
 
 	/* programs built afterwards carry the patched code, subprograms included */
 	struct ebpfmini_program *prog = ebpfmini_object_find_program(f.obj, "calls_sub");
@@ -514,7 +491,7 @@ static void test_target_none(void **state)
 	expect_imm64(&f, "enum_a_exists", 0);
 	expect_poisoned(&f, "enum_b_value");
 	expect_rest_untouched(&f);
-	assert_non_null(logged("(field_byte_offset of struct core_s.a)",
+	assert_non_null(log_captured_line("(field_byte_offset of struct core_s.a)",
 			       "no type of that name in target: instruction poisoned"));
 	fix_close(&f);
 	em_btf_free(t);
@@ -564,7 +541,7 @@ static void test_flavors_agree(void **state)
 	assert_int_equal(relocate_against(&f, t), 2);
 	expect_mem(&f, "flav_read_b", 0, BPF_DW);
 	expect_imm(&f, "flav_off_a", 8);
-	assert_int_equal(logs.n, 0);
+	assert_int_equal(logcap.count, 0);
 	fix_close(&f);
 	em_btf_free(t);
 }
@@ -577,7 +554,7 @@ static void test_flavors_disagree(void **state)
 	(void)state;
 	fix_open(&f, CORE_FLAVORS);
 	assert_int_equal(relocate_against(&f, t), -EINVAL);
-	assert_non_null(logged(
+	assert_non_null(log_captured_line(
 		"core: prog section 'socket' insn 0: relocation #0 (field_byte_offset of struct core_s.b)",
 		"both match but place the field at bits 0 and 64"));
 	fix_close(&f);
@@ -603,7 +580,7 @@ static void test_bad_records(void **state)
 	v = 13;
 	memcpy(find_relo(&f, "off_a").rec + 12, &v, 4);
 	assert_int_equal(relocate_against(&f, t), -EOPNOTSUPP);
-	assert_non_null(logged("unknown relocation kind 13", NULL));
+	assert_non_null(log_captured_line("unknown relocation kind 13", NULL));
 	fix_close(&f);
 
 	/* instruction outside the section */
@@ -621,7 +598,7 @@ static void test_bad_records(void **state)
 		    ->name_off;
 	memcpy(w.rec + 8, &v, 4);
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
-	assert_non_null(logged("access string \"core_s\": malformed access string", NULL));
+	assert_non_null(log_captured_line("access string \"core_s\": malformed access string", NULL));
 	fix_close(&f);
 
 	/* member index out of range: "0:10" (sgrow) rewritten to "0:99" */
@@ -635,7 +612,7 @@ static void test_bad_records(void **state)
 		memcpy(s, "0:99", 4);
 	}
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
-	assert_non_null(logged("access string \"0:99\": member index out of range", NULL));
+	assert_non_null(log_captured_line("access string \"0:99\": member index out of range", NULL));
 	fix_close(&f);
 
 	/* the instruction does not hold what clang computed for the local type */
@@ -643,7 +620,7 @@ static void test_bad_records(void **state)
 	w = find_relo(&f, "off_in_y");
 	f.obj->code[w.code].insns[w.insn].imm = 5;
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
-	assert_non_null(logged("immediate holds 5, expected 24", NULL));
+	assert_non_null(log_captured_line("immediate holds 5, expected 24", NULL));
 	fix_close(&f);
 
 	/* an instruction of a class that carries no relocatable value */
@@ -665,7 +642,7 @@ static void test_bad_records(void **state)
 	w = find_relo(&f, "read_grow");
 	f.obj->code[w.code].insns[w.insn].code = BPF_LDX | BPF_MEM | BPF_H;
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
-	assert_non_null(logged("a 2-byte access to a 4-byte field cannot be resized", NULL));
+	assert_non_null(log_captured_line("a 2-byte access to a 4-byte field cannot be resized", NULL));
 	fix_close(&f);
 }
 

@@ -12,32 +12,13 @@
 
 #include "elf.h"
 #include "internal.h"
+#include "log_capture.h"
 
 #define SAMPLE_OBJ BPF_OBJ_DIR "/elf_sample.bpf.o"
 #define TP_SEC "tracepoint/syscalls/sys_enter_getpid"
 #define TP_REL ".rel" TP_SEC
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-/* Log capture: count of lines and the last one, so tests check "logged once". */
-static struct {
-	int count;
-	char last[1024];
-} cap;
-
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)level;
-	(void)ctx;
-	cap.count++;
-	snprintf(cap.last, sizeof(cap.last), "%s", line);
-}
-
-static void cap_reset(void)
-{
-	cap.count = 0;
-	cap.last[0] = '\0';
-}
 
 /* Whole file in an exactly sized heap buffer (so ASan sees any over-read). */
 static uint8_t *read_file(const char *path, size_t *size)
@@ -94,7 +75,7 @@ static struct em_elf *sample_elf;
 static int group_setup(void **state)
 {
 	(void)state;
-	ebpfmini_log_set(capture, EBPFMINI_LOG_WARN, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_WARN, NULL);
 	sample = read_file(SAMPLE_OBJ, &sample_size);
 	if (!sample) {
 		fprintf(stderr, "cannot read %s\n", SAMPLE_OBJ);
@@ -372,11 +353,11 @@ static void test_bad_arguments(void **state)
 	uint64_t off;
 
 	(void)state;
-	cap_reset();
+	log_capture_reset();
 	assert_int_equal(em_elf_parse(NULL, 64, &elf), -EINVAL);
 	assert_null(elf);
 	assert_int_equal(em_elf_parse(sample, sample_size, NULL), -EINVAL);
-	assert_int_equal(cap.count, 0);
+	assert_int_equal(logcap.count, 0);
 	em_elf_free(NULL);
 	assert_null(em_elf_section(NULL, 0));
 	assert_null(em_elf_section_by_name(NULL, ".text"));
@@ -476,12 +457,12 @@ static void test_self_exe(void **state)
 	em_elf_free(elf);
 
 	/* a sane executable that is not an eBPF object */
-	cap_reset();
+	log_capture_reset();
 	elf = (void *)1;
 	assert_int_equal(em_elf_parse_bpf(file, size, &elf), -ENOEXEC);
 	assert_null(elf);
-	assert_int_equal(cap.count, 1);
-	assert_non_null(strstr(cap.last, "elf: not an eBPF object"));
+	assert_int_equal(logcap.count, 1);
+	assert_non_null(strstr(logcap.last, "elf: not an eBPF object"));
 	free(file);
 }
 
@@ -547,13 +528,13 @@ static void test_truncated(void **state)
 		uint8_t *b = dup_buf(sample, len);
 
 		for (int bpf = 0; bpf < 2; bpf++) {
-			cap_reset();
+			log_capture_reset();
 			int err = bpf ? em_elf_parse_bpf(b, len, &elf) : em_elf_parse(b, len, &elf);
 			if (err != -EBADMSG)
 				fail_msg("truncated to %zu bytes: got %d", len, err);
 			assert_null(elf);
-			assert_int_equal(cap.count, 1);
-			assert_memory_equal(cap.last, "elf: ", 5);
+			assert_int_equal(logcap.count, 1);
+			assert_memory_equal(logcap.last, "elf: ", 5);
 		}
 		free(b);
 	}
@@ -712,29 +693,29 @@ static void run_case(const struct dmg_case *c, struct dmg *d, bool bpf)
 	struct em_elf *elf = (void *)1;
 	int err;
 
-	cap_reset();
+	log_capture_reset();
 	err = bpf ? em_elf_parse_bpf(d->b, d->size, &elf) : em_elf_parse(d->b, d->size, &elf);
 	if (err != want)
 		fail_msg("%s (%s): got %d, want %d; log: %s", c->what, bpf ? "bpf" : "any", err,
-			 want, cap.last);
+			 want, logcap.last);
 	if (getenv("TEST_ELF_VERBOSE")) /* show what each case logs */
-		printf("%-40s %-3s %4d  %s\n", c->what, bpf ? "bpf" : "any", err, cap.last);
+		printf("%-40s %-3s %4d  %s\n", c->what, bpf ? "bpf" : "any", err, logcap.last);
 	if (err) {
 		assert_null(elf);
-		if (cap.count != 1 || strncmp(cap.last, "elf: ", 5) || !strstr(cap.last, c->msg) ||
-		    !strstr(cap.last, d->want))
-			fail_msg("%s: %d lines, last '%s'; want '%s' and '%s'", c->what, cap.count,
-				 cap.last, c->msg, d->want);
+		if (logcap.count != 1 || strncmp(logcap.last, "elf: ", 5) || !strstr(logcap.last, c->msg) ||
+		    !strstr(logcap.last, d->want))
+			fail_msg("%s: %d lines, last '%s'; want '%s' and '%s'", c->what, logcap.count,
+				 logcap.last, c->msg, d->want);
 		return;
 	}
-	assert_int_equal(cap.count, 0);
+	assert_int_equal(logcap.count, 0);
 	if (!bpf) {
-		cap_reset();
+		log_capture_reset();
 		err = walk(elf);
 		if (err != c->walk_err)
 			fail_msg("%s: walk got %d, want %d", c->what, err, c->walk_err);
-		if (err && !strstr(cap.last, c->msg))
-			fail_msg("%s: walk log '%s' lacks '%s'", c->what, cap.last, c->msg);
+		if (err && !strstr(logcap.last, c->msg))
+			fail_msg("%s: walk log '%s' lacks '%s'", c->what, logcap.last, c->msg);
 	}
 	em_elf_free(elf);
 }
@@ -776,7 +757,7 @@ static void test_extended_numbering(void **state)
 	memset(b + xs->offset, 0, NSYMS * 4);
 	put32(b, xs->offset + mi * 4, sec(".maps")->index);
 	put16(b, mo + 6, SHN_XINDEX);
-	cap_reset();
+	log_capture_reset();
 	assert_int_equal(em_elf_parse_bpf(b, sample_size, &elf), 0);
 	assert_int_equal(elf->nsections, N);
 	assert_string_equal(elf->sections[sec(".maps")->index].name, ".maps");
@@ -788,12 +769,12 @@ static void test_extended_numbering(void **state)
 	/* the extended index itself out of range */
 	put32(b, xs->offset + mi * 4, (uint32_t)N);
 	assert_int_equal(em_elf_parse_bpf(b, sample_size, &elf), -EBADMSG);
-	assert_non_null(strstr(cap.last, "'sample_map': section index"));
+	assert_non_null(strstr(logcap.last, "'sample_map': section index"));
 	/* the table too short for the symbol */
 	put32(b, xs->offset + mi * 4, sec(".maps")->index);
 	put64(b, x + 32, mi * 4);
 	assert_int_equal(em_elf_parse_bpf(b, sample_size, &elf), -EBADMSG);
-	assert_non_null(strstr(cap.last, "SHN_XINDEX"));
+	assert_non_null(strstr(logcap.last, "SHN_XINDEX"));
 	free(b);
 }
 
@@ -826,20 +807,20 @@ static void test_mutations(void **state)
 					struct em_elf *elf;
 					int err;
 
-					cap_reset();
+					log_capture_reset();
 					err = bpf ? em_elf_parse_bpf(b, sample_size, &elf) :
 						    em_elf_parse(b, sample_size, &elf);
 					runs++;
 					if (err) {
 						assert_true(err == -EBADMSG || err == -ENOEXEC);
-						if (cap.count != 1)
+						if (logcap.count != 1)
 							fail_msg("offset 0x%" PRIx64
 								 " = 0x%02x: %d log lines",
-								 off, vals[v], cap.count);
+								 off, vals[v], logcap.count);
 						continue;
 					}
 					ok++;
-					assert_int_equal(cap.count, 0);
+					assert_int_equal(logcap.count, 0);
 					err = walk(elf);
 					if (bpf)
 						assert_int_equal(err, 0);

@@ -11,22 +11,12 @@
 #include <cmocka.h>
 
 #include "ebpfmini/ebpfmini.h"
+#include "log_capture.h"
 #include "model.h"
 #include "objapi.h"
 #include "sys.h"
 
 #define OBJ(name) BPF_OBJ_DIR "/" name ".bpf.o"
-
-static char logbuf[16384];
-
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t len = strlen(logbuf);
-
-	(void)level;
-	(void)ctx;
-	snprintf(logbuf + len, sizeof(logbuf) - len, "%s\n", line);
-}
 
 static int setup(void **state)
 {
@@ -34,8 +24,8 @@ static int setup(void **state)
 
 	assert_int_equal(ebpfmini_object_open(OBJ("load_kconfig"), NULL, &obj), 0);
 	*state = obj;
-	logbuf[0] = '\0';
-	ebpfmini_log_set(capture, EBPFMINI_LOG_DEBUG, NULL);
+	log_capture_reset();
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	return 0;
 }
 
@@ -115,7 +105,7 @@ static int apply(struct ebpfmini_object *obj, const char *release, const char *c
 	uint8_t *image = calloc(1, map->data_size);
 	int err;
 
-	logbuf[0] = '\0';
+	log_capture_reset();
 	err = em_kconfig_apply(obj, release, config, "test-config", image, map->data_size);
 	free(image);
 	return err;
@@ -127,25 +117,25 @@ static void test_errors(void **state)
 
 	/* a strong extern the config lacks, named in the message */
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_BOOL=y\n"), -ENOENT);
-	assert_non_null(strstr(logbuf, "kconfig: extern '"));
-	assert_non_null(strstr(logbuf, "not found in test-config"));
+	assert_non_null(strstr(logcap.text, "kconfig: extern '"));
+	assert_non_null(strstr(logcap.text, "not found in test-config"));
 	/* no readable config at all */
 	assert_int_equal(apply(obj, "6.1.0", NULL), -ENOENT);
-	assert_non_null(strstr(logbuf, "the kernel config is not readable"));
+	assert_non_null(strstr(logcap.text, "the kernel config is not readable"));
 	/* values that do not fit their extern */
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_BOOL=m\n" FULL_CONFIG), -EINVAL);
-	assert_non_null(strstr(logbuf, "'CONFIG_EM_BOOL': value 'm'"));
+	assert_non_null(strstr(logcap.text, "'CONFIG_EM_BOOL': value 'm'"));
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_NUM=y\n" FULL_CONFIG), -EINVAL);
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_NUM=\"s\"\n" FULL_CONFIG), -EINVAL);
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_NUM=2147483648\n" FULL_CONFIG), -EINVAL);
-	assert_non_null(strstr(logbuf, "does not fit in 4 bytes"));
+	assert_non_null(strstr(logcap.text, "does not fit in 4 bytes"));
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_NUM=12abc\n" FULL_CONFIG), -EINVAL);
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_STR=\"open\n" FULL_CONFIG), -EINVAL);
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_STR=5\n" FULL_CONFIG), -EINVAL);
 	/* the first definition of an option counts; an unparsable release is refused */
 	assert_int_equal(apply(obj, "6.1.0", "CONFIG_EM_NUM=2147483647\n" FULL_CONFIG), 0);
 	assert_int_equal(apply(obj, "bogus", FULL_CONFIG), -EINVAL);
-	assert_non_null(strstr(logbuf, "LINUX_KERNEL_VERSION"));
+	assert_non_null(strstr(logcap.text, "LINUX_KERNEL_VERSION"));
 }
 
 static void test_kernel_version(void **state)

@@ -14,6 +14,7 @@
 
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "link.h"
 #include "model.h"
 #include "sys.h"
@@ -52,15 +53,6 @@ struct fake {
 };
 
 static struct fake fk;
-static char last_error[1024];
-
-static void capture_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)ctx;
-	if (level <= EBPFMINI_LOG_WARN)
-		snprintf(last_error, sizeof(last_error), "%s", line);
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -146,9 +138,9 @@ static int setup(void **state)
 	fk.perf_ret = FAKE_PERF_FD;
 	fk.link_create_ret = FAKE_LINK_FD;
 	fk.obj_get_ret = FAKE_PIN_FD;
-	last_error[0] = '\0';
+	log_capture_reset();
 	em_sys_set_hook_ex(fake_kernel, &fk);
-	ebpfmini_log_set(capture_log, EBPFMINI_LOG_WARN, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_WARN, NULL);
 	return 0;
 }
 
@@ -369,7 +361,7 @@ static void test_attach_failures_close_once(void **state)
 	assert_null(link);
 	assert_int_equal(fk.nioctls, 0);
 	assert_int_equal(count_closes(FAKE_PERF_FD), 1);
-	assert_non_null(strstr(last_error,
+	assert_non_null(strstr(logcap.last,
 			       "prog 'counter': attach tracepoint 'syscalls/sys_enter_getpid'"));
 
 	/* SET_BPF refuses the program */
@@ -380,14 +372,14 @@ static void test_attach_failures_close_once(void **state)
 	assert_int_equal(fk.nioctls, 1);
 	assert_int_equal(fk.ncloses, 1);
 	assert_int_equal(count_closes(FAKE_PERF_FD), 1);
-	assert_non_null(strstr(last_error, "PERF_EVENT_IOC_SET_BPF"));
+	assert_non_null(strstr(logcap.last, "PERF_EVENT_IOC_SET_BPF"));
 
 	/* perf_event_open itself fails: nothing to close */
 	fk.ncloses = 0;
 	fk.perf_ret = -EACCES;
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -EACCES);
 	assert_int_equal(fk.ncloses, 0);
-	assert_non_null(strstr(last_error, "CAP_PERFMON"));
+	assert_non_null(strstr(logcap.last, "CAP_PERFMON"));
 
 	/* a cookie needs a perf-event link: no silent loss of it on the ioctl path */
 	fk.perf_ret = FAKE_PERF_FD;
@@ -406,14 +398,14 @@ static void test_attach_tracefs_errors(void **state)
 	(void)state;
 	fk.id_text = NULL;
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -ENOENT);
-	assert_non_null(strstr(last_error, "no such tracepoint"));
+	assert_non_null(strstr(logcap.last, "no such tracepoint"));
 	assert_non_null(
-		strstr(last_error, "/sys/kernel/tracing/events/syscalls/sys_enter_nope/id"));
+		strstr(logcap.last, "/sys/kernel/tracing/events/syscalls/sys_enter_nope/id"));
 	assert_int_equal(fk.perf_opens, 0);
 
 	fk.tracing_magic = SYSFS_MAGIC;
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -ENODEV);
-	assert_non_null(strstr(last_error,
+	assert_non_null(strstr(logcap.last,
 			       "prog 'counter': attach tracepoint 'syscalls/sys_enter_nope': "
 			       "tracefs is not mounted: mount -t tracefs tracefs "
 			       "/sys/kernel/tracing"));
@@ -453,11 +445,11 @@ static void test_auto_attach_dispatch(void **state)
 		struct ebpfmini_program prog = fake_prog(cases[i].sec);
 		struct ebpfmini_link *link = (struct ebpfmini_link *)&prog;
 
-		last_error[0] = '\0';
+		log_capture_reset();
 		assert_int_equal(ebpfmini_program_attach(&prog, &link), cases[i].err);
 		assert_null(link);
-		assert_non_null(strstr(last_error, cases[i].msg));
-		assert_non_null(strstr(last_error, "prog 'counter'"));
+		assert_non_null(strstr(logcap.last, cases[i].msg));
+		assert_non_null(strstr(logcap.last, "prog 'counter'"));
 	}
 	assert_int_equal(fk.perf_opens, 0);
 
@@ -487,7 +479,7 @@ static void test_open_pinned(void **state)
 	assert_int_equal(ebpfmini_link_open_pinned("/sys/fs/bpf/m", &link), -EINVAL);
 	assert_null(link);
 	assert_int_equal(count_closes(FAKE_PIN_FD), 1);
-	assert_non_null(strstr(last_error, "not a link"));
+	assert_non_null(strstr(logcap.last, "not a link"));
 
 	fk.obj_get_ret = -ENOENT;
 	assert_int_equal(ebpfmini_link_open_pinned("/sys/fs/bpf/none", &link), -ENOENT);

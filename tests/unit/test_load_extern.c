@@ -16,6 +16,7 @@
 #include "core.h"
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "ksym.h"
 #include "model.h"
 #include "sys.h"
@@ -180,23 +181,12 @@ static void fake_reset(void)
 	fk.next_fd = FAKE_FD_BASE;
 }
 
-static char logbuf[32768];
-
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t len = strlen(logbuf);
-
-	(void)level;
-	(void)ctx;
-	snprintf(logbuf + len, sizeof(logbuf) - len, "%s\n", line);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	fake_reset();
-	logbuf[0] = '\0';
-	ebpfmini_log_set(capture, EBPFMINI_LOG_DEBUG, NULL);
+	log_capture_reset();
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	em_sys_set_hook_ex(fake_hook, NULL);
 	return 0;
 }
@@ -354,19 +344,19 @@ static void test_missing_names(void **state)
 
 	(void)state;
 	assert_int_equal(ebpfmini_object_load(obj), -ENOENT);
-	assert_non_null(strstr(logbuf, "prog 'uses_kfunc': attach target 'sys_enter': the kernel "
+	assert_non_null(strstr(logcap.text, "prog 'uses_kfunc': attach target 'sys_enter': the kernel "
 				       "has no tracepoint type 'btf_trace_sys_enter'"));
 	assert_int_equal(fk.nloads, 0);
 	ebpfmini_object_close(obj);
 	assert_all_closed();
 
 	/* as socket filters the programs need no target: the kfunc is what is missing */
-	logbuf[0] = '\0';
+	log_capture_reset();
 	obj = open_with(OBJ("open_ksym"), OBJ("load_core"));
 	while ((p = ebpfmini_object_next_program(obj, p)))
 		assert_int_equal(ebpfmini_program_set_type(p, BPF_PROG_TYPE_SOCKET_FILTER), 0);
 	assert_int_equal(ebpfmini_object_load(obj), -ENOENT);
-	assert_non_null(strstr(logbuf, "btf: extern 'bpf_rcu_read_lock': the kernel has no "
+	assert_non_null(strstr(logcap.text, "btf: extern 'bpf_rcu_read_lock': the kernel has no "
 				       "function of that name in its BTF (vmlinux, from the given "
 				       "BTF file) (mark it __weak"));
 	assert_int_equal(fk.nloads, 0);
@@ -415,11 +405,11 @@ static void test_kallsyms_and_weak(void **state)
 
 	/* kernel.kptr_restrict: every address 0 */
 	fake_reset();
-	logbuf[0] = '\0';
+	log_capture_reset();
 	fk.kallsyms = "0000000000000000 T _text\n0000000000000000 T _stext\n";
 	obj = open_with(OBJ("load_ksym"), TARGET);
 	assert_int_equal(ebpfmini_object_load(obj), -EPERM);
-	assert_non_null(strstr(logbuf, "shows no addresses"));
+	assert_non_null(strstr(logcap.text, "shows no addresses"));
 	ebpfmini_object_close(obj);
 	assert_all_closed();
 }
@@ -483,8 +473,8 @@ static void test_module_btf(void **state)
 	fk.mod_btf_size = m.size;
 	obj = open_with(OBJ("load_modkfunc"), NULL);
 	assert_int_equal(ebpfmini_object_load(obj), 0);
-	assert_non_null(strstr(logbuf, "extern 'ebpfmini_mod_kfunc': function ["));
-	assert_non_null(strstr(logbuf, "in " MOD_NAME));
+	assert_non_null(strstr(logcap.text, "extern 'ebpfmini_mod_kfunc': function ["));
+	assert_non_null(strstr(logcap.text, "in " MOD_NAME));
 	/* the module's fd: the one opened for BTF object id 9 */
 	for (int fd = FAKE_FD_BASE; fd < fk.next_fd; fd++)
 		if (fk.btf_id_of[fd - FAKE_FD_BASE] == 9)

@@ -15,6 +15,7 @@
 
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
+#include "log_capture.h"
 #include "model.h"
 #include "sys.h"
 #include "uapi_compat.h"
@@ -170,25 +171,12 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 	}
 }
 
-/* ---- log capture ---- */
-
-static char logbuf[32768];
-
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t len = strlen(logbuf);
-
-	(void)level;
-	(void)ctx;
-	snprintf(logbuf + len, sizeof(logbuf) - len, "%s\n", line);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	fake_reset();
-	logbuf[0] = '\0';
-	ebpfmini_log_set(capture, EBPFMINI_LOG_DEBUG, NULL);
+	log_capture_reset();
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	em_sys_set_hook_ex(fake_hook, NULL);
 	return 0;
 }
@@ -317,7 +305,7 @@ static void test_fault_at_each_call(void **state)
 		long failed_cmd;
 
 		fake_reset();
-		logbuf[0] = '\0';
+		log_capture_reset();
 		fk.fail_at = n;
 		fk.fail_err = -EPERM;
 		obj = open_obj(OBJ("load_basic"));
@@ -380,9 +368,9 @@ static void test_first_errno_and_log(void **state)
 		 "prog '%s': load: Permission denied: R0 invalid mem access "
 		 "'scalar'\n",
 		 ebpfmini_program_name(first));
-	assert_non_null(strstr(logbuf, want));
+	assert_non_null(strstr(logcap.text, want));
 	/* the whole log reached the callback as one block */
-	assert_non_null(strstr(logbuf, "verifier log:\n0: R1=ctx() R10=fp0\n; return *v;"));
+	assert_non_null(strstr(logcap.text, "verifier log:\n0: R1=ctx() R10=fp0\n; return *v;"));
 	assert_all_released("failed load");
 	ebpfmini_object_close(obj);
 }
@@ -451,7 +439,7 @@ static void test_log_grows_x4_to_16mib(void **state)
 		i++;
 	}
 	assert_int_equal(i, 6);
-	assert_non_null(strstr(logbuf, "load: Permission denied: last words"));
+	assert_non_null(strstr(logcap.text, "load: Permission denied: last words"));
 	ebpfmini_object_close(obj);
 	assert_all_released("close");
 }
@@ -477,7 +465,7 @@ static void test_core_custom_btf(void **state)
 	assert_int_equal(ebpfmini_object_load(obj), 0);
 	assert_true(obj->core_done);
 	assert_int_equal(fk.calls[0].cmd, BPF_BTF_LOAD);
-	assert_non_null(strstr(logbuf, "field_byte_offset of struct sample.b): imm 4 -> 12"));
+	assert_non_null(strstr(logcap.text, "field_byte_offset of struct sample.b): imm 4 -> 12"));
 	/* "r1 = 4" (the byte offset of b) became 12 in the loaded program */
 	insns = ebpfmini_program_insns(ebpfmini_object_find_program(obj, "core_user"));
 	assert_int_equal(insns[5].code, BPF_ALU64 | BPF_MOV | BPF_K);
@@ -486,12 +474,12 @@ static void test_core_custom_btf(void **state)
 	assert_all_released("close");
 
 	fake_reset();
-	logbuf[0] = '\0';
+	log_capture_reset();
 	opts.btf_custom_path = "/nonexistent/ebpfmini-vmlinux";
 	assert_int_equal(ebpfmini_object_open(OBJ("load_core"), &opts, &obj), 0);
 	assert_int_equal(ebpfmini_object_load(obj), -ENOENT);
 	assert_int_equal(count_calls(SYS_bpf, BPF_BTF_LOAD), 0); /* before any kernel object */
-	assert_non_null(strstr(logbuf, "/nonexistent/ebpfmini-vmlinux"));
+	assert_non_null(strstr(logcap.text, "/nonexistent/ebpfmini-vmlinux"));
 	assert_false(obj->core_done);
 	ebpfmini_object_close(obj);
 	assert_all_released("close");
@@ -505,7 +493,7 @@ static void test_unknown_section_refused(void **state)
 	assert_int_equal(ebpfmini_object_load(obj), -EOPNOTSUPP);
 	assert_int_equal(fk.ncalls, 0);
 	assert_non_null(
-		strstr(logbuf, "prog 'mystery': section 'no_such_hook/x': unknown program type"));
+		strstr(logcap.text, "prog 'mystery': section 'no_such_hook/x': unknown program type"));
 	ebpfmini_object_close(obj);
 }
 
@@ -542,14 +530,14 @@ static void test_incompatible_pin(void **state)
 		.type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8, .max_entries = 10
 	};
 	assert_int_equal(ebpfmini_object_load(obj), -EEXIST);
-	assert_non_null(strstr(logbuf,
+	assert_non_null(strstr(logcap.text,
 			       "map 'shared_counts': pinned map at /sys/fs/bpf/shared_counts "
 			       "is incompatible: max_entries 10 != 16"));
 	assert_all_released("failed load");
 	ebpfmini_object_close(obj);
 
 	fake_reset();
-	logbuf[0] = '\0';
+	log_capture_reset();
 	obj = open_obj(OBJ("load_pin"));
 	fk.obj_get = 1;
 	fk.pinned_info = (struct bpf_map_info){
@@ -557,7 +545,7 @@ static void test_incompatible_pin(void **state)
 	};
 	assert_int_equal(ebpfmini_object_load(obj), -EEXIST);
 	assert_non_null(
-		strstr(logbuf, "incompatible: type BPF_MAP_TYPE_ARRAY != BPF_MAP_TYPE_HASH"));
+		strstr(logcap.text, "incompatible: type BPF_MAP_TYPE_ARRAY != BPF_MAP_TYPE_HASH"));
 	ebpfmini_object_close(obj);
 	assert_all_released("close");
 }

@@ -492,12 +492,12 @@ static void expect_parse(struct image *im, uint8_t *patched, int err, const char
 {
 	struct ebpfmini_object *obj = NULL;
 
-	cap_reset();
+	log_capture_reset();
 	assert_int_equal(parse_copy(patched, im->size, &obj), err);
 	assert_null(obj);
-	assert_true(cap.count >= 1);
-	if (needle && !strstr(cap.last, needle))
-		fail_msg("log line '%s' lacks '%s'", cap.last, needle);
+	assert_true(logcap.count >= 1);
+	if (needle && !strstr(logcap.last, needle))
+		fail_msg("log line '%s' lacks '%s'", logcap.last, needle);
 	free(patched);
 }
 
@@ -686,7 +686,7 @@ static void test_damaged_code(void **state)
 	p = dup_image(&im);
 	p[EHDR_MACHINE] = EM_X86_64;
 	p[EHDR_MACHINE + 1] = 0;
-	cap_reset();
+	log_capture_reset();
 	{
 		struct ebpfmini_object *obj;
 
@@ -719,7 +719,7 @@ static void test_fuzz_bytes(void **state)
 	size_t ok = 0, bad = 0;
 
 	(void)state;
-	ebpfmini_log_set(capture, EBPFMINI_LOG_ERROR, NULL); /* keep the run quiet and fast */
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_ERROR, NULL); /* keep the run quiet and fast */
 	image_load(&im, OPEN_OBJECTS);
 	for (size_t n = 0; n < im.size; n += 7) {
 		struct ebpfmini_object *obj = NULL;

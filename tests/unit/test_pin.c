@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ebpfmini/ebpfmini.h"
+#include "log_capture.h"
 #include "objapi.h"
 #include "sys.h"
 
@@ -25,7 +26,6 @@ struct fs_entry {
 
 static const struct fs_entry *fs;
 static char ops[2048]; /* "mkdir /a;pin /a/x;" ... in call order */
-static char logbuf[4096];
 
 static long fs_hook(void *ctx, struct em_sys_call *call)
 {
@@ -60,21 +60,13 @@ static long fs_hook(void *ctx, struct em_sys_call *call)
 	}
 }
 
-static void capture(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	size_t len = strlen(logbuf);
-
-	(void)level;
-	(void)ctx;
-	snprintf(logbuf + len, sizeof(logbuf) - len, "%s\n", line);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	ops[0] = logbuf[0] = '\0';
+	ops[0] = '\0';
+	log_capture_reset();
 	em_sys_set_hook_ex(fs_hook, NULL);
-	ebpfmini_log_set(capture, EBPFMINI_LOG_DEBUG, NULL);
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
 	return 0;
 }
 
@@ -120,7 +112,7 @@ static void test_not_bpffs(void **state)
 	fs = tree;
 	assert_int_equal(em_pin_fd(9, "/tmp/a/m"), -ENODEV);
 	assert_string_equal(ops, ""); /* nothing created, nothing pinned */
-	assert_non_null(strstr(logbuf, "pin '/tmp/a/m': /tmp is not on a bpffs mount: "
+	assert_non_null(strstr(logcap.text, "pin '/tmp/a/m': /tmp is not on a bpffs mount: "
 				       "mount -t bpf bpf /sys/fs/bpf"));
 	/* bpffs not mounted on /sys/fs/bpf: the walk stops at sysfs */
 	{
@@ -132,10 +124,10 @@ static void test_not_bpffs(void **state)
 		};
 
 		fs = unmounted;
-		logbuf[0] = '\0';
+		log_capture_reset();
 		assert_int_equal(em_pin_fd(9, "/sys/fs/bpf/m"), -ENODEV);
 		assert_string_equal(ops, "");
-		assert_non_null(strstr(logbuf, "/sys/fs is not on a bpffs mount"));
+		assert_non_null(strstr(logcap.text, "/sys/fs is not on a bpffs mount"));
 	}
 	assert_int_equal(em_pin_fd(9, ""), -EINVAL);
 	assert_int_equal(em_pin_fd(9, NULL), -EINVAL);

@@ -361,9 +361,9 @@ static void test_relink(void **state)
 	/* a map without fd: -ENOENT, and the previous result stays */
 	before = prog->insns;
 	hm->fd = -1;
-	cap_reset();
+	log_capture_reset();
 	assert_int_equal(em_reloc_program(obj, prog), -ENOENT);
-	assert_non_null(strstr(cap.last, "hash_map"));
+	assert_non_null(strstr(logcap.last, "hash_map"));
 	assert_ptr_equal(prog->insns, before);
 	obj_free(obj);
 }
@@ -382,9 +382,9 @@ static void test_legacy_and_ksym(void **state)
 	obj_free(obj);
 
 	obj = open_path(OPEN_KSYM, "open_ksym");
-	cap_reset();
+	log_capture_reset();
 	assert_int_equal(em_reloc_program(obj, prog_by_name(obj, "uses_kfunc")), -EOPNOTSUPP);
-	assert_non_null(strstr(cap.last, "bpf_rcu_read_lock"));
+	assert_non_null(strstr(logcap.last, "bpf_rcu_read_lock"));
 	assert_null(prog_by_name(obj, "uses_kfunc")->insns);
 	assert_int_equal(em_reloc_program(obj, prog_by_name(obj, "plain")), 0);
 	obj_free(obj);
@@ -498,11 +498,11 @@ static void model_init(struct model *m)
 
 static void model_expect(struct model *m, int err)
 {
-	cap_reset();
+	log_capture_reset();
 	assert_int_equal(em_reloc_program(&m->obj, &m->prog), err);
 	if (err) {
 		assert_null(m->prog.insns);
-		assert_true(cap.count >= 1);
+		assert_true(logcap.count >= 1);
 	}
 }
 
@@ -566,7 +566,7 @@ static void test_model_errors(void **state)
 		.kind = EM_RELO_EXTERN, .sym_name = "bpf_kfunc", .insn_idx = 1, .ext_idx = 0
 	};
 	model_expect(&m, -EOPNOTSUPP);
-	assert_non_null(strstr(cap.last, "bpf_kfunc"));
+	assert_non_null(strstr(logcap.last, "bpf_kfunc"));
 
 	/* a program range outside its section */
 	model_init(&m);

@@ -21,16 +21,17 @@
 #include "model.h"
 #include "sys.h"
 
+#define SYS_FAKE_KERNEL
+#include "sys_fake.h"
+
 #define OBJ(name) BPF_OBJ_DIR "/" name ".bpf.o"
 #define TARGET OBJ("load_core_target") /* a "kernel" BTF with the kfuncs and variables */
 #define MOD_NAME "ebpfmini_mod"
 #define MOD_PATH "/sys/kernel/btf/" MOD_NAME
 #define POISON_BASE 0xbad3000 /* load_extern.c */
 
-/* ---- the scripted kernel ---------------------------------------------------------------- */
+/* ---- the script of the fake kernel (sys_fake.h) ------------------------------------------ */
 
-#define FAKE_FD_BASE 20000
-#define MAX_FDS 256
 #define MAX_LOADS 8
 
 struct prog_load {
@@ -42,9 +43,7 @@ struct prog_load {
 };
 
 struct fake {
-	int next_fd;
-	int closed[MAX_FDS];
-	uint32_t btf_id_of[MAX_FDS]; /* BTF object id behind a BTF_GET_FD_BY_ID fd */
+	uint32_t btf_id_of[FAKE_MAX_FDS]; /* BTF object id behind a BTF_GET_FD_BY_ID fd */
 	uint8_t btf_blob[16384];     /* the last BPF_BTF_LOAD */
 	size_t btf_size;
 	struct prog_load loads[MAX_LOADS];
@@ -54,8 +53,6 @@ struct fake {
 	const char *kallsyms;
 	const void *mod_btf;
 	size_t mod_btf_size;
-	void *mmaps[16];
-	int nmmaps;
 };
 
 static struct fake fk;
@@ -67,12 +64,6 @@ static const struct {
 	uint32_t kernel_btf;
 } btf_objs[] = { { 1, "vmlinux", 1 }, { 5, "", 0 }, { 9, MOD_NAME, 1 } };
 
-static long new_fd(void)
-{
-	assert_true(fk.next_fd < FAKE_FD_BASE + MAX_FDS);
-	return fk.next_fd++;
-}
-
 static long fake_bpf(long cmd, union bpf_attr *attr)
 {
 	switch (cmd) {
@@ -80,7 +71,7 @@ static long fake_bpf(long cmd, union bpf_attr *attr)
 		assert_true(attr->btf_size <= sizeof(fk.btf_blob));
 		memcpy(fk.btf_blob, (const void *)(uintptr_t)attr->btf, attr->btf_size);
 		fk.btf_size = attr->btf_size;
-		return new_fd();
+		return fake_new_fd();
 	case BPF_PROG_LOAD: {
 		struct prog_load *l = &fk.loads[fk.nloads++];
 
@@ -94,7 +85,7 @@ static long fake_bpf(long cmd, union bpf_attr *attr)
 		memcpy(l->insns, (const void *)(uintptr_t)attr->insns,
 		       attr->insn_cnt * sizeof(struct bpf_insn));
 		l->insn_cnt = attr->insn_cnt;
-		return new_fd();
+		return fake_new_fd();
 	}
 	case BPF_BTF_GET_NEXT_ID:
 		fk.next_id_calls++;
@@ -106,7 +97,7 @@ static long fake_bpf(long cmd, union bpf_attr *attr)
 		}
 		return -ENOENT;
 	case BPF_BTF_GET_FD_BY_ID: {
-		long fd = new_fd();
+		long fd = fake_new_fd();
 
 		fk.btf_id_of[fd - FAKE_FD_BASE] = attr->btf_id;
 		return fd;
@@ -115,7 +106,7 @@ static long fake_bpf(long cmd, union bpf_attr *attr)
 		uint32_t fd = attr->info.bpf_fd, id = 0;
 		struct bpf_btf_info *info = (void *)(uintptr_t)attr->info.info;
 
-		if (fd >= FAKE_FD_BASE && fd < FAKE_FD_BASE + MAX_FDS)
+		if (fd >= FAKE_FD_BASE && fd < FAKE_FD_BASE + FAKE_MAX_FDS)
 			id = fk.btf_id_of[fd - FAKE_FD_BASE];
 		for (size_t i = 0; id && i < EM_ARRAY_SIZE(btf_objs); i++) {
 			if (btf_objs[i].id != id)
@@ -128,7 +119,7 @@ static long fake_bpf(long cmd, union bpf_attr *attr)
 		return EM_SYS_OK;
 	}
 	default: /* maps, updates, freeze */
-		return cmd == BPF_MAP_CREATE ? new_fd() : EM_SYS_OK;
+		return cmd == BPF_MAP_CREATE ? fake_new_fd() : EM_SYS_OK;
 	}
 }
 
@@ -137,10 +128,7 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 	(void)ctx;
 	switch (sc->nr) {
 	case SYS_close:
-		if (sc->args[0] < FAKE_FD_BASE)
-			return 0;
-		fk.closed[sc->args[0] - FAKE_FD_BASE]++;
-		return EM_SYS_OK;
+		return fake_close(sc->args[0]);
 	case SYS_openat:
 		return strcmp((const char *)sc->args[1], MOD_PATH) == 0 ? -ENOENT : 0;
 	case EM_SYS_READ_FILE:
@@ -156,16 +144,11 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 		}
 		return 0;
 	case SYS_mmap:
-		if (sc->args[4] < FAKE_FD_BASE)
+		if (sc->args[4] >= 0 && sc->args[4] < FAKE_FD_BASE)
 			return 0; /* a real file */
-		assert_true(fk.nmmaps < 16);
-		fk.mmaps[fk.nmmaps] = calloc(1, (size_t)sc->args[1]);
-		return (long)fk.mmaps[fk.nmmaps++];
+		return fake_mmap((size_t)sc->args[1]);
 	case SYS_munmap:
-		for (int i = 0; i < fk.nmmaps; i++)
-			if (fk.mmaps[i] == (void *)sc->args[0])
-				return EM_SYS_OK;
-		return 0;
+		return fake_munmap((void *)sc->args[0], (size_t)sc->args[1]);
 	case SYS_bpf:
 		return fake_bpf(sc->args[0], (union bpf_attr *)sc->args[1]);
 	default:
@@ -175,37 +158,8 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 
 static void fake_reset(void)
 {
-	for (int i = 0; i < fk.nmmaps; i++)
-		free(fk.mmaps[i]);
+	fake_kernel_reset();
 	memset(&fk, 0, sizeof(fk));
-	fk.next_fd = FAKE_FD_BASE;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	fake_reset();
-	log_capture_reset();
-	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
-	em_sys_set_hook_ex(fake_hook, NULL);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	em_sys_set_hook_ex(NULL, NULL);
-	ebpfmini_log_set(NULL, EBPFMINI_LOG_WARN, NULL);
-	fake_reset();
-	return 0;
-}
-
-/* Every fd the fake kernel handed out was closed exactly once. */
-static void assert_all_closed(void)
-{
-	for (int fd = FAKE_FD_BASE; fd < fk.next_fd; fd++)
-		if (fk.closed[fd - FAKE_FD_BASE] != 1)
-			fail_msg("fd %d closed %d times", fd, fk.closed[fd - FAKE_FD_BASE]);
 }
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -333,7 +287,7 @@ static void test_kfuncs_and_targets_from_file(void **state)
 	}
 	em_btf_free((struct ebpfmini_btf *)sent);
 	ebpfmini_object_close(obj);
-	assert_all_closed();
+	assert_all_released("close");
 }
 
 /* What the kernel lacks: non-weak externs and attach targets fail before any program load. */
@@ -348,7 +302,7 @@ static void test_missing_names(void **state)
 				       "has no tracepoint type 'btf_trace_sys_enter'"));
 	assert_int_equal(fk.nloads, 0);
 	ebpfmini_object_close(obj);
-	assert_all_closed();
+	assert_all_released("close");
 
 	/* as socket filters the programs need no target: the kfunc is what is missing */
 	log_capture_reset();
@@ -361,7 +315,7 @@ static void test_missing_names(void **state)
 				       "BTF file) (mark it __weak"));
 	assert_int_equal(fk.nloads, 0);
 	ebpfmini_object_close(obj);
-	assert_all_closed();
+	assert_all_released("close");
 }
 
 /* Typeless ksyms from a scripted /proc/kallsyms; weak ones missing everywhere are 0. */
@@ -401,7 +355,7 @@ static void test_kallsyms_and_weak(void **state)
 	assert_int_equal(poisoned, 1);
 	assert_int_equal(addr_loads, 1);
 	ebpfmini_object_close(obj);
-	assert_all_closed();
+	assert_all_released("close");
 
 	/* kernel.kptr_restrict: every address 0 */
 	fake_reset();
@@ -411,7 +365,7 @@ static void test_kallsyms_and_weak(void **state)
 	assert_int_equal(ebpfmini_object_load(obj), -EPERM);
 	assert_non_null(strstr(logcap.text, "shows no addresses"));
 	ebpfmini_object_close(obj);
-	assert_all_closed();
+	assert_all_released("close");
 }
 
 /* ---- modules ---------------------------------------------------------------------------- */
@@ -476,7 +430,7 @@ static void test_module_btf(void **state)
 	assert_non_null(strstr(logcap.text, "extern 'ebpfmini_mod_kfunc': function ["));
 	assert_non_null(strstr(logcap.text, "in " MOD_NAME));
 	/* the module's fd: the one opened for BTF object id 9 */
-	for (int fd = FAKE_FD_BASE; fd < fk.next_fd; fd++)
+	for (int fd = FAKE_FD_BASE; fd < K.next_fd; fd++)
 		if (fk.btf_id_of[fd - FAKE_FD_BASE] == 9)
 			mod_fd = fd;
 	assert_true(mod_fd >= FAKE_FD_BASE);
@@ -503,9 +457,9 @@ static void test_module_btf(void **state)
 	assert_int_equal(calls, 1);
 	assert_int_equal(btf_loads, 1);
 	/* the module fd and the others opened while listing are closed by the load */
-	assert_int_equal(fk.closed[mod_fd - FAKE_FD_BASE], 1);
+	assert_int_equal(K.closed[mod_fd - FAKE_FD_BASE], 1);
 	ebpfmini_object_close(obj);
-	assert_all_closed();
+	assert_all_released("close");
 }
 
 /* ---- /proc/kallsyms parsing (pure) ---------------------------------------------------------- */

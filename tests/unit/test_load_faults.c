@@ -20,17 +20,16 @@
 #include "sys.h"
 #include "uapi_compat.h"
 
+#define SYS_FAKE_KERNEL
+#include "sys_fake.h"
+
 #define OBJ(name) BPF_OBJ_DIR "/" name ".bpf.o"
 
 /*
- * The fake kernel: fds from FAKE_FD_BASE up, recorded when handed out and
- * when closed; memory for mmap from the heap. Every call except close and
- * munmap is numbered, so that call fail_at can be made to fail.
+ * The script on top of the fake kernel (sys_fake.h): every call except close
+ * and munmap is recorded and numbered, so that call fail_at can be made to fail.
  */
-#define FAKE_FD_BASE 10000
-#define MAX_FDS 512
 #define MAX_CALLS 1024
-#define MAX_MMAPS 32
 
 struct call {
 	long nr;
@@ -39,24 +38,13 @@ struct call {
 	char path[128];               /* OBJ_GET, OBJ_PIN, unlink */
 };
 
-struct mapping {
-	void *addr;
-	size_t len;
-	int unmapped;
-};
-
 typedef long (*prog_load_fn)(union bpf_attr *attr, int attempt);
 
 struct fake {
-	int next_fd;
-	int handed[MAX_FDS]; /* fds handed out, by index fd - FAKE_FD_BASE */
-	int closed[MAX_FDS]; /* times each was closed */
 	struct call calls[MAX_CALLS];
 	int ncalls;
 	long numbered;
 	long fail_at, fail_err;
-	struct mapping maps[MAX_MMAPS];
-	int nmaps;
 	/* scripted answers */
 	prog_load_fn prog_load;
 	int prog_load_attempts;
@@ -68,18 +56,9 @@ static struct fake fk;
 
 static void fake_reset(void)
 {
-	for (int i = 0; i < fk.nmaps; i++)
-		free(fk.maps[i].addr);
+	fake_kernel_reset();
 	memset(&fk, 0, sizeof(fk));
-	fk.next_fd = FAKE_FD_BASE;
 	fk.obj_get = -ENOENT;
-}
-
-static long new_fd(void)
-{
-	assert_true(fk.next_fd < FAKE_FD_BASE + MAX_FDS);
-	fk.handed[fk.next_fd - FAKE_FD_BASE] = 1;
-	return fk.next_fd++;
 }
 
 static long fake_bpf(struct call *c, union bpf_attr *attr)
@@ -87,7 +66,7 @@ static long fake_bpf(struct call *c, union bpf_attr *attr)
 	switch (c->cmd) {
 	case BPF_BTF_LOAD:
 	case BPF_MAP_CREATE:
-		return new_fd();
+		return fake_new_fd();
 	case BPF_PROG_LOAD: {
 		long ret;
 
@@ -95,11 +74,11 @@ static long fake_bpf(struct call *c, union bpf_attr *attr)
 		c->log_size = attr->log_size;
 		ret = fk.prog_load ? fk.prog_load(attr, fk.prog_load_attempts) : 0;
 		fk.prog_load_attempts++;
-		return ret ? ret : new_fd();
+		return ret ? ret : fake_new_fd();
 	}
 	case BPF_OBJ_GET:
 		snprintf(c->path, sizeof(c->path), "%s", (const char *)(uintptr_t)attr->pathname);
-		return fk.obj_get > 0 ? new_fd() : fk.obj_get;
+		return fk.obj_get > 0 ? fake_new_fd() : fk.obj_get;
 	case BPF_OBJ_PIN:
 		snprintf(c->path, sizeof(c->path), "%s", (const char *)(uintptr_t)attr->pathname);
 		return 1;
@@ -119,25 +98,10 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 	struct call *c;
 
 	(void)ctx;
-	if (sc->nr == SYS_close) {
-		long fd = sc->args[0];
-
-		if (fd < FAKE_FD_BASE)
-			return 0; /* a real fd (the object file, say) */
-		assert_true(fd < fk.next_fd);
-		fk.closed[fd - FAKE_FD_BASE]++;
-		return 1;
-	}
-	if (sc->nr == SYS_munmap) {
-		for (int i = 0; i < fk.nmaps; i++) {
-			if (fk.maps[i].addr == (void *)sc->args[0]) {
-				assert_int_equal(fk.maps[i].len, (size_t)sc->args[1]);
-				fk.maps[i].unmapped++;
-				return 1;
-			}
-		}
-		fail_msg("munmap of an address never mapped");
-	}
+	if (sc->nr == SYS_close)
+		return fake_close(sc->args[0]);
+	if (sc->nr == SYS_munmap)
+		return fake_munmap((void *)sc->args[0], (size_t)sc->args[1]);
 	if (sc->nr == EM_SYS_READ_FILE || sc->nr == SYS_openat || sc->nr == SYS_fstat)
 		return 0; /* files are real (the object, /sys/devices/system/cpu/possible) */
 	if (sc->nr == SYS_mmap && sc->args[4] >= 0 && sc->args[4] < FAKE_FD_BASE)
@@ -152,15 +116,8 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 	switch (sc->nr) {
 	case SYS_bpf:
 		return fake_bpf(c, (union bpf_attr *)sc->args[1]);
-	case SYS_mmap: {
-		void *p = aligned_alloc(4096, (size_t)sc->args[1]);
-
-		assert_non_null(p);
-		assert_true(fk.nmaps < MAX_MMAPS);
-		memset(p, 0, (size_t)sc->args[1]);
-		fk.maps[fk.nmaps++] = (struct mapping){ p, (size_t)sc->args[1], 0 };
-		return (long)p;
-	}
+	case SYS_mmap:
+		return fake_mmap((size_t)sc->args[1]);
 	case SYS_statfs:
 		return BPF_FS_MAGIC;
 	case SYS_unlinkat:
@@ -171,43 +128,12 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 	}
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	fake_reset();
-	log_capture_reset();
-	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
-	em_sys_set_hook_ex(fake_hook, NULL);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	em_sys_set_hook_ex(NULL, NULL);
-	ebpfmini_log_set(NULL, EBPFMINI_LOG_WARN, NULL);
-	fake_reset();
-	return 0;
-}
-
 static struct ebpfmini_object *open_obj(const char *path)
 {
 	struct ebpfmini_object *obj = NULL;
 
 	assert_int_equal(ebpfmini_object_open(path, NULL, &obj), 0);
 	return obj;
-}
-
-/* Every fd handed out so far has been closed exactly once, every mapping unmapped once. */
-static void assert_all_released(const char *when)
-{
-	for (int fd = FAKE_FD_BASE; fd < fk.next_fd; fd++)
-		if (fk.closed[fd - FAKE_FD_BASE] != 1)
-			fail_msg("%s: fd %d closed %d times", when, fd,
-				 fk.closed[fd - FAKE_FD_BASE]);
-	for (int i = 0; i < fk.nmaps; i++)
-		if (fk.maps[i].unmapped != 1)
-			fail_msg("%s: mapping %d unmapped %d times", when, i, fk.maps[i].unmapped);
 }
 
 static int first_call(long cmd)
@@ -278,8 +204,8 @@ static void test_phase_order_and_ownership(void **state)
 	/* the fds the object holds are the ones handed out */
 	assert_true(ebpfmini_map_fd(ebpfmini_object_find_map(obj, "hash")) >= FAKE_FD_BASE);
 	assert_true(ebpfmini_program_fd(ebpfmini_object_find_program(obj, "calc")) >= FAKE_FD_BASE);
-	for (int fd = FAKE_FD_BASE; fd < fk.next_fd; fd++)
-		assert_int_equal(fk.closed[fd - FAKE_FD_BASE], 0);
+	for (int fd = FAKE_FD_BASE; fd < K.next_fd; fd++)
+		assert_int_equal(K.closed[fd - FAKE_FD_BASE], 0);
 	assert_non_null(ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL));
 	assert_ptr_equal(ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL),
 			 ebpfmini_object_find_map(obj, ".bss")->mmaped);
@@ -301,7 +227,7 @@ static void test_fault_at_each_call(void **state)
 	assert_true(total > 10);
 
 	for (long n = 1; n <= total; n++) {
-		int err, closes_after_load[MAX_FDS];
+		int err, closes_after_load[FAKE_MAX_FDS];
 		long failed_cmd;
 
 		fake_reset();
@@ -317,10 +243,10 @@ static void test_fault_at_each_call(void **state)
 				fail_msg("fault at call %ld (bpf cmd %ld): load returned %d", n,
 					 failed_cmd, err);
 			assert_all_released("failed load");
-			memcpy(closes_after_load, fk.closed, sizeof(closes_after_load));
+			memcpy(closes_after_load, K.closed, sizeof(closes_after_load));
 			ebpfmini_object_close(obj);
 			/* close after a failed load closes nothing a second time */
-			assert_memory_equal(closes_after_load, fk.closed,
+			assert_memory_equal(closes_after_load, K.closed,
 					    sizeof(closes_after_load));
 		} else {
 			/* only the BTF and a transient program load have a way around a failure */

@@ -1,4 +1,4 @@
-/* test_link.c - the link object on a bpf link that can update and detach: XDP on loopback */
+/* test_link_xdp.c - the link object on a bpf link that can update and detach: XDP on loopback */
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>

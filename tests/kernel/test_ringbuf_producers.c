@@ -1,4 +1,4 @@
-/* test_ringbuf.c - ring buffer consumer and user ring buffer producer against the kernel's producers (kernel) */
+/* test_ringbuf_producers.c - ring buffer consumer and user ring buffer producer against the kernel's producers (kernel) */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

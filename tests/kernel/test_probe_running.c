@@ -1,4 +1,4 @@
-/* test_probe.c - the feature probes (ebpfmini_sys_probe_*) against what the running kernel really does */
+/* test_probe_running.c - the feature probes (ebpfmini_sys_probe_*) against what the running kernel really does */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/statfs.h>

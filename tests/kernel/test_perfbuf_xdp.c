@@ -1,4 +1,4 @@
-/* test_perfbuf.c - perf buffer consumer against bpf_perf_event_output() from XDP on each CPU (kernel) */
+/* test_perfbuf_xdp.c - perf buffer consumer against bpf_perf_event_output() from XDP on each CPU (kernel) */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* test_pin.c - pinning in a bpffs the test mounts: pin, get, reuse by name, incompatible pins, unpin */
+/* test_pin_bpffs.c - pinning in a bpffs the test mounts: pin, get, reuse by name, incompatible pins, unpin */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <sys/mount.h>

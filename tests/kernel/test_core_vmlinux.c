@@ -1,4 +1,4 @@
-/* test_core.c - kernel BTF from sysfs (btf_vmlinux.c) and CO-RE relocation against it, without loading (kernel tests) */
+/* test_core_vmlinux.c - kernel BTF from sysfs (btf_vmlinux.c) and CO-RE relocation against it, without loading (kernel tests) */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,6 @@
 /* fuzz_kconfig.c - libFuzzer harness: .kconfig values from a release string and config text (lib/kconfig.c) (tests) */
 #include "fuzz_common.h"
+#include "kernel.h"
 #include "model.h"
 #include "objapi.h"
 

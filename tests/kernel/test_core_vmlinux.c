@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/object.h"
 #include "internal.h"
 #include "model.h"

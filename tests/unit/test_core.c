@@ -12,6 +12,7 @@
 
 #include "btf_builder.h"
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/log.h"
 #include "ebpfmini/object.h"
 #include "elf.h"

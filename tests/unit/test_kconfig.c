@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "ebpfmini/ebpfmini.h"
+#include "kernel.h"
 #include "log_capture.h"
 #include "model.h"
 #include "objapi.h"

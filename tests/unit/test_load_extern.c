@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core.h"
+#include "kbtf.h"
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
 #include "log_capture.h"

@@ -10,14 +10,6 @@
 
 #define ITER_READ_DEFAULT_MAX (64u << 20)
 
-/* "task" for "iter/task", "?" when the section has no '/' */
-static const char *iter_name(const struct ebpfmini_program *prog)
-{
-	const char *slash = strchr(ebpfmini_program_section(prog), '/');
-
-	return slash && slash[1] ? slash + 1 : "?";
-}
-
 EM_EXPORT int ebpfmini_program_attach_iter(struct ebpfmini_program *prog,
 					   const struct ebpfmini_program_attach_iter_opts *opts,
 					   struct ebpfmini_link **out)
@@ -34,7 +26,7 @@ EM_EXPORT int ebpfmini_program_attach_iter(struct ebpfmini_program *prog,
 	if (!prog)
 		return -EINVAL;
 	snprintf(subject, sizeof(subject), "prog '%s': attach iterator '%s'",
-		 ebpfmini_program_name(prog), iter_name(prog));
+		 ebpfmini_program_name(prog), em_link_sec_target(prog));
 	if (em_opts_check(opts, sizeof(*opts), subject))
 		return -EINVAL;
 	if (ebpfmini_program_type(prog) != BPF_PROG_TYPE_TRACING ||
@@ -45,7 +37,7 @@ EM_EXPORT int ebpfmini_program_attach_iter(struct ebpfmini_program *prog,
 
 	/* the iterator's parameters: a map, a cgroup, or a task */
 	memset(&info, 0, sizeof(info));
-	snprintf(target, sizeof(target), "iter %s", iter_name(prog));
+	snprintf(target, sizeof(target), "iter %s", em_link_sec_target(prog));
 	n = strlen(target);
 	if (EM_OPT(opts, map_fd, 0) > 0) {
 		info.map.map_fd = (uint32_t)opts->map_fd;

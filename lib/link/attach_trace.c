@@ -142,10 +142,7 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 				      "");
 		return fd;
 	}
-	snprintf(target, sizeof(target), "%s %s", kind,
-		 strchr(ebpfmini_program_section(prog), '/') ?
-			 strchr(ebpfmini_program_section(prog), '/') + 1 :
-			 "?");
+	snprintf(target, sizeof(target), "%s %s", kind, em_link_sec_target(prog));
 	return em_link_new(EM_LINK_BPF, fd, -1, target, out);
 }
 

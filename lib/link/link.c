@@ -219,6 +219,14 @@ static em_auto_attach_fn auto_attach_of(const char *sec, const char **target)
 	return em_link_auto_attach_fn(d->attach);
 }
 
+const char *em_link_sec_target(const struct ebpfmini_program *prog)
+{
+	const char *target;
+
+	em_secdef_find(ebpfmini_program_section(prog), &target);
+	return target ? target : "?";
+}
+
 bool em_link_auto_attachable(const char *sec)
 {
 	const char *target;

@@ -79,6 +79,10 @@ typedef int (*em_auto_attach_fn)(struct ebpfmini_program *prog, const char *targ
  * values out of range). */
 em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind);
 
+/* What prog's SEC name says it attaches to: the attach target of its row in
+ * the section table ("task" for "iter/task"), or "?" when it names none. */
+const char *em_link_sec_target(const struct ebpfmini_program *prog);
+
 /* Whether ebpfmini_program_attach() knows where SEC sec attaches (its row has
  * an auto-attach kind, and the target it needs is there). Pure; for tools. */
 bool em_link_auto_attachable(const char *sec);

@@ -462,6 +462,30 @@ static void test_auto_attach_dispatch(void **state)
 	assert_int_equal(fk.perf_opens, 0);
 }
 
+/* The target a link names comes from the section table's row, "?" without one */
+static void test_sec_target(void **state)
+{
+	static const struct {
+		const char *sec, *target;
+	} cases[] = {
+		{ "iter/task", "task" },
+		{ "fentry.s/do_unlinkat", "do_unlinkat" },
+		{ "tp_btf/sched_switch", "sched_switch" },
+		{ "tp/a/b", "a/b" },
+		{ "kprobe/", "?" },
+		{ "kprobe", "?" },
+		{ "xdp", "?" },
+		{ "no_such_section/x", "?" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ebpfmini_program prog = fake_prog(cases[i].sec);
+
+		assert_string_equal(em_link_sec_target(&prog), cases[i].target);
+	}
+}
+
 /* open_pinned takes only links: the fd's fdinfo says what it is */
 static void test_open_pinned(void **state)
 {
@@ -499,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_failures_close_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_tracefs_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_attach_dispatch, setup, teardown),
+		cmocka_unit_test(test_sec_target),
 		cmocka_unit_test_setup_teardown(test_open_pinned, setup, teardown),
 	};
 

@@ -1,14 +1,15 @@
 /* sys_cmds.c - one typed function per bpf() command: zeroed attr, exact size, fd/0/-errno (L3) */
 #include "internal.h"
 #include "sys.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 #include "ebpfmini/sys.h"
 
 /*
- * Every function fills a zeroed union em_bpf_attr (as large as the 6.18
- * attr, so fields newer than the build's header fit at their ABI offsets)
- * and passes the size that ends with the last field the command uses here.
+ * Every function fills a zeroed union em_bpf_attr (sys_attr.h: the 6.18
+ * layout, so fields newer than the build's header have names) and passes the
+ * size that ends with the last field the command uses here (EM_ATTR_END).
  * A kernel older than a field we pass zero for accepts it (it checks only
  * that unknown trailing bytes are zero); one older than a field we set
  * answers E2BIG, which is the honest answer.
@@ -40,25 +41,24 @@ EM_EXPORT int ebpfmini_sys_map_create(uint32_t map_type, uint32_t key_size, uint
 				      const struct ebpfmini_sys_map_create_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 
 	OPTS_CHECK(opts, BPF_MAP_CREATE);
 	memset(&u, 0, sizeof(u));
-	attr->map_type = map_type;
-	attr->key_size = key_size;
-	attr->value_size = value_size;
-	attr->max_entries = max_entries;
-	attr->map_flags = EM_OPT(opts, map_flags, 0);
-	attr->inner_map_fd = EM_OPT(opts, inner_map_fd, 0);
-	attr->numa_node = EM_OPT(opts, numa_node, 0);
-	put_name(attr->map_name, EM_OPT(opts, name, NULL));
-	attr->map_ifindex = EM_OPT(opts, map_ifindex, 0);
-	attr->btf_fd = EM_OPT(opts, btf_fd, 0);
-	attr->btf_key_type_id = EM_OPT(opts, btf_key_type_id, 0);
-	attr->btf_value_type_id = EM_OPT(opts, btf_value_type_id, 0);
-	attr->btf_vmlinux_value_type_id = EM_OPT(opts, btf_vmlinux_value_type_id, 0);
-	attr->map_extra = EM_OPT(opts, map_extra, 0);
-	return em_sys_bpf(BPF_MAP_CREATE, attr, EM_ATTR_END(map_extra));
+	u.map_create.map_type = map_type;
+	u.map_create.key_size = key_size;
+	u.map_create.value_size = value_size;
+	u.map_create.max_entries = max_entries;
+	u.map_create.map_flags = EM_OPT(opts, map_flags, 0);
+	u.map_create.inner_map_fd = EM_OPT(opts, inner_map_fd, 0);
+	u.map_create.numa_node = EM_OPT(opts, numa_node, 0);
+	put_name(u.map_create.map_name, EM_OPT(opts, name, NULL));
+	u.map_create.map_ifindex = EM_OPT(opts, map_ifindex, 0);
+	u.map_create.btf_fd = EM_OPT(opts, btf_fd, 0);
+	u.map_create.btf_key_type_id = EM_OPT(opts, btf_key_type_id, 0);
+	u.map_create.btf_value_type_id = EM_OPT(opts, btf_value_type_id, 0);
+	u.map_create.btf_vmlinux_value_type_id = EM_OPT(opts, btf_vmlinux_value_type_id, 0);
+	u.map_create.map_extra = EM_OPT(opts, map_extra, 0);
+	return em_sys_bpf(BPF_MAP_CREATE, &u.attr, EM_ATTR_END(map_create.map_extra));
 }
 
 /* The BPF_MAP_*_ELEM commands: map_fd, key, value (or next_key), flags. */
@@ -66,21 +66,20 @@ static int elem_cmd(int cmd, int map_fd, const void *key, const void *value, uin
 		    unsigned int size)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 
 	memset(&u, 0, sizeof(u));
-	attr->map_fd = (uint32_t)map_fd;
-	attr->key = EM_PTR_U64(key);
-	attr->value = EM_PTR_U64(value);
-	attr->flags = flags;
-	return em_sys_bpf(cmd, attr, size);
+	u.elem.map_fd = (uint32_t)map_fd;
+	u.elem.key = EM_PTR_U64(key);
+	u.elem.value = EM_PTR_U64(value); /* or next_key */
+	u.elem.flags = flags;
+	return em_sys_bpf(cmd, &u.attr, size);
 }
 
 EM_EXPORT int ebpfmini_sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags)
 {
 	if (!value)
 		return -EINVAL;
-	return elem_cmd(BPF_MAP_LOOKUP_ELEM, map_fd, key, value, flags, EM_ATTR_END(flags));
+	return elem_cmd(BPF_MAP_LOOKUP_ELEM, map_fd, key, value, flags, EM_ATTR_END(elem.flags));
 }
 
 EM_EXPORT int ebpfmini_sys_map_update(int map_fd, const void *key, const void *value,
@@ -88,21 +87,21 @@ EM_EXPORT int ebpfmini_sys_map_update(int map_fd, const void *key, const void *v
 {
 	if (!value)
 		return -EINVAL;
-	return elem_cmd(BPF_MAP_UPDATE_ELEM, map_fd, key, value, flags, EM_ATTR_END(flags));
+	return elem_cmd(BPF_MAP_UPDATE_ELEM, map_fd, key, value, flags, EM_ATTR_END(elem.flags));
 }
 
 EM_EXPORT int ebpfmini_sys_map_delete(int map_fd, const void *key, uint64_t flags)
 {
 	if (!key)
 		return -EINVAL;
-	return elem_cmd(BPF_MAP_DELETE_ELEM, map_fd, key, NULL, flags, EM_ATTR_END(flags));
+	return elem_cmd(BPF_MAP_DELETE_ELEM, map_fd, key, NULL, flags, EM_ATTR_END(elem.flags));
 }
 
 EM_EXPORT int ebpfmini_sys_map_next_key(int map_fd, const void *key, void *next_key)
 {
 	if (!next_key)
 		return -EINVAL;
-	return elem_cmd(BPF_MAP_GET_NEXT_KEY, map_fd, key, next_key, 0, EM_ATTR_END(next_key));
+	return elem_cmd(BPF_MAP_GET_NEXT_KEY, map_fd, key, next_key, 0, EM_ATTR_END(elem.next_key));
 }
 
 EM_EXPORT int ebpfmini_sys_map_lookup_and_delete(int map_fd, const void *key, void *value,
@@ -111,7 +110,7 @@ EM_EXPORT int ebpfmini_sys_map_lookup_and_delete(int map_fd, const void *key, vo
 	if (!value)
 		return -EINVAL;
 	return elem_cmd(BPF_MAP_LOOKUP_AND_DELETE_ELEM, map_fd, key, value, flags,
-			EM_ATTR_END(flags));
+			EM_ATTR_END(elem.flags));
 }
 
 EM_EXPORT int ebpfmini_sys_map_freeze(int map_fd)
@@ -119,8 +118,8 @@ EM_EXPORT int ebpfmini_sys_map_freeze(int map_fd)
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.map_fd = (uint32_t)map_fd;
-	return em_sys_bpf(BPF_MAP_FREEZE, &u.attr, EM_ATTR_END(map_fd));
+	u.elem.map_fd = (uint32_t)map_fd;
+	return em_sys_bpf(BPF_MAP_FREEZE, &u.attr, EM_ATTR_END(elem.map_fd));
 }
 
 /* The four BPF_MAP_*_BATCH commands; *count is written back even on error. */
@@ -128,20 +127,19 @@ static int batch_cmd(int cmd, int map_fd, void *in_batch, void *out_batch, const
 		     const void *values, uint32_t *count, const struct ebpfmini_sys_batch_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	int ret;
 
 	memset(&u, 0, sizeof(u));
-	attr->batch.in_batch = EM_PTR_U64(in_batch);
-	attr->batch.out_batch = EM_PTR_U64(out_batch);
-	attr->batch.keys = EM_PTR_U64(keys);
-	attr->batch.values = EM_PTR_U64(values);
-	attr->batch.count = *count;
-	attr->batch.map_fd = (uint32_t)map_fd;
-	attr->batch.elem_flags = EM_OPT(opts, elem_flags, 0);
-	attr->batch.flags = EM_OPT(opts, flags, 0);
-	ret = em_sys_bpf(cmd, attr, EM_ATTR_END(batch));
-	*count = attr->batch.count;
+	u.batch.in_batch = EM_PTR_U64(in_batch);
+	u.batch.out_batch = EM_PTR_U64(out_batch);
+	u.batch.keys = EM_PTR_U64(keys);
+	u.batch.values = EM_PTR_U64(values);
+	u.batch.count = *count;
+	u.batch.map_fd = (uint32_t)map_fd;
+	u.batch.elem_flags = EM_OPT(opts, elem_flags, 0);
+	u.batch.flags = EM_OPT(opts, flags, 0);
+	ret = em_sys_bpf(cmd, &u.attr, EM_ATTR_END(batch));
+	*count = u.batch.count;
 	return ret;
 }
 
@@ -194,7 +192,6 @@ EM_EXPORT int ebpfmini_sys_prog_load(uint32_t prog_type, const char *license,
 				     struct ebpfmini_sys_prog_load_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	uint32_t attach_prog_fd, attach_btf_obj_fd;
 	int ret;
 
@@ -209,65 +206,64 @@ EM_EXPORT int ebpfmini_sys_prog_load(uint32_t prog_type, const char *license,
 	if (attach_prog_fd && attach_btf_obj_fd)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	attr->prog_type = prog_type;
-	attr->insn_cnt = (uint32_t)insn_cnt;
-	attr->insns = EM_PTR_U64(insns);
-	attr->license = EM_PTR_U64(license ? license : "");
-	attr->log_level = EM_OPT(opts, log_level, 0);
-	attr->log_size = EM_OPT(opts, log_size, 0);
-	attr->log_buf = EM_PTR_U64(EM_OPT(opts, log_buf, NULL));
-	attr->kern_version = EM_OPT(opts, kern_version, 0);
-	attr->prog_flags = EM_OPT(opts, prog_flags, 0);
-	put_name(attr->prog_name, EM_OPT(opts, name, NULL));
-	attr->prog_ifindex = EM_OPT(opts, prog_ifindex, 0);
-	attr->expected_attach_type = EM_OPT(opts, expected_attach_type, 0);
-	attr->prog_btf_fd = EM_OPT(opts, prog_btf_fd, 0);
-	attr->func_info_rec_size = EM_OPT(opts, func_info_rec_size, 0);
-	attr->func_info = EM_PTR_U64(EM_OPT(opts, func_info, NULL));
-	attr->func_info_cnt = EM_OPT(opts, func_info_cnt, 0);
-	attr->line_info_rec_size = EM_OPT(opts, line_info_rec_size, 0);
-	attr->line_info = EM_PTR_U64(EM_OPT(opts, line_info, NULL));
-	attr->line_info_cnt = EM_OPT(opts, line_info_cnt, 0);
-	attr->attach_btf_id = EM_OPT(opts, attach_btf_id, 0);
-	attr->attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd;
-	attr->fd_array = EM_PTR_U64(EM_OPT(opts, fd_array, NULL));
+	u.prog_load.prog_type = prog_type;
+	u.prog_load.insn_cnt = (uint32_t)insn_cnt;
+	u.prog_load.insns = EM_PTR_U64(insns);
+	u.prog_load.license = EM_PTR_U64(license ? license : "");
+	u.prog_load.log_level = EM_OPT(opts, log_level, 0);
+	u.prog_load.log_size = EM_OPT(opts, log_size, 0);
+	u.prog_load.log_buf = EM_PTR_U64(EM_OPT(opts, log_buf, NULL));
+	u.prog_load.kern_version = EM_OPT(opts, kern_version, 0);
+	u.prog_load.prog_flags = EM_OPT(opts, prog_flags, 0);
+	put_name(u.prog_load.prog_name, EM_OPT(opts, name, NULL));
+	u.prog_load.prog_ifindex = EM_OPT(opts, prog_ifindex, 0);
+	u.prog_load.expected_attach_type = EM_OPT(opts, expected_attach_type, 0);
+	u.prog_load.prog_btf_fd = EM_OPT(opts, prog_btf_fd, 0);
+	u.prog_load.func_info_rec_size = EM_OPT(opts, func_info_rec_size, 0);
+	u.prog_load.func_info = EM_PTR_U64(EM_OPT(opts, func_info, NULL));
+	u.prog_load.func_info_cnt = EM_OPT(opts, func_info_cnt, 0);
+	u.prog_load.line_info_rec_size = EM_OPT(opts, line_info_rec_size, 0);
+	u.prog_load.line_info = EM_PTR_U64(EM_OPT(opts, line_info, NULL));
+	u.prog_load.line_info_cnt = EM_OPT(opts, line_info_cnt, 0);
+	u.prog_load.attach_btf_id = EM_OPT(opts, attach_btf_id, 0);
+	u.prog_load.attach_prog_fd = attach_prog_fd ? attach_prog_fd : attach_btf_obj_fd;
+	u.prog_load.fd_array = EM_PTR_U64(EM_OPT(opts, fd_array, NULL));
 	/* up to log_true_size (6.4), which the kernel writes back when it fits */
-	ret = em_sys_bpf(BPF_PROG_LOAD, attr, EM_ATTR_PROG_LOG_TRUE_SIZE + 4);
+	ret = em_sys_bpf(BPF_PROG_LOAD, &u.attr, EM_ATTR_END(prog_load.log_true_size));
 	if (EM_OPT_HAS(opts, log_true_size))
-		opts->log_true_size = em_attr_get32(&u, EM_ATTR_PROG_LOG_TRUE_SIZE);
+		opts->log_true_size = u.prog_load.log_true_size;
 	return ret;
 }
 
 EM_EXPORT int ebpfmini_sys_prog_test_run(int prog_fd, struct ebpfmini_sys_test_run_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	int ret;
 
 	OPTS_CHECK(opts, BPF_PROG_TEST_RUN);
 	memset(&u, 0, sizeof(u));
-	attr->test.prog_fd = (uint32_t)prog_fd;
-	attr->test.data_in = EM_PTR_U64(EM_OPT(opts, data_in, NULL));
-	attr->test.data_size_in = EM_OPT(opts, data_size_in, 0);
-	attr->test.data_out = EM_PTR_U64(EM_OPT(opts, data_out, NULL));
-	attr->test.data_size_out = EM_OPT(opts, data_size_out, 0);
-	attr->test.ctx_in = EM_PTR_U64(EM_OPT(opts, ctx_in, NULL));
-	attr->test.ctx_size_in = EM_OPT(opts, ctx_size_in, 0);
-	attr->test.ctx_out = EM_PTR_U64(EM_OPT(opts, ctx_out, NULL));
-	attr->test.ctx_size_out = EM_OPT(opts, ctx_size_out, 0);
-	attr->test.repeat = EM_OPT(opts, repeat, 0);
-	attr->test.flags = EM_OPT(opts, flags, 0);
-	attr->test.cpu = EM_OPT(opts, cpu, 0);
-	attr->test.batch_size = EM_OPT(opts, batch_size, 0);
-	ret = em_sys_bpf(BPF_PROG_TEST_RUN, attr, EM_ATTR_END(test.batch_size));
+	u.test.prog_fd = (uint32_t)prog_fd;
+	u.test.data_in = EM_PTR_U64(EM_OPT(opts, data_in, NULL));
+	u.test.data_size_in = EM_OPT(opts, data_size_in, 0);
+	u.test.data_out = EM_PTR_U64(EM_OPT(opts, data_out, NULL));
+	u.test.data_size_out = EM_OPT(opts, data_size_out, 0);
+	u.test.ctx_in = EM_PTR_U64(EM_OPT(opts, ctx_in, NULL));
+	u.test.ctx_size_in = EM_OPT(opts, ctx_size_in, 0);
+	u.test.ctx_out = EM_PTR_U64(EM_OPT(opts, ctx_out, NULL));
+	u.test.ctx_size_out = EM_OPT(opts, ctx_size_out, 0);
+	u.test.repeat = EM_OPT(opts, repeat, 0);
+	u.test.flags = EM_OPT(opts, flags, 0);
+	u.test.cpu = EM_OPT(opts, cpu, 0);
+	u.test.batch_size = EM_OPT(opts, batch_size, 0);
+	ret = em_sys_bpf(BPF_PROG_TEST_RUN, &u.attr, EM_ATTR_END(test.batch_size));
 	if (EM_OPT_HAS(opts, data_size_out))
-		opts->data_size_out = attr->test.data_size_out;
+		opts->data_size_out = u.test.data_size_out;
 	if (EM_OPT_HAS(opts, ctx_size_out))
-		opts->ctx_size_out = attr->test.ctx_size_out;
+		opts->ctx_size_out = u.test.ctx_size_out;
 	if (EM_OPT_HAS(opts, retval))
-		opts->retval = attr->test.retval;
+		opts->retval = u.test.retval;
 	if (EM_OPT_HAS(opts, duration))
-		opts->duration = attr->test.duration;
+		opts->duration = u.test.duration;
 	return ret;
 }
 
@@ -275,32 +271,31 @@ EM_EXPORT int ebpfmini_sys_prog_attach(int prog_fd, int target_fd, uint32_t atta
 				       const struct ebpfmini_sys_prog_attach_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	uint32_t rel_fd = EM_OPT(opts, relative_fd, 0), rel_id = EM_OPT(opts, relative_id, 0);
 	uint64_t revision = EM_OPT(opts, expected_revision, 0);
-	unsigned int size = EM_ATTR_END(attach_flags);
+	unsigned int size = EM_ATTR_END(attach.attach_flags);
 
 	OPTS_CHECK(opts, BPF_PROG_ATTACH);
 	if (rel_fd && rel_id)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	attr->target_fd = (uint32_t)target_fd;
-	attr->attach_bpf_fd = (uint32_t)prog_fd;
-	attr->attach_type = attach_type;
-	attr->attach_flags = EM_OPT(opts, flags, 0);
+	u.attach.target_fd = (uint32_t)target_fd;
+	u.attach.attach_bpf_fd = (uint32_t)prog_fd;
+	u.attach.attach_type = attach_type;
+	u.attach.attach_flags = EM_OPT(opts, flags, 0);
 	if (EM_OPT(opts, replace_prog_fd, 0)) {
-		attr->replace_bpf_fd = (uint32_t)opts->replace_prog_fd;
-		size = EM_ATTR_END(replace_bpf_fd);
+		u.attach.replace_bpf_fd = (uint32_t)opts->replace_prog_fd;
+		size = EM_ATTR_END(attach.replace_bpf_fd);
 	}
 	if (rel_fd || rel_id) {
-		em_attr_put32(&u, EM_ATTR_ATTACH_RELATIVE, rel_fd ? rel_fd : rel_id);
-		size = EM_ATTR_ATTACH_RELATIVE + 4;
+		u.attach.relative_fd = rel_fd ? rel_fd : rel_id; /* or relative_id */
+		size = EM_ATTR_END(attach.relative_fd);
 	}
 	if (revision) {
-		em_attr_put64(&u, EM_ATTR_ATTACH_EXPECTED_REVISION, revision);
-		size = EM_ATTR_ATTACH_EXPECTED_REVISION + 8;
+		u.attach.expected_revision = revision;
+		size = EM_ATTR_END(attach.expected_revision);
 	}
-	return em_sys_bpf(BPF_PROG_ATTACH, attr, size);
+	return em_sys_bpf(BPF_PROG_ATTACH, &u.attr, size);
 }
 
 EM_EXPORT int ebpfmini_sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type)
@@ -308,35 +303,34 @@ EM_EXPORT int ebpfmini_sys_prog_detach(int prog_fd, int target_fd, uint32_t atta
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.target_fd = (uint32_t)target_fd;
-	u.attr.attach_bpf_fd = (uint32_t)prog_fd;
-	u.attr.attach_type = attach_type;
-	return em_sys_bpf(BPF_PROG_DETACH, &u.attr, EM_ATTR_END(attach_type));
+	u.attach.target_fd = (uint32_t)target_fd;
+	u.attach.attach_bpf_fd = (uint32_t)prog_fd;
+	u.attach.attach_type = attach_type;
+	return em_sys_bpf(BPF_PROG_DETACH, &u.attr, EM_ATTR_END(attach.attach_type));
 }
 
 EM_EXPORT int ebpfmini_sys_prog_query(int target_fd, uint32_t attach_type,
 				      struct ebpfmini_sys_prog_query_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	int ret;
 
 	OPTS_CHECK(opts, BPF_PROG_QUERY);
 	memset(&u, 0, sizeof(u));
-	attr->query.target_fd = (uint32_t)target_fd;
-	attr->query.attach_type = attach_type;
-	attr->query.query_flags = EM_OPT(opts, query_flags, 0);
-	attr->query.prog_ids = EM_PTR_U64(EM_OPT(opts, prog_ids, NULL));
-	attr->query.prog_cnt = EM_OPT(opts, prog_cnt, 0);
-	attr->query.prog_attach_flags = EM_PTR_U64(EM_OPT(opts, prog_attach_flags, NULL));
+	u.query.target_fd = (uint32_t)target_fd;
+	u.query.attach_type = attach_type;
+	u.query.query_flags = EM_OPT(opts, query_flags, 0);
+	u.query.prog_ids = EM_PTR_U64(EM_OPT(opts, prog_ids, NULL));
+	u.query.prog_cnt = EM_OPT(opts, prog_cnt, 0);
+	u.query.prog_attach_flags = EM_PTR_U64(EM_OPT(opts, prog_attach_flags, NULL));
 	/* up to revision (6.6), written back by the kernel */
-	ret = em_sys_bpf(BPF_PROG_QUERY, attr, EM_ATTR_QUERY_REVISION + 8);
+	ret = em_sys_bpf(BPF_PROG_QUERY, &u.attr, EM_ATTR_END(query.revision));
 	if (EM_OPT_HAS(opts, attach_flags))
-		opts->attach_flags = attr->query.attach_flags;
+		opts->attach_flags = u.query.attach_flags;
 	if (EM_OPT_HAS(opts, prog_cnt))
-		opts->prog_cnt = attr->query.prog_cnt;
+		opts->prog_cnt = u.query.prog_cnt;
 	if (EM_OPT_HAS(opts, revision))
-		opts->revision = em_attr_get64(&u, EM_ATTR_QUERY_REVISION);
+		opts->revision = u.query.revision;
 	return ret;
 }
 
@@ -345,9 +339,9 @@ EM_EXPORT int ebpfmini_sys_prog_bind_map(int prog_fd, int map_fd, uint32_t flags
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.prog_bind_map.prog_fd = (uint32_t)prog_fd;
-	u.attr.prog_bind_map.map_fd = (uint32_t)map_fd;
-	u.attr.prog_bind_map.flags = flags;
+	u.prog_bind_map.prog_fd = (uint32_t)prog_fd;
+	u.prog_bind_map.map_fd = (uint32_t)map_fd;
+	u.prog_bind_map.flags = flags;
 	return em_sys_bpf(BPF_PROG_BIND_MAP, &u.attr, EM_ATTR_END(prog_bind_map));
 }
 
@@ -360,9 +354,9 @@ EM_EXPORT int ebpfmini_sys_obj_pin(int fd, const char *path)
 	if (!path)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	u.attr.pathname = EM_PTR_U64(path);
-	u.attr.bpf_fd = (uint32_t)fd;
-	return em_sys_bpf(BPF_OBJ_PIN, &u.attr, EM_ATTR_END(file_flags));
+	u.obj.pathname = EM_PTR_U64(path);
+	u.obj.bpf_fd = (uint32_t)fd;
+	return em_sys_bpf(BPF_OBJ_PIN, &u.attr, EM_ATTR_END(obj.file_flags));
 }
 
 EM_EXPORT int ebpfmini_sys_obj_get(const char *path, uint32_t file_flags)
@@ -372,9 +366,9 @@ EM_EXPORT int ebpfmini_sys_obj_get(const char *path, uint32_t file_flags)
 	if (!path)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	u.attr.pathname = EM_PTR_U64(path);
-	u.attr.file_flags = file_flags;
-	return em_sys_bpf(BPF_OBJ_GET, &u.attr, EM_ATTR_END(file_flags));
+	u.obj.pathname = EM_PTR_U64(path);
+	u.obj.file_flags = file_flags;
+	return em_sys_bpf(BPF_OBJ_GET, &u.attr, EM_ATTR_END(obj.file_flags));
 }
 
 /* ---- ids and info ---------------------------------------------------------------------------- */
@@ -387,10 +381,10 @@ static int get_next_id(int cmd, uint32_t start_id, uint32_t *next_id)
 	if (!next_id)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	u.attr.start_id = start_id;
-	ret = em_sys_bpf(cmd, &u.attr, EM_ATTR_END(next_id));
+	u.by_id.start_id = start_id;
+	ret = em_sys_bpf(cmd, &u.attr, EM_ATTR_END(by_id.next_id));
 	if (ret == 0)
-		*next_id = u.attr.next_id;
+		*next_id = u.by_id.next_id;
 	return ret;
 }
 
@@ -419,8 +413,8 @@ static int get_fd_by_id(int cmd, uint32_t id)
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.start_id = id; /* prog_id, map_id, btf_id, link_id: one field */
-	return em_sys_bpf(cmd, &u.attr, EM_ATTR_END(start_id));
+	u.by_id.start_id = id; /* prog_id, map_id, btf_id, link_id: one field */
+	return em_sys_bpf(cmd, &u.attr, EM_ATTR_END(by_id.start_id));
 }
 
 EM_EXPORT int ebpfmini_sys_prog_get_fd_by_id(uint32_t id)
@@ -451,12 +445,12 @@ EM_EXPORT int ebpfmini_sys_obj_get_info(int fd, void *info, uint32_t *info_len)
 	if (!info || !info_len)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	u.attr.info.bpf_fd = (uint32_t)fd;
-	u.attr.info.info_len = *info_len;
-	u.attr.info.info = EM_PTR_U64(info);
+	u.info.bpf_fd = (uint32_t)fd;
+	u.info.info_len = *info_len;
+	u.info.info = EM_PTR_U64(info);
 	ret = em_sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &u.attr, EM_ATTR_END(info));
 	if (ret == 0)
-		*info_len = u.attr.info.info_len;
+		*info_len = u.info.info_len;
 	return ret;
 }
 
@@ -466,7 +460,6 @@ EM_EXPORT int ebpfmini_sys_btf_load(const void *btf, size_t size,
 				    struct ebpfmini_sys_btf_load_opts *opts)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	int ret;
 
 	OPTS_CHECK(opts, BPF_BTF_LOAD);
@@ -475,15 +468,15 @@ EM_EXPORT int ebpfmini_sys_btf_load(const void *btf, size_t size,
 	if (size > UINT32_MAX)
 		return -E2BIG;
 	memset(&u, 0, sizeof(u));
-	attr->btf = EM_PTR_U64(btf);
-	attr->btf_size = (uint32_t)size;
-	attr->btf_log_buf = EM_PTR_U64(EM_OPT(opts, log_buf, NULL));
-	attr->btf_log_size = EM_OPT(opts, log_size, 0);
-	attr->btf_log_level = EM_OPT(opts, log_level, 0);
+	u.btf_load.btf = EM_PTR_U64(btf);
+	u.btf_load.btf_size = (uint32_t)size;
+	u.btf_load.btf_log_buf = EM_PTR_U64(EM_OPT(opts, log_buf, NULL));
+	u.btf_load.btf_log_size = EM_OPT(opts, log_size, 0);
+	u.btf_load.btf_log_level = EM_OPT(opts, log_level, 0);
 	/* up to btf_log_true_size (6.4), written back by the kernel */
-	ret = em_sys_bpf(BPF_BTF_LOAD, attr, EM_ATTR_BTF_LOG_TRUE_SIZE + 4);
+	ret = em_sys_bpf(BPF_BTF_LOAD, &u.attr, EM_ATTR_END(btf_load.btf_log_true_size));
 	if (EM_OPT_HAS(opts, log_true_size))
-		opts->log_true_size = em_attr_get32(&u, EM_ATTR_BTF_LOG_TRUE_SIZE);
+		opts->log_true_size = u.btf_load.btf_log_true_size;
 	return ret;
 }
 
@@ -492,9 +485,9 @@ EM_EXPORT int ebpfmini_sys_raw_tracepoint_open(const char *name, int prog_fd)
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.raw_tracepoint.name = EM_PTR_U64(name);
-	u.attr.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
-	return em_sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &u.attr, EM_ATTR_END(raw_tracepoint.prog_fd));
+	u.raw_tp.name = EM_PTR_U64(name);
+	u.raw_tp.prog_fd = (uint32_t)prog_fd;
+	return em_sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &u.attr, EM_ATTR_END(raw_tp.prog_fd));
 }
 
 EM_EXPORT int ebpfmini_sys_task_fd_query(int pid, int fd, uint32_t flags, char *buf,
@@ -502,29 +495,28 @@ EM_EXPORT int ebpfmini_sys_task_fd_query(int pid, int fd, uint32_t flags, char *
 					 uint64_t *probe_offset, uint64_t *probe_addr)
 {
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	int ret;
 
 	if (buf && !buf_len)
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	attr->task_fd_query.pid = (uint32_t)pid;
-	attr->task_fd_query.fd = (uint32_t)fd;
-	attr->task_fd_query.flags = flags;
-	attr->task_fd_query.buf = EM_PTR_U64(buf);
-	attr->task_fd_query.buf_len = buf_len ? *buf_len : 0;
-	ret = em_sys_bpf(BPF_TASK_FD_QUERY, attr, EM_ATTR_END(task_fd_query));
+	u.task_fd_query.pid = (uint32_t)pid;
+	u.task_fd_query.fd = (uint32_t)fd;
+	u.task_fd_query.flags = flags;
+	u.task_fd_query.buf = EM_PTR_U64(buf);
+	u.task_fd_query.buf_len = buf_len ? *buf_len : 0;
+	ret = em_sys_bpf(BPF_TASK_FD_QUERY, &u.attr, EM_ATTR_END(task_fd_query));
 	if (buf_len)
-		*buf_len = attr->task_fd_query.buf_len;
+		*buf_len = u.task_fd_query.buf_len;
 	if (ret == 0) {
 		if (prog_id)
-			*prog_id = attr->task_fd_query.prog_id;
+			*prog_id = u.task_fd_query.prog_id;
 		if (fd_type)
-			*fd_type = attr->task_fd_query.fd_type;
+			*fd_type = u.task_fd_query.fd_type;
 		if (probe_offset)
-			*probe_offset = attr->task_fd_query.probe_offset;
+			*probe_offset = u.task_fd_query.probe_offset;
 		if (probe_addr)
-			*probe_addr = attr->task_fd_query.probe_addr;
+			*probe_addr = u.task_fd_query.probe_addr;
 	}
 	return ret;
 }
@@ -562,7 +554,6 @@ EM_EXPORT int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t atta
 {
 	const struct ebpfmini_sys_link_create_opts *o = opts;
 	union em_bpf_attr u;
-	union bpf_attr *attr = &u.attr;
 	enum link_variant lv = link_variant(attach_type);
 	bool set[LV_MPROG + 1];
 	unsigned int size = EM_ATTR_END(link_create.flags);
@@ -584,55 +575,54 @@ EM_EXPORT int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t atta
 		return -EINVAL;
 
 	memset(&u, 0, sizeof(u));
-	attr->link_create.prog_fd = (uint32_t)prog_fd;
-	attr->link_create.target_fd = (uint32_t)target_fd; /* or target_ifindex */
-	attr->link_create.attach_type = attach_type;
-	attr->link_create.flags = EM_OPT(o, flags, 0);
+	u.link_create.prog_fd = (uint32_t)prog_fd;
+	u.link_create.target_fd = (uint32_t)target_fd; /* or target_ifindex */
+	u.link_create.attach_type = attach_type;
+	u.link_create.flags = EM_OPT(o, flags, 0);
 	switch (lv) {
 	case LV_ITER:
 		if (set[LV_ITER]) {
-			attr->link_create.iter_info = EM_PTR_U64(o->iter_info);
-			attr->link_create.iter_info_len = EM_OPT(o, iter_info_len, 0);
+			u.link_create.iter_info = EM_PTR_U64(o->iter_info);
+			u.link_create.iter_info_len = EM_OPT(o, iter_info_len, 0);
 			size = EM_ATTR_END(link_create.iter_info_len);
 		}
 		break;
 	case LV_PERF:
 		if (set[LV_PERF]) {
-			attr->link_create.perf_event.bpf_cookie = o->perf_event_bpf_cookie;
+			u.link_create.perf_event.bpf_cookie = o->perf_event_bpf_cookie;
 			size = EM_ATTR_END(link_create.perf_event.bpf_cookie);
 		}
 		break;
 	case LV_NETFILTER: /* hooknum 0 is a real hook: always pass all four */
-		em_attr_put32(&u, EM_ATTR_LINK_NETFILTER_PF, EM_OPT(o, netfilter_pf, 0));
-		em_attr_put32(&u, EM_ATTR_LINK_NETFILTER_HOOKNUM, EM_OPT(o, netfilter_hooknum, 0));
-		em_attr_put32(&u, EM_ATTR_LINK_NETFILTER_PRIORITY,
-			      (uint32_t)EM_OPT(o, netfilter_priority, 0));
-		em_attr_put32(&u, EM_ATTR_LINK_NETFILTER_FLAGS, EM_OPT(o, netfilter_flags, 0));
-		size = EM_ATTR_LINK_NETFILTER_FLAGS + 4;
+		u.link_create.netfilter.pf = EM_OPT(o, netfilter_pf, 0);
+		u.link_create.netfilter.hooknum = EM_OPT(o, netfilter_hooknum, 0);
+		u.link_create.netfilter.priority = EM_OPT(o, netfilter_priority, 0);
+		u.link_create.netfilter.flags = EM_OPT(o, netfilter_flags, 0);
+		size = EM_ATTR_END(link_create.netfilter.flags);
 		break;
 	case LV_MPROG:
 		rel = EM_OPT(o, relative_fd, 0) ? o->relative_fd : EM_OPT(o, relative_id, 0);
 		if (rel) {
-			em_attr_put32(&u, EM_ATTR_LINK_MPROG_RELATIVE, rel);
-			size = EM_ATTR_LINK_MPROG_RELATIVE + 4;
+			u.link_create.mprog.relative_fd = rel; /* or relative_id */
+			size = EM_ATTR_END(link_create.mprog.relative_fd);
 		}
 		if (EM_OPT(o, expected_revision, 0)) {
-			em_attr_put64(&u, EM_ATTR_LINK_MPROG_EXPECTED_REVISION, o->expected_revision);
-			size = EM_ATTR_LINK_MPROG_EXPECTED_REVISION + 8;
+			u.link_create.mprog.expected_revision = o->expected_revision;
+			size = EM_ATTR_END(link_create.mprog.expected_revision);
 		}
 		break;
 	case LV_TRACING:
 		if (EM_OPT(o, target_btf_id, 0)) {
-			attr->link_create.target_btf_id = o->target_btf_id;
+			u.link_create.target_btf_id = o->target_btf_id;
 			size = EM_ATTR_END(link_create.target_btf_id);
 		}
 		if (EM_OPT(o, tracing_cookie, 0)) {
-			attr->link_create.tracing.cookie = o->tracing_cookie;
+			u.link_create.tracing.cookie = o->tracing_cookie;
 			size = EM_ATTR_END(link_create.tracing.cookie);
 		}
 		break;
 	}
-	return em_sys_bpf(BPF_LINK_CREATE, attr, size);
+	return em_sys_bpf(BPF_LINK_CREATE, &u.attr, size);
 }
 
 EM_EXPORT int ebpfmini_sys_link_update(int link_fd, int new_prog_fd,
@@ -642,10 +632,10 @@ EM_EXPORT int ebpfmini_sys_link_update(int link_fd, int new_prog_fd,
 
 	OPTS_CHECK(opts, BPF_LINK_UPDATE);
 	memset(&u, 0, sizeof(u));
-	u.attr.link_update.link_fd = (uint32_t)link_fd;
-	u.attr.link_update.new_prog_fd = (uint32_t)new_prog_fd;
-	u.attr.link_update.flags = EM_OPT(opts, flags, 0);
-	u.attr.link_update.old_prog_fd = EM_OPT(opts, old_prog_fd, 0);
+	u.link_update.link_fd = (uint32_t)link_fd;
+	u.link_update.new_prog_fd = (uint32_t)new_prog_fd;
+	u.link_update.flags = EM_OPT(opts, flags, 0);
+	u.link_update.old_prog_fd = EM_OPT(opts, old_prog_fd, 0);
 	return em_sys_bpf(BPF_LINK_UPDATE, &u.attr, EM_ATTR_END(link_update));
 }
 
@@ -654,7 +644,7 @@ EM_EXPORT int ebpfmini_sys_link_detach(int link_fd)
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.link_detach.link_fd = (uint32_t)link_fd;
+	u.link_detach.link_fd = (uint32_t)link_fd;
 	return em_sys_bpf(BPF_LINK_DETACH, &u.attr, EM_ATTR_END(link_detach));
 }
 
@@ -663,8 +653,8 @@ EM_EXPORT int ebpfmini_sys_iter_create(int link_fd, uint32_t flags)
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.iter_create.link_fd = (uint32_t)link_fd;
-	u.attr.iter_create.flags = flags;
+	u.iter_create.link_fd = (uint32_t)link_fd;
+	u.iter_create.flags = flags;
 	return em_sys_bpf(BPF_ITER_CREATE, &u.attr, EM_ATTR_END(iter_create));
 }
 
@@ -673,6 +663,6 @@ EM_EXPORT int ebpfmini_sys_enable_stats(uint32_t type)
 	union em_bpf_attr u;
 
 	memset(&u, 0, sizeof(u));
-	u.attr.enable_stats.type = type;
+	u.enable_stats.type = type;
 	return em_sys_bpf(BPF_ENABLE_STATS, &u.attr, EM_ATTR_END(enable_stats));
 }

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "sys_trace.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 #include "ebpfmini/sys.h"
@@ -258,99 +259,134 @@ struct field {
 	const struct em_flag_name *flags;
 };
 
-#define A(n, o, k) { n, o, k, 1, 0, NULL }    /* always shown */
-#define Z(n, o, k) { n, o, k, 0, 0, NULL }    /* shown when non-zero */
-#define FL(n, o, k, tbl) { n, o, k, 0, 0, tbl }
-#define X(n, o, k, a) { n, o, k, 0, a, NULL } /* with an auxiliary offset */
+/* The width a kind reads; a row whose field has another width does not compile. */
+#define KIND_WIDTH(k)                                                                              \
+	((k) == K_U64 || (k) == K_PTR || (k) == K_STR || (k) == K_FLAGS64 || (k) == K_ELEM_FLAGS    \
+		 ? 8                                                                               \
+		 : (k) == K_NAME ? BPF_OBJ_NAME_LEN : 4)
+#define OFF(m, k) (EM_ATTR_OFF(m) + 0 * sizeof(char[KIND_WIDTH(k) == EM_ATTR_WIDTH(m) ? 1 : -1]))
+
+/* Rows name a field of union em_bpf_attr (sys_attr.h): "map_create.key_size". */
+#define A(n, m, k) { n, OFF(m, k), k, 1, 0, NULL }    /* always shown */
+#define Z(n, m, k) { n, OFF(m, k), k, 0, 0, NULL }    /* shown when non-zero */
+#define FL(n, m, k, tbl) { n, OFF(m, k), k, 0, 0, tbl }
+#define X(n, m, k, a, always) { n, OFF(m, k), k, always, EM_ATTR_OFF(a), NULL } /* aux: field a */
 #define END { NULL, 0, 0, 0, 0, NULL }
 
 static const struct field map_create_fields[] = {
-	A("map_type", 0, K_MAP_TYPE), A("key_size", 4, K_U32), A("value_size", 8, K_U32),
-	A("max_entries", 12, K_U32), FL("map_flags", 16, K_FLAGS32, em_map_flag_names),
-	Z("inner_map_fd", 20, K_U32), Z("numa_node", 24, K_U32), Z("map_name", 28, K_NAME),
-	Z("map_ifindex", 44, K_U32), Z("btf_fd", 48, K_U32), Z("btf_key_type_id", 52, K_U32),
-	Z("btf_value_type_id", 56, K_U32), Z("btf_vmlinux_value_type_id", 60, K_U32),
-	Z("map_extra", 64, K_U64), Z("value_type_btf_obj_fd", EM_ATTR_MAP_VALUE_TYPE_BTF_OBJ_FD, K_U32),
-	Z("map_token_fd", EM_ATTR_MAP_TOKEN_FD, K_S32), Z("excl_prog_hash", EM_ATTR_MAP_EXCL_PROG_HASH, K_PTR),
-	Z("excl_prog_hash_size", EM_ATTR_MAP_EXCL_PROG_HASH_SIZE, K_U32), END,
+	A("map_type", map_create.map_type, K_MAP_TYPE), A("key_size", map_create.key_size, K_U32),
+	A("value_size", map_create.value_size, K_U32),
+	A("max_entries", map_create.max_entries, K_U32),
+	FL("map_flags", map_create.map_flags, K_FLAGS32, em_map_flag_names),
+	Z("inner_map_fd", map_create.inner_map_fd, K_U32),
+	Z("numa_node", map_create.numa_node, K_U32), Z("map_name", map_create.map_name, K_NAME),
+	Z("map_ifindex", map_create.map_ifindex, K_U32), Z("btf_fd", map_create.btf_fd, K_U32),
+	Z("btf_key_type_id", map_create.btf_key_type_id, K_U32),
+	Z("btf_value_type_id", map_create.btf_value_type_id, K_U32),
+	Z("btf_vmlinux_value_type_id", map_create.btf_vmlinux_value_type_id, K_U32),
+	Z("map_extra", map_create.map_extra, K_U64),
+	Z("value_type_btf_obj_fd", map_create.value_type_btf_obj_fd, K_U32),
+	Z("map_token_fd", map_create.map_token_fd, K_S32),
+	Z("excl_prog_hash", map_create.excl_prog_hash, K_PTR),
+	Z("excl_prog_hash_size", map_create.excl_prog_hash_size, K_U32), END,
 };
 
 static const struct field elem_fields[] = { /* LOOKUP, LOOKUP_AND_DELETE */
-	A("map_fd", 0, K_U32), A("key", 8, K_PTR), A("value", 16, K_PTR), Z("flags", 24, K_ELEM_FLAGS),
-	END,
+	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR), A("value", elem.value, K_PTR),
+	Z("flags", elem.flags, K_ELEM_FLAGS), END,
 };
 
 static const struct field update_fields[] = {
-	A("map_fd", 0, K_U32), A("key", 8, K_PTR), A("value", 16, K_PTR), A("flags", 24, K_ELEM_FLAGS),
-	END,
+	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR), A("value", elem.value, K_PTR),
+	A("flags", elem.flags, K_ELEM_FLAGS), END,
 };
 
 static const struct field delete_fields[] = {
-	A("map_fd", 0, K_U32), A("key", 8, K_PTR), Z("flags", 24, K_ELEM_FLAGS), END,
+	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR),
+	Z("flags", elem.flags, K_ELEM_FLAGS), END,
 };
 
 static const struct field next_key_fields[] = {
-	A("map_fd", 0, K_U32), A("key", 8, K_PTR), A("next_key", 16, K_PTR), END,
+	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR),
+	A("next_key", elem.next_key, K_PTR), END,
 };
 
-static const struct field map_fd_fields[] = { A("map_fd", 0, K_U32), END };
+static const struct field map_fd_fields[] = { A("map_fd", elem.map_fd, K_U32), END };
 
 static const struct field batch_fields[] = {
-	A("in_batch", 0, K_PTR), Z("out_batch", 8, K_PTR), A("keys", 16, K_PTR), Z("values", 24, K_PTR),
-	A("count", 32, K_U32), A("map_fd", 36, K_U32), Z("elem_flags", 40, K_ELEM_FLAGS),
-	Z("flags", 48, K_U64), END,
+	A("in_batch", batch.in_batch, K_PTR), Z("out_batch", batch.out_batch, K_PTR),
+	A("keys", batch.keys, K_PTR), Z("values", batch.values, K_PTR),
+	A("count", batch.count, K_U32), A("map_fd", batch.map_fd, K_U32),
+	Z("elem_flags", batch.elem_flags, K_ELEM_FLAGS), Z("flags", batch.flags, K_U64), END,
 };
 
 static const struct field prog_load_fields[] = {
-	A("prog_type", 0, K_PROG_TYPE), A("insn_cnt", 4, K_U32), A("insns", 8, K_PTR),
-	A("license", 16, K_STR), Z("log_level", 24, K_U32), Z("log_size", 28, K_U32),
-	Z("log_buf", 32, K_PTR), Z("kern_version", 40, K_U32),
-	FL("prog_flags", 44, K_FLAGS32, em_prog_flag_names), Z("prog_name", 48, K_NAME),
-	Z("prog_ifindex", 64, K_U32), Z("expected_attach_type", 68, K_ATTACH_TYPE),
-	Z("prog_btf_fd", 72, K_U32), Z("func_info_rec_size", 76, K_U32), Z("func_info", 80, K_PTR),
-	Z("func_info_cnt", 88, K_U32), Z("line_info_rec_size", 92, K_U32), Z("line_info", 96, K_PTR),
-	Z("line_info_cnt", 104, K_U32), Z("attach_btf_id", 108, K_U32), Z(NULL, 112, K_ATTACH_FD),
-	Z("core_relo_cnt", 116, K_U32), Z("fd_array", 120, K_PTR), Z("core_relos", 128, K_PTR),
-	Z("core_relo_rec_size", 136, K_U32), Z("prog_token_fd", EM_ATTR_PROG_TOKEN_FD, K_S32),
-	Z("fd_array_cnt", EM_ATTR_PROG_FD_ARRAY_CNT, K_U32),
-	Z("signature", EM_ATTR_PROG_SIGNATURE, K_PTR),
-	Z("signature_size", EM_ATTR_PROG_SIGNATURE_SIZE, K_U32),
-	Z("keyring_id", EM_ATTR_PROG_KEYRING_ID, K_S32), END,
+	A("prog_type", prog_load.prog_type, K_PROG_TYPE), A("insn_cnt", prog_load.insn_cnt, K_U32),
+	A("insns", prog_load.insns, K_PTR), A("license", prog_load.license, K_STR),
+	Z("log_level", prog_load.log_level, K_U32), Z("log_size", prog_load.log_size, K_U32),
+	Z("log_buf", prog_load.log_buf, K_PTR), Z("kern_version", prog_load.kern_version, K_U32),
+	FL("prog_flags", prog_load.prog_flags, K_FLAGS32, em_prog_flag_names),
+	Z("prog_name", prog_load.prog_name, K_NAME),
+	Z("prog_ifindex", prog_load.prog_ifindex, K_U32),
+	Z("expected_attach_type", prog_load.expected_attach_type, K_ATTACH_TYPE),
+	Z("prog_btf_fd", prog_load.prog_btf_fd, K_U32),
+	Z("func_info_rec_size", prog_load.func_info_rec_size, K_U32),
+	Z("func_info", prog_load.func_info, K_PTR),
+	Z("func_info_cnt", prog_load.func_info_cnt, K_U32),
+	Z("line_info_rec_size", prog_load.line_info_rec_size, K_U32),
+	Z("line_info", prog_load.line_info, K_PTR),
+	Z("line_info_cnt", prog_load.line_info_cnt, K_U32),
+	Z("attach_btf_id", prog_load.attach_btf_id, K_U32),
+	X(NULL, prog_load.attach_prog_fd, K_ATTACH_FD, prog_load.prog_type, 0),
+	Z("core_relo_cnt", prog_load.core_relo_cnt, K_U32),
+	Z("fd_array", prog_load.fd_array, K_PTR), Z("core_relos", prog_load.core_relos, K_PTR),
+	Z("core_relo_rec_size", prog_load.core_relo_rec_size, K_U32),
+	Z("prog_token_fd", prog_load.prog_token_fd, K_S32),
+	Z("fd_array_cnt", prog_load.fd_array_cnt, K_U32),
+	Z("signature", prog_load.signature, K_PTR),
+	Z("signature_size", prog_load.signature_size, K_U32),
+	Z("keyring_id", prog_load.keyring_id, K_S32), END,
 };
 
 static const struct field obj_pin_fields[] = {
-	A("pathname", 0, K_STR), A("bpf_fd", 8, K_U32),
-	FL("file_flags", 12, K_FLAGS32, em_file_flag_names), Z("path_fd", EM_ATTR_OBJ_PATH_FD, K_S32),
-	END,
+	A("pathname", obj.pathname, K_STR), A("bpf_fd", obj.bpf_fd, K_U32),
+	FL("file_flags", obj.file_flags, K_FLAGS32, em_file_flag_names),
+	Z("path_fd", obj.path_fd, K_S32), END,
 };
 
 static const struct field obj_get_fields[] = {
-	A("pathname", 0, K_STR), Z("bpf_fd", 8, K_U32),
-	FL("file_flags", 12, K_FLAGS32, em_file_flag_names), Z("path_fd", EM_ATTR_OBJ_PATH_FD, K_S32),
-	END,
+	A("pathname", obj.pathname, K_STR), Z("bpf_fd", obj.bpf_fd, K_U32),
+	FL("file_flags", obj.file_flags, K_FLAGS32, em_file_flag_names),
+	Z("path_fd", obj.path_fd, K_S32), END,
 };
 
 static const struct field attach_fields[] = {
-	{ NULL, 0, K_TARGET, 1, 8, NULL }, Z("attach_bpf_fd", 4, K_U32), A("attach_type", 8, K_ATTACH_TYPE),
-	FL("attach_flags", 12, K_FLAGS32, em_attach_flag_names), Z("replace_bpf_fd", 16, K_U32),
-	X(NULL, EM_ATTR_ATTACH_RELATIVE, K_RELATIVE, 12),
-	Z("expected_revision", EM_ATTR_ATTACH_EXPECTED_REVISION, K_U64), END,
+	X(NULL, attach.target_fd, K_TARGET, attach.attach_type, 1),
+	Z("attach_bpf_fd", attach.attach_bpf_fd, K_U32),
+	A("attach_type", attach.attach_type, K_ATTACH_TYPE),
+	FL("attach_flags", attach.attach_flags, K_FLAGS32, em_attach_flag_names),
+	Z("replace_bpf_fd", attach.replace_bpf_fd, K_U32),
+	X(NULL, attach.relative_fd, K_RELATIVE, attach.attach_flags, 0),
+	Z("expected_revision", attach.expected_revision, K_U64), END,
 };
 
 static const struct field test_run_fields[] = {
-	A("prog_fd", 0, K_U32), Z("data_size_in", 8, K_U32), Z("data_size_out", 12, K_U32),
-	Z("data_in", 16, K_PTR), Z("data_out", 24, K_PTR), Z("repeat", 32, K_U32),
-	Z("ctx_size_in", 40, K_U32), Z("ctx_size_out", 44, K_U32), Z("ctx_in", 48, K_PTR),
-	Z("ctx_out", 56, K_PTR), FL("flags", 64, K_FLAGS32, em_test_run_flag_names),
-	Z("cpu", 68, K_U32), Z("batch_size", 72, K_U32), END,
+	A("prog_fd", test.prog_fd, K_U32), Z("data_size_in", test.data_size_in, K_U32),
+	Z("data_size_out", test.data_size_out, K_U32), Z("data_in", test.data_in, K_PTR),
+	Z("data_out", test.data_out, K_PTR), Z("repeat", test.repeat, K_U32),
+	Z("ctx_size_in", test.ctx_size_in, K_U32), Z("ctx_size_out", test.ctx_size_out, K_U32),
+	Z("ctx_in", test.ctx_in, K_PTR), Z("ctx_out", test.ctx_out, K_PTR),
+	FL("flags", test.flags, K_FLAGS32, em_test_run_flag_names), Z("cpu", test.cpu, K_U32),
+	Z("batch_size", test.batch_size, K_U32), END,
 };
 
-static const struct field next_id_fields[] = { A("start_id", 0, K_U32), END };
+static const struct field next_id_fields[] = { A("start_id", by_id.start_id, K_U32), END };
 
 #define FD_BY_ID_FIELDS(idname)                                                                   \
 	{                                                                                          \
-		A(idname, 0, K_U32), FL("open_flags", 8, K_FLAGS32, em_file_flag_names),            \
-			Z("fd_by_id_token_fd", EM_ATTR_FD_BY_ID_TOKEN_FD, K_S32), END,              \
+		A(idname, by_id.start_id, K_U32),                                                  \
+			FL("open_flags", by_id.open_flags, K_FLAGS32, em_file_flag_names),          \
+			Z("fd_by_id_token_fd", by_id.fd_by_id_token_fd, K_S32), END,                \
 	}
 static const struct field prog_by_id_fields[] = FD_BY_ID_FIELDS("prog_id");
 static const struct field map_by_id_fields[] = FD_BY_ID_FIELDS("map_id");
@@ -358,86 +394,109 @@ static const struct field btf_by_id_fields[] = FD_BY_ID_FIELDS("btf_id");
 static const struct field link_by_id_fields[] = FD_BY_ID_FIELDS("link_id");
 
 static const struct field info_fields[] = {
-	A("bpf_fd", 0, K_U32), A("info_len", 4, K_U32), A("info", 8, K_PTR), END,
+	A("bpf_fd", info.bpf_fd, K_U32), A("info_len", info.info_len, K_U32),
+	A("info", info.info, K_PTR), END,
 };
 
 static const struct field query_fields[] = {
-	{ NULL, 0, K_TARGET, 1, 4, NULL }, A("attach_type", 4, K_ATTACH_TYPE),
-	FL("query_flags", 8, K_FLAGS32, em_query_flag_names), Z("prog_ids", 16, K_PTR),
-	A("prog_cnt", 24, K_U32), Z("prog_attach_flags", 32, K_PTR),
-	Z("link_ids", EM_ATTR_QUERY_LINK_IDS, K_PTR),
-	Z("link_attach_flags", EM_ATTR_QUERY_LINK_ATTACH_FLAGS, K_PTR), END,
+	X(NULL, query.target_fd, K_TARGET, query.attach_type, 1),
+	A("attach_type", query.attach_type, K_ATTACH_TYPE),
+	FL("query_flags", query.query_flags, K_FLAGS32, em_query_flag_names),
+	Z("prog_ids", query.prog_ids, K_PTR), A("prog_cnt", query.prog_cnt, K_U32),
+	Z("prog_attach_flags", query.prog_attach_flags, K_PTR),
+	Z("link_ids", query.link_ids, K_PTR),
+	Z("link_attach_flags", query.link_attach_flags, K_PTR), END,
 };
 
 static const struct field raw_tp_fields[] = {
-	A("name", 0, K_STR), A("prog_fd", 8, K_U32), Z("cookie", EM_ATTR_RAW_TP_COOKIE, K_U64), END,
+	A("name", raw_tp.name, K_STR), A("prog_fd", raw_tp.prog_fd, K_U32),
+	Z("cookie", raw_tp.cookie, K_U64), END,
 };
 
 static const struct field btf_load_fields[] = {
-	A("btf", 0, K_PTR), Z("btf_log_buf", 8, K_PTR), A("btf_size", 16, K_U32),
-	Z("btf_log_size", 20, K_U32), Z("btf_log_level", 24, K_U32),
-	FL("btf_flags", EM_ATTR_BTF_FLAGS, K_FLAGS32, em_token_flag_names),
-	Z("btf_token_fd", EM_ATTR_BTF_TOKEN_FD, K_S32), END,
+	A("btf", btf_load.btf, K_PTR), Z("btf_log_buf", btf_load.btf_log_buf, K_PTR),
+	A("btf_size", btf_load.btf_size, K_U32), Z("btf_log_size", btf_load.btf_log_size, K_U32),
+	Z("btf_log_level", btf_load.btf_log_level, K_U32),
+	FL("btf_flags", btf_load.btf_flags, K_FLAGS32, em_token_flag_names),
+	Z("btf_token_fd", btf_load.btf_token_fd, K_S32), END,
 };
 
 static const struct field task_fd_query_fields[] = {
-	A("pid", 0, K_U32), A("fd", 4, K_U32), Z("flags", 8, K_U32), Z("buf_len", 12, K_U32),
-	Z("buf", 16, K_PTR), END,
+	A("pid", task_fd_query.pid, K_U32), A("fd", task_fd_query.fd, K_U32),
+	Z("flags", task_fd_query.flags, K_U32), Z("buf_len", task_fd_query.buf_len, K_U32),
+	Z("buf", task_fd_query.buf, K_PTR), END,
 };
 
 static const struct field link_create_fields[] = {
-	A(NULL, 0, K_LINK_PROG), { NULL, 4, K_TARGET, 0, 8, NULL }, A("attach_type", 8, K_ATTACH_TYPE),
-	Z("flags", 12, K_LINK_FLAGS), END,
+	X(NULL, link_create.prog_fd, K_LINK_PROG, link_create.attach_type, 1),
+	X(NULL, link_create.target_fd, K_TARGET, link_create.attach_type, 0),
+	A("attach_type", link_create.attach_type, K_ATTACH_TYPE),
+	X("flags", link_create.flags, K_LINK_FLAGS, link_create.attach_type, 0), END,
 };
 
-/* LINK_CREATE's union at offset 16, one variant per kind of attach type */
+/* LINK_CREATE's union after flags, one variant per kind of attach type */
 static const struct field link_iter_fields[] = {
-	Z("iter_info", 16, K_PTR), Z("iter_info_len", 24, K_U32), END,
+	Z("iter_info", link_create.iter_info, K_PTR),
+	Z("iter_info_len", link_create.iter_info_len, K_U32), END,
 };
-static const struct field link_perf_fields[] = { Z("bpf_cookie", 16, K_U64), END };
+static const struct field link_perf_fields[] = {
+	Z("bpf_cookie", link_create.perf_event.bpf_cookie, K_U64), END,
+};
 static const struct field link_kprobe_fields[] = {
-	FL("kprobe_multi.flags", 16, K_FLAGS32, em_kprobe_multi_flag_names), A("cnt", 20, K_U32),
-	Z("syms", 24, K_PTR), Z("addrs", 32, K_PTR), Z("cookies", 40, K_PTR), END,
+	FL("kprobe_multi.flags", link_create.kprobe_multi.flags, K_FLAGS32,
+	   em_kprobe_multi_flag_names),
+	A("cnt", link_create.kprobe_multi.cnt, K_U32),
+	Z("syms", link_create.kprobe_multi.syms, K_PTR),
+	Z("addrs", link_create.kprobe_multi.addrs, K_PTR),
+	Z("cookies", link_create.kprobe_multi.cookies, K_PTR), END,
 };
 static const struct field link_uprobe_fields[] = {
-	A("path", EM_ATTR_LINK_UPROBE_PATH, K_STR), Z("offsets", EM_ATTR_LINK_UPROBE_OFFSETS, K_PTR),
-	Z("ref_ctr_offsets", EM_ATTR_LINK_UPROBE_REF_CTR, K_PTR),
-	Z("cookies", EM_ATTR_LINK_UPROBE_COOKIES, K_PTR), A("cnt", EM_ATTR_LINK_UPROBE_CNT, K_U32),
-	FL("uprobe_multi.flags", EM_ATTR_LINK_UPROBE_FLAGS, K_FLAGS32, em_uprobe_multi_flag_names),
-	Z("pid", EM_ATTR_LINK_UPROBE_PID, K_U32), END,
+	A("path", link_create.uprobe_multi.path, K_STR),
+	Z("offsets", link_create.uprobe_multi.offsets, K_PTR),
+	Z("ref_ctr_offsets", link_create.uprobe_multi.ref_ctr_offsets, K_PTR),
+	Z("cookies", link_create.uprobe_multi.cookies, K_PTR),
+	A("cnt", link_create.uprobe_multi.cnt, K_U32),
+	FL("uprobe_multi.flags", link_create.uprobe_multi.flags, K_FLAGS32,
+	   em_uprobe_multi_flag_names),
+	Z("pid", link_create.uprobe_multi.pid, K_U32), END,
 };
 static const struct field link_netfilter_fields[] = {
-	A("pf", EM_ATTR_LINK_NETFILTER_PF, K_U32), A("hooknum", EM_ATTR_LINK_NETFILTER_HOOKNUM, K_U32),
-	A("priority", EM_ATTR_LINK_NETFILTER_PRIORITY, K_S32),
-	Z("netfilter.flags", EM_ATTR_LINK_NETFILTER_FLAGS, K_U32), END,
+	A("pf", link_create.netfilter.pf, K_U32), A("hooknum", link_create.netfilter.hooknum, K_U32),
+	A("priority", link_create.netfilter.priority, K_S32),
+	Z("netfilter.flags", link_create.netfilter.flags, K_U32), END,
 };
 static const struct field link_mprog_fields[] = {
-	X(NULL, EM_ATTR_LINK_MPROG_RELATIVE, K_RELATIVE, 12),
-	Z("expected_revision", EM_ATTR_LINK_MPROG_EXPECTED_REVISION, K_U64), END,
+	X(NULL, link_create.mprog.relative_fd, K_RELATIVE, link_create.flags, 0),
+	Z("expected_revision", link_create.mprog.expected_revision, K_U64), END,
 };
 static const struct field link_tracing_fields[] = {
-	Z("target_btf_id", 16, K_U32), Z("cookie", 24, K_U64), END,
+	Z("target_btf_id", link_create.tracing.target_btf_id, K_U32),
+	Z("cookie", link_create.tracing.cookie, K_U64), END,
 };
 
 static const struct field link_update_fields[] = {
-	A("link_fd", 0, K_U32), A("new_prog_fd", 4, K_U32),
-	FL("flags", 8, K_FLAGS32, em_attach_flag_names), Z("old_prog_fd", 12, K_U32), END,
+	A("link_fd", link_update.link_fd, K_U32), A("new_prog_fd", link_update.new_prog_fd, K_U32),
+	FL("flags", link_update.flags, K_FLAGS32, em_attach_flag_names),
+	Z("old_prog_fd", link_update.old_prog_fd, K_U32), END,
 };
 
-static const struct field link_fd_fields[] = { A("link_fd", 0, K_U32), END };
-static const struct field stats_fields[] = { A("type", 0, K_STATS), END };
+static const struct field link_fd_fields[] = { A("link_fd", link_detach.link_fd, K_U32), END };
+static const struct field stats_fields[] = { A("type", enable_stats.type, K_STATS), END };
 static const struct field iter_create_fields[] = {
-	A("link_fd", 0, K_U32), Z("flags", 4, K_U32), END,
+	A("link_fd", iter_create.link_fd, K_U32), Z("flags", iter_create.flags, K_U32), END,
 };
 static const struct field bind_map_fields[] = {
-	A("prog_fd", 0, K_U32), A("map_fd", 4, K_U32), Z("flags", 8, K_U32), END,
+	A("prog_fd", prog_bind_map.prog_fd, K_U32), A("map_fd", prog_bind_map.map_fd, K_U32),
+	Z("flags", prog_bind_map.flags, K_U32), END,
 };
 static const struct field token_fields[] = {
-	Z("flags", EM_ATTR_TOKEN_FLAGS, K_U32), A("bpffs_fd", EM_ATTR_TOKEN_BPFFS_FD, K_U32), END,
+	Z("flags", token_create.flags, K_U32), A("bpffs_fd", token_create.bpffs_fd, K_U32), END,
 };
 static const struct field stream_fields[] = {
-	A("stream_buf", EM_ATTR_STREAM_BUF, K_PTR), A("stream_buf_len", EM_ATTR_STREAM_BUF_LEN, K_U32),
-	A("stream_id", EM_ATTR_STREAM_ID, K_U32), A("prog_fd", EM_ATTR_STREAM_PROG_FD, K_U32), END,
+	A("stream_buf", prog_stream_read.stream_buf, K_PTR),
+	A("stream_buf_len", prog_stream_read.stream_buf_len, K_U32),
+	A("stream_id", prog_stream_read.stream_id, K_U32),
+	A("prog_fd", prog_stream_read.prog_fd, K_U32), END,
 };
 
 #undef A
@@ -445,6 +504,7 @@ static const struct field stream_fields[] = {
 #undef FL
 #undef X
 #undef END
+#undef OFF
 
 static const struct field *fields_for(int cmd)
 {
@@ -564,15 +624,6 @@ static uint64_t get64(const struct attr_view *v, size_t off)
 	return x;
 }
 
-static size_t kind_width(enum kind k)
-{
-	switch (k) {
-	case K_U64: case K_PTR: case K_STR: case K_FLAGS64: case K_ELEM_FLAGS: return 8;
-	case K_NAME: return BPF_OBJ_NAME_LEN;
-	default: return 4;
-	}
-}
-
 static void put_enum(struct em_trace *t, const char *name, uint32_t x)
 {
 	if (name)
@@ -611,9 +662,9 @@ static const char *field_name(const struct attr_view *v, const struct field *f)
 		return has(v, f->aux, 4) && (get32(v, f->aux) & BPF_F_ID) ? "relative_id"
 									  : "relative_fd";
 	case K_ATTACH_FD:
-		return get32(v, 0) == BPF_PROG_TYPE_EXT ? "attach_prog_fd" : "attach_btf_obj_fd";
+		return get32(v, f->aux) == BPF_PROG_TYPE_EXT ? "attach_prog_fd" : "attach_btf_obj_fd";
 	case K_LINK_PROG:
-		return has(v, 8, 4) && get32(v, 8) == BPF_STRUCT_OPS ? "map_fd" : "prog_fd";
+		return has(v, f->aux, 4) && get32(v, f->aux) == BPF_STRUCT_OPS ? "map_fd" : "prog_fd";
 	default:
 		return f->name;
 	}
@@ -621,7 +672,7 @@ static const char *field_name(const struct attr_view *v, const struct field *f)
 
 static void put_field(struct em_trace *t, struct attr_view *v, const struct field *f)
 {
-	size_t w = kind_width(f->kind);
+	size_t w = KIND_WIDTH(f->kind);
 	uint64_t x;
 
 	if (!has(v, f->off, w))
@@ -671,7 +722,7 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 		em_trace_flags(t, f->flags, x);
 		break;
 	case K_LINK_FLAGS:
-		em_trace_flags(t, has(v, 8, 4) && get32(v, 8) == BPF_XDP ? em_xdp_flag_names
+		em_trace_flags(t, has(v, f->aux, 4) && get32(v, f->aux) == BPF_XDP ? em_xdp_flag_names
 									 : em_attach_flag_names,
 			       x);
 		break;
@@ -713,7 +764,7 @@ void em_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned 
 	}
 	em_trace_printf(t, "{");
 	put_fields(t, &v, fields);
-	if (cmd == BPF_LINK_CREATE && has(&v, 8, 4))
-		put_fields(t, &v, link_union_fields(get32(&v, 8)));
+	if (cmd == BPF_LINK_CREATE && has(&v, EM_ATTR_OFF(link_create.attach_type), 4))
+		put_fields(t, &v, link_union_fields(get32(&v, EM_ATTR_OFF(link_create.attach_type))));
 	em_trace_printf(t, "}, %u", size);
 }

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "sys_trace.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 void em_trace_perf_event_open_begin(struct em_trace *t, const struct perf_event_attr *attr,

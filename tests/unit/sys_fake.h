@@ -26,6 +26,7 @@
 
 #include "internal.h"
 #include "sys.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 #include "ebpfmini/log.h"

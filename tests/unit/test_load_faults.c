@@ -18,6 +18,7 @@
 #include "log_capture.h"
 #include "model.h"
 #include "sys.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 #define SYS_FAKE_KERNEL
@@ -303,15 +304,13 @@ static void test_first_errno_and_log(void **state)
 
 static long prog_load_true_size(union bpf_attr *attr, int attempt)
 {
-	struct em_attr_view {
-		uint8_t b[sizeof(union em_bpf_attr)];
-	} *raw = (void *)attr;
+	union em_bpf_attr *u = (void *)attr;
 	uint32_t need = 300000;
 
 	if (attempt == 0) {
 		assert_int_equal(attr->log_level, 1);
 		assert_int_equal(attr->log_size, 64 * 1024);
-		memcpy(raw->b + EM_ATTR_PROG_LOG_TRUE_SIZE, &need, sizeof(need));
+		u->prog_load.log_true_size = need;
 		return -ENOSPC;
 	}
 	assert_int_equal(attr->log_size, need);

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "sys.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 #include "ebpfmini/log.h"
@@ -222,7 +223,7 @@ static void test_prog_load(void **state)
 	};
 
 	(void)state;
-	R.out_off = EM_ATTR_PROG_LOG_TRUE_SIZE;
+	R.out_off = EM_ATTR_OFF(prog_load.log_true_size);
 	R.out_val = 4242;
 	R.out_width = 4;
 	assert_int_equal(ebpfmini_sys_prog_load(BPF_PROG_TYPE_XDP, "GPL", ret2, 2, &o), 100);
@@ -322,8 +323,8 @@ static void test_prog_attach_detach_query(void **state)
 						   .relative_id = 55, .expected_revision = 4 };
 	assert_int_equal(ebpfmini_sys_prog_attach(7, 2, BPF_TCX_INGRESS, &t), 0);
 	assert_int_equal(R.size, 32);
-	assert_int_equal(a32(EM_ATTR_ATTACH_RELATIVE), 55);
-	assert_true(a64(EM_ATTR_ATTACH_EXPECTED_REVISION) == 4);
+	assert_int_equal(a32(EM_ATTR_OFF(attach.relative_fd)), 55);
+	assert_true(a64(EM_ATTR_OFF(attach.expected_revision)) == 4);
 	t.relative_fd = 3;
 	assert_int_equal(ebpfmini_sys_prog_attach(7, 2, BPF_TCX_INGRESS, &t), -EINVAL);
 
@@ -334,7 +335,7 @@ static void test_prog_attach_detach_query(void **state)
 	assert_int_equal(a32(4), 7);
 	assert_int_equal(a32(8), BPF_CGROUP_INET_EGRESS);
 
-	R.out_off = EM_ATTR_QUERY_REVISION;
+	R.out_off = EM_ATTR_OFF(query.revision);
 	R.out_val = 17;
 	R.out_width = 8;
 	assert_int_equal(ebpfmini_sys_prog_query(8, BPF_CGROUP_INET_INGRESS, &q), 0);
@@ -430,7 +431,7 @@ static void test_btf_tracing_links(void **state)
 						.log_size = sizeof(log), .log_level = 1 };
 
 	(void)state;
-	R.out_off = EM_ATTR_BTF_LOG_TRUE_SIZE;
+	R.out_off = EM_ATTR_OFF(btf_load.btf_log_true_size);
 	R.out_val = 99;
 	R.out_width = 4;
 	assert_int_equal(ebpfmini_sys_btf_load("\x9f\xeb", 24, &b), 100);
@@ -753,9 +754,57 @@ static void test_names(void **state)
 		assert_non_null(ebpfmini_sys_link_type_name(i));
 }
 
+/* ---- the attr layout (sys_attr.h) ---- */
+
+/* Fields newer than the build's <linux/bpf.h>: their offsets are kernel ABI facts (6.18's BTF). */
+static void test_attr_layout(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t off, want;
+	} rows[] = {
+#define ROW(f, o) { #f, EM_ATTR_OFF(f), o }
+		ROW(map_create.value_type_btf_obj_fd, 72), ROW(map_create.map_token_fd, 76),
+		ROW(map_create.excl_prog_hash, 80), ROW(map_create.excl_prog_hash_size, 88),
+		ROW(prog_load.log_true_size, 140), ROW(prog_load.prog_token_fd, 144),
+		ROW(prog_load.fd_array_cnt, 148), ROW(prog_load.signature, 152),
+		ROW(prog_load.signature_size, 160), ROW(prog_load.keyring_id, 164),
+		ROW(obj.path_fd, 16), ROW(attach.relative_fd, 20), ROW(attach.relative_id, 20),
+		ROW(attach.expected_revision, 24), ROW(query.link_ids, 40),
+		ROW(query.link_attach_flags, 48), ROW(query.revision, 56), ROW(raw_tp.cookie, 16),
+		ROW(btf_load.btf_log_true_size, 28), ROW(btf_load.btf_flags, 32),
+		ROW(btf_load.btf_token_fd, 36), ROW(by_id.fd_by_id_token_fd, 12),
+		ROW(link_create.netfilter.pf, 16), ROW(link_create.netfilter.hooknum, 20),
+		ROW(link_create.netfilter.priority, 24), ROW(link_create.netfilter.flags, 28),
+		ROW(link_create.mprog.relative_fd, 16), ROW(link_create.mprog.expected_revision, 24),
+		ROW(link_create.uprobe_multi.path, 16), ROW(link_create.uprobe_multi.offsets, 24),
+		ROW(link_create.uprobe_multi.ref_ctr_offsets, 32),
+		ROW(link_create.uprobe_multi.cookies, 40), ROW(link_create.uprobe_multi.cnt, 48),
+		ROW(link_create.uprobe_multi.flags, 52), ROW(link_create.uprobe_multi.pid, 56),
+		ROW(token_create.flags, 0), ROW(token_create.bpffs_fd, 4),
+		ROW(prog_stream_read.stream_buf, 0), ROW(prog_stream_read.stream_buf_len, 8),
+		ROW(prog_stream_read.stream_id, 12), ROW(prog_stream_read.prog_fd, 16),
+#undef ROW
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].off != rows[i].want)
+			fail_msg("%s at %zu, the kernel has it at %zu", rows[i].name, rows[i].off,
+				 rows[i].want);
+	}
+	/* the size covering a field ends with it */
+	assert_int_equal(EM_ATTR_END(prog_load.log_true_size), 144);
+	assert_int_equal(EM_ATTR_END(prog_load.keyring_id), EM_BPF_ATTR_SIZE);
+	assert_int_equal(EM_ATTR_END(map_create.map_extra), 72);
+	assert_int_equal(EM_ATTR_END(link_create.mprog.expected_revision), 32);
+	assert_int_equal(sizeof(union em_bpf_attr), EM_BPF_ATTR_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_attr_layout),
 		cmocka_unit_test_setup_teardown(test_map_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_opts_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_elem, setup, teardown),

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "sys.h"
+#include "sys_attr.h"
 #include "uapi_compat.h"
 
 #include "ebpfmini/log.h"
@@ -323,6 +324,71 @@ static void test_trace_other_calls(void **state)
 	free(out);
 }
 
+/* Fields newer than the build's header, written by name into the 6.18 layout and decoded. */
+static union em_bpf_attr nattr;
+
+static void do_newer_fields(void *arg)
+{
+	(void)arg;
+	R.result = EM_SYS_OK;
+	memset(&nattr, 0, sizeof(nattr));
+	nattr.map_create.map_type = BPF_MAP_TYPE_ARRAY;
+	nattr.map_create.key_size = 4;
+	nattr.map_create.value_size = 4;
+	nattr.map_create.max_entries = 1;
+	nattr.map_create.map_flags = BPF_F_TOKEN_FD;
+	nattr.map_create.map_token_fd = 9;
+	nattr.map_create.excl_prog_hash_size = 32;
+	ebpfmini_sys_bpf(BPF_MAP_CREATE, &nattr.attr, EM_ATTR_END(map_create.excl_prog_hash_size));
+	memset(&nattr, 0, sizeof(nattr));
+	nattr.prog_load.prog_type = BPF_PROG_TYPE_XDP;
+	nattr.prog_load.log_true_size = 77; /* an output: not shown */
+	nattr.prog_load.prog_token_fd = 9;
+	nattr.prog_load.fd_array_cnt = 2;
+	nattr.prog_load.keyring_id = -3;
+	ebpfmini_sys_bpf(BPF_PROG_LOAD, &nattr.attr, EM_ATTR_END(prog_load.keyring_id));
+	memset(&nattr, 0, sizeof(nattr));
+	nattr.link_create.prog_fd = 6;
+	nattr.link_create.attach_type = BPF_TRACE_UPROBE_MULTI;
+	nattr.link_create.uprobe_multi.cnt = 1;
+	nattr.link_create.uprobe_multi.flags = BPF_F_UPROBE_MULTI_RETURN;
+	nattr.link_create.uprobe_multi.pid = 42;
+	ebpfmini_sys_bpf(BPF_LINK_CREATE, &nattr.attr, EM_ATTR_END(link_create.uprobe_multi.pid));
+	memset(&nattr, 0, sizeof(nattr));
+	nattr.link_create.prog_fd = 6;
+	nattr.link_create.attach_type = BPF_NETFILTER;
+	nattr.link_create.netfilter.pf = 2;
+	nattr.link_create.netfilter.hooknum = 1;
+	nattr.link_create.netfilter.priority = -100;
+	ebpfmini_sys_bpf(BPF_LINK_CREATE, &nattr.attr, EM_ATTR_END(link_create.netfilter.flags));
+	memset(&nattr, 0, sizeof(nattr));
+	nattr.btf_load.btf_size = 24;
+	nattr.btf_load.btf_flags = BPF_F_TOKEN_FD;
+	nattr.btf_load.btf_token_fd = 9;
+	ebpfmini_sys_bpf(BPF_BTF_LOAD, &nattr.attr, EM_ATTR_END(btf_load.btf_token_fd));
+}
+
+static void test_trace_newer_fields(void **state)
+{
+	char *out = capture_stderr(do_newer_fields, NULL);
+
+	(void)state;
+	assert_string_equal(
+		out,
+		"bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_ARRAY, key_size=4, value_size=4, "
+		"max_entries=1, map_flags=BPF_F_TOKEN_FD, map_token_fd=9, excl_prog_hash_size=32}, "
+		"92) = 0\n"
+		"bpf(BPF_PROG_LOAD, {prog_type=BPF_PROG_TYPE_XDP, insn_cnt=0, insns=NULL, "
+		"license=NULL, prog_token_fd=9, fd_array_cnt=2, keyring_id=-3}, 168) = 0\n"
+		"bpf(BPF_LINK_CREATE, {prog_fd=6, attach_type=BPF_TRACE_UPROBE_MULTI, path=NULL, "
+		"cnt=1, uprobe_multi.flags=BPF_F_UPROBE_MULTI_RETURN, pid=42}, 60) = 0\n"
+		"bpf(BPF_LINK_CREATE, {prog_fd=6, attach_type=BPF_NETFILTER, pf=2, hooknum=1, "
+		"priority=-100}, 32) = 0\n"
+		"bpf(BPF_BTF_LOAD, {btf=NULL, btf_size=24, btf_flags=BPF_F_TOKEN_FD, "
+		"btf_token_fd=9}, 40) = 0\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trace_pin_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_elem_and_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_other_calls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trace_newer_fields, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,365 @@
+/* sys_attr.h - the one bpf_attr layout of the library, as in Linux 6.18 (L3 sys, private) */
+#ifndef EBPFMINI_SYS_ATTR_H
+#define EBPFMINI_SYS_ATTR_H
+
+/*
+ * The build uses the distribution's <linux/bpf.h> (Debian 12: Linux 6.1), which
+ * lacks the fields later kernels added to union bpf_attr. This union mirrors
+ * the kernel's attr of 6.18, one named struct per command, so every field has
+ * a name and its byte offset is offsetof(): the commands (sys_cmds.c) write
+ * fields by name, the EBPFMINI_TRACE decoder (sys_trace.c) finds them with
+ * EM_ATTR_OFF, and the assertions at the end check every field the installed
+ * header also has against it. A newer field is a fact of the kernel ABI; it is
+ * written here and nowhere else. Pass &u.attr to em_sys_bpf() with a size
+ * from EM_ATTR_END() of the last field the call sets.
+ */
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* sizeof(union bpf_attr) of Linux 6.18: prog_load ends with keyring_id at 164. */
+#define EM_BPF_ATTR_SIZE 168
+
+/* The mprog (multi-program attach ordering) tail of PROG_ATTACH and LINK_CREATE, 6.6 */
+#define EM_ATTR_MPROG                                                                              \
+	union {                                                                                    \
+		__u32 relative_fd;                                                                 \
+		__u32 relative_id; /* with BPF_F_ID */                                             \
+	};                                                                                         \
+	__aligned_u64 expected_revision
+
+union em_bpf_attr {
+	struct { /* BPF_MAP_CREATE */
+		__u32 map_type, key_size, value_size, max_entries, map_flags, inner_map_fd;
+		__u32 numa_node;
+		char map_name[BPF_OBJ_NAME_LEN];
+		__u32 map_ifindex, btf_fd, btf_key_type_id, btf_value_type_id;
+		__u32 btf_vmlinux_value_type_id;
+		__u64 map_extra;
+		__s32 value_type_btf_obj_fd; /* 6.9, with BPF_F_VTYPE_BTF_OBJ_FD */
+		__s32 map_token_fd;          /* 6.9, with BPF_F_TOKEN_FD */
+		__aligned_u64 excl_prog_hash; /* 6.18 */
+		__u32 excl_prog_hash_size;    /* 6.18 */
+	} map_create;
+
+	struct { /* BPF_MAP_LOOKUP_ELEM, _UPDATE_, _DELETE_, _LOOKUP_AND_DELETE_, GET_NEXT_KEY */
+		__u32 map_fd;
+		__aligned_u64 key;
+		union {
+			__aligned_u64 value;
+			__aligned_u64 next_key;
+		};
+		__u64 flags;
+	} elem;
+
+	struct { /* the BPF_MAP_*_BATCH commands */
+		__aligned_u64 in_batch, out_batch, keys, values;
+		__u32 count, map_fd;
+		__u64 elem_flags, flags;
+	} batch;
+
+	struct { /* BPF_PROG_LOAD */
+		__u32 prog_type, insn_cnt;
+		__aligned_u64 insns, license;
+		__u32 log_level, log_size;
+		__aligned_u64 log_buf;
+		__u32 kern_version, prog_flags;
+		char prog_name[BPF_OBJ_NAME_LEN];
+		__u32 prog_ifindex, expected_attach_type, prog_btf_fd, func_info_rec_size;
+		__aligned_u64 func_info;
+		__u32 func_info_cnt, line_info_rec_size;
+		__aligned_u64 line_info;
+		__u32 line_info_cnt, attach_btf_id;
+		union {
+			__u32 attach_prog_fd;
+			__u32 attach_btf_obj_fd;
+		};
+		__u32 core_relo_cnt;
+		__aligned_u64 fd_array, core_relos;
+		__u32 core_relo_rec_size;
+		__u32 log_true_size;  /* out, 6.4 */
+		__s32 prog_token_fd;  /* 6.9 */
+		__u32 fd_array_cnt;   /* 6.14 */
+		__aligned_u64 signature; /* 6.18 */
+		__u32 signature_size;    /* 6.18 */
+		__s32 keyring_id;        /* 6.18 */
+	} prog_load;
+
+	struct { /* BPF_OBJ_PIN, BPF_OBJ_GET */
+		__aligned_u64 pathname;
+		__u32 bpf_fd, file_flags;
+		__s32 path_fd; /* 6.5, with BPF_F_PATH_FD */
+	} obj;
+
+	struct { /* BPF_PROG_ATTACH, BPF_PROG_DETACH */
+		union {
+			__u32 target_fd;
+			__u32 target_ifindex; /* tcx, netkit */
+		};
+		__u32 attach_bpf_fd, attach_type, attach_flags, replace_bpf_fd;
+		EM_ATTR_MPROG; /* 6.6 */
+	} attach;
+
+	struct { /* BPF_PROG_TEST_RUN */
+		__u32 prog_fd, retval, data_size_in, data_size_out;
+		__aligned_u64 data_in, data_out;
+		__u32 repeat, duration, ctx_size_in, ctx_size_out;
+		__aligned_u64 ctx_in, ctx_out;
+		__u32 flags, cpu, batch_size;
+	} test;
+
+	struct { /* BPF_*_GET_NEXT_ID, BPF_*_GET_FD_BY_ID */
+		union {
+			__u32 start_id, prog_id, map_id, btf_id, link_id;
+		};
+		__u32 next_id, open_flags;
+		__s32 fd_by_id_token_fd; /* after 6.9 */
+	} by_id;
+
+	struct { /* BPF_OBJ_GET_INFO_BY_FD */
+		__u32 bpf_fd, info_len;
+		__aligned_u64 info;
+	} info;
+
+	struct { /* BPF_PROG_QUERY */
+		union {
+			__u32 target_fd;
+			__u32 target_ifindex;
+		};
+		__u32 attach_type, query_flags, attach_flags;
+		__aligned_u64 prog_ids;
+		__u32 prog_cnt;
+		__aligned_u64 prog_attach_flags;
+		__aligned_u64 link_ids;          /* 6.6 */
+		__aligned_u64 link_attach_flags; /* 6.6 */
+		__aligned_u64 revision;          /* out, 6.6 */
+	} query;
+
+	struct { /* BPF_RAW_TRACEPOINT_OPEN */
+		__u64 name;
+		__u32 prog_fd;
+		__aligned_u64 cookie; /* 6.10 */
+	} raw_tp;
+
+	struct { /* BPF_BTF_LOAD */
+		__aligned_u64 btf, btf_log_buf;
+		__u32 btf_size, btf_log_size, btf_log_level;
+		__u32 btf_log_true_size; /* out, 6.4 */
+		__u32 btf_flags;         /* 6.9 */
+		__s32 btf_token_fd;      /* 6.9 */
+	} btf_load;
+
+	struct { /* BPF_TASK_FD_QUERY */
+		__u32 pid, fd, flags, buf_len;
+		__aligned_u64 buf;
+		__u32 prog_id, fd_type;
+		__u64 probe_offset, probe_addr;
+	} task_fd_query;
+
+	struct { /* BPF_LINK_CREATE */
+		union {
+			__u32 prog_fd;
+			__u32 map_fd; /* BPF_STRUCT_OPS */
+		};
+		union {
+			__u32 target_fd;
+			__u32 target_ifindex;
+		};
+		__u32 attach_type, flags;
+		union { /* one member per kind of attach type */
+			__u32 target_btf_id;
+			struct {
+				__aligned_u64 iter_info;
+				__u32 iter_info_len;
+			};
+			struct {
+				__u64 bpf_cookie;
+			} perf_event;
+			struct {
+				__u32 flags, cnt;
+				__aligned_u64 syms, addrs, cookies;
+			} kprobe_multi;
+			struct {
+				__u32 target_btf_id;
+				__u64 cookie;
+			} tracing;
+			struct { /* 6.4 */
+				__u32 pf, hooknum;
+				__s32 priority;
+				__u32 flags;
+			} netfilter;
+			struct { /* tcx 6.6, netkit 6.7, cgroup later: one layout */
+				EM_ATTR_MPROG;
+			} mprog;
+			struct { /* 6.6 */
+				__aligned_u64 path, offsets, ref_ctr_offsets, cookies;
+				__u32 cnt, flags, pid;
+			} uprobe_multi;
+		};
+	} link_create;
+
+	struct { /* BPF_LINK_UPDATE */
+		__u32 link_fd, new_prog_fd, flags, old_prog_fd;
+	} link_update;
+
+	struct { /* BPF_LINK_DETACH */
+		__u32 link_fd;
+	} link_detach;
+
+	struct { /* BPF_ENABLE_STATS */
+		__u32 type;
+	} enable_stats;
+
+	struct { /* BPF_ITER_CREATE */
+		__u32 link_fd, flags;
+	} iter_create;
+
+	struct { /* BPF_PROG_BIND_MAP */
+		__u32 prog_fd, map_fd, flags;
+	} prog_bind_map;
+
+	struct { /* BPF_TOKEN_CREATE, 6.9 */
+		__u32 flags, bpffs_fd;
+	} token_create;
+
+	struct { /* BPF_PROG_STREAM_READ_BY_FD, 6.17 */
+		__aligned_u64 stream_buf;
+		__u32 stream_buf_len, stream_id, prog_fd;
+	} prog_stream_read;
+
+	union bpf_attr attr; /* what em_sys_bpf() takes */
+	__u8 raw[EM_BPF_ATTR_SIZE];
+};
+
+#undef EM_ATTR_MPROG
+
+/* Byte offset, width and end (the size that covers it) of a field: EM_ATTR_END(obj.path_fd). */
+#define EM_ATTR_OFF(field) offsetof(union em_bpf_attr, field)
+#define EM_ATTR_WIDTH(field) sizeof(((union em_bpf_attr *)0)->field)
+#define EM_ATTR_END(field) ((unsigned int)(EM_ATTR_OFF(field) + EM_ATTR_WIDTH(field)))
+
+/* A pointer as the kernel's __aligned_u64. */
+#define EM_PTR_U64(p) ((uint64_t)(uintptr_t)(p))
+
+/* ---- checks against the installed <linux/bpf.h> ------------------------------------ */
+
+_Static_assert(sizeof(union em_bpf_attr) == EM_BPF_ATTR_SIZE, "bpf_attr size of 6.18");
+_Static_assert(sizeof(union bpf_attr) <= EM_BPF_ATTR_SIZE, "bpf_attr larger than 6.18's");
+
+/* Our field `ours` sits where the header puts `theirs`, with the same width. */
+#define EM_ATTR_SAME(ours, theirs)                                                                 \
+	_Static_assert(EM_ATTR_OFF(ours) == offsetof(union bpf_attr, theirs) &&                     \
+			       EM_ATTR_WIDTH(ours) == sizeof(((union bpf_attr *)0)->theirs),        \
+		       "bpf_attr field " #ours " differs from <linux/bpf.h>")
+
+EM_ATTR_SAME(map_create.map_type, map_type); EM_ATTR_SAME(map_create.key_size, key_size);
+EM_ATTR_SAME(map_create.value_size, value_size); EM_ATTR_SAME(map_create.max_entries, max_entries);
+EM_ATTR_SAME(map_create.map_flags, map_flags); EM_ATTR_SAME(map_create.inner_map_fd, inner_map_fd);
+EM_ATTR_SAME(map_create.numa_node, numa_node); EM_ATTR_SAME(map_create.map_name, map_name);
+EM_ATTR_SAME(map_create.map_ifindex, map_ifindex); EM_ATTR_SAME(map_create.btf_fd, btf_fd);
+EM_ATTR_SAME(map_create.btf_key_type_id, btf_key_type_id);
+EM_ATTR_SAME(map_create.btf_value_type_id, btf_value_type_id);
+EM_ATTR_SAME(map_create.btf_vmlinux_value_type_id, btf_vmlinux_value_type_id);
+EM_ATTR_SAME(map_create.map_extra, map_extra);
+
+EM_ATTR_SAME(elem.map_fd, map_fd); EM_ATTR_SAME(elem.key, key); EM_ATTR_SAME(elem.value, value);
+EM_ATTR_SAME(elem.next_key, next_key); EM_ATTR_SAME(elem.flags, flags); EM_ATTR_SAME(batch, batch);
+EM_ATTR_SAME(batch.in_batch, batch.in_batch); EM_ATTR_SAME(batch.count, batch.count);
+EM_ATTR_SAME(batch.map_fd, batch.map_fd); EM_ATTR_SAME(batch.elem_flags, batch.elem_flags);
+EM_ATTR_SAME(batch.flags, batch.flags);
+
+EM_ATTR_SAME(prog_load.prog_type, prog_type); EM_ATTR_SAME(prog_load.insn_cnt, insn_cnt);
+EM_ATTR_SAME(prog_load.insns, insns); EM_ATTR_SAME(prog_load.license, license);
+EM_ATTR_SAME(prog_load.log_level, log_level); EM_ATTR_SAME(prog_load.log_size, log_size);
+EM_ATTR_SAME(prog_load.log_buf, log_buf); EM_ATTR_SAME(prog_load.kern_version, kern_version);
+EM_ATTR_SAME(prog_load.prog_flags, prog_flags); EM_ATTR_SAME(prog_load.prog_name, prog_name);
+EM_ATTR_SAME(prog_load.prog_ifindex, prog_ifindex);
+EM_ATTR_SAME(prog_load.expected_attach_type, expected_attach_type);
+EM_ATTR_SAME(prog_load.prog_btf_fd, prog_btf_fd);
+EM_ATTR_SAME(prog_load.func_info_rec_size, func_info_rec_size);
+EM_ATTR_SAME(prog_load.func_info, func_info); EM_ATTR_SAME(prog_load.func_info_cnt, func_info_cnt);
+EM_ATTR_SAME(prog_load.line_info_rec_size, line_info_rec_size);
+EM_ATTR_SAME(prog_load.line_info, line_info); EM_ATTR_SAME(prog_load.line_info_cnt, line_info_cnt);
+EM_ATTR_SAME(prog_load.attach_btf_id, attach_btf_id);
+EM_ATTR_SAME(prog_load.attach_prog_fd, attach_prog_fd);
+EM_ATTR_SAME(prog_load.attach_btf_obj_fd, attach_btf_obj_fd);
+EM_ATTR_SAME(prog_load.core_relo_cnt, core_relo_cnt); EM_ATTR_SAME(prog_load.fd_array, fd_array);
+EM_ATTR_SAME(prog_load.core_relos, core_relos);
+EM_ATTR_SAME(prog_load.core_relo_rec_size, core_relo_rec_size);
+
+EM_ATTR_SAME(obj.pathname, pathname); EM_ATTR_SAME(obj.bpf_fd, bpf_fd);
+EM_ATTR_SAME(obj.file_flags, file_flags);
+
+EM_ATTR_SAME(attach.target_fd, target_fd); EM_ATTR_SAME(attach.attach_bpf_fd, attach_bpf_fd);
+EM_ATTR_SAME(attach.attach_type, attach_type); EM_ATTR_SAME(attach.attach_flags, attach_flags);
+EM_ATTR_SAME(attach.replace_bpf_fd, replace_bpf_fd);
+
+EM_ATTR_SAME(test, test); EM_ATTR_SAME(test.prog_fd, test.prog_fd);
+EM_ATTR_SAME(test.retval, test.retval); EM_ATTR_SAME(test.data_size_in, test.data_size_in);
+EM_ATTR_SAME(test.data_size_out, test.data_size_out); EM_ATTR_SAME(test.data_in, test.data_in);
+EM_ATTR_SAME(test.data_out, test.data_out); EM_ATTR_SAME(test.repeat, test.repeat);
+EM_ATTR_SAME(test.duration, test.duration); EM_ATTR_SAME(test.ctx_size_in, test.ctx_size_in);
+EM_ATTR_SAME(test.ctx_size_out, test.ctx_size_out); EM_ATTR_SAME(test.ctx_in, test.ctx_in);
+EM_ATTR_SAME(test.ctx_out, test.ctx_out); EM_ATTR_SAME(test.flags, test.flags);
+EM_ATTR_SAME(test.cpu, test.cpu); EM_ATTR_SAME(test.batch_size, test.batch_size);
+
+EM_ATTR_SAME(by_id.start_id, start_id); EM_ATTR_SAME(by_id.prog_id, prog_id);
+EM_ATTR_SAME(by_id.link_id, link_id); EM_ATTR_SAME(by_id.next_id, next_id);
+EM_ATTR_SAME(by_id.open_flags, open_flags); EM_ATTR_SAME(info, info);
+EM_ATTR_SAME(info.bpf_fd, info.bpf_fd); EM_ATTR_SAME(info.info_len, info.info_len);
+EM_ATTR_SAME(info.info, info.info);
+
+EM_ATTR_SAME(query.target_fd, query.target_fd); EM_ATTR_SAME(query.attach_type, query.attach_type);
+EM_ATTR_SAME(query.query_flags, query.query_flags);
+EM_ATTR_SAME(query.attach_flags, query.attach_flags); EM_ATTR_SAME(query.prog_ids, query.prog_ids);
+EM_ATTR_SAME(query.prog_cnt, query.prog_cnt);
+EM_ATTR_SAME(query.prog_attach_flags, query.prog_attach_flags);
+
+EM_ATTR_SAME(raw_tp.name, raw_tracepoint.name);
+EM_ATTR_SAME(raw_tp.prog_fd, raw_tracepoint.prog_fd);
+
+EM_ATTR_SAME(btf_load.btf, btf); EM_ATTR_SAME(btf_load.btf_log_buf, btf_log_buf);
+EM_ATTR_SAME(btf_load.btf_size, btf_size); EM_ATTR_SAME(btf_load.btf_log_size, btf_log_size);
+EM_ATTR_SAME(btf_load.btf_log_level, btf_log_level);
+
+EM_ATTR_SAME(task_fd_query, task_fd_query); EM_ATTR_SAME(task_fd_query.pid, task_fd_query.pid);
+EM_ATTR_SAME(task_fd_query.fd, task_fd_query.fd);
+EM_ATTR_SAME(task_fd_query.flags, task_fd_query.flags);
+EM_ATTR_SAME(task_fd_query.buf_len, task_fd_query.buf_len);
+EM_ATTR_SAME(task_fd_query.buf, task_fd_query.buf);
+EM_ATTR_SAME(task_fd_query.prog_id, task_fd_query.prog_id);
+EM_ATTR_SAME(task_fd_query.fd_type, task_fd_query.fd_type);
+EM_ATTR_SAME(task_fd_query.probe_offset, task_fd_query.probe_offset);
+EM_ATTR_SAME(task_fd_query.probe_addr, task_fd_query.probe_addr);
+
+EM_ATTR_SAME(link_create.prog_fd, link_create.prog_fd);
+EM_ATTR_SAME(link_create.target_fd, link_create.target_fd);
+EM_ATTR_SAME(link_create.target_ifindex, link_create.target_ifindex);
+EM_ATTR_SAME(link_create.attach_type, link_create.attach_type);
+EM_ATTR_SAME(link_create.flags, link_create.flags);
+EM_ATTR_SAME(link_create.target_btf_id, link_create.target_btf_id);
+EM_ATTR_SAME(link_create.iter_info, link_create.iter_info);
+EM_ATTR_SAME(link_create.iter_info_len, link_create.iter_info_len);
+EM_ATTR_SAME(link_create.perf_event.bpf_cookie, link_create.perf_event.bpf_cookie);
+EM_ATTR_SAME(link_create.kprobe_multi.flags, link_create.kprobe_multi.flags);
+EM_ATTR_SAME(link_create.kprobe_multi.cnt, link_create.kprobe_multi.cnt);
+EM_ATTR_SAME(link_create.kprobe_multi.syms, link_create.kprobe_multi.syms);
+EM_ATTR_SAME(link_create.kprobe_multi.addrs, link_create.kprobe_multi.addrs);
+EM_ATTR_SAME(link_create.kprobe_multi.cookies, link_create.kprobe_multi.cookies);
+EM_ATTR_SAME(link_create.tracing.target_btf_id, link_create.tracing.target_btf_id);
+EM_ATTR_SAME(link_create.tracing.cookie, link_create.tracing.cookie);
+
+EM_ATTR_SAME(link_update, link_update); EM_ATTR_SAME(link_update.link_fd, link_update.link_fd);
+EM_ATTR_SAME(link_update.new_prog_fd, link_update.new_prog_fd);
+EM_ATTR_SAME(link_update.flags, link_update.flags);
+EM_ATTR_SAME(link_update.old_prog_fd, link_update.old_prog_fd);
+EM_ATTR_SAME(link_detach, link_detach); EM_ATTR_SAME(enable_stats, enable_stats);
+EM_ATTR_SAME(iter_create, iter_create); EM_ATTR_SAME(iter_create.flags, iter_create.flags);
+EM_ATTR_SAME(prog_bind_map, prog_bind_map);
+EM_ATTR_SAME(prog_bind_map.map_fd, prog_bind_map.map_fd);
+EM_ATTR_SAME(prog_bind_map.flags, prog_bind_map.flags);
+
+#undef EM_ATTR_SAME
+
+#endif /* EBPFMINI_SYS_ATTR_H */

@@ -1,4 +1,4 @@
-/* btf.c - BTF parsing, validation, type queries and DATASEC fix-ups (L1 format, pure) */
+/* btf.c - BTF parsing, validation, type queries and DATASEC fix-ups (L1 btf, pure) */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>

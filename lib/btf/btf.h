@@ -1,4 +1,4 @@
-/* btf.h - private BTF and BTF.ext model over untrusted bytes (L1 format, pure) */
+/* btf.h - private BTF and BTF.ext model over untrusted bytes (L1 btf, pure) */
 #ifndef EBPFMINI_BTF_PRIV_H
 #define EBPFMINI_BTF_PRIV_H
 

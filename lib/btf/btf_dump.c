@@ -1,4 +1,4 @@
-/* btf_dump.c - BTF as text: dump API, output buffer, raw listing (L2; I/O only in dump_fd) */
+/* btf_dump.c - BTF as text: dump API, output buffer, raw listing; the text goes to the caller's write function (L1 btf, pure) */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* btf_dump.h - private API of the BTF dumpers: output, C header, raw listing (L2, pure) */
+/* btf_dump.h - private API of the BTF dumpers: output, C header, raw listing (L1 btf, pure) */
 #ifndef EBPFMINI_BTF_DUMP_PRIV_H
 #define EBPFMINI_BTF_DUMP_PRIV_H
 

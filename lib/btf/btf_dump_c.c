@@ -1,4 +1,4 @@
-/* btf_dump_c.c - BTF as C: dependency order, forward declarations, names (L2 transform, pure) */
+/* btf_dump_c.c - BTF as C: dependency order, forward declarations, names (L1 btf, pure) */
 #include <stdlib.h>
 
 #include "btf_dump.h"

@@ -1,4 +1,4 @@
-/* btf_dump_decl.c - BTF as C: declarators, struct layout and padding, enums (L2, pure) */
+/* btf_dump_decl.c - BTF as C: declarators, struct layout and padding, enums (L1 btf, pure) */
 #include "btf_dump.h"
 
 /*

@@ -1,4 +1,4 @@
-/* btf_ext.c - .BTF.ext parsing: func_info, line_info and CO-RE relocations (L1 format, pure) */
+/* btf_ext.c - .BTF.ext parsing: func_info, line_info and CO-RE relocations (L1 btf, pure) */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* core.h - private API of CO-RE relocation (core/core.c, core/core_match.c: L2, pure) */
+/* core.h - private API of CO-RE relocation (core.c, core_match.c) (L2 core, pure) */
 #ifndef EBPFMINI_CORE_H
 #define EBPFMINI_CORE_H
 

@@ -1,4 +1,4 @@
-/* core_match.c - CO-RE candidate search and type matching between local and target BTF (L2 transform, pure) */
+/* core_match.c - CO-RE candidate search and type matching between local and target BTF (L2 core, pure) */
 #include <stdlib.h>
 
 #include "core.h"

@@ -1,4 +1,4 @@
-/* btf_kernel.c - loading parsed BTF into the kernel (BPF_BTF_LOAD) and owning its fd (L4 object) */
+/* btf_kernel.c - parsed BTF in the kernel: BPF_BTF_LOAD with its log, the fd it owns; a dump written to an fd (L3' kernel) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

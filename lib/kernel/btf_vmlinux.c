@@ -1,4 +1,4 @@
-/* btf_vmlinux.c - the running kernel's BTF (vmlinux, modules) read once per process, and CO-RE against it (L4 objects) */
+/* btf_vmlinux.c - the running kernel's BTF (vmlinux, modules) read once per process, and CO-RE against it (L3' kernel) */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* cpus.c - the CPU lists of sysfs: one parser, the possible CPUs (cached) and the online ones (kernel/: L3') */
+/* cpus.c - the CPU lists of sysfs: one parser, the possible CPUs (cached) and the online ones (L3' kernel) */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

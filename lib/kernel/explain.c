@@ -1,4 +1,4 @@
-/* explain.c - turns a bpf() errno (and a verifier log) into a sentence with a fix (L4) */
+/* explain.c - turns a bpf() errno (and a verifier log) into a sentence with a fix (L3' kernel) */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* kbtf.h - private API of the running kernel's BTF: vmlinux and module BTF, looked up by name (kernel/btf_vmlinux.c) */
+/* kbtf.h - private API of the running kernel's BTF: vmlinux and module BTF, looked up by name (btf_vmlinux.c; L3' kernel) */
 #ifndef EBPFMINI_KBTF_H
 #define EBPFMINI_KBTF_H
 

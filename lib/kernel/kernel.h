@@ -1,4 +1,4 @@
-/* kernel.h - private API of small facts about the running kernel (kernel/: L3', reads procfs and sysfs through sys/) */
+/* kernel.h - private API of small facts about the running kernel, read from procfs and sysfs through sys/ (L3' kernel) */
 #ifndef EBPFMINI_KERNEL_H
 #define EBPFMINI_KERNEL_H
 

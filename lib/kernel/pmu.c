@@ -1,4 +1,4 @@
-/* pmu.c - the kprobe and uprobe PMUs of perf_event_open (kernel/: L3') */
+/* pmu.c - the kprobe and uprobe PMUs of perf_event_open (L3' kernel) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

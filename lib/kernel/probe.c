@@ -1,4 +1,4 @@
-/* probe.c - feature probes: does the running kernel load this program type, map type, helper, attach type (L4) */
+/* probe.c - feature probes: does the running kernel load this program type, map type, helper, attach type (L3' kernel) */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* probe.h - private side of the feature probes (probe.c, probe_feature.c) (L4) */
+/* probe.h - private side of the feature probes (probe.c, probe_feature.c; L3' kernel) */
 #ifndef EBPFMINI_PROBE_H
 #define EBPFMINI_PROBE_H
 

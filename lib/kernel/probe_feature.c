@@ -1,4 +1,4 @@
-/* probe_feature.c - kernel feature probes with a reason: kprobes, uprobes, tracefs, bpffs, trampolines, ... (L4) */
+/* probe_feature.c - kernel feature probes with a reason: kprobes, uprobes, tracefs, bpffs, trampolines, ... (L3' kernel) */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* release.c - the running kernel's release as a number (kernel/: L3') */
+/* release.c - the running kernel's release as a number (L3' kernel) */
 #include <stdio.h>
 
 #include "internal.h"

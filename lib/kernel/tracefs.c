@@ -1,4 +1,4 @@
-/* tracefs.c - find the tracefs mount and read tracepoint ids from it (L4 helper over sys.c) */
+/* tracefs.c - find the tracefs mount and read tracepoint ids from it (L3' kernel) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* tracefs.h - private access to the kernel's tracefs: where it is mounted, event ids (L4 helper) */
+/* tracefs.h - private access to the kernel's tracefs: where it is mounted, event ids (L3' kernel) */
 #ifndef EBPFMINI_TRACEFS_H
 #define EBPFMINI_TRACEFS_H
 

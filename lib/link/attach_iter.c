@@ -1,4 +1,4 @@
-/* attach_iter.c - BPF iterators: the iterator link, one run per ITER_CREATE, its text output (L4) */
+/* attach_iter.c - BPF iterators: the iterator link, one run per ITER_CREATE, its text output (L4 link) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

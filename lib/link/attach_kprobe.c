@@ -1,4 +1,4 @@
-/* attach_kprobe.c - kprobes and kretprobes on kernel functions; ksyscall with the arch's syscall prefix (L4) */
+/* attach_kprobe.c - kprobes and kretprobes on kernel functions; ksyscall with the arch's syscall prefix (L4 link) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* attach_net.h - private helpers shared by the network, cgroup and socket attach files (L4) */
+/* attach_net.h - private helpers shared by the network, cgroup and socket attach files (L4 link) */
 #ifndef EBPFMINI_ATTACH_NET_H
 #define EBPFMINI_ATTACH_NET_H
 

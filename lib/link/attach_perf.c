@@ -1,4 +1,4 @@
-/* attach_perf.c - perf events (sampling, counters): one event per online CPU with the program on each (L4) */
+/* attach_perf.c - perf events (sampling, counters): one event per online CPU with the program on each (L4 link) */
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* attach_sock.c - socket hooks: filters on a socket, sk_msg/sk_skb programs on a sockmap (L4) */
+/* attach_sock.c - socket hooks: filters on a socket, sk_msg/sk_skb programs on a sockmap (L4 link) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>

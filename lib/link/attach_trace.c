@@ -1,4 +1,4 @@
-/* attach_trace.c - raw tracepoints and BTF-typed tracing programs (tp_btf, fentry, fexit, fmod_ret, lsm) (L4) */
+/* attach_trace.c - raw tracepoints and BTF-typed tracing programs (tp_btf, fentry, fexit, fmod_ret, lsm) (L4 link) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* attach_tracepoint.c - attach to a tracefs tracepoint through a perf event (L4) */
+/* attach_tracepoint.c - attach to a tracefs tracepoint through a perf event (L4 link) */
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* attach_uprobe.c - uprobes and uretprobes on functions of executables and shared libraries (L4) */
+/* attach_uprobe.c - uprobes and uretprobes on functions of executables and shared libraries (L4 link) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* link.c - the link object an attach returns: close, pin, detach, update, info; auto-attach by SEC (L4) */
+/* link.c - the link object an attach returns: close, pin, detach, update, info; auto-attach by SEC (L4 link) */
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* link.h - private side of the link object: what attach_*.c build and link.c owns (L4) */
+/* link.h - private side of the link object: what attach_*.c build and link.c owns (L4 link) */
 #ifndef EBPFMINI_LINK_PRIV_H
 #define EBPFMINI_LINK_PRIV_H
 

@@ -1,4 +1,4 @@
-/* probe_event.c - kprobe and uprobe perf events: the kprobe/uprobe PMU, else tracefs dynamic events (L4 helper) */
+/* probe_event.c - kprobe and uprobe perf events: the kprobe/uprobe PMU, else tracefs dynamic events (L4 link) */
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>

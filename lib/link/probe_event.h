@@ -1,4 +1,4 @@
-/* probe_event.h - private: kprobe and uprobe perf events through their PMU or tracefs dynamic events (L4 helper) */
+/* probe_event.h - private: kprobe and uprobe perf events through their PMU or tracefs dynamic events (L4 link) */
 #ifndef EBPFMINI_PROBE_EVENT_H
 #define EBPFMINI_PROBE_EVENT_H
 

@@ -1,4 +1,4 @@
-/* objextern.c - extern symbols of an object: .kconfig variables and their image layout, ksyms and kfuncs (L1 format, pure) */
+/* objextern.c - extern symbols of an object: .kconfig variables and their image layout, ksyms and kfuncs (L2 obj, pure) */
 #include <stdlib.h>
 #include <string.h>
 

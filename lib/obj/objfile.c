@@ -1,4 +1,4 @@
-/* objfile.c - ELF + BTF -> object model: sections, programs, externs, code relocations (L1 format, pure) */
+/* objfile.c - ELF + BTF -> object model: sections, programs, externs, code relocations (L2 obj, pure) */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* objfile.h - private glue between objfile.c, objextern.c, objmaps.c and objindex.c, the parts of open (L1 format, pure) */
+/* objfile.h - private glue between objfile.c, objextern.c, objmaps.c and objindex.c, the parts of open (L2 obj, pure) */
 #ifndef EBPFMINI_OBJFILE_H
 #define EBPFMINI_OBJFILE_H
 

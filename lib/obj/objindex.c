@@ -1,4 +1,4 @@
-/* objindex.c - sorted look-ups for open: symbols, sections, DATASECs, maps and externs by key (L1 format, pure) */
+/* objindex.c - sorted look-ups for open: symbols, sections, DATASECs, maps and externs by key (L2 obj, pure) */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* objmaps.c - map definitions of an object: BTF .maps, legacy "maps", global data, .kconfig (L1 format, pure) */
+/* objmaps.c - map definitions of an object: BTF .maps, legacy "maps", global data, .kconfig (L2 obj, pure) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

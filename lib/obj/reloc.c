@@ -1,4 +1,4 @@
-/* reloc.c - link one program: append subprograms, patch calls, map fds and data offsets (L2 transform, pure) */
+/* reloc.c - link one program: append subprograms, patch calls, map fds and data offsets (L2 obj, pure) */
 #include <stdlib.h>
 #include <string.h>
 

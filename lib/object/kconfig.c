@@ -1,4 +1,4 @@
-/* kconfig.c - values of .kconfig externs from uname and the kernel config (L4 objects) */
+/* kconfig.c - values of .kconfig externs from the kernel release and the kernel config (L4 object) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

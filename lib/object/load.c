@@ -1,4 +1,4 @@
-/* load.c - loading an object into the kernel: a flat list of phases with one rollback (L4 objects) */
+/* load.c - loading an object into the kernel: a flat list of phases with one rollback (L4 object) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

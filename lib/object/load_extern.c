@@ -1,4 +1,4 @@
-/* load_extern.c - the load phase that asks kernel BTF by name: ksym and kfunc externs, BTF attach targets (L4 objects) */
+/* load_extern.c - the load phase that asks kernel BTF by name: ksym and kfunc externs, BTF attach targets (L4 object) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* map.c - one map of an object: definition getters/setters, global data, element operations (L4 objects) */
+/* map.c - one map of an object: definition getters/setters, global data, element operations (L4 object) */
 #include <stdlib.h>
 #include <string.h>
 

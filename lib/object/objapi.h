@@ -1,4 +1,4 @@
-/* objapi.h - private glue between the L4 object API files (object, load, map, program, pin, kconfig) */
+/* objapi.h - private glue between the object API files: object, load, map, program, pin, kconfig (L4 object) */
 #ifndef EBPFMINI_OBJAPI_H
 #define EBPFMINI_OBJAPI_H
 

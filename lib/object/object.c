@@ -1,4 +1,4 @@
-/* object.c - an eBPF object: open from a file or memory, getters, iteration, bulk pinning, close (L4 objects) */
+/* object.c - an eBPF object: open from a file or memory, getters, iteration, bulk pinning, close (L4 object) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* pin.c - pinning in bpffs: mount check, parent directories, pin and unpin (L4 objects) */
+/* pin.c - pinning in bpffs: mount check, parent directories, pin and unpin (L4 object) */
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>

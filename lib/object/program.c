@@ -1,4 +1,4 @@
-/* program.c - one program of an object: getters/setters, verifier log, test run, pinning (L4 objects) */
+/* program.c - one program of an object: getters/setters, verifier log, test run, pinning (L4 object) */
 #include <stdlib.h>
 #include <string.h>
 

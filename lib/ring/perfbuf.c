@@ -1,4 +1,4 @@
-/* perfbuf.c - perf buffer consumer: one BPF_OUTPUT perf ring per CPU, mmapped, epoll, samples and losses (L4) */
+/* perfbuf.c - perf buffer consumer: one BPF_OUTPUT perf ring per CPU, mmapped, epoll, samples and losses (L4 ring) */
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/epoll.h>

@@ -1,4 +1,4 @@
-/* ring_layout.h - kernel layout of BPF ring buffers and perf rings, and in-memory constructors for tests (L4, private) */
+/* ring_layout.h - private: kernel layout of BPF ring buffers and perf rings, in-memory constructors for tests (L4 ring) */
 #ifndef EBPFMINI_RING_LAYOUT_H
 #define EBPFMINI_RING_LAYOUT_H
 

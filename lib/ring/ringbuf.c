@@ -1,4 +1,4 @@
-/* ringbuf.c - BPF ring buffer consumer: mmap, lock-free reading, epoll over several rings (L4) */
+/* ringbuf.c - BPF ring buffer consumer: mmap, lock-free reading, epoll over several rings (L4 ring) */
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/epoll.h>

@@ -1,4 +1,4 @@
-/* user_ringbuf.c - user ring buffer producer: reserve, submit, discard samples for bpf_user_ringbuf_drain (L4) */
+/* user_ringbuf.c - user ring buffer producer: reserve, submit, discard samples for bpf_user_ringbuf_drain (L4 ring) */
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* sys.c - the kernel edge: every syscall of the library, fault injection and fd hygiene (L3) */
+/* sys.c - the kernel edge: every syscall of the library, fault injection and fd hygiene (L3 sys) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* sys.h - private entry points of the kernel edge: every kernel call of the library (L3) */
+/* sys.h - private entry points of the kernel edge: every kernel call of the library (L3 sys) */
 #ifndef EBPFMINI_SYS_PRIV_H
 #define EBPFMINI_SYS_PRIV_H
 

@@ -1,4 +1,4 @@
-/* sys_names.c - names of bpf() commands, types, attach types and flags, as of Linux 6.18 (L3) */
+/* sys_names.c - names of bpf() commands, types, attach types and flags, as of Linux 6.18 (L3 sys) */
 #include <fcntl.h>
 #include <sys/mman.h>
 

@@ -1,4 +1,4 @@
-/* sys_trace.c - EBPFMINI_TRACE: strace-style decoding of bpf() and the other kernel calls (L3) */
+/* sys_trace.c - EBPFMINI_TRACE: strace-style decoding of bpf() and the other kernel calls (L3 sys) */
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/uio.h>

@@ -1,4 +1,4 @@
-/* sys_trace.h - EBPFMINI_TRACE decoder and name tables shared by the kernel-edge files (L3, private) */
+/* sys_trace.h - private: the EBPFMINI_TRACE decoder and name tables shared by the kernel-edge files (L3 sys) */
 #ifndef EBPFMINI_SYS_TRACE_H
 #define EBPFMINI_SYS_TRACE_H
 

@@ -1,4 +1,4 @@
-/* sys_trace_calls.c - EBPFMINI_TRACE decoding of perf_event_open, ioctl, mmap and open (L3) */
+/* sys_trace_calls.c - EBPFMINI_TRACE decoding of perf_event_open, ioctl, mmap and open (L3 sys) */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>

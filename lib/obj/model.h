@@ -243,14 +243,21 @@ void em_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LE
 /* Function of code section sec that contains instruction insn_idx, or NULL. */
 const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx);
 
-/* ---- relocation (reloc.c, pure: fds arrive as ints in obj->maps[].fd) ----------- */
+/* ---- relocation (reloc.c, pure: the kernel's values arrive as input) ---------- */
+
+/* What relocation needs from the load: the values only the kernel can give. */
+struct em_reloc_input {
+	const int *map_fds;  /* fd of obj->maps[i] (obj->nmaps entries), < 0 when not
+			      * created; NULL when no map is created */
+};
 
 /* Build prog->insns: its own instructions, then every subprogram it reaches
- * (each once), with calls, function pointers, map fds and global data
- * offsets patched; and prog->func_info / line_info for the linked program.
- * Errors: -EBADMSG (a relocation that points nowhere), -ENOENT (a referenced
- * map has no fd), -EOPNOTSUPP (a ksym/kfunc extern the load has not resolved),
- * -ENOMEM. */
-int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog);
+ * (each once), with calls, function pointers, map fds (from in) and global
+ * data offsets patched; and prog->func_info / line_info for the linked
+ * program. Errors: -EBADMSG (a relocation that points nowhere), -ENOENT (a
+ * referenced map has no fd), -EOPNOTSUPP (a ksym/kfunc extern the load has not
+ * resolved), -ENOMEM. */
+int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog,
+		     const struct em_reloc_input *in);
 
 #endif /* EBPFMINI_MODEL_H */

@@ -20,6 +20,7 @@ struct unit {
 struct link {
 	struct ebpfmini_object *obj;
 	struct ebpfmini_program *prog;
+	const struct em_reloc_input *in;
 	struct unit *units;
 	size_t nunits;
 	struct bpf_insn *insns;
@@ -150,11 +151,11 @@ static int map_fd(const struct link *l, const struct em_reloc *r, int *fd)
 		return -EBADMSG;
 	}
 	m = &l->obj->maps[r->map_idx];
-	if (m->fd < 0) {
+	if (!l->in || !l->in->map_fds || l->in->map_fds[r->map_idx] < 0) {
 		em_warn("prog '%s': map '%s' has no fd (not created)", l->prog->name, m->name);
 		return -ENOENT;
 	}
-	*fd = m->fd;
+	*fd = l->in->map_fds[r->map_idx];
 	return 0;
 }
 
@@ -302,9 +303,10 @@ static int rebase_info(const struct link *l, const struct em_btf_ext_info *info,
 	return 0;
 }
 
-int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog)
+int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog,
+		     const struct em_reloc_input *in)
 {
-	struct link l = { .obj = obj, .prog = prog };
+	struct link l = { .obj = obj, .prog = prog, .in = in };
 	const struct em_btf_ext *ext;
 	void *fi = NULL, *li = NULL;
 	uint32_t fi_cnt = 0, fi_size = 0, li_cnt = 0, li_size = 0;

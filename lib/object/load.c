@@ -390,21 +390,31 @@ static int fill_data(struct load_state *st)
 
 /* ---- phase 7: relocation ------------------------------------------------------------ */
 
+/* The pure relocation gets the map fds as input (an array parallel to obj->maps). */
 static int relocate(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nprogs; i++) {
+	struct em_reloc_input in = { 0 };
+	int *map_fds = NULL, err = 0;
+
+	if (st->obj->nmaps) {
+		map_fds = em_calloc(st->obj->nmaps, sizeof(*map_fds));
+		if (!map_fds)
+			return -ENOMEM;
+		for (size_t i = 0; i < st->obj->nmaps; i++)
+			map_fds[i] = st->obj->maps[i].fd;
+	}
+	in.map_fds = map_fds;
+	for (size_t i = 0; i < st->obj->nprogs && !err; i++) {
 		struct ebpfmini_program *prog = &st->obj->progs[i];
-		int err;
 
 		if (!prog->autoload)
 			continue;
-		err = em_reloc_program(st->obj, prog); /* logs what is wrong itself */
-		if (err) {
+		err = em_reloc_program(st->obj, prog, &in); /* logs what is wrong itself */
+		if (err)
 			em_debug("prog '%s': relocate: %s", prog->name, strerror(-err));
-			return err;
-		}
 	}
-	return 0;
+	free(map_fds);
+	return err;
 }
 
 /* ---- phase 8: programs ---------------------------------------------------------------- */

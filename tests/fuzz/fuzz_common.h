@@ -153,6 +153,8 @@ static inline void fuzz_object_walk(struct ebpfmini_object *obj, const struct eb
 				     "# CONFIG_EM_OFF is not set\n";
 	struct ebpfmini_program *prog = NULL;
 	struct ebpfmini_map *map = NULL;
+	struct em_reloc_input in = { 0 };
+	int *fds; /* fake map fds: relocation only copies them into instructions */
 
 	fuzz_touch(ebpfmini_object_license(obj), strlen(ebpfmini_object_license(obj)) + 1);
 	ebpfmini_object_kversion(obj);
@@ -169,19 +171,21 @@ static inline void fuzz_object_walk(struct ebpfmini_object *obj, const struct eb
 	}
 	if (target)
 		em_core_relocate(obj, target);
+	fds = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(*fds));
+	if (!fds)
+		return;
 	for (size_t i = 0; i < obj->nmaps; i++)
-		obj->maps[i].fd = FUZZ_FAKE_FD_BASE + (int)i;
+		fds[i] = FUZZ_FAKE_FD_BASE + (int)i;
+	in.map_fds = fds;
 	while ((prog = ebpfmini_object_next_program(obj, prog))) {
 		fuzz_touch(ebpfmini_program_name(prog), strlen(ebpfmini_program_name(prog)) + 1);
 		fuzz_touch(ebpfmini_program_section(prog),
 			   strlen(ebpfmini_program_section(prog)) + 1);
-		if (em_reloc_program(obj, prog) == 0)
+		if (em_reloc_program(obj, prog, &in) == 0)
 			fuzz_touch(ebpfmini_program_insns(prog),
 				   ebpfmini_program_insn_count(prog) * sizeof(struct bpf_insn));
 	}
-	/* the fds are fake: close must not close them */
-	for (size_t i = 0; i < obj->nmaps; i++)
-		obj->maps[i].fd = -1;
+	free(fds);
 }
 
 /* Open image, walk it (fuzz_object_walk) and close it. */

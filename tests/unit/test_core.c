@@ -418,7 +418,7 @@ static void test_target_a(void **state)
 	struct ebpfmini_program *prog = ebpfmini_object_find_program(f.obj, "calls_sub");
 
 	assert_non_null(prog);
-	assert_int_equal(em_reloc_program(f.obj, prog), 0);
+	assert_int_equal(em_reloc_program(f.obj, prog, NULL), 0); /* no maps: no fds */
 	assert_int_equal(prog->insn_cnt, 3 + 4);
 	assert_int_equal(prog->insns[3].off, offsetof(struct core_s, a));
 	fix_close(&f);

@@ -10,10 +10,15 @@
 
 #define FD_BASE 100
 
+/* Map fds handed to relocation, as the load would: base + map index. */
+static int fds[64];
+static const struct em_reloc_input fake_in = { .map_fds = fds };
+
 static void fake_fds(struct ebpfmini_object *obj, int base)
 {
+	assert_true(obj->nmaps <= EM_ARRAY_SIZE(fds));
 	for (size_t i = 0; i < obj->nmaps; i++)
-		obj->maps[i].fd = base + (int)i;
+		fds[i] = base + (int)i;
 }
 
 static const struct em_code_sec *code_of(const struct ebpfmini_object *obj, uint32_t sec_index)
@@ -183,7 +188,7 @@ static void test_xdp_main(void **state)
 
 	(void)state;
 	fake_fds(obj, FD_BASE);
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	assert_int_equal(verify_prog(obj, prog, FD_BASE, &v), 4);
 
 	/* appended in order of first reference: callback, static_sub, global_sub */
@@ -252,7 +257,7 @@ static void test_func_line_info(void **state)
 
 	(void)state;
 	fake_fds(obj, FD_BASE);
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	verify_prog(obj, prog, FD_BASE, &v);
 
 	/* one func_info per unit, at its start, naming its function */
@@ -314,7 +319,7 @@ static void test_other_programs(void **state)
 	fake_fds(obj, FD_BASE);
 	/* xdp_tail: tail call map and a static call through the .text section symbol */
 	prog = prog_by_name(obj, "xdp_tail");
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	assert_int_equal(verify_prog(obj, prog, FD_BASE, &v), 2);
 	assert_int_equal(prog->insn_cnt,
 			 prog->sec_insn_cnt + func_by_name(text, "static_sub")->insn_cnt);
@@ -325,14 +330,14 @@ static void test_other_programs(void **state)
 
 	/* tp_exec: its own section, a call into .text */
 	prog = prog_by_name(obj, "tp_exec");
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	assert_int_equal(verify_prog(obj, prog, FD_BASE, &v), 2);
 	assert_int_equal(prog->insn_cnt,
 			 prog->sec_insn_cnt + func_by_name(text, "global_sub")->insn_cnt);
 
 	/* programs without relocations are copied as they are */
 	prog = prog_by_name(obj, "up_sleepable");
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	assert_int_equal(prog->insn_cnt, prog->sec_insn_cnt);
 	assert_memory_equal(prog->insns, obj->code[prog->code_idx].insns + prog->sec_insn_off,
 			    prog->insn_cnt * sizeof(struct bpf_insn));
@@ -350,19 +355,19 @@ static void test_relink(void **state)
 
 	(void)state;
 	fake_fds(obj, FD_BASE);
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	/* new fds: a second link replaces the first (ASan sees leaks) */
 	fake_fds(obj, 200);
-	assert_int_equal(em_reloc_program(obj, prog), 0);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), 0);
 	verify_prog(obj, prog, 200, &v);
 	pos = own_pos(obj, prog, "hash_map", 0);
 	assert_int_equal(prog->insns[pos].imm, 200 + hm->index);
 
 	/* a map without fd: -ENOENT, and the previous result stays */
 	before = prog->insns;
-	hm->fd = -1;
+	fds[hm->index] = -1;
 	log_capture_reset();
-	assert_int_equal(em_reloc_program(obj, prog), -ENOENT);
+	assert_int_equal(em_reloc_program(obj, prog, &fake_in), -ENOENT);
 	assert_non_null(strstr(logcap.last, "hash_map"));
 	assert_ptr_equal(prog->insns, before);
 	obj_free(obj);
@@ -375,7 +380,7 @@ static void test_legacy_and_ksym(void **state)
 
 	(void)state;
 	fake_fds(obj, FD_BASE);
-	assert_int_equal(em_reloc_program(obj, &obj->progs[0]), 0);
+	assert_int_equal(em_reloc_program(obj, &obj->progs[0], &fake_in), 0);
 	verify_prog(obj, &obj->progs[0], FD_BASE, &v);
 	assert_int_equal(obj->progs[0].insns[own_pos(obj, &obj->progs[0], "flows", 0)].imm,
 			 FD_BASE + map_by_name(obj, "flows")->index);
@@ -383,10 +388,11 @@ static void test_legacy_and_ksym(void **state)
 
 	obj = open_path(OPEN_KSYM, "open_ksym");
 	log_capture_reset();
-	assert_int_equal(em_reloc_program(obj, prog_by_name(obj, "uses_kfunc")), -EOPNOTSUPP);
+	assert_int_equal(em_reloc_program(obj, prog_by_name(obj, "uses_kfunc"), &fake_in),
+			 -EOPNOTSUPP);
 	assert_non_null(strstr(logcap.last, "bpf_rcu_read_lock"));
 	assert_null(prog_by_name(obj, "uses_kfunc")->insns);
-	assert_int_equal(em_reloc_program(obj, prog_by_name(obj, "plain")), 0);
+	assert_int_equal(em_reloc_program(obj, prog_by_name(obj, "plain"), &fake_in), 0);
 	obj_free(obj);
 }
 
@@ -407,6 +413,8 @@ struct model {
 	struct ebpfmini_map map;
 	struct ebpfmini_program prog;
 	struct em_extern ext;
+	int map_fd;
+	struct em_reloc_input in;
 };
 
 /*
@@ -480,7 +488,9 @@ static void model_init(struct model *m)
 					   .nrelos = 1,
 					   .funcs = m->fb,
 					   .nfuncs = 1 };
-	m->map = (struct ebpfmini_map){ .obj = &m->obj, .name = (char *)".data", .fd = 7 };
+	m->map = (struct ebpfmini_map){ .obj = &m->obj, .name = (char *)".data" };
+	m->map_fd = 7;
+	m->in = (struct em_reloc_input){ .map_fds = &m->map_fd };
 	m->ext = (struct em_extern){ .name = (char *)"bpf_kfunc", .sym_idx = 5 };
 	m->obj.code = m->code;
 	m->obj.ncode = 2;
@@ -499,7 +509,7 @@ static void model_init(struct model *m)
 static void model_expect(struct model *m, int err)
 {
 	log_capture_reset();
-	assert_int_equal(em_reloc_program(&m->obj, &m->prog), err);
+	assert_int_equal(em_reloc_program(&m->obj, &m->prog, &m->in), err);
 	if (err) {
 		assert_null(m->prog.insns);
 		assert_true(logcap.count >= 1);
@@ -557,7 +567,7 @@ static void test_model_errors(void **state)
 	m.ra[2].map_idx = 4;
 	model_expect(&m, -EBADMSG);
 	model_init(&m);
-	m.map.fd = -1;
+	m.map_fd = -1;
 	model_expect(&m, -ENOENT);
 
 	/* ksym / kfunc externs are refused */
@@ -577,8 +587,8 @@ static void test_model_errors(void **state)
 	/* bad arguments */
 	model_init(&m);
 	m.prog.code_idx = 5;
-	assert_int_equal(em_reloc_program(&m.obj, &m.prog), -EINVAL);
-	assert_int_equal(em_reloc_program(NULL, &m.prog), -EINVAL);
+	assert_int_equal(em_reloc_program(&m.obj, &m.prog, &m.in), -EINVAL);
+	assert_int_equal(em_reloc_program(NULL, &m.prog, &m.in), -EINVAL);
 }
 
 int main(void)

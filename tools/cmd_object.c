@@ -8,7 +8,7 @@
 #include <ebpfmini/ebpfmini.h>
 
 #include "internal.h" /* EM_MAX */
-#include "model.h"    /* the tool is ours: it may look at the parsed object (and elf.h: SHT_*) */
+#include "objstate.h" /* the tool is ours: it may look at the parsed model (and elf.h: SHT_*) */
 #include "tool.h"
 
 #ifndef SHT_LLVM_ADDRSIG
@@ -72,7 +72,7 @@ static const char *map_flags(uint32_t flags, char *buf, size_t size)
 	return buf;
 }
 
-static void show_sections(const struct ebpfmini_object *obj)
+static void show_sections(const struct em_model *obj)
 {
 	int w = 4; /* width of the name column: the longest name */
 
@@ -142,12 +142,12 @@ static void show_maps(const struct ebpfmini_object *obj)
 	}
 }
 
-static const char *map_name_at(const struct ebpfmini_object *obj, size_t idx)
+static const char *map_name_at(const struct em_model *obj, size_t idx)
 {
 	return idx < obj->nmaps ? obj->maps[idx].name : "?";
 }
 
-static void show_relocation(const struct ebpfmini_object *obj, const struct em_reloc *r)
+static void show_relocation(const struct em_model *obj, const struct em_reloc *r)
 {
 	const struct em_elf_section *target;
 
@@ -177,7 +177,7 @@ static void show_relocation(const struct ebpfmini_object *obj, const struct em_r
 	}
 }
 
-static void show_relocations(const struct ebpfmini_object *obj)
+static void show_relocations(const struct em_model *obj)
 {
 	size_t total = 0;
 
@@ -216,10 +216,10 @@ int cmd_object_show(int argc, char **argv)
 	printf("object %s (%s): license \"%s\", kernel version %u, %s\n", ebpfmini_object_name(obj),
 	       argv[1], ebpfmini_object_license(obj), ebpfmini_object_kversion(obj),
 	       ebpfmini_object_btf(obj) ? "BTF" : "no BTF");
-	show_sections(obj);
+	show_sections(&obj->model);
 	show_programs(obj);
 	show_maps(obj);
-	show_relocations(obj);
+	show_relocations(&obj->model);
 	ebpfmini_object_close(obj);
 	return 0;
 }

@@ -607,7 +607,7 @@ poison:
 /* ---- one relocation ------------------------------------------------------------------------ */
 
 struct ctx {
-	struct ebpfmini_object *obj;
+	struct em_model *obj;
 	const struct ebpfmini_btf *target;
 	struct em_core_index *idx;
 	struct em_core_spec local, cand, targ; /* scratch, ~1.4 KiB each */
@@ -732,7 +732,7 @@ static void read_relo(const struct em_btf_ext_info *info, const struct em_btf_ex
 	memcpy(r, sec->data + (size_t)i * info->rec_size, sizeof(*r));
 }
 
-static struct em_code_sec *code_sec(struct ebpfmini_object *obj, const char *name)
+static struct em_code_sec *code_sec(struct em_model *obj, const char *name)
 {
 	for (size_t i = 0; i < obj->ncode; i++)
 		if (strcmp(obj->code[i].name, name) == 0)
@@ -741,7 +741,7 @@ static struct em_code_sec *code_sec(struct ebpfmini_object *obj, const char *nam
 }
 
 /* Ask the index, in one pass over the target, for every root name the relocations need. */
-static int want_names(struct ebpfmini_object *obj, struct em_core_index *idx)
+static int want_names(struct em_model *obj, struct em_core_index *idx)
 {
 	const struct em_btf_ext_info *info = &obj->btf_ext->core_relo;
 	const char **names;
@@ -775,7 +775,7 @@ static int want_names(struct ebpfmini_object *obj, struct em_core_index *idx)
 	return err;
 }
 
-int em_core_relocate_index(struct ebpfmini_object *obj, const struct ebpfmini_btf *target,
+int em_core_relocate_index(struct em_model *obj, const struct ebpfmini_btf *target,
 			   struct em_core_index *idx)
 {
 	struct em_core_index *own = NULL;
@@ -833,7 +833,7 @@ out:
 	return err;
 }
 
-int em_core_relocate(struct ebpfmini_object *obj, const struct ebpfmini_btf *target)
+int em_core_relocate(struct em_model *obj, const struct ebpfmini_btf *target)
 {
 	return em_core_relocate_index(obj, target, NULL);
 }

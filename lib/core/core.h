@@ -44,7 +44,7 @@
  * -E2BIG (a bitfield no 8-byte load can hold, access string too deep), -ENOMEM.
  * Each error is logged once with the subject "core".
  */
-int em_core_relocate(struct ebpfmini_object *obj, const struct ebpfmini_btf *target);
+int em_core_relocate(struct em_model *obj, const struct ebpfmini_btf *target);
 
 /* ---- candidate index (core_match.c, pure) ------------------------------------------ */
 
@@ -90,7 +90,7 @@ const struct em_core_cands *em_core_index_get(const struct em_core_index *idx, c
 					      size_t len);
 
 /* Like em_core_relocate() with a caller-kept index over target (NULL: a temporary one). */
-int em_core_relocate_index(struct ebpfmini_object *obj, const struct ebpfmini_btf *target,
+int em_core_relocate_index(struct em_model *obj, const struct ebpfmini_btf *target,
 			   struct em_core_index *idx);
 
 /* ---- matching (core_match.c, pure) ---------------------------------------------------- */

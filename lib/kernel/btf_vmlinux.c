@@ -293,7 +293,7 @@ int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n)
 	return err;
 }
 
-int em_btf_vmlinux_core_relocate(struct ebpfmini_object *obj, const char *btf_path)
+int em_btf_vmlinux_core_relocate(struct em_model *obj, const char *btf_path)
 {
 	struct kbtf *k;
 	int err;

@@ -35,7 +35,7 @@ int em_btf_module_get(const char *module, const struct ebpfmini_btf **out);
  * em_core_relocate() returns, or an error of em_btf_vmlinux_get() (logged).
  * An object without CO-RE relocations returns 0 without reading kernel BTF.
  */
-int em_btf_vmlinux_core_relocate(struct ebpfmini_object *obj, const char *btf_path);
+int em_btf_vmlinux_core_relocate(struct em_model *obj, const char *btf_path);
 
 /* A name to look up in kernel BTF, and the answer. */
 struct em_kbtf_query {

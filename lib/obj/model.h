@@ -1,4 +1,4 @@
-/* model.h - the object model: what open builds from ELF+BTF and load consumes (shared by L1-L4) */
+/* model.h - the object model: what open builds from ELF+BTF and load consumes (L2 transform, pure) */
 #ifndef EBPFMINI_MODEL_H
 #define EBPFMINI_MODEL_H
 
@@ -12,13 +12,20 @@
 #include "ebpfmini/object.h"
 
 /*
- * Open (objfile.c, pure) fills everything below except the "load state"
- * fields; relocation (reloc.c, pure) turns a program's code plus the map fds
- * into final instructions; load (load.c) and the API files own the kernel
- * state. Arrays of programs and maps are allocated once at open and never
- * reallocated afterwards, so pointers to their elements stay valid for the
- * object's lifetime.
+ * The model holds only what open produces and the configuration a user may
+ * change before load: open (objfile.c, pure) fills everything below;
+ * relocation (reloc.c, pure) turns a program's code plus the map fds it is
+ * given into final instructions. No kernel state lives here: the fds, mmaps,
+ * verifier logs and the kernel's answers for externs that load creates are
+ * kept by the object layer (object/objstate.h: struct em_model embeds
+ * a struct em_model and holds the state per map, program and extern in
+ * arrays parallel to the model's). struct ebpfmini_map and ebpfmini_program,
+ * the API's handles, are the model's elements. Arrays of programs and maps are
+ * allocated once at open and never reallocated afterwards, so pointers to
+ * their elements stay valid for the object's lifetime.
  */
+
+struct em_model;
 
 enum em_map_kind {
 	EM_MAP_USER,    /* from .maps (BTF-defined) or the legacy "maps" section */
@@ -54,17 +61,11 @@ struct em_extern {
 	/* kernel symbols (not .kconfig), classified at open */
 	bool is_func;       /* a kfunc: `extern int f(...) __ksym` */
 	bool is_typeless;   /* `extern const void x __ksym`: an address from /proc/kallsyms */
-	/* kernel symbols: the kernel's answer, set at load (load_extern.c) */
-	bool resolved;      /* the code sections hold the value (0 for a missing weak one) */
-	bool found;         /* the kernel has it */
-	uint32_t kernel_btf_id; /* its FUNC or VAR in vmlinux or module BTF */
-	int kernel_btf_fd;  /* the module's BTF fd (owned by the load), 0 for vmlinux */
-	uint32_t fd_array_idx; /* a kfunc of a module: its slot in the load's fd_array, else 0 */
-	uint64_t addr;      /* typeless: the kernel address */
+	/* the kernel's answer (found, BTF id, address) is load state: struct em_extern_state */
 };
 
 struct ebpfmini_map {
-	struct ebpfmini_object *obj;
+	struct em_model *obj;   /* the model this map belongs to */
 	char *name;             /* map name; ".data", ".rodata", ".bss", ".kconfig" ... for data */
 	size_t index;           /* position in obj->maps */
 	enum em_map_kind kind;
@@ -90,11 +91,6 @@ struct ebpfmini_map {
 	/* global data: initial image (owned; zeroes for .bss) */
 	uint8_t *data;
 	size_t data_size;
-	/* load state */
-	int fd;                  /* -1 until created */
-	bool reused;             /* opened from an existing pin instead of created */
-	void *mmaped;            /* global data mapped after load, or NULL */
-	size_t mmap_size;
 };
 
 /* Relocation of one instruction of a code section. */
@@ -143,7 +139,7 @@ struct em_code_sec {
 };
 
 struct ebpfmini_program {
-	struct ebpfmini_object *obj;
+	struct em_model *obj;    /* the model this program belongs to */
 	char *name;              /* function symbol name */
 	char *sec_name;          /* SEC name, e.g. "tp/syscalls/sys_enter_execve" */
 	size_t index;            /* position in obj->progs */
@@ -166,14 +162,9 @@ struct ebpfmini_program {
 	void *line_info;         /* struct bpf_line_info[] */
 	uint32_t line_info_cnt;
 	uint32_t line_info_rec_size;
-	/* load state */
-	int fd;                  /* -1 until loaded */
-	char *log;               /* verifier log of the last attempt, or NULL */
-	uint32_t attach_btf_id;  /* set by CO-RE/attach code (issue 3) */
-	int attach_btf_obj_fd;
 };
 
-struct ebpfmini_object {
+struct em_model {
 	char *name;
 	uint8_t *image;          /* owned copy of the ELF file */
 	size_t image_size;
@@ -193,11 +184,7 @@ struct ebpfmini_object {
 	size_t nmaps;
 	struct em_extern *externs;
 	size_t nexterns;
-	bool has_core_relos;     /* .BTF.ext holds CO-RE relocations */
-	/* load state */
-	bool load_attempted;
-	bool loaded;
-	bool core_done;          /* CO-RE relocations applied to code[] (never twice) */
+	bool has_core_relos; /* .BTF.ext holds CO-RE relocations */
 };
 
 /* Instruction predicates shared by open and relocation. */
@@ -219,13 +206,12 @@ static inline bool em_insn_is_pseudo_call(const struct bpf_insn *insn)
 
 /* Build the model from an ELF image the object already owns (obj->image).
  * Errors: -EBADMSG, -ENOEXEC, -EOPNOTSUPP, -ENOMEM, logged with context. */
-int em_objfile_parse(struct ebpfmini_object *obj);
+int em_objfile_parse(struct em_model *obj);
 /* Free everything em_objfile_parse allocated, and what em_reloc_program built
- * (prog->insns, func_info, line_info); not the kernel state, not prog->log, and
- * not the fields the caller set (image, name, pin_root, kconfig_path). Leaves
+ * (prog->insns, func_info, line_info); not the fields the caller set (image, name, pin_root, kconfig_path). Leaves
  * the model empty, so calling it twice is harmless; a failed
  * em_objfile_parse has already called it. */
-void em_objfile_free(struct ebpfmini_object *obj);
+void em_objfile_free(struct em_model *obj);
 
 /*
  * Name a map gets in the kernel (BPF_OBJ_NAME_LEN - 1 characters at most,
@@ -249,6 +235,8 @@ const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_
 struct em_reloc_input {
 	const int *map_fds;  /* fd of obj->maps[i] (obj->nmaps entries), < 0 when not
 			      * created; NULL when no map is created */
+	const bool *ext_resolved; /* per extern (obj->nexterns entries): the load wrote
+				   * the kernel's value into the code sections; NULL: none */
 };
 
 /* Build prog->insns: its own instructions, then every subprogram it reaches
@@ -257,7 +245,7 @@ struct em_reloc_input {
  * program. Errors: -EBADMSG (a relocation that points nowhere), -ENOENT (a
  * referenced map has no fd), -EOPNOTSUPP (a ksym/kfunc extern the load has not
  * resolved), -ENOMEM. */
-int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog,
+int em_reloc_program(struct em_model *obj, struct ebpfmini_program *prog,
 		     const struct em_reloc_input *in);
 
 #endif /* EBPFMINI_MODEL_H */

@@ -176,7 +176,7 @@ static int cmp_secinfo(const void *a, const void *b)
 static int layout_kconfig(struct em_objparse *p, struct btf_type *ds, struct kc_order *ord,
 			  size_t n)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	struct btf_var_secinfo *vs = (struct btf_var_secinfo *)(ds + 1);
 	struct name_index kc_externs;
 	uint64_t off = 0;
@@ -372,7 +372,7 @@ static bool is_extern_sym(const struct em_elf_symbol *sym)
 
 int em_objextern_read(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	const struct btf_type *kc_ds = NULL, *ks_ds = NULL;
 	struct name_index kc_ix = { 0 };
 	struct ksym_lookup ks = { 0 };

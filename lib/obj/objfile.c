@@ -55,7 +55,7 @@ static bool is_code(const struct em_elf_section *s)
 	return s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR) && s->size;
 }
 
-static int read_license_version(struct ebpfmini_object *obj)
+static int read_license_version(struct em_model *obj)
 {
 	const struct em_elf_section *s = em_elf_section_by_name(obj->elf, "license");
 
@@ -77,7 +77,7 @@ static int read_license_version(struct ebpfmini_object *obj)
 	return 0;
 }
 
-static int read_btf(struct ebpfmini_object *obj)
+static int read_btf(struct em_model *obj)
 {
 	const struct em_elf_section *s = em_elf_section_by_name(obj->elf, ".BTF");
 	int err;
@@ -117,7 +117,7 @@ static int cmp_func(const void *a, const void *b)
 /* Every STT_FUNC symbol of each code section, checked to lie inside it without overlaps. */
 static int read_funcs(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 
 	for (size_t i = 1; i < p->nsyms; i++) {
 		struct em_elf_symbol sym;
@@ -170,7 +170,7 @@ static int read_funcs(struct em_objparse *p)
 
 static int read_code(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	size_t n = 0;
 
 	for (size_t i = 0; i < p->elf->nsections; i++)
@@ -204,7 +204,7 @@ static int read_code(struct em_objparse *p)
 /* Programs: global functions in code sections other than .text, in section order. */
 static int read_programs(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	size_t n = 0;
 
 	for (size_t i = 0; i < obj->ncode; i++) {
@@ -229,7 +229,6 @@ static int read_programs(struct em_objparse *p)
 				continue;
 			prog->obj = obj;
 			prog->index = obj->nprogs++;
-			prog->fd = -1;
 			prog->name = strdup(c->funcs[j].name);
 			prog->sec_name = strdup(c->name);
 			if (!prog->name || !prog->sec_name)
@@ -318,7 +317,7 @@ static int classify_rel(const struct em_objparse *p, struct em_code_sec *c,
 			const struct em_elf_section *rs, size_t ri, struct em_reloc *out,
 			bool *skip)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	const struct bpf_insn *insn;
 	struct em_elf_symbol sym;
 	struct em_elf_rel rel;
@@ -497,7 +496,7 @@ static int complete_relos(struct em_code_sec *c)
 
 static int read_relos(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	int err = em_objindex_user_maps(p);
 
 	if (err)
@@ -568,7 +567,7 @@ static int scan_sections(struct em_objparse *p)
 
 static int build_maps(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	int err = em_objindex_datasecs(p);
 
 	if (!err)
@@ -581,7 +580,7 @@ static int build_maps(struct em_objparse *p)
 	return em_objmaps_build(p);
 }
 
-int em_objfile_parse(struct ebpfmini_object *obj)
+int em_objfile_parse(struct em_model *obj)
 {
 	struct em_objparse p = { .obj = obj };
 	int err;
@@ -625,7 +624,7 @@ out:
 	return err;
 }
 
-void em_objfile_free(struct ebpfmini_object *obj)
+void em_objfile_free(struct em_model *obj)
 {
 	if (!obj)
 		return;

@@ -10,7 +10,7 @@
 
 /* Parse state shared by the two halves of em_objfile_parse. */
 struct em_objparse {
-	struct ebpfmini_object *obj;
+	struct em_model *obj;
 	const struct em_elf *elf;
 	const struct em_elf_section *symtab;
 	size_t nsyms;
@@ -51,7 +51,7 @@ int em_objindex_user_maps(struct em_objparse *p);
 /* The lowest-index user map defined at offset off of section sec: 0 and *idx, or -ENOENT. */
 int em_objindex_user_map(const struct em_objparse *p, uint32_t sec, uint64_t off, size_t *idx);
 /* Index of the extern made from symbol sym_idx, or -1 (externs are in symbol order). */
-int em_objindex_extern(const struct ebpfmini_object *obj, uint32_t sym_idx);
+int em_objindex_extern(const struct em_model *obj, uint32_t sym_idx);
 /* Free the tables; NULL fields are fine. */
 void em_objindex_free(struct em_objparse *p);
 

@@ -133,7 +133,7 @@ static int cmp_mapkey(const void *a, const void *b)
 
 int em_objindex_user_maps(struct em_objparse *p)
 {
-	const struct ebpfmini_object *obj = p->obj;
+	const struct em_model *obj = p->obj;
 
 	p->map_keys = em_calloc(obj->nmaps, sizeof(*p->map_keys));
 	if (!p->map_keys)
@@ -168,7 +168,7 @@ int em_objindex_user_map(const struct em_objparse *p, uint32_t sec, uint64_t off
 	return 0;
 }
 
-int em_objindex_extern(const struct ebpfmini_object *obj, uint32_t sym_idx)
+int em_objindex_extern(const struct em_model *obj, uint32_t sym_idx)
 {
 	size_t lo = 0, hi = obj->nexterns;
 

@@ -357,7 +357,6 @@ static void init_map(struct em_objparse *p, struct ebpfmini_map *m, size_t index
 {
 	m->obj = p->obj;
 	m->index = index;
-	m->fd = -1;
 	m->sec_index = -1;
 }
 
@@ -378,7 +377,7 @@ static void apply_btf_def(struct ebpfmini_map *m, const struct btf_def *d)
 
 static int add_btf_maps(struct em_objparse *p, struct slot_info *slots, size_t *nslots)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	const struct ebpfmini_btf *btf = obj->btf;
 	const struct btf_type *ds = maps_datasec(p);
 	const struct btf_var_secinfo *vs;
@@ -497,7 +496,7 @@ static const struct slot_info *slot_at(const struct slot_info *slots, size_t nsl
 static int add_init_slot(struct em_objparse *p, const struct slot_info *slots, size_t nslots,
 			 const struct em_elf_section *rs, size_t ri)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	const struct slot_info *si = NULL;
 	struct em_map_init_slot *arr;
 	struct ebpfmini_map *m = NULL;
@@ -606,7 +605,7 @@ static int read_init_slots(struct em_objparse *p, struct slot_info *slots, size_
 
 static int add_legacy_maps(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	const struct em_elf_section *sec = &p->elf->sections[p->legacy_maps_shndx];
 	size_t nr = legacy_symbol_count(p);
 	uint64_t rec;
@@ -676,7 +675,7 @@ static int datasec_id(const struct em_objparse *p, const char *name)
 static int add_data_map(struct em_objparse *p, const struct em_elf_section *s,
 			enum em_map_kind kind)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	struct ebpfmini_map *m = &obj->maps[obj->nmaps];
 
 	if (s->size > DATA_MAP_MAX) {
@@ -714,7 +713,7 @@ static int add_data_map(struct em_objparse *p, const struct em_elf_section *s,
 
 static int add_kconfig_map(struct em_objparse *p)
 {
-	struct ebpfmini_object *obj = p->obj;
+	struct em_model *obj = p->obj;
 	struct ebpfmini_map *m = &obj->maps[obj->nmaps];
 
 	init_map(p, m, obj->nmaps);
@@ -793,5 +792,4 @@ void em_objmaps_free_map(struct ebpfmini_map *map)
 		free(map->init_slots[i].target);
 	free(map->init_slots);
 	memset(map, 0, sizeof(*map));
-	map->fd = -1;
 }

@@ -18,7 +18,7 @@ struct unit {
 };
 
 struct link {
-	struct ebpfmini_object *obj;
+	struct em_model *obj;
 	struct ebpfmini_program *prog;
 	const struct em_reloc_input *in;
 	struct unit *units;
@@ -69,7 +69,7 @@ static int add_unit(struct link *l, size_t code_idx, uint32_t start, uint32_t cn
  * section (a scan per call made linking quadratic); a model built in another
  * order still works through the scan that follows a miss.
  */
-static int code_index(const struct ebpfmini_object *obj, uint32_t sec_index, size_t *out)
+static int code_index(const struct em_model *obj, uint32_t sec_index, size_t *out)
 {
 	size_t lo = 0, hi = obj->ncode;
 
@@ -207,8 +207,8 @@ static int apply(struct link *l, size_t ui, const struct em_reloc *r)
 		return 0;
 	case EM_RELO_EXTERN:
 		/* load_extern.c wrote the kernel's answer into the code section already */
-		if (r->ext_idx >= 0 && (size_t)r->ext_idx < l->obj->nexterns &&
-		    l->obj->externs[r->ext_idx].resolved)
+		if (r->ext_idx >= 0 && (size_t)r->ext_idx < l->obj->nexterns && l->in &&
+		    l->in->ext_resolved && l->in->ext_resolved[r->ext_idx])
 			return 0;
 		em_warn("prog '%s': extern '%s': only .kconfig externs are supported (ksyms and "
 			"kfuncs are not yet; a .kconfig extern needs the object's BTF)",
@@ -303,7 +303,7 @@ static int rebase_info(const struct link *l, const struct em_btf_ext_info *info,
 	return 0;
 }
 
-int em_reloc_program(struct ebpfmini_object *obj, struct ebpfmini_program *prog,
+int em_reloc_program(struct em_model *obj, struct ebpfmini_program *prog,
 		     const struct em_reloc_input *in)
 {
 	struct link l = { .obj = obj, .prog = prog, .in = in };

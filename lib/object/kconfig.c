@@ -224,8 +224,8 @@ bad:
 }
 
 /* Write one config value (text as in .config) into the extern's slot. */
-static int set_value(const struct ebpfmini_object *obj, const struct em_extern *ext,
-		     const char *val, size_t len, uint8_t *dst)
+static int set_value(const struct em_model *obj, const struct em_extern *ext, const char *val,
+		     size_t len, uint8_t *dst)
 {
 	bool is_signed;
 	enum kcfg_type kt = classify(obj->btf, ext->type_id, &is_signed);
@@ -273,7 +273,7 @@ static bool builtin_value(const char *name, uint32_t kver, char *buf, size_t siz
 	return false;
 }
 
-int em_kconfig_apply(const struct ebpfmini_object *obj, const char *release, const char *config,
+int em_kconfig_apply(const struct em_model *obj, const char *release, const char *config,
 		     const char *config_src, uint8_t *image, size_t size)
 {
 	uint32_t kver = em_kconfig_kernel_version(release);
@@ -353,7 +353,7 @@ static int read_config(const char *path, char **text)
 	return 0;
 }
 
-int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map)
+int em_kconfig_fill(struct em_model *obj, struct ebpfmini_map *map)
 {
 	char release[65]; /* struct utsname's release field size */
 	char boot_path[sizeof(release) + 16];

@@ -39,8 +39,8 @@ static bool is_global_data(const struct ebpfmini_map *map)
 
 static int check_supported(struct ebpfmini_object *obj)
 {
-	for (size_t i = 0; i < obj->nprogs; i++) {
-		const struct ebpfmini_program *prog = &obj->progs[i];
+	for (size_t i = 0; i < obj->model.nprogs; i++) {
+		const struct ebpfmini_program *prog = &obj->model.progs[i];
 
 		if (prog->autoload && prog->type == BPF_PROG_TYPE_UNSPEC) {
 			em_err("prog '%s': section '%s': unknown program type: rename the section or "
@@ -64,9 +64,9 @@ static int relocate_core(struct load_state *st)
 	struct ebpfmini_object *obj = st->obj;
 	int err;
 
-	if (obj->core_done || !obj->has_core_relos)
+	if (obj->core_done || !obj->model.has_core_relos)
 		return 0;
-	err = em_btf_vmlinux_core_relocate(obj, obj->btf_custom_path); /* logs why */
+	err = em_btf_vmlinux_core_relocate(&obj->model, obj->model.btf_custom_path); /* logs why */
 	if (err < 0)
 		return err;
 	obj->core_done = true;
@@ -76,7 +76,7 @@ static int relocate_core(struct load_state *st)
 
 static int resolve_names(struct load_state *st)
 {
-	st->ksym.btf_path = st->obj->btf_custom_path;
+	st->ksym.btf_path = st->obj->model.btf_custom_path;
 	return em_load_resolve(st->obj, &st->ksym, &st->fd_array); /* logs why */
 }
 
@@ -87,9 +87,9 @@ static int load_btf(struct load_state *st)
 	int fd;
 
 	st->btf_fd = -1;
-	if (!st->obj->btf)
+	if (!st->obj->model.btf)
 		return 0;
-	fd = ebpfmini_btf_load(st->obj->btf); /* logs the kernel's reason itself */
+	fd = ebpfmini_btf_load(st->obj->model.btf); /* logs the kernel's reason itself */
 	if (fd < 0) {
 		em_warn("btf: continuing without BTF: maps get no BTF type ids, programs no "
 			"func/line info");
@@ -105,9 +105,9 @@ static int fill_kconfig(struct load_state *st)
 {
 	struct ebpfmini_object *obj = st->obj;
 
-	for (size_t i = 0; i < obj->nmaps; i++) {
-		if (obj->maps[i].kind == EM_MAP_KCONFIG) {
-			int err = em_kconfig_fill(obj, &obj->maps[i]);
+	for (size_t i = 0; i < obj->model.nmaps; i++) {
+		if (obj->model.maps[i].kind == EM_MAP_KCONFIG) {
+			int err = em_kconfig_fill(&obj->model, &obj->model.maps[i]);
 
 			if (err)
 				return err;
@@ -246,6 +246,7 @@ static bool pinned_differs(const struct ebpfmini_map *map, const struct bpf_map_
 /* Reuse the map pinned at map->pin_path when there is one and it is compatible. */
 static int reuse_pinned(struct ebpfmini_map *map)
 {
+	struct em_map_state *ms = em_map_state(map);
 	struct bpf_map_info info;
 	char what[160];
 	int fd, err;
@@ -271,19 +272,20 @@ static int reuse_pinned(struct ebpfmini_map *map)
 		em_sys_close(fd);
 		return -EEXIST;
 	}
-	map->fd = fd;
-	map->reused = true;
+	ms->fd = fd;
+	ms->reused = true;
 	em_info("map '%s': reusing the map pinned at %s (fd %d)", map->name, map->pin_path, fd);
 	return 0;
 }
 
 static int create_map(struct load_state *st, struct ebpfmini_map *map)
 {
+	struct em_map_state *ms = em_map_state(map);
 	int inner_fd = -1, fd, err;
 
 	if (map->pin_path) {
 		err = reuse_pinned(map);
-		if (err || map->reused)
+		if (err || ms->reused)
 			return err;
 	}
 	if (map->inner) {
@@ -297,7 +299,7 @@ static int create_map(struct load_state *st, struct ebpfmini_map *map)
 		em_sys_close(inner_fd);
 	if (fd < 0)
 		return fd;
-	map->fd = fd;
+	ms->fd = fd;
 	if (map->pin_path) {
 		err = em_pin_fd(fd, map->pin_path);
 		if (err)
@@ -311,8 +313,8 @@ static int create_map(struct load_state *st, struct ebpfmini_map *map)
 
 static int create_maps(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nmaps; i++) {
-		int err = create_map(st, &st->obj->maps[i]);
+	for (size_t i = 0; i < st->obj->model.nmaps; i++) {
+		int err = create_map(st, &st->obj->model.maps[i]);
 
 		if (err)
 			return err;
@@ -332,12 +334,13 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 static int fill_data_map(struct ebpfmini_map *map)
 {
+	struct em_map_state *ms = em_map_state(map);
 	bool read_only = map->kind == EM_MAP_RODATA || map->kind == EM_MAP_KCONFIG;
 	uint32_t zero = 0;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	int err;
 
-	if (!map->reused) {
+	if (!ms->reused) {
 		if (map->data_size != map->value_size) {
 			em_err("map '%s': image of %zu bytes for a value of %u bytes", map->name,
 			       map->data_size, map->value_size);
@@ -345,7 +348,7 @@ static int fill_data_map(struct ebpfmini_map *map)
 		}
 		/* the kernel zero-fills new maps: an all-zero image needs no copy */
 		if (map->data && !all_zero(map->data, map->data_size)) {
-			err = ebpfmini_sys_map_update(map->fd, &zero, map->data, 0);
+			err = ebpfmini_sys_map_update(ms->fd, &zero, map->data, 0);
 			if (err < 0) {
 				em_err("map '%s': set initial value: %s", map->name,
 				       strerror(-err));
@@ -353,7 +356,7 @@ static int fill_data_map(struct ebpfmini_map *map)
 			}
 		}
 		if (read_only) {
-			err = ebpfmini_sys_map_freeze(map->fd);
+			err = ebpfmini_sys_map_freeze(ms->fd);
 			if (err < 0) {
 				em_err("map '%s': freeze: %s", map->name, strerror(-err));
 				return err;
@@ -362,11 +365,11 @@ static int fill_data_map(struct ebpfmini_map *map)
 	}
 	if (!(map->map_flags & BPF_F_MMAPABLE) || map->value_size == 0)
 		return 0;
-	map->mmap_size = ((size_t)map->value_size + page - 1) / page * page;
-	err = em_sys_mmap(NULL, map->mmap_size, read_only ? PROT_READ : PROT_READ | PROT_WRITE,
-			  MAP_SHARED, map->fd, 0, &map->mmaped);
+	ms->mmap_size = ((size_t)map->value_size + page - 1) / page * page;
+	err = em_sys_mmap(NULL, ms->mmap_size, read_only ? PROT_READ : PROT_READ | PROT_WRITE,
+			  MAP_SHARED, ms->fd, 0, &ms->mmaped);
 	if (err) {
-		map->mmaped = NULL;
+		ms->mmaped = NULL;
 		em_err("map '%s': mmap: %s", map->name, strerror(-err));
 		return err;
 	}
@@ -375,8 +378,8 @@ static int fill_data_map(struct ebpfmini_map *map)
 
 static int fill_data(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nmaps; i++) {
-		struct ebpfmini_map *map = &st->obj->maps[i];
+	for (size_t i = 0; i < st->obj->model.nmaps; i++) {
+		struct ebpfmini_map *map = &st->obj->model.maps[i];
 		int err;
 
 		if (!is_global_data(map))
@@ -390,30 +393,45 @@ static int fill_data(struct load_state *st)
 
 /* ---- phase 7: relocation ------------------------------------------------------------ */
 
-/* The pure relocation gets the map fds as input (an array parallel to obj->maps). */
+/*
+ * The pure relocation gets the kernel's values as input: the map fds (an
+ * array parallel to the model's maps) and which externs the load resolved.
+ */
 static int relocate(struct load_state *st)
 {
 	struct em_reloc_input in = { 0 };
+	bool *resolved = NULL;
 	int *map_fds = NULL, err = 0;
 
-	if (st->obj->nmaps) {
-		map_fds = em_calloc(st->obj->nmaps, sizeof(*map_fds));
+	if (st->obj->model.nmaps) {
+		map_fds = em_calloc(st->obj->model.nmaps, sizeof(*map_fds));
 		if (!map_fds)
 			return -ENOMEM;
-		for (size_t i = 0; i < st->obj->nmaps; i++)
-			map_fds[i] = st->obj->maps[i].fd;
+		for (size_t i = 0; i < st->obj->model.nmaps; i++)
+			map_fds[i] = st->obj->map_state[i].fd;
+	}
+	if (st->obj->model.nexterns) {
+		resolved = em_calloc(st->obj->model.nexterns, sizeof(*resolved));
+		if (!resolved) {
+			free(map_fds);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < st->obj->model.nexterns; i++)
+			resolved[i] = st->obj->ext_state[i].resolved;
 	}
 	in.map_fds = map_fds;
-	for (size_t i = 0; i < st->obj->nprogs && !err; i++) {
-		struct ebpfmini_program *prog = &st->obj->progs[i];
+	in.ext_resolved = resolved;
+	for (size_t i = 0; i < st->obj->model.nprogs && !err; i++) {
+		struct ebpfmini_program *prog = &st->obj->model.progs[i];
 
 		if (!prog->autoload)
 			continue;
-		err = em_reloc_program(st->obj, prog, &in); /* logs what is wrong itself */
+		err = em_reloc_program(&st->obj->model, prog, &in); /* logs what is wrong itself */
 		if (err)
 			em_debug("prog '%s': relocate: %s", prog->name, strerror(-err));
 	}
 	free(map_fds);
+	free(resolved);
 	return err;
 }
 
@@ -511,7 +529,7 @@ static void lockdown_note(const struct ebpfmini_program *prog, char *buf, size_t
 
 static void report_load_failure(const struct ebpfmini_program *prog, int err)
 {
-	const char *log = prog->log;
+	const char *log = em_prog_state(prog)->log;
 	char last[256], hint[512], note[400] = "";
 
 	if (log && *log) {
@@ -552,16 +570,17 @@ static uint32_t grow_log(uint32_t size, uint32_t true_size)
  */
 static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 {
+	struct em_prog_state *ps = em_prog_state(prog);
 	const struct ebpfmini_object *obj = st->obj;
 	struct ebpfmini_sys_prog_load_opts o = {
 		.sz = sizeof(o),
 		.name = prog->name,
 		.expected_attach_type = prog->expected_attach_type,
 		.prog_flags = prog->prog_flags,
-		.kern_version = obj->kversion,
-		.attach_btf_id = prog->attach_btf_id,
+		.kern_version = obj->model.kversion,
+		.attach_btf_id = ps->attach_btf_id,
 		.attach_btf_obj_fd =
-			prog->attach_btf_obj_fd > 0 ? (uint32_t)prog->attach_btf_obj_fd : 0,
+			ps->attach_btf_obj_fd > 0 ? (uint32_t)ps->attach_btf_obj_fd : 0,
 		.fd_array = st->fd_array,
 	};
 	uint32_t level = prog->log_level, size = level ? LOG_MIN : 0, cap = 0;
@@ -581,8 +600,8 @@ static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 			o.line_info_rec_size = prog->line_info_rec_size;
 		}
 	}
-	free(prog->log);
-	prog->log = NULL;
+	free(ps->log);
+	ps->log = NULL;
 	for (;;) {
 		if (size) {
 			char *bigger = realloc(buf, size);
@@ -599,8 +618,8 @@ static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 		o.log_size = size;
 		o.log_level = size ? level : 0;
 		o.log_true_size = 0;
-		fd = ebpfmini_sys_prog_load(prog->type, obj->license, prog->insns, prog->insn_cnt,
-					    &o);
+		fd = ebpfmini_sys_prog_load(prog->type, obj->model.license, prog->insns,
+					    prog->insn_cnt, &o);
 		if (fd >= 0)
 			break;
 		if (fd == -ENOSPC && size && size < LOG_MAX) {
@@ -620,12 +639,12 @@ static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 
 		buf[cap - 1] = '\0';
 		fit = realloc(buf, strlen(buf) + 1); /* keep the log, not the whole buffer */
-		prog->log = fit ? fit : buf;
+		ps->log = fit ? fit : buf;
 		buf = NULL;
 	}
 	free(buf);
 	if (fd >= 0) {
-		prog->fd = fd;
+		ps->fd = fd;
 		em_info("prog '%s': loaded (fd %d, %zu instructions)", prog->name, fd,
 			prog->insn_cnt);
 		return 0;
@@ -637,8 +656,8 @@ static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 
 static int load_programs(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nprogs; i++) {
-		struct ebpfmini_program *prog = &st->obj->progs[i];
+	for (size_t i = 0; i < st->obj->model.nprogs; i++) {
+		struct ebpfmini_program *prog = &st->obj->model.progs[i];
 		int err;
 
 		if (!prog->autoload)
@@ -667,18 +686,18 @@ static int init_slot(struct ebpfmini_object *obj, struct ebpfmini_map *map,
 				map->name, slot->slot, slot->target);
 			return 0;
 		}
-		target_fd = prog ? prog->fd : -1;
+		target_fd = prog ? em_prog_state(prog)->fd : -1;
 	} else {
 		struct ebpfmini_map *target = ebpfmini_object_find_map(obj, slot->target);
 
-		target_fd = target ? target->fd : -1;
+		target_fd = target ? em_map_state(target)->fd : -1;
 	}
 	if (target_fd < 0) {
 		em_err("map '%s': slot %u: no %s '%s'", map->name, slot->slot,
 		       progs ? "program" : "map", slot->target);
 		return -ENOENT;
 	}
-	err = ebpfmini_sys_map_update(map->fd, &slot->slot, &target_fd, 0);
+	err = ebpfmini_sys_map_update(em_map_state(map)->fd, &slot->slot, &target_fd, 0);
 	if (err < 0) {
 		em_err("map '%s': slot %u: set to '%s': %s", map->name, slot->slot, slot->target,
 		       strerror(-err));
@@ -689,11 +708,11 @@ static int init_slot(struct ebpfmini_object *obj, struct ebpfmini_map *map,
 
 static int init_slots(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nmaps; i++) {
-		struct ebpfmini_map *map = &st->obj->maps[i];
+	for (size_t i = 0; i < st->obj->model.nmaps; i++) {
+		struct ebpfmini_map *map = &st->obj->model.maps[i];
 
 		/* a reused map of maps keeps its contents; a reused prog array gets the new programs */
-		if (map->reused && map->type != BPF_MAP_TYPE_PROG_ARRAY)
+		if (em_map_state(map)->reused && map->type != BPF_MAP_TYPE_PROG_ARRAY)
 			continue;
 		for (size_t s = 0; s < map->n_init_slots; s++) {
 			int err = init_slot(st->obj, map, &map->init_slots[s]);
@@ -709,36 +728,36 @@ static int init_slots(struct load_state *st)
 
 void em_load_release(struct ebpfmini_object *obj)
 {
-	for (size_t i = 0; i < obj->nmaps; i++) {
-		struct ebpfmini_map *map = &obj->maps[i];
+	for (size_t i = 0; i < obj->model.nmaps; i++) {
+		struct em_map_state *ms = &obj->map_state[i];
 
-		if (map->mmaped)
-			em_sys_munmap(map->mmaped, map->mmap_size);
-		map->mmaped = NULL;
-		map->mmap_size = 0;
-		if (map->fd >= 0)
-			em_sys_close(map->fd);
-		map->fd = -1;
-		map->reused = false;
+		if (ms->mmaped)
+			em_sys_munmap(ms->mmaped, ms->mmap_size);
+		ms->mmaped = NULL;
+		ms->mmap_size = 0;
+		if (ms->fd >= 0)
+			em_sys_close(ms->fd);
+		ms->fd = -1;
+		ms->reused = false;
 	}
-	for (size_t i = 0; i < obj->nprogs; i++) {
-		if (obj->progs[i].fd >= 0)
-			em_sys_close(obj->progs[i].fd);
-		obj->progs[i].fd = -1;
+	for (size_t i = 0; i < obj->model.nprogs; i++) {
+		if (obj->prog_state[i].fd >= 0)
+			em_sys_close(obj->prog_state[i].fd);
+		obj->prog_state[i].fd = -1;
 	}
-	if (obj->btf && obj->btf->fd >= 0) {
-		em_sys_close(obj->btf->fd);
-		obj->btf->fd = -1;
+	if (obj->model.btf && obj->model.btf->fd >= 0) {
+		em_sys_close(obj->model.btf->fd);
+		obj->model.btf->fd = -1;
 	}
 }
 
 /* What only the load needed: module BTF fds (the kernel holds its own references). */
 static void end_load(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nprogs; i++)
-		st->obj->progs[i].attach_btf_obj_fd = 0;
-	for (size_t i = 0; i < st->obj->nexterns; i++)
-		st->obj->externs[i].kernel_btf_fd = 0;
+	for (size_t i = 0; i < st->obj->model.nprogs; i++)
+		st->obj->prog_state[i].attach_btf_obj_fd = 0;
+	for (size_t i = 0; i < st->obj->model.nexterns; i++)
+		st->obj->ext_state[i].kernel_btf_fd = 0;
 	em_ksym_ctx_release(&st->ksym);
 	free(st->fd_array);
 	free(st->pinned);
@@ -746,9 +765,9 @@ static void end_load(struct load_state *st)
 
 static void rollback(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->nmaps; i++)
+	for (size_t i = 0; i < st->obj->model.nmaps; i++)
 		if (st->pinned[i])
-			em_pin_remove(st->obj->maps[i].pin_path);
+			em_pin_remove(st->obj->model.maps[i].pin_path);
 	em_load_release(st->obj);
 }
 
@@ -761,7 +780,7 @@ EM_EXPORT int ebpfmini_object_load(struct ebpfmini_object *obj)
 		return -EINVAL;
 	if (obj->load_attempted)
 		return -EBUSY;
-	st.pinned = em_calloc(obj->nmaps, sizeof(*st.pinned));
+	st.pinned = em_calloc(obj->model.nmaps, sizeof(*st.pinned));
 	if (!st.pinned)
 		return -ENOMEM;
 	obj->load_attempted = true;

@@ -32,14 +32,14 @@ struct resolve {
 /* How the code uses each extern: called (a kfunc) and/or loaded (ld_imm64). */
 static void extern_uses(const struct ebpfmini_object *obj, bool *called, bool *loaded)
 {
-	for (size_t c = 0; c < obj->ncode; c++) {
-		const struct em_code_sec *sec = &obj->code[c];
+	for (size_t c = 0; c < obj->model.ncode; c++) {
+		const struct em_code_sec *sec = &obj->model.code[c];
 
 		for (size_t r = 0; r < sec->nrelos; r++) {
 			const struct em_reloc *relo = &sec->relos[r];
 
 			if (relo->kind != EM_RELO_EXTERN || relo->ext_idx < 0 ||
-			    (size_t)relo->ext_idx >= obj->nexterns)
+			    (size_t)relo->ext_idx >= obj->model.nexterns)
 				continue;
 			if (em_insn_is_call(&sec->insns[relo->insn_idx]))
 				called[relo->ext_idx] = true;
@@ -117,10 +117,10 @@ static int check_decl(const struct ebpfmini_object *obj, const struct em_extern 
 	uint32_t ktype;
 	int r;
 
-	if (!obj->btf || !e->btf_id || !e->type_id || !kt)
+	if (!obj->model.btf || !e->btf_id || !e->type_id || !kt)
 		return 0;
 	ktype = kt->type; /* a FUNC's prototype, a VAR's type */
-	r = decl_compat(obj->btf, e->type_id, q->btf, ktype, 0);
+	r = decl_compat(obj->model.btf, e->type_id, q->btf, ktype, 0);
 	if (r > 0)
 		return 0;
 	em_err("btf: extern '%s': the kernel's %s ([%u] in %s) does not match its declaration "
@@ -135,8 +135,8 @@ static int ask_externs(struct resolve *rs, const bool *called, const bool *loade
 {
 	struct ebpfmini_object *obj = rs->obj;
 
-	for (size_t i = 0; i < obj->nexterns; i++) {
-		struct em_extern *e = &obj->externs[i];
+	for (size_t i = 0; i < obj->model.nexterns; i++) {
+		struct em_extern *e = &obj->model.externs[i];
 
 		rs->ext_q[i] = -1;
 		if (e->is_kconfig || (!called[i] && !loaded[i]))
@@ -168,15 +168,15 @@ static int resolve_typeless(struct ebpfmini_object *obj, const bool *called, con
 	size_t *which, n = 0;
 	int err = 0;
 
-	names = em_calloc(obj->nexterns, sizeof(*names));
-	addrs = em_calloc(obj->nexterns, sizeof(*addrs));
-	which = em_calloc(obj->nexterns, sizeof(*which));
+	names = em_calloc(obj->model.nexterns, sizeof(*names));
+	addrs = em_calloc(obj->model.nexterns, sizeof(*addrs));
+	which = em_calloc(obj->model.nexterns, sizeof(*which));
 	if (!names || !addrs || !which) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < obj->nexterns; i++) {
-		const struct em_extern *e = &obj->externs[i];
+	for (size_t i = 0; i < obj->model.nexterns; i++) {
+		const struct em_extern *e = &obj->model.externs[i];
 
 		if (!e->is_kconfig && e->is_typeless && (called[i] || loaded[i])) {
 			names[n] = e->name;
@@ -185,11 +185,12 @@ static int resolve_typeless(struct ebpfmini_object *obj, const bool *called, con
 	}
 	err = em_ksym_kallsyms(names, n, addrs);
 	for (size_t k = 0; !err && k < n; k++) {
-		struct em_extern *e = &obj->externs[which[k]];
+		const struct em_extern *e = &obj->model.externs[which[k]];
+		struct em_extern_state *es = &obj->ext_state[which[k]];
 
-		e->addr = addrs[k];
-		e->found = addrs[k] != 0;
-		if (!e->found && !e->is_weak) {
+		es->addr = addrs[k];
+		es->found = addrs[k] != 0;
+		if (!es->found && !e->is_weak) {
 			em_err("btf: extern '%s': not in /proc/kallsyms (mark it __weak to run "
 			       "without it)",
 			       e->name);
@@ -233,19 +234,20 @@ static int take_externs(struct resolve *rs, int **fd_array, size_t *fd_cnt)
 {
 	struct ebpfmini_object *obj = rs->obj;
 
-	for (size_t i = 0; i < obj->nexterns; i++) {
-		struct em_extern *e = &obj->externs[i];
+	for (size_t i = 0; i < obj->model.nexterns; i++) {
+		const struct em_extern *e = &obj->model.externs[i];
+		struct em_extern_state *es = &obj->ext_state[i];
 		const struct em_ksym_query *q;
 		int err;
 
 		if (rs->ext_q[i] < 0)
 			continue;
 		q = &rs->q[rs->ext_q[i]];
-		e->found = q->id != 0;
-		e->kernel_btf_id = q->id;
-		e->kernel_btf_fd = q->btf_fd;
-		e->fd_array_idx = 0;
-		if (!e->found) {
+		es->found = q->id != 0;
+		es->kernel_btf_id = q->id;
+		es->kernel_btf_fd = q->btf_fd;
+		es->fd_array_idx = 0;
+		if (!es->found) {
 			if (e->is_weak) {
 				em_info("btf: extern '%s': the kernel has no such %s: __weak, so it "
 					"is 0%s",
@@ -256,7 +258,8 @@ static int take_externs(struct resolve *rs, int **fd_array, size_t *fd_cnt)
 			em_err("btf: extern '%s': the kernel has no %s of that name in its BTF "
 			       "(vmlinux%s)%s",
 			       e->name, kind_word(q->kind),
-			       rs->obj->btf_custom_path ? ", from the given BTF file" : " and modules",
+			       rs->obj->model.btf_custom_path ? ", from the given BTF file" :
+								" and modules",
 			       " (mark it __weak to run without it)");
 			return -ENOENT;
 		}
@@ -264,7 +267,7 @@ static int take_externs(struct resolve *rs, int **fd_array, size_t *fd_cnt)
 		if (err)
 			return err;
 		if (e->is_func && q->btf_fd > 0) {
-			err = fd_slot(fd_array, fd_cnt, q->btf_fd, &e->fd_array_idx);
+			err = fd_slot(fd_array, fd_cnt, q->btf_fd, &es->fd_array_idx);
 			if (err)
 				return err;
 		}
@@ -277,34 +280,34 @@ static int take_externs(struct resolve *rs, int **fd_array, size_t *fd_cnt)
 /* Write every extern's value into the instructions that use it. */
 static void patch_externs(struct ebpfmini_object *obj)
 {
-	for (size_t c = 0; c < obj->ncode; c++) {
-		struct em_code_sec *sec = &obj->code[c];
+	for (size_t c = 0; c < obj->model.ncode; c++) {
+		struct em_code_sec *sec = &obj->model.code[c];
 
 		for (size_t r = 0; r < sec->nrelos; r++) {
 			const struct em_reloc *relo = &sec->relos[r];
 			struct bpf_insn *insn = &sec->insns[relo->insn_idx];
-			struct em_extern *e;
+			struct em_extern_state *es;
 
 			if (relo->kind != EM_RELO_EXTERN || relo->ext_idx < 0 ||
-			    (size_t)relo->ext_idx >= obj->nexterns)
+			    (size_t)relo->ext_idx >= obj->model.nexterns)
 				continue;
-			e = &obj->externs[relo->ext_idx];
+			es = &obj->ext_state[relo->ext_idx];
 			if (em_insn_is_call(insn)) {
-				insn->src_reg = e->found ? BPF_PSEUDO_KFUNC_CALL : 0;
-				insn->off = (int16_t)e->fd_array_idx;
-				insn->imm = e->found ? (int32_t)e->kernel_btf_id
-						     : KFUNC_POISON_BASE + relo->ext_idx;
-			} else if (e->found && !e->is_typeless) {
+				insn->src_reg = es->found ? BPF_PSEUDO_KFUNC_CALL : 0;
+				insn->off = (int16_t)es->fd_array_idx;
+				insn->imm = es->found ? (int32_t)es->kernel_btf_id :
+							KFUNC_POISON_BASE + relo->ext_idx;
+			} else if (es->found && !obj->model.externs[relo->ext_idx].is_typeless) {
 				/* the verifier takes a kernel type: a VAR (typed ksym) or a FUNC */
 				insn[0].src_reg = BPF_PSEUDO_BTF_ID;
-				insn[0].imm = (int32_t)e->kernel_btf_id;
-				insn[1].imm = e->kernel_btf_fd;
+				insn[0].imm = (int32_t)es->kernel_btf_id;
+				insn[1].imm = es->kernel_btf_fd;
 			} else { /* an address, or 0 for a missing weak one */
 				insn[0].src_reg = 0;
-				insn[0].imm = (int32_t)(uint32_t)e->addr;
-				insn[1].imm = (int32_t)(uint32_t)(e->addr >> 32);
+				insn[0].imm = (int32_t)(uint32_t)es->addr;
+				insn[1].imm = (int32_t)(uint32_t)(es->addr >> 32);
 			}
-			e->resolved = true;
+			es->resolved = true;
 		}
 	}
 }
@@ -315,14 +318,14 @@ static int ask_targets(struct resolve *rs)
 {
 	struct ebpfmini_object *obj = rs->obj;
 
-	for (size_t i = 0; i < obj->nprogs; i++) {
-		struct ebpfmini_program *prog = &obj->progs[i];
+	for (size_t i = 0; i < obj->model.nprogs; i++) {
+		struct ebpfmini_program *prog = &obj->model.progs[i];
 		enum em_btf_target t;
 		const char *prefix;
 		int kind;
 
 		rs->prog_q[i] = -1;
-		if (!prog->autoload || prog->attach_btf_id)
+		if (!prog->autoload || obj->prog_state[i].attach_btf_id)
 			continue;
 		t = em_secdef_btf_target(prog->type, prog->expected_attach_type);
 		if (t == EM_BTF_TARGET_PROG) {
@@ -356,8 +359,8 @@ static int take_targets(struct resolve *rs)
 {
 	struct ebpfmini_object *obj = rs->obj;
 
-	for (size_t i = 0; i < obj->nprogs; i++) {
-		struct ebpfmini_program *prog = &obj->progs[i];
+	for (size_t i = 0; i < obj->model.nprogs; i++) {
+		struct ebpfmini_program *prog = &obj->model.progs[i];
 		const struct em_ksym_query *q;
 
 		if (rs->prog_q[i] < 0)
@@ -368,11 +371,13 @@ static int take_targets(struct resolve *rs)
 			       "(vmlinux%s)",
 			       prog->name, prog->attach_target,
 			       q->kind == BTF_KIND_TYPEDEF ? "tracepoint type" : "function",
-			       q->name, obj->btf_custom_path ? ", from the given BTF file" : " and modules");
+			       q->name,
+			       obj->model.btf_custom_path ? ", from the given BTF file" :
+							    " and modules");
 			return -ENOENT;
 		}
-		prog->attach_btf_id = q->id;
-		prog->attach_btf_obj_fd = q->btf_fd;
+		obj->prog_state[i].attach_btf_id = q->id;
+		obj->prog_state[i].attach_btf_obj_fd = q->btf_fd;
 		em_debug("prog '%s': attach target %s [%u] in %s", prog->name, q->name, q->id,
 			 q->module);
 	}
@@ -389,24 +394,24 @@ int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **f
 	int err = -ENOMEM;
 
 	*fd_array = NULL;
-	for (size_t i = 0; i < obj->nexterns && !any; i++)
-		any = !obj->externs[i].is_kconfig;
-	for (size_t i = 0; i < obj->nprogs && !any; i++) {
-		const struct ebpfmini_program *p = &obj->progs[i];
+	for (size_t i = 0; i < obj->model.nexterns && !any; i++)
+		any = !obj->model.externs[i].is_kconfig;
+	for (size_t i = 0; i < obj->model.nprogs && !any; i++) {
+		const struct ebpfmini_program *p = &obj->model.progs[i];
 
 		any = p->autoload &&
 		      em_secdef_btf_target(p->type, p->expected_attach_type) != EM_BTF_TARGET_NONE;
 	}
 	if (!any)
 		return 0; /* nothing to ask: kernel BTF is not even read */
-	rs.q = em_calloc(obj->nexterns + obj->nprogs, sizeof(*rs.q));
-	rs.ext_q = em_calloc(obj->nexterns + 1, sizeof(*rs.ext_q));
-	rs.prog_q = em_calloc(obj->nprogs + 1, sizeof(*rs.prog_q));
-	rs.owned = em_calloc(obj->nprogs + 1, sizeof(*rs.owned));
-	called = em_calloc(obj->nexterns + 1, sizeof(*called));
-	loaded = em_calloc(obj->nexterns + 1, sizeof(*loaded));
-	if ((obj->nexterns + obj->nprogs && !rs.q) || !rs.ext_q || !rs.prog_q || !rs.owned ||
-	    !called || !loaded)
+	rs.q = em_calloc(obj->model.nexterns + obj->model.nprogs, sizeof(*rs.q));
+	rs.ext_q = em_calloc(obj->model.nexterns + 1, sizeof(*rs.ext_q));
+	rs.prog_q = em_calloc(obj->model.nprogs + 1, sizeof(*rs.prog_q));
+	rs.owned = em_calloc(obj->model.nprogs + 1, sizeof(*rs.owned));
+	called = em_calloc(obj->model.nexterns + 1, sizeof(*called));
+	loaded = em_calloc(obj->model.nexterns + 1, sizeof(*loaded));
+	if ((obj->model.nexterns + obj->model.nprogs && !rs.q) || !rs.ext_q || !rs.prog_q ||
+	    !rs.owned || !called || !loaded)
 		goto out;
 	extern_uses(obj, called, loaded);
 	err = ask_externs(&rs, called, loaded);
@@ -427,7 +432,7 @@ int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **f
 	if (!err)
 		patch_externs(obj);
 out:
-	for (size_t i = 0; rs.owned && i < obj->nprogs; i++)
+	for (size_t i = 0; rs.owned && i < obj->model.nprogs; i++)
 		free(rs.owned[i]);
 	free(rs.owned);
 	free(rs.q);

@@ -14,7 +14,7 @@
 
 static bool is_loaded(const struct ebpfmini_map *map)
 {
-	return map && map->fd >= 0;
+	return map && em_map_state(map)->fd >= 0;
 }
 
 static bool is_percpu(uint32_t type)
@@ -59,7 +59,7 @@ EM_EXPORT const char *ebpfmini_map_name(const struct ebpfmini_map *map)
 
 EM_EXPORT int ebpfmini_map_fd(const struct ebpfmini_map *map)
 {
-	return is_loaded(map) ? map->fd : -EBUSY;
+	return is_loaded(map) ? em_map_state(map)->fd : -EBUSY;
 }
 
 EM_EXPORT uint32_t ebpfmini_map_type(const struct ebpfmini_map *map)
@@ -96,7 +96,7 @@ EM_EXPORT uint32_t ebpfmini_map_id(const struct ebpfmini_map *map)
 {
 	struct bpf_map_info info;
 
-	if (!is_loaded(map) || em_map_info(map->fd, &info) < 0)
+	if (!is_loaded(map) || em_map_info(em_map_state(map)->fd, &info) < 0)
 		return 0;
 	return info.id;
 }
@@ -121,7 +121,7 @@ static int check_settable(const struct ebpfmini_map *map)
 {
 	if (!map)
 		return -EINVAL;
-	return map->obj->load_attempted ? -EBUSY : 0;
+	return em_object_of(map->obj)->load_attempted ? -EBUSY : 0;
 }
 
 EM_EXPORT int ebpfmini_map_set_type(struct ebpfmini_map *map, uint32_t type)
@@ -190,12 +190,12 @@ EM_EXPORT void *ebpfmini_map_data(const struct ebpfmini_map *map, size_t *size)
 {
 	if (!map || map->kind == EM_MAP_USER)
 		return NULL;
-	if (map->mmaped) {
+	if (em_map_state(map)->mmaped) {
 		if (size)
 			*size = map->value_size;
-		return map->mmaped;
+		return em_map_state(map)->mmaped;
 	}
-	if (map->obj->loaded)
+	if (em_object_of(map->obj)->loaded)
 		return NULL; /* loaded but not mappable (BPF_F_MMAPABLE cleared) */
 	if (size)
 		*size = map->data_size;
@@ -237,7 +237,7 @@ EM_EXPORT int ebpfmini_map_lookup(const struct ebpfmini_map *map, const void *ke
 		return err;
 	if (!value)
 		return -EINVAL;
-	return ebpfmini_sys_map_lookup(map->fd, key, value, flags);
+	return ebpfmini_sys_map_lookup(em_map_state(map)->fd, key, value, flags);
 }
 
 EM_EXPORT int ebpfmini_map_update(const struct ebpfmini_map *map, const void *key,
@@ -249,7 +249,7 @@ EM_EXPORT int ebpfmini_map_update(const struct ebpfmini_map *map, const void *ke
 		return err;
 	if (!value)
 		return -EINVAL;
-	return ebpfmini_sys_map_update(map->fd, key, value, flags);
+	return ebpfmini_sys_map_update(em_map_state(map)->fd, key, value, flags);
 }
 
 EM_EXPORT int ebpfmini_map_delete(const struct ebpfmini_map *map, const void *key)
@@ -258,7 +258,7 @@ EM_EXPORT int ebpfmini_map_delete(const struct ebpfmini_map *map, const void *ke
 
 	if (err)
 		return err;
-	return ebpfmini_sys_map_delete(map->fd, key, 0);
+	return ebpfmini_sys_map_delete(em_map_state(map)->fd, key, 0);
 }
 
 EM_EXPORT int ebpfmini_map_next_key(const struct ebpfmini_map *map, const void *key, void *next_key)
@@ -269,7 +269,7 @@ EM_EXPORT int ebpfmini_map_next_key(const struct ebpfmini_map *map, const void *
 		return err;
 	if (!next_key)
 		return -EINVAL;
-	return ebpfmini_sys_map_next_key(map->fd, key, next_key);
+	return ebpfmini_sys_map_next_key(em_map_state(map)->fd, key, next_key);
 }
 
 EM_EXPORT int ebpfmini_map_lookup_and_delete(const struct ebpfmini_map *map, const void *key,
@@ -281,7 +281,7 @@ EM_EXPORT int ebpfmini_map_lookup_and_delete(const struct ebpfmini_map *map, con
 		return err;
 	if (!value)
 		return -EINVAL;
-	return ebpfmini_sys_map_lookup_and_delete(map->fd, key, value, flags);
+	return ebpfmini_sys_map_lookup_and_delete(em_map_state(map)->fd, key, value, flags);
 }
 
 EM_EXPORT int ebpfmini_map_freeze(const struct ebpfmini_map *map)
@@ -290,7 +290,7 @@ EM_EXPORT int ebpfmini_map_freeze(const struct ebpfmini_map *map)
 		return -EINVAL;
 	if (!is_loaded(map))
 		return -EBUSY;
-	return ebpfmini_sys_map_freeze(map->fd);
+	return ebpfmini_sys_map_freeze(em_map_state(map)->fd);
 }
 
 /* ---- pinning --------------------------------------------------------------------- */
@@ -307,7 +307,7 @@ EM_EXPORT int ebpfmini_map_pin(struct ebpfmini_map *map, const char *path)
 		path = map->pin_path;
 	if (!path)
 		return -EINVAL;
-	err = em_pin_fd(map->fd, path);
+	err = em_pin_fd(em_map_state(map)->fd, path);
 	if (err)
 		return err;
 	if (path != map->pin_path) {

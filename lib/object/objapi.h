@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "objstate.h"
 
 /* ---- pin.c: bpffs paths ---------------------------------------------------- */
 
@@ -36,14 +36,14 @@ char *em_pin_join(const char *dir, const char *name);
  * read while one is needed), -EINVAL (a value does not fit the extern's type),
  * -EBADMSG, -ENOMEM. Logged with the subject "kconfig".
  */
-int em_kconfig_fill(struct ebpfmini_object *obj, struct ebpfmini_map *map);
+int em_kconfig_fill(struct em_model *obj, struct ebpfmini_map *map);
 /*
  * The pure part of em_kconfig_fill: write every kconfig extern of obj into
  * image (size bytes) from release (uname -r, may be NULL) and config (the
  * text of a kernel .config, may be NULL when unreadable; config_src names it
  * in messages). Same errors.
  */
-int em_kconfig_apply(const struct ebpfmini_object *obj, const char *release, const char *config,
+int em_kconfig_apply(const struct em_model *obj, const char *release, const char *config,
 		     const char *config_src, uint8_t *image, size_t size);
 
 /* ---- map.c ------------------------------------------------------------------ */

@@ -30,12 +30,12 @@ static char *name_from_path(const char *path)
 /* pin_root/<name> for every map pinned by name that has no explicit path yet. */
 static int derive_pin_paths(struct ebpfmini_object *obj)
 {
-	for (size_t i = 0; i < obj->nmaps; i++) {
-		struct ebpfmini_map *map = &obj->maps[i];
+	for (size_t i = 0; i < obj->model.nmaps; i++) {
+		struct ebpfmini_map *map = &obj->model.maps[i];
 
 		if (map->pinning != EM_PIN_BY_NAME || map->pin_path)
 			continue;
-		map->pin_path = em_pin_join(obj->pin_root, map->name);
+		map->pin_path = em_pin_join(obj->model.pin_root, map->name);
 		if (!map->pin_path)
 			return -ENOMEM;
 	}
@@ -45,16 +45,17 @@ static int derive_pin_paths(struct ebpfmini_object *obj)
 /* Free the object's memory; its kernel state must be released already. */
 static void destroy(struct ebpfmini_object *obj)
 {
-	for (size_t i = 0; i < obj->nprogs; i++) {
-		free(obj->progs[i].log);
-		obj->progs[i].log = NULL;
-	}
-	em_objfile_free(obj);
-	free(obj->kconfig_path);
-	free(obj->btf_custom_path);
-	free(obj->pin_root);
-	free(obj->name);
-	free(obj->image);
+	for (size_t i = 0; obj->prog_state && i < obj->model.nprogs; i++)
+		free(obj->prog_state[i].log);
+	free(obj->prog_state);
+	free(obj->map_state);
+	free(obj->ext_state);
+	em_objfile_free(&obj->model);
+	free(obj->model.kconfig_path);
+	free(obj->model.btf_custom_path);
+	free(obj->model.pin_root);
+	free(obj->model.name);
+	free(obj->model.image);
 	free(obj);
 }
 
@@ -77,27 +78,33 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 		free(image);
 		return -ENOMEM;
 	}
-	obj->image = image;
-	obj->image_size = size;
-	obj->name = strdup(name && *name ? name : default_name);
-	obj->pin_root = strdup(pin_root && *pin_root ? pin_root : DEFAULT_PIN_ROOT);
-	obj->kconfig_path = em_strdup(kconfig_path);
-	obj->btf_custom_path = em_strdup(btf_custom_path);
-	if (!obj->name || !obj->pin_root || (kconfig_path && !obj->kconfig_path) ||
-	    (btf_custom_path && !obj->btf_custom_path)) {
+	obj->model.image = image;
+	obj->model.image_size = size;
+	obj->model.name = strdup(name && *name ? name : default_name);
+	obj->model.pin_root = strdup(pin_root && *pin_root ? pin_root : DEFAULT_PIN_ROOT);
+	obj->model.kconfig_path = em_strdup(kconfig_path);
+	obj->model.btf_custom_path = em_strdup(btf_custom_path);
+	if (!obj->model.name || !obj->model.pin_root ||
+	    (kconfig_path && !obj->model.kconfig_path) ||
+	    (btf_custom_path && !obj->model.btf_custom_path)) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = em_objfile_parse(obj);
+	err = em_objfile_parse(&obj->model);
 	if (err)
 		goto fail;
-	for (size_t i = 0; i < obj->nmaps; i++) {
-		obj->maps[i].fd = -1;
-		obj->maps[i].reused = false;
-		obj->maps[i].mmaped = NULL;
+	/* the kernel state, beside the model: nothing created yet */
+	obj->map_state = em_calloc(obj->model.nmaps + 1, sizeof(*obj->map_state));
+	obj->prog_state = em_calloc(obj->model.nprogs + 1, sizeof(*obj->prog_state));
+	obj->ext_state = em_calloc(obj->model.nexterns + 1, sizeof(*obj->ext_state));
+	if (!obj->map_state || !obj->prog_state || !obj->ext_state) {
+		err = -ENOMEM;
+		goto fail;
 	}
-	for (size_t i = 0; i < obj->nprogs; i++)
-		obj->progs[i].fd = -1;
+	for (size_t i = 0; i < obj->model.nmaps; i++)
+		obj->map_state[i].fd = -1;
+	for (size_t i = 0; i < obj->model.nprogs; i++)
+		obj->prog_state[i].fd = -1;
 	err = derive_pin_paths(obj);
 	if (err)
 		goto fail;
@@ -174,27 +181,27 @@ EM_EXPORT void ebpfmini_object_close(struct ebpfmini_object *obj)
 
 EM_EXPORT const char *ebpfmini_object_name(const struct ebpfmini_object *obj)
 {
-	return obj->name;
+	return obj->model.name;
 }
 
 EM_EXPORT const char *ebpfmini_object_license(const struct ebpfmini_object *obj)
 {
-	return obj->license;
+	return obj->model.license;
 }
 
 EM_EXPORT uint32_t ebpfmini_object_kversion(const struct ebpfmini_object *obj)
 {
-	return obj->kversion;
+	return obj->model.kversion;
 }
 
 EM_EXPORT const struct ebpfmini_btf *ebpfmini_object_btf(const struct ebpfmini_object *obj)
 {
-	return obj->btf;
+	return obj->model.btf;
 }
 
 EM_EXPORT const char *ebpfmini_object_pin_root(const struct ebpfmini_object *obj)
 {
-	return obj->pin_root;
+	return obj->model.pin_root;
 }
 
 EM_EXPORT int ebpfmini_object_set_pin_root(struct ebpfmini_object *obj, const char *dir)
@@ -209,13 +216,13 @@ EM_EXPORT int ebpfmini_object_set_pin_root(struct ebpfmini_object *obj, const ch
 	if (!root)
 		return -ENOMEM;
 	/* paths derived from the old root follow the new one; explicit paths stay */
-	for (size_t i = 0; i < obj->nmaps; i++) {
-		struct ebpfmini_map *map = &obj->maps[i];
+	for (size_t i = 0; i < obj->model.nmaps; i++) {
+		struct ebpfmini_map *map = &obj->model.maps[i];
 		char *old, *new;
 
 		if (map->pinning != EM_PIN_BY_NAME || !map->pin_path)
 			continue;
-		old = em_pin_join(obj->pin_root, map->name);
+		old = em_pin_join(obj->model.pin_root, map->name);
 		new = em_pin_join(root, map->name);
 		if (!old || !new) {
 			free(old);
@@ -231,8 +238,8 @@ EM_EXPORT int ebpfmini_object_set_pin_root(struct ebpfmini_object *obj, const ch
 		free(old);
 		free(new);
 	}
-	free(obj->pin_root);
-	obj->pin_root = root;
+	free(obj->model.pin_root);
+	obj->model.pin_root = root;
 	return 0;
 }
 
@@ -243,9 +250,9 @@ EM_EXPORT struct ebpfmini_program *ebpfmini_object_find_program(const struct ebp
 {
 	if (!obj || !name)
 		return NULL;
-	for (size_t i = 0; i < obj->nprogs; i++)
-		if (strcmp(obj->progs[i].name, name) == 0)
-			return &obj->progs[i];
+	for (size_t i = 0; i < obj->model.nprogs; i++)
+		if (strcmp(obj->model.progs[i].name, name) == 0)
+			return &obj->model.progs[i];
 	return NULL;
 }
 
@@ -254,9 +261,9 @@ EM_EXPORT struct ebpfmini_map *ebpfmini_object_find_map(const struct ebpfmini_ob
 {
 	if (!obj || !name)
 		return NULL;
-	for (size_t i = 0; i < obj->nmaps; i++)
-		if (strcmp(obj->maps[i].name, name) == 0)
-			return &obj->maps[i];
+	for (size_t i = 0; i < obj->model.nmaps; i++)
+		if (strcmp(obj->model.maps[i].name, name) == 0)
+			return &obj->model.maps[i];
 	return NULL;
 }
 
@@ -268,7 +275,7 @@ EM_EXPORT struct ebpfmini_program *ebpfmini_object_next_program(const struct ebp
 	if (!obj)
 		return NULL;
 	next = prev ? prev->index + 1 : 0;
-	return next < obj->nprogs ? &obj->progs[next] : NULL;
+	return next < obj->model.nprogs ? &obj->model.progs[next] : NULL;
 }
 
 EM_EXPORT struct ebpfmini_map *ebpfmini_object_next_map(const struct ebpfmini_object *obj,
@@ -279,7 +286,7 @@ EM_EXPORT struct ebpfmini_map *ebpfmini_object_next_map(const struct ebpfmini_ob
 	if (!obj)
 		return NULL;
 	next = prev ? prev->index + 1 : 0;
-	return next < obj->nmaps ? &obj->maps[next] : NULL;
+	return next < obj->model.nmaps ? &obj->model.maps[next] : NULL;
 }
 
 /* ---- bulk pinning ------------------------------------------------------------------ */
@@ -294,13 +301,13 @@ struct pin_item {
 static bool pin_item_at(const struct ebpfmini_object *obj, bool maps, size_t i, struct pin_item *it)
 {
 	if (maps) {
-		const struct ebpfmini_map *map = &obj->maps[i];
+		const struct ebpfmini_map *map = &obj->model.maps[i];
 
-		*it = (struct pin_item){ map->name, map->fd, map->pin_path };
+		*it = (struct pin_item){ map->name, em_map_state(map)->fd, map->pin_path };
 	} else {
-		const struct ebpfmini_program *prog = &obj->progs[i];
+		const struct ebpfmini_program *prog = &obj->model.progs[i];
 
-		*it = (struct pin_item){ prog->name, prog->fd, NULL };
+		*it = (struct pin_item){ prog->name, em_prog_state(prog)->fd, NULL };
 	}
 	return it->fd >= 0;
 }
@@ -321,7 +328,7 @@ static bool pinned_here(int fd, const char *path)
 
 static int pin_all(struct ebpfmini_object *obj, const char *dir, bool maps)
 {
-	size_t n = maps ? obj->nmaps : obj->nprogs;
+	size_t n = maps ? obj->model.nmaps : obj->model.nprogs;
 	char **pinned; /* paths this call pinned, for the undo */
 	size_t i;
 	int err = 0;
@@ -366,13 +373,13 @@ static int pin_all(struct ebpfmini_object *obj, const char *dir, bool maps)
 
 static int unpin_all(struct ebpfmini_object *obj, const char *dir, bool maps)
 {
-	size_t n = maps ? obj->nmaps : obj->nprogs;
+	size_t n = maps ? obj->model.nmaps : obj->model.nprogs;
 	int first = 0;
 
 	if (!dir || !*dir)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		const char *name = maps ? obj->maps[i].name : obj->progs[i].name;
+		const char *name = maps ? obj->model.maps[i].name : obj->model.progs[i].name;
 		char *path = em_pin_join(dir, name);
 		int err;
 

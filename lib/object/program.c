@@ -14,7 +14,7 @@ static int check_settable(const struct ebpfmini_program *prog)
 {
 	if (!prog)
 		return -EINVAL;
-	return prog->obj->load_attempted ? -EBUSY : 0;
+	return em_object_of(prog->obj)->load_attempted ? -EBUSY : 0;
 }
 
 EM_EXPORT const char *ebpfmini_program_name(const struct ebpfmini_program *prog)
@@ -29,12 +29,12 @@ EM_EXPORT const char *ebpfmini_program_section(const struct ebpfmini_program *pr
 
 EM_EXPORT struct ebpfmini_object *ebpfmini_program_object(const struct ebpfmini_program *prog)
 {
-	return prog->obj;
+	return em_object_of(prog->obj);
 }
 
 EM_EXPORT int ebpfmini_program_fd(const struct ebpfmini_program *prog)
 {
-	return prog && prog->fd >= 0 ? prog->fd : -EBUSY;
+	return prog && em_prog_state(prog)->fd >= 0 ? em_prog_state(prog)->fd : -EBUSY;
 }
 
 EM_EXPORT uint32_t ebpfmini_program_type(const struct ebpfmini_program *prog)
@@ -114,7 +114,7 @@ EM_EXPORT const void *ebpfmini_program_insns(const struct ebpfmini_program *prog
 
 EM_EXPORT const char *ebpfmini_program_log(const struct ebpfmini_program *prog)
 {
-	return prog->log;
+	return em_prog_state(prog)->log;
 }
 
 EM_EXPORT uint32_t ebpfmini_program_id(const struct ebpfmini_program *prog)
@@ -122,10 +122,10 @@ EM_EXPORT uint32_t ebpfmini_program_id(const struct ebpfmini_program *prog)
 	struct bpf_prog_info info;
 	uint32_t len = sizeof(info);
 
-	if (!prog || prog->fd < 0)
+	if (!prog || em_prog_state(prog)->fd < 0)
 		return 0;
 	memset(&info, 0, sizeof(info));
-	if (ebpfmini_sys_obj_get_info(prog->fd, &info, &len) < 0)
+	if (ebpfmini_sys_obj_get_info(em_prog_state(prog)->fd, &info, &len) < 0)
 		return 0;
 	return info.id;
 }
@@ -134,9 +134,9 @@ EM_EXPORT int ebpfmini_program_pin(struct ebpfmini_program *prog, const char *pa
 {
 	if (!prog || !path)
 		return -EINVAL;
-	if (prog->fd < 0)
+	if (em_prog_state(prog)->fd < 0)
 		return -EBUSY;
-	return em_pin_fd(prog->fd, path);
+	return em_pin_fd(em_prog_state(prog)->fd, path);
 }
 
 EM_EXPORT int ebpfmini_program_unpin(struct ebpfmini_program *prog, const char *path)
@@ -157,7 +157,7 @@ EM_EXPORT int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 	err = em_opts_check(opts, sizeof(*opts), "prog test_run");
 	if (err)
 		return err;
-	if (prog->fd < 0)
+	if (em_prog_state(prog)->fd < 0)
 		return -EBUSY;
 	if (opts) {
 		run.data_in = EM_OPT(opts, data_in, NULL);
@@ -172,7 +172,7 @@ EM_EXPORT int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 		run.flags = EM_OPT(opts, flags, 0);
 		run.cpu = EM_OPT(opts, cpu, 0);
 	}
-	err = ebpfmini_sys_prog_test_run(prog->fd, &run);
+	err = ebpfmini_sys_prog_test_run(em_prog_state(prog)->fd, &run);
 	if (err < 0)
 		return err;
 	if (EM_OPT_HAS(opts, data_size_out))

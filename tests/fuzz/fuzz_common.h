@@ -16,7 +16,7 @@
 #include "elf.h"
 #include "internal.h"
 #include "log_capture.h"
-#include "model.h"
+#include "objstate.h"
 #include "objapi.h"
 
 /* The libFuzzer entry point: libFuzzer's main calls it, or replay.c's. */
@@ -166,22 +166,22 @@ static inline void fuzz_object_walk(struct ebpfmini_object *obj, const struct eb
 		fuzz_touch(data, data ? size : 0);
 		ebpfmini_map_value_buf_size(map);
 		if (map->kind == EM_MAP_KCONFIG && map->data)
-			em_kconfig_apply(obj, "6.18.3-fuzz", config, "fuzz", map->data,
+			em_kconfig_apply(&obj->model, "6.18.3-fuzz", config, "fuzz", map->data,
 					 map->data_size);
 	}
 	if (target)
-		em_core_relocate(obj, target);
-	fds = calloc(obj->nmaps ? obj->nmaps : 1, sizeof(*fds));
+		em_core_relocate(&obj->model, target);
+	fds = calloc(obj->model.nmaps ? obj->model.nmaps : 1, sizeof(*fds));
 	if (!fds)
 		return;
-	for (size_t i = 0; i < obj->nmaps; i++)
+	for (size_t i = 0; i < obj->model.nmaps; i++)
 		fds[i] = FUZZ_FAKE_FD_BASE + (int)i;
 	in.map_fds = fds;
 	while ((prog = ebpfmini_object_next_program(obj, prog))) {
 		fuzz_touch(ebpfmini_program_name(prog), strlen(ebpfmini_program_name(prog)) + 1);
 		fuzz_touch(ebpfmini_program_section(prog),
 			   strlen(ebpfmini_program_section(prog)) + 1);
-		if (em_reloc_program(obj, prog, &in) == 0)
+		if (em_reloc_program(&obj->model, prog, &in) == 0)
 			fuzz_touch(ebpfmini_program_insns(prog),
 				   ebpfmini_program_insn_count(prog) * sizeof(struct bpf_insn));
 	}

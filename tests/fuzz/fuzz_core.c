@@ -55,8 +55,8 @@ static void relocate(const uint8_t *image, size_t size, const struct ebpfmini_bt
 
 	if (ebpfmini_object_open_mem(image, size, NULL, &obj) != 0)
 		return;
-	if (target || obj->btf)
-		em_core_relocate(obj, target ? target : obj->btf);
+	if (target || obj->model.btf)
+		em_core_relocate(&obj->model, target ? target : obj->model.btf);
 	ebpfmini_object_close(obj);
 }
 

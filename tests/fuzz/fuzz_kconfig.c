@@ -1,7 +1,7 @@
 /* fuzz_kconfig.c - libFuzzer harness: .kconfig values from a release string and config text (lib/kconfig.c) (tests) */
 #include "fuzz_common.h"
 #include "kernel.h"
-#include "model.h"
+#include "objstate.h"
 #include "objapi.h"
 
 /* Holds an extern of every encoding kconfig.c knows (bool, tristate, char, ints, char[8]). */
@@ -21,9 +21,9 @@ static struct ebpfmini_object *fixed_obj(struct ebpfmini_map **kmap)
 			abort();
 		}
 		free(image);
-		for (size_t i = 0; i < obj->nmaps; i++)
-			if (obj->maps[i].kind == EM_MAP_KCONFIG)
-				map = &obj->maps[i];
+		for (size_t i = 0; i < obj->model.nmaps; i++)
+			if (obj->model.maps[i].kind == EM_MAP_KCONFIG)
+				map = &obj->model.maps[i];
 		if (!map || !map->data) {
 			fprintf(stderr, "fuzz: %s has no .kconfig map\n", FIXED_OBJ);
 			abort();
@@ -61,7 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config = text + size;
 	}
 	em_kconfig_kernel_version(text);
-	em_kconfig_apply(obj, text, no_config ? NULL : config, "fuzz", map->data, map->data_size);
+	em_kconfig_apply(&obj->model, text, no_config ? NULL : config, "fuzz", map->data,
+			 map->data_size);
 	free(text);
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include "core.h"
 #include "ebpfmini/ebpfmini.h"
 #include "log_capture.h"
-#include "model.h"
+#include "objstate.h"
 
 #define CORPUS(target, name) CORPUS_DIR "/" target "/" name
 
@@ -73,7 +73,7 @@ static int relocate_against(const char *target_file)
 	assert_int_equal(data[0], 0);
 	assert_int_equal(em_btf_parse(data + 1, size - 1, NULL, &target), 0);
 	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/core_reads.bpf.o", NULL, &obj), 0);
-	err = em_core_relocate(obj, target);
+	err = em_core_relocate(&obj->model, target);
 	ebpfmini_object_close(obj);
 	em_btf_free(target);
 	free(data);

@@ -14,7 +14,7 @@
 #include "kbtf.h"
 #include "ebpfmini/object.h"
 #include "internal.h"
-#include "model.h"
+#include "objstate.h"
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -115,22 +115,24 @@ static void test_relocate_task_reads(void **state)
 	(void)state;
 	assert_true(off_pid > 0 && off_tgid > 0 && off_parent > 0 && off_comm > 0);
 	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/core_task.bpf.o", NULL, &obj), 0);
-	assert_true(obj->has_core_relos);
-	n = em_btf_vmlinux_core_relocate(obj, NULL);
+	assert_true(obj->model.has_core_relos);
+	n = em_btf_vmlinux_core_relocate(&obj->model, NULL);
 	assert_true(n > 0);
 
-	for (size_t i = 0; i < obj->ncode; i++)
-		if (strcmp(obj->code[i].name, "tp/syscalls/sys_enter_getppid") == 0)
-			sec = &obj->code[i];
+	for (size_t i = 0; i < obj->model.ncode; i++)
+		if (strcmp(obj->model.code[i].name, "tp/syscalls/sys_enter_getppid") == 0)
+			sec = &obj->model.code[i];
 	assert_non_null(sec);
 	/* every relocated immediate is one of the four offsets, or 1 / 0 for the exists checks */
-	const struct em_btf_ext_sec *es = em_btf_ext_find(&obj->btf_ext->core_relo, sec->name);
+	const struct em_btf_ext_sec *es =
+		em_btf_ext_find(&obj->model.btf_ext->core_relo, sec->name);
 	assert_non_null(es);
 	for (uint32_t r = 0; r < es->num_info; r++) {
 		uint32_t rec[4];
 		const struct bpf_insn *insn;
 
-		memcpy(rec, es->data + (size_t)r * obj->btf_ext->core_relo.rec_size, sizeof(rec));
+		memcpy(rec, es->data + (size_t)r * obj->model.btf_ext->core_relo.rec_size,
+		       sizeof(rec));
 		insn = &sec->insns[rec[0] / 8];
 		assert_int_not_equal(insn->imm, EM_CORE_POISON_HELPER);
 		if (rec[3] == BPF_CORE_FIELD_EXISTS) {

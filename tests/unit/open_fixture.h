@@ -44,9 +44,9 @@ static inline uint8_t *read_file(const char *path, size_t *size)
 }
 
 /* An object as object.c would set it up before em_objfile_parse: image owned, name, pin root. */
-static inline struct ebpfmini_object *obj_new(uint8_t *image, size_t size, const char *name)
+static inline struct em_model *obj_new(uint8_t *image, size_t size, const char *name)
 {
-	struct ebpfmini_object *obj = calloc(1, sizeof(*obj));
+	struct em_model *obj = calloc(1, sizeof(*obj));
 
 	assert_non_null(obj);
 	obj->image = image;
@@ -56,7 +56,7 @@ static inline struct ebpfmini_object *obj_new(uint8_t *image, size_t size, const
 	return obj;
 }
 
-static inline void obj_free(struct ebpfmini_object *obj)
+static inline void obj_free(struct em_model *obj)
 {
 	if (!obj)
 		return;
@@ -68,10 +68,10 @@ static inline void obj_free(struct ebpfmini_object *obj)
 }
 
 /* Parse a copy of image; returns em_objfile_parse's result, *out the object (freed on error). */
-static inline int parse_copy(const uint8_t *image, size_t size, struct ebpfmini_object **out)
+static inline int parse_copy(const uint8_t *image, size_t size, struct em_model **out)
 {
 	uint8_t *copy = malloc(size ? size : 1);
-	struct ebpfmini_object *obj;
+	struct em_model *obj;
 	int err;
 
 	assert_non_null(copy);
@@ -86,11 +86,11 @@ static inline int parse_copy(const uint8_t *image, size_t size, struct ebpfmini_
 	return err;
 }
 
-static inline struct ebpfmini_object *open_path(const char *path, const char *name)
+static inline struct em_model *open_path(const char *path, const char *name)
 {
 	size_t size = 0;
 	uint8_t *image = read_file(path, &size);
-	struct ebpfmini_object *obj;
+	struct em_model *obj;
 	int err;
 
 	assert_non_null(image);
@@ -102,7 +102,7 @@ static inline struct ebpfmini_object *open_path(const char *path, const char *na
 	return obj;
 }
 
-static inline struct ebpfmini_program *prog_by_name(struct ebpfmini_object *obj, const char *name)
+static inline struct ebpfmini_program *prog_by_name(struct em_model *obj, const char *name)
 {
 	for (size_t i = 0; i < obj->nprogs; i++)
 		if (!strcmp(obj->progs[i].name, name))
@@ -111,7 +111,7 @@ static inline struct ebpfmini_program *prog_by_name(struct ebpfmini_object *obj,
 	return NULL;
 }
 
-static inline struct ebpfmini_map *map_by_name(struct ebpfmini_object *obj, const char *name)
+static inline struct ebpfmini_map *map_by_name(struct em_model *obj, const char *name)
 {
 	for (size_t i = 0; i < obj->nmaps; i++)
 		if (!strcmp(obj->maps[i].name, name))
@@ -120,7 +120,7 @@ static inline struct ebpfmini_map *map_by_name(struct ebpfmini_object *obj, cons
 	return NULL;
 }
 
-static inline struct em_code_sec *code_by_name(struct ebpfmini_object *obj, const char *name)
+static inline struct em_code_sec *code_by_name(struct em_model *obj, const char *name)
 {
 	for (size_t i = 0; i < obj->ncode; i++)
 		if (!strcmp(obj->code[i].name, name))
@@ -138,7 +138,7 @@ static inline const struct em_func *func_by_name(const struct em_code_sec *c, co
 	return NULL;
 }
 
-static inline struct em_extern *extern_by_name(struct ebpfmini_object *obj, const char *name)
+static inline struct em_extern *extern_by_name(struct em_model *obj, const char *name)
 {
 	for (size_t i = 0; i < obj->nexterns; i++)
 		if (!strcmp(obj->externs[i].name, name))

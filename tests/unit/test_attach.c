@@ -18,7 +18,7 @@
 #include "internal.h"
 #include "log_capture.h"
 #include "link.h"
-#include "model.h"
+#include "objstate.h"
 #include "probe_event.h"
 #include "sys.h"
 #include "tracefs.h"
@@ -162,16 +162,21 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The object of the fake programs: only their kernel state (the fd) is read. */
+static struct em_prog_state fake_state;
+static struct ebpfmini_object fake_obj = { .prog_state = &fake_state };
+
 static struct ebpfmini_program fake_prog(const char *sec, uint32_t type, uint32_t attach_type)
 {
 	struct ebpfmini_program p;
 
 	memset(&p, 0, sizeof(p));
+	p.obj = &fake_obj.model;
 	p.name = (char *)"probe";
 	p.sec_name = (char *)sec;
 	p.type = type;
 	p.expected_attach_type = attach_type;
-	p.fd = FAKE_PROG_FD;
+	fake_state.fd = FAKE_PROG_FD;
 	return p;
 }
 

@@ -18,7 +18,7 @@
 #include "elf.h"
 #include "internal.h"
 #include "log_capture.h"
-#include "model.h"
+#include "objstate.h"
 #include "sys.h"
 
 /* The target's own definitions: expected offsets come from the compiler, not from us. */
@@ -92,14 +92,14 @@ static void fix_open(struct fix *f, const char *path)
 {
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(ebpfmini_object_open(path, NULL, &f->obj), 0);
-	assert_true(f->obj->has_core_relos);
-	assert_true(f->obj->ncode <= EM_ARRAY_SIZE(f->orig));
-	for (size_t i = 0; i < f->obj->ncode; i++) {
-		size_t bytes = f->obj->code[i].insn_cnt * sizeof(struct bpf_insn);
+	assert_true(f->obj->model.has_core_relos);
+	assert_true(f->obj->model.ncode <= EM_ARRAY_SIZE(f->orig));
+	for (size_t i = 0; i < f->obj->model.ncode; i++) {
+		size_t bytes = f->obj->model.code[i].insn_cnt * sizeof(struct bpf_insn);
 
 		f->orig[i] = malloc(bytes);
 		assert_non_null(f->orig[i]);
-		memcpy(f->orig[i], f->obj->code[i].insns, bytes);
+		memcpy(f->orig[i], f->obj->model.code[i].insns, bytes);
 	}
 }
 
@@ -114,8 +114,8 @@ static size_t total_relos(const struct ebpfmini_object *obj)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < obj->btf_ext->core_relo.nsecs; i++)
-		n += obj->btf_ext->core_relo.secs[i].num_info;
+	for (size_t i = 0; i < obj->model.btf_ext->core_relo.nsecs; i++)
+		n += obj->model.btf_ext->core_relo.secs[i].num_info;
 	return n;
 }
 
@@ -128,12 +128,12 @@ struct where {
 
 static struct where find_relo(const struct fix *f, const char *fn)
 {
-	const struct em_btf_ext_info *info = &f->obj->btf_ext->core_relo;
+	const struct em_btf_ext_info *info = &f->obj->model.btf_ext->core_relo;
 	struct where w = { 0 };
 	int found = 0;
 
-	for (size_t c = 0; c < f->obj->ncode; c++) {
-		const struct em_code_sec *sec = &f->obj->code[c];
+	for (size_t c = 0; c < f->obj->model.ncode; c++) {
+		const struct em_code_sec *sec = &f->obj->model.code[c];
 		const struct em_btf_ext_sec *es = em_btf_ext_find(info, sec->name);
 
 		for (uint32_t i = 0; es && i < es->num_info; i++) {
@@ -147,7 +147,7 @@ static struct where find_relo(const struct fix *f, const char *fn)
 				continue;
 			w.code = c;
 			w.insn = insn_off / 8;
-			w.rec = f->obj->btf_ext->raw + (rec - f->obj->btf_ext->raw);
+			w.rec = f->obj->model.btf_ext->raw + (rec - f->obj->model.btf_ext->raw);
 			found++;
 		}
 	}
@@ -162,7 +162,7 @@ static const struct bpf_insn *insn_of(const struct fix *f, const char *fn, struc
 
 	if (orig)
 		*orig = f->orig[w.code][w.insn];
-	return &f->obj->code[w.code].insns[w.insn];
+	return &f->obj->model.code[w.code].insns[w.insn];
 }
 
 static void expect_imm(const struct fix *f, const char *fn, int64_t value)
@@ -219,10 +219,10 @@ static void expect_poisoned(const struct fix *f, const char *fn)
 /* Every instruction that no relocation names is as clang wrote it. */
 static void expect_rest_untouched(const struct fix *f)
 {
-	const struct em_btf_ext_info *info = &f->obj->btf_ext->core_relo;
+	const struct em_btf_ext_info *info = &f->obj->model.btf_ext->core_relo;
 
-	for (size_t c = 0; c < f->obj->ncode; c++) {
-		const struct em_code_sec *sec = &f->obj->code[c];
+	for (size_t c = 0; c < f->obj->model.ncode; c++) {
+		const struct em_code_sec *sec = &f->obj->model.code[c];
 		const struct em_btf_ext_sec *es = em_btf_ext_find(info, sec->name);
 
 		for (uint32_t i = 0; i < sec->insn_cnt; i++) {
@@ -246,7 +246,7 @@ static void expect_rest_untouched(const struct fix *f)
 
 static int relocate_against(struct fix *f, const struct ebpfmini_btf *target)
 {
-	return em_core_relocate(f->obj, target);
+	return em_core_relocate(&f->obj->model, target);
 }
 
 /* ---- names and the candidate index --------------------------------------------------- */
@@ -313,7 +313,7 @@ static void test_index(void **state)
 static void check_target_a(struct fix *f, const struct ebpfmini_btf *t)
 {
 	size_t in = offsetof(struct core_s, in);
-	int local_s = em_btf_find(f->obj->btf, "core_s", BTF_KIND_STRUCT);
+	int local_s = em_btf_find(f->obj->model.btf, "core_s", BTF_KIND_STRUCT);
 	int targ_s = em_btf_find(t, "core_s", BTF_KIND_STRUCT);
 
 	/* field offsets and sizes */
@@ -418,7 +418,7 @@ static void test_target_a(void **state)
 	struct ebpfmini_program *prog = ebpfmini_object_find_program(f.obj, "calls_sub");
 
 	assert_non_null(prog);
-	assert_int_equal(em_reloc_program(f.obj, prog, NULL), 0); /* no maps: no fds */
+	assert_int_equal(em_reloc_program(&f.obj->model, prog, NULL), 0); /* no maps: no fds */
 	assert_int_equal(prog->insn_cnt, 3 + 4);
 	assert_int_equal(prog->insns[3].off, offsetof(struct core_s, a));
 	fix_close(&f);
@@ -433,11 +433,13 @@ static void test_kernel_entry_with_override(void **state)
 	(void)state;
 	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
 	fix_open(&f, CORE_READS);
-	assert_int_equal(em_btf_vmlinux_core_relocate(f.obj, TARGET("a")), (int)total_relos(f.obj));
+	assert_int_equal(em_btf_vmlinux_core_relocate(&f.obj->model, TARGET("a")),
+			 (int)total_relos(f.obj));
 	check_target_a(&f, t);
 	/* a second object reuses the candidates the first one found */
 	fix_open(&g, CORE_READS);
-	assert_int_equal(em_btf_vmlinux_core_relocate(g.obj, TARGET("a")), (int)total_relos(g.obj));
+	assert_int_equal(em_btf_vmlinux_core_relocate(&g.obj->model, TARGET("a")),
+			 (int)total_relos(g.obj));
 	check_target_a(&g, t);
 	fix_close(&f);
 	fix_close(&g);
@@ -476,7 +478,7 @@ static void test_target_none(void **state)
 
 	(void)state;
 	fix_open(&f, CORE_READS);
-	local_s = em_btf_find(f.obj->btf, "core_s", BTF_KIND_STRUCT);
+	local_s = em_btf_find(f.obj->model.btf, "core_s", BTF_KIND_STRUCT);
 	assert_int_equal(relocate_against(&f, t), (int)total_relos(f.obj));
 	expect_poisoned(&f, "off_a");
 	expect_poisoned(&f, "read_b");
@@ -577,7 +579,7 @@ static void test_bad_records(void **state)
 
 	/* unknown kind */
 	fix_open(&f, CORE_READS);
-	assert_int_equal(em_core_relocate(f.obj, NULL), -EINVAL);
+	assert_int_equal(em_core_relocate(&f.obj->model, NULL), -EINVAL);
 	v = 13;
 	memcpy(find_relo(&f, "off_a").rec + 12, &v, 4);
 	assert_int_equal(relocate_against(&f, t), -EOPNOTSUPP);
@@ -587,7 +589,7 @@ static void test_bad_records(void **state)
 	/* instruction outside the section */
 	fix_open(&f, CORE_READS);
 	w = find_relo(&f, "off_a");
-	v = (uint32_t)f.obj->code[w.code].insn_cnt * 8;
+	v = (uint32_t)f.obj->model.code[w.code].insn_cnt * 8;
 	memcpy(w.rec, &v, 4);
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
 	fix_close(&f);
@@ -595,7 +597,8 @@ static void test_bad_records(void **state)
 	/* access string that is not one: the type's own name */
 	fix_open(&f, CORE_READS);
 	w = find_relo(&f, "off_a");
-	v = em_btf_type(f.obj->btf, (uint32_t)em_btf_find(f.obj->btf, "core_s", BTF_KIND_STRUCT))
+	v = em_btf_type(f.obj->model.btf,
+			(uint32_t)em_btf_find(f.obj->model.btf, "core_s", BTF_KIND_STRUCT))
 		    ->name_off;
 	memcpy(w.rec + 8, &v, 4);
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
@@ -607,7 +610,7 @@ static void test_bad_records(void **state)
 	w = find_relo(&f, "read_sgrow");
 	memcpy(&v, w.rec + 8, 4);
 	{
-		char *s = (char *)em_btf_str(f.obj->btf, v);
+		char *s = (char *)em_btf_str(f.obj->model.btf, v);
 
 		assert_string_equal(s, "0:10");
 		memcpy(s, "0:99", 4);
@@ -619,7 +622,7 @@ static void test_bad_records(void **state)
 	/* the instruction does not hold what clang computed for the local type */
 	fix_open(&f, CORE_READS);
 	w = find_relo(&f, "off_in_y");
-	f.obj->code[w.code].insns[w.insn].imm = 5;
+	f.obj->model.code[w.code].insns[w.insn].imm = 5;
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
 	assert_non_null(log_captured_line("immediate holds 5, expected 24", NULL));
 	fix_close(&f);
@@ -627,21 +630,21 @@ static void test_bad_records(void **state)
 	/* an instruction of a class that carries no relocatable value */
 	fix_open(&f, CORE_READS);
 	w = find_relo(&f, "off_a");
-	f.obj->code[w.code].insns[w.insn].code = BPF_JMP | BPF_EXIT;
+	f.obj->model.code[w.code].insns[w.insn].code = BPF_JMP | BPF_EXIT;
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
 	fix_close(&f);
 
 	/* a register-source ALU instruction */
 	fix_open(&f, CORE_READS);
 	w = find_relo(&f, "off_a");
-	f.obj->code[w.code].insns[w.insn].code = BPF_ALU64 | BPF_MOV | BPF_X;
+	f.obj->model.code[w.code].insns[w.insn].code = BPF_ALU64 | BPF_MOV | BPF_X;
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
 	fix_close(&f);
 
 	/* a load of another size than the field's cannot be resized */
 	fix_open(&f, CORE_READS);
 	w = find_relo(&f, "read_grow");
-	f.obj->code[w.code].insns[w.insn].code = BPF_LDX | BPF_MEM | BPF_H;
+	f.obj->model.code[w.code].insns[w.insn].code = BPF_LDX | BPF_MEM | BPF_H;
 	assert_int_equal(relocate_against(&f, t), -EBADMSG);
 	assert_non_null(log_captured_line("a 2-byte access to a 4-byte field cannot be resized", NULL));
 	fix_close(&f);
@@ -655,10 +658,10 @@ static void test_no_core(void **state)
 	(void)state;
 	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
 	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/tp_count.bpf.o", NULL, &obj), 0);
-	assert_false(obj->has_core_relos);
-	assert_int_equal(em_core_relocate(obj, t), 0);
+	assert_false(obj->model.has_core_relos);
+	assert_int_equal(em_core_relocate(&obj->model, t), 0);
 	/* the loader's entry does not even read kernel BTF for it */
-	assert_int_equal(em_btf_vmlinux_core_relocate(obj, "/nonexistent/btf"), 0);
+	assert_int_equal(em_btf_vmlinux_core_relocate(&obj->model, "/nonexistent/btf"), 0);
 	ebpfmini_object_close(obj);
 }
 
@@ -793,7 +796,8 @@ static void test_sysfs_fallback_and_module(void **state)
 
 	/* the loader's entry with no path uses the (here scripted) sysfs vmlinux */
 	fix_open(&f, CORE_READS);
-	assert_int_equal(em_btf_vmlinux_core_relocate(f.obj, NULL), (int)total_relos(f.obj));
+	assert_int_equal(em_btf_vmlinux_core_relocate(&f.obj->model, NULL),
+			 (int)total_relos(f.obj));
 	check_target_a(&f, v);
 	fix_close(&f);
 	assert_int_equal(sysfs.reads, reads);

@@ -13,7 +13,7 @@
 #include "ebpfmini/ebpfmini.h"
 #include "kernel.h"
 #include "log_capture.h"
-#include "model.h"
+#include "objstate.h"
 #include "objapi.h"
 #include "sys.h"
 
@@ -40,18 +40,18 @@ static int teardown(void **state)
 
 static const struct em_extern *ext_of(const struct ebpfmini_object *obj, const char *name)
 {
-	for (size_t i = 0; i < obj->nexterns; i++)
-		if (strcmp(obj->externs[i].name, name) == 0)
-			return &obj->externs[i];
+	for (size_t i = 0; i < obj->model.nexterns; i++)
+		if (strcmp(obj->model.externs[i].name, name) == 0)
+			return &obj->model.externs[i];
 	fail_msg("no extern %s", name);
 	return NULL;
 }
 
 static const struct ebpfmini_map *kconfig_map(const struct ebpfmini_object *obj)
 {
-	for (size_t i = 0; i < obj->nmaps; i++)
-		if (obj->maps[i].kind == EM_MAP_KCONFIG)
-			return &obj->maps[i];
+	for (size_t i = 0; i < obj->model.nmaps; i++)
+		if (obj->model.maps[i].kind == EM_MAP_KCONFIG)
+			return &obj->model.maps[i];
 	fail_msg("no .kconfig map");
 	return NULL;
 }
@@ -83,8 +83,9 @@ static void test_encodings(void **state)
 	const struct em_extern *str;
 
 	memset(image, 0xaa, map->data_size);
-	assert_int_equal(
-		em_kconfig_apply(obj, "6.18.44-fc", FULL_CONFIG, "test", image, map->data_size), 0);
+	assert_int_equal(em_kconfig_apply(&obj->model, "6.18.44-fc", FULL_CONFIG, "test", image,
+					  map->data_size),
+			 0);
 	assert_int_equal(value_of(obj, image, "LINUX_KERNEL_VERSION"),
 			 (6u << 16) | (18u << 8) | 44u);
 	assert_int_equal(value_of(obj, image, "CONFIG_EM_BOOL"), 1);
@@ -107,7 +108,7 @@ static int apply(struct ebpfmini_object *obj, const char *release, const char *c
 	int err;
 
 	log_capture_reset();
-	err = em_kconfig_apply(obj, release, config, "test-config", image, map->data_size);
+	err = em_kconfig_apply(&obj->model, release, config, "test-config", image, map->data_size);
 	free(image);
 	return err;
 }
@@ -208,13 +209,13 @@ static void test_fill_from_gzip(void **state)
 	struct ebpfmini_object *obj = *state;
 	struct ebpfmini_map *map = NULL;
 
-	for (size_t i = 0; i < obj->nmaps; i++)
-		if (obj->maps[i].kind == EM_MAP_KCONFIG)
-			map = &obj->maps[i];
+	for (size_t i = 0; i < obj->model.nmaps; i++)
+		if (obj->model.maps[i].kind == EM_MAP_KCONFIG)
+			map = &obj->model.maps[i];
 	assert_non_null(map);
 	gz_len = make_gzip(FULL_CONFIG, gz);
 	em_sys_set_hook_ex(serve_gzip, NULL);
-	assert_int_equal(em_kconfig_fill(obj, map), 0);
+	assert_int_equal(em_kconfig_fill(&obj->model, map), 0);
 	em_sys_set_hook_ex(NULL, NULL);
 	assert_string_equal(served_path, "/proc/config.gz");
 	assert_int_equal(value_of(obj, map->data, "CONFIG_EM_TRI"), 2);

@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "log_capture.h"
 #include "link.h"
-#include "model.h"
+#include "objstate.h"
 #include "sys.h"
 #include "tracefs.h"
 
@@ -152,15 +152,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The object of the fake programs: only their kernel state (the fd) is read. */
+static struct em_prog_state fake_state;
+static struct ebpfmini_object fake_obj = { .prog_state = &fake_state };
+
 /* A loaded program as far as attach looks at one. */
 static struct ebpfmini_program fake_prog(const char *sec)
 {
 	struct ebpfmini_program p;
 
 	memset(&p, 0, sizeof(p));
+	p.obj = &fake_obj.model;
 	p.name = (char *)"counter";
 	p.sec_name = (char *)sec;
-	p.fd = FAKE_PROG_FD;
+	fake_state.fd = FAKE_PROG_FD;
 	return p;
 }
 
@@ -457,7 +462,7 @@ static void test_auto_attach_dispatch(void **state)
 	struct ebpfmini_program prog = fake_prog("tp/syscalls/sys_enter_getpid");
 	struct ebpfmini_link *link = NULL;
 
-	prog.fd = -1;
+	fake_state.fd = -1;
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), -EBUSY);
 	assert_int_equal(fk.perf_opens, 0);
 }

@@ -19,7 +19,7 @@
 #include "internal.h"
 #include "log_capture.h"
 #include "ksym.h"
-#include "model.h"
+#include "objstate.h"
 #include "sys.h"
 
 #define SYS_FAKE_KERNEL
@@ -174,13 +174,24 @@ static struct ebpfmini_object *open_with(const char *path, const char *btf_path)
 	return obj;
 }
 
+static size_t ext_index(const struct ebpfmini_object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->model.nexterns; i++)
+		if (strcmp(obj->model.externs[i].name, name) == 0)
+			return i;
+	fail_msg("no extern '%s'", name);
+	return 0;
+}
+
 static struct em_extern *ext(struct ebpfmini_object *obj, const char *name)
 {
-	for (size_t i = 0; i < obj->nexterns; i++)
-		if (strcmp(obj->externs[i].name, name) == 0)
-			return &obj->externs[i];
-	fail_msg("no extern '%s'", name);
-	return NULL;
+	return &obj->model.externs[ext_index(obj, name)];
+}
+
+/* The kernel's answer for an extern, as the load recorded it. */
+static struct em_extern_state *ext_state(struct ebpfmini_object *obj, const char *name)
+{
+	return &obj->ext_state[ext_index(obj, name)];
 }
 
 static uint32_t id_in(const char *btf_path, const char *name, int kind)
@@ -207,7 +218,7 @@ static bool vmlinux_readable(void)
 static void test_open_classifies_and_sanitizes(void **state)
 {
 	struct ebpfmini_object *obj = open_with(OBJ("load_ksym"), NULL);
-	const struct ebpfmini_btf *btf = obj->btf;
+	const struct ebpfmini_btf *btf = obj->model.btf;
 	const struct btf_type *t;
 
 	(void)state;
@@ -337,15 +348,15 @@ static void test_kallsyms_and_weak(void **state)
 	assert_int_equal(ebpfmini_object_load(obj), 0);
 	assert_int_equal(fk.nloads, 1);
 	l = &fk.loads[0];
-	assert_true(ext(obj, "_stext")->found);
-	assert_int_equal(ext(obj, "_stext")->addr, 0xffffffff81000000ull);
-	assert_false(ext(obj, "ebpfmini_no_such_symbol")->found);
+	assert_true(ext_state(obj, "_stext")->found);
+	assert_int_equal(ext_state(obj, "_stext")->addr, 0xffffffff81000000ull);
+	assert_false(ext_state(obj, "ebpfmini_no_such_symbol")->found);
 	for (uint32_t k = 0; k < l->insn_cnt; k++) {
 		const struct bpf_insn *insn = &l->insns[k];
 
 		if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0 &&
 		    insn->imm >= POISON_BASE && insn->imm < POISON_BASE + 64) {
-			assert_string_equal(obj->externs[insn->imm - POISON_BASE].name,
+			assert_string_equal(obj->model.externs[insn->imm - POISON_BASE].name,
 					    "ebpfmini_no_such_kfunc");
 			poisoned++;
 		}

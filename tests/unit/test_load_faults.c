@@ -16,7 +16,7 @@
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
 #include "log_capture.h"
-#include "model.h"
+#include "objstate.h"
 #include "sys.h"
 #include "sys_attr.h"
 #include "uapi_compat.h"
@@ -209,7 +209,7 @@ static void test_phase_order_and_ownership(void **state)
 		assert_int_equal(K.closed[fd - FAKE_FD_BASE], 0);
 	assert_non_null(ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL));
 	assert_ptr_equal(ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL),
-			 ebpfmini_object_find_map(obj, ".bss")->mmaped);
+			 em_map_state(ebpfmini_object_find_map(obj, ".bss"))->mmaped);
 
 	ebpfmini_object_close(obj);
 	assert_all_released("close");
@@ -436,7 +436,7 @@ static void test_reuse_compatible_pin(void **state)
 		.type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8, .max_entries = 16
 	};
 	assert_int_equal(ebpfmini_object_load(obj), 0);
-	assert_true(shared->reused);
+	assert_true(em_map_state(shared)->reused);
 	assert_string_equal(fk.calls[first_call(BPF_OBJ_GET)].path, "/pins/shared_counts");
 	/* shared_counts came from the pin: one MAP_CREATE fewer, no new pin */
 	assert_int_equal(count_calls(SYS_bpf, BPF_MAP_CREATE), 1);

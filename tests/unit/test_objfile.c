@@ -12,7 +12,7 @@
 
 static void test_license_version(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 
 	(void)state;
 	assert_string_equal(obj->license, "Dual BSD/GPL");
@@ -23,8 +23,8 @@ static void test_license_version(void **state)
 	obj_free(obj);
 }
 
-static void check_prog(struct ebpfmini_object *obj, const char *name, const char *sec,
-		       uint32_t type, uint32_t eat, uint32_t flags, const char *target)
+static void check_prog(struct em_model *obj, const char *name, const char *sec, uint32_t type,
+		       uint32_t eat, uint32_t flags, const char *target)
 {
 	struct ebpfmini_program *p = prog_by_name(obj, name);
 	struct em_elf_symbol sym;
@@ -43,7 +43,6 @@ static void check_prog(struct ebpfmini_object *obj, const char *name, const char
 	else
 		assert_null(p->attach_target);
 	assert_true(p->autoload);
-	assert_int_equal(p->fd, -1);
 	assert_ptr_equal(p->obj, obj);
 	assert_ptr_equal(&obj->progs[p->index], p);
 	assert_null(p->insns);
@@ -51,7 +50,7 @@ static void check_prog(struct ebpfmini_object *obj, const char *name, const char
 
 static void test_programs(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 
 	(void)state;
 	assert_int_equal(obj->nprogs, 5);
@@ -78,7 +77,7 @@ static void test_programs(void **state)
 
 static void test_code_sections(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct em_code_sec *text = code_by_name(obj, ".text");
 	const struct em_elf_section *s = em_elf_section_by_name(obj->elf, ".text");
 	const struct em_func *f;
@@ -106,7 +105,7 @@ static void test_code_sections(void **state)
 
 /* ---- maps -------------------------------------------------------------------------- */
 
-static const char *btf_name(struct ebpfmini_object *obj, uint32_t id)
+static const char *btf_name(struct em_model *obj, uint32_t id)
 {
 	const struct btf_type *t = em_btf_type(obj->btf, id);
 
@@ -116,7 +115,7 @@ static const char *btf_name(struct ebpfmini_object *obj, uint32_t id)
 
 static void test_btf_maps(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct ebpfmini_map *m;
 	struct em_elf_symbol sym;
 
@@ -131,7 +130,6 @@ static void test_btf_maps(void **state)
 	assert_int_equal(m->pinning, EM_PIN_BY_NAME);
 	assert_string_equal(btf_name(obj, m->btf_key_type_id), "__u32");
 	assert_string_equal(btf_name(obj, m->btf_value_type_id), "val");
-	assert_int_equal(m->fd, -1);
 	sym_index(obj->elf, "hash_map", &sym);
 	assert_int_equal(m->sec_offset, sym.value);
 	assert_int_equal(m->sec_index, sym.shndx);
@@ -181,7 +179,7 @@ static void test_btf_maps(void **state)
 }
 
 /* DATASEC sec_name of the object BTF: size and the offset of variable var. */
-static void datasec_check(struct ebpfmini_object *obj, const char *sec_name, uint32_t size,
+static void datasec_check(struct em_model *obj, const char *sec_name, uint32_t size,
 			  const char *var, uint32_t off)
 {
 	int id = em_btf_find(obj->btf, sec_name, BTF_KIND_DATASEC);
@@ -206,7 +204,7 @@ static void datasec_check(struct ebpfmini_object *obj, const char *sec_name, uin
 
 static void test_data_maps(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct em_elf_symbol sym;
 	struct ebpfmini_map *m;
 	uint32_t u32;
@@ -264,7 +262,7 @@ static void test_data_maps(void **state)
 
 static void test_kconfig(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct ebpfmini_map *m = map_by_name(obj, ".kconfig");
 	struct em_extern *kv = extern_by_name(obj, "LINUX_KERNEL_VERSION");
 	struct em_extern *hz = extern_by_name(obj, "CONFIG_HZ");
@@ -309,7 +307,7 @@ static void test_kconfig(void **state)
 
 static void test_legacy_maps(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_LEGACY, "open_legacy");
+	struct em_model *obj = open_path(OPEN_LEGACY, "open_legacy");
 	struct ebpfmini_map *m;
 	struct em_elf_symbol sym;
 
@@ -350,7 +348,7 @@ static const struct em_reloc *reloc_for(const struct em_code_sec *c, const char 
 
 static void test_relocations(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct em_code_sec *xdp = code_by_name(obj, "xdp");
 	struct em_code_sec *text = code_by_name(obj, ".text");
 	const struct em_reloc *r;
@@ -414,7 +412,7 @@ static void test_relocations(void **state)
 
 static void test_ksym_externs(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_KSYM, "open_ksym");
+	struct em_model *obj = open_path(OPEN_KSYM, "open_ksym");
 	struct em_extern *e = extern_by_name(obj, "bpf_rcu_read_lock");
 	struct em_code_sec *c = code_by_name(obj, "tp_btf/sys_enter");
 	const struct em_reloc *r = reloc_for(c, "bpf_rcu_read_lock", 0);
@@ -433,8 +431,7 @@ static void test_ksym_externs(void **state)
 
 /* ---- kernel-side map names ---------------------------------------------------------- */
 
-static void kname(struct ebpfmini_object *obj, const char *map, enum em_map_kind kind,
-		  const char *want)
+static void kname(struct em_model *obj, const char *map, enum em_map_kind kind, const char *want)
 {
 	struct ebpfmini_map m = { .obj = obj, .name = (char *)map, .kind = kind };
 	char out[BPF_OBJ_NAME_LEN];
@@ -446,7 +443,7 @@ static void kname(struct ebpfmini_object *obj, const char *map, enum em_map_kind
 
 static void test_kernel_names(void **state)
 {
-	struct ebpfmini_object obj = { .name = (char *)"open_objects" };
+	struct em_model obj = { .name = (char *)"open_objects" };
 
 	(void)state;
 	kname(&obj, ".data", EM_MAP_DATA, "open_obj.data");
@@ -490,7 +487,7 @@ static void image_free(struct image *im)
 /* Parse a patched copy and expect err, with a log line naming what is wrong. */
 static void expect_parse(struct image *im, uint8_t *patched, int err, const char *needle)
 {
-	struct ebpfmini_object *obj = NULL;
+	struct em_model *obj = NULL;
 
 	log_capture_reset();
 	assert_int_equal(parse_copy(patched, im->size, &obj), err);
@@ -688,7 +685,7 @@ static void test_damaged_code(void **state)
 	p[EHDR_MACHINE + 1] = 0;
 	log_capture_reset();
 	{
-		struct ebpfmini_object *obj;
+		struct em_model *obj;
 
 		assert_int_equal(parse_copy(p, im.size, &obj), -ENOEXEC);
 		free(p);
@@ -722,7 +719,7 @@ static void test_fuzz_bytes(void **state)
 	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_ERROR, NULL); /* keep the run quiet and fast */
 	image_load(&im, OPEN_OBJECTS);
 	for (size_t n = 0; n < im.size; n += 7) {
-		struct ebpfmini_object *obj = NULL;
+		struct em_model *obj = NULL;
 		int err = parse_copy(im.data, n, &obj);
 
 		assert_true(err < 0);
@@ -731,7 +728,7 @@ static void test_fuzz_bytes(void **state)
 	for (size_t i = 0; i < im.size; i++) {
 		static const uint8_t flips[] = { 0xff, 0x80, 0x01 };
 		uint8_t *p = dup_image(&im);
-		struct ebpfmini_object *obj = NULL;
+		struct em_model *obj = NULL;
 		int err;
 
 		p[i] ^= flips[i % EM_ARRAY_SIZE(flips)];

@@ -14,14 +14,14 @@
 static int fds[64];
 static const struct em_reloc_input fake_in = { .map_fds = fds };
 
-static void fake_fds(struct ebpfmini_object *obj, int base)
+static void fake_fds(struct em_model *obj, int base)
 {
 	assert_true(obj->nmaps <= EM_ARRAY_SIZE(fds));
 	for (size_t i = 0; i < obj->nmaps; i++)
 		fds[i] = base + (int)i;
 }
 
-static const struct em_code_sec *code_of(const struct ebpfmini_object *obj, uint32_t sec_index)
+static const struct em_code_sec *code_of(const struct em_model *obj, uint32_t sec_index)
 {
 	for (size_t i = 0; i < obj->ncode; i++)
 		if (obj->code[i].sec_index == sec_index)
@@ -51,7 +51,7 @@ struct seen {
 };
 
 struct verify {
-	const struct ebpfmini_object *obj;
+	const struct em_model *obj;
 	const struct ebpfmini_program *prog;
 	int fd_base;
 	struct seen units[16];
@@ -130,7 +130,7 @@ static void verify_unit(struct verify *v, const struct em_code_sec *c, uint32_t 
 }
 
 /* Verify a linked program from its own range; the units must tile it exactly. */
-static size_t verify_prog(const struct ebpfmini_object *obj, const struct ebpfmini_program *prog,
+static size_t verify_prog(const struct em_model *obj, const struct ebpfmini_program *prog,
 			  int fd_base, struct verify *v)
 {
 	size_t total = 0;
@@ -154,7 +154,7 @@ static size_t verify_prog(const struct ebpfmini_object *obj, const struct ebpfmi
 }
 
 /* Linked position of the relocation of own instruction for symbol sym (nth occurrence). */
-static size_t own_pos(const struct ebpfmini_object *obj, const struct ebpfmini_program *prog,
+static size_t own_pos(const struct em_model *obj, const struct ebpfmini_program *prog,
 		      const char *sym, int nth)
 {
 	const struct em_code_sec *c = &obj->code[prog->code_idx];
@@ -176,7 +176,7 @@ static size_t own_pos(const struct ebpfmini_object *obj, const struct ebpfmini_p
 
 static void test_xdp_main(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct ebpfmini_program *prog = prog_by_name(obj, "xdp_main");
 	struct em_code_sec *text = code_by_name(obj, ".text");
 	const struct em_func *cb = func_by_name(text, "loop_cb");
@@ -248,7 +248,7 @@ static void test_xdp_main(void **state)
 
 static void test_func_line_info(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct ebpfmini_program *prog = prog_by_name(obj, "xdp_main");
 	const struct bpf_func_info *fi;
 	const struct bpf_line_info *li;
@@ -309,7 +309,7 @@ static void test_func_line_info(void **state)
 
 static void test_other_programs(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct em_code_sec *text = code_by_name(obj, ".text");
 	struct ebpfmini_program *prog;
 	struct verify v;
@@ -346,7 +346,7 @@ static void test_other_programs(void **state)
 
 static void test_relink(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_OBJECTS, "open_objects");
+	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
 	struct ebpfmini_program *prog = prog_by_name(obj, "xdp_main");
 	struct ebpfmini_map *hm = map_by_name(obj, "hash_map");
 	struct bpf_insn *before;
@@ -375,7 +375,7 @@ static void test_relink(void **state)
 
 static void test_legacy_and_ksym(void **state)
 {
-	struct ebpfmini_object *obj = open_path(OPEN_LEGACY, "open_legacy");
+	struct em_model *obj = open_path(OPEN_LEGACY, "open_legacy");
 	struct verify v;
 
 	(void)state;
@@ -405,7 +405,7 @@ static void test_legacy_and_ksym(void **state)
 #define LD64_INSN ((struct bpf_insn){ .code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1 })
 
 struct model {
-	struct ebpfmini_object obj;
+	struct em_model obj;
 	struct em_code_sec code[2];
 	struct bpf_insn a[10], b[3];
 	struct em_func fa[3], fb[1];
@@ -502,8 +502,7 @@ static void model_init(struct model *m)
 					     .name = (char *)"P",
 					     .code_idx = 0,
 					     .sec_insn_off = 0,
-					     .sec_insn_cnt = 6,
-					     .fd = -1 };
+					     .sec_insn_cnt = 6 };
 }
 
 static void model_expect(struct model *m, int err)

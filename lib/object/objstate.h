@@ -1,0 +1,73 @@
+/* objstate.h - the object handle: the pure model plus the kernel state that load creates (L4 objects) */
+#ifndef EBPFMINI_OBJSTATE_H
+#define EBPFMINI_OBJSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/*
+ * What open produces is a struct em_model (obj/model.h, pure). Everything the
+ * load creates in the kernel lives here, beside it, in arrays parallel to the
+ * model's maps, programs and externs: the pure layers never see an fd. The
+ * API's map and program handles are the model's elements; em_map_state() and
+ * em_prog_state() find their kernel state.
+ */
+
+/* Kernel state of one map: obj->map_state[map->index]. */
+struct em_map_state {
+	int fd;       /* -1 until created */
+	bool reused;  /* opened from an existing pin instead of created */
+	void *mmaped; /* global data mapped after load, or NULL */
+	size_t mmap_size;
+};
+
+/* Kernel state of one program: obj->prog_state[prog->index]. */
+struct em_prog_state {
+	int fd;                 /* -1 until loaded */
+	char *log;              /* verifier log of the last attempt, or NULL */
+	uint32_t attach_btf_id; /* attach target in kernel BTF (tp_btf, fentry, lsm, iter),
+				 * found at load (load_extern.c), else 0 */
+	int attach_btf_obj_fd;  /* the target's module BTF fd during the load, 0 for vmlinux */
+};
+
+/* The kernel's answer for one ksym/kfunc extern, set at load (load_extern.c): obj->ext_state[i]. */
+struct em_extern_state {
+	bool resolved;          /* the code sections hold the value (0 for a missing weak one) */
+	bool found;             /* the kernel has it */
+	uint32_t kernel_btf_id; /* its FUNC or VAR in vmlinux or module BTF */
+	int kernel_btf_fd;      /* the module's BTF fd during the load, 0 for vmlinux */
+	uint32_t fd_array_idx;  /* a kfunc of a module: its slot in the load's fd_array, else 0 */
+	uint64_t addr;          /* typeless: the kernel address */
+};
+
+struct ebpfmini_object {
+	struct em_model model;             /* what open parsed; settable until load */
+	struct em_map_state *map_state;    /* model.nmaps entries */
+	struct em_prog_state *prog_state;  /* model.nprogs entries */
+	struct em_extern_state *ext_state; /* model.nexterns entries */
+	bool load_attempted;
+	bool loaded;
+	bool core_done; /* CO-RE relocations applied to model.code[] (never twice) */
+};
+
+/* The object whose model is model (every model of the library is embedded in an object). */
+static inline struct ebpfmini_object *em_object_of(const struct em_model *model)
+{
+	return (struct ebpfmini_object *)((uintptr_t)model -
+					  offsetof(struct ebpfmini_object, model));
+}
+
+static inline struct em_map_state *em_map_state(const struct ebpfmini_map *map)
+{
+	return &em_object_of(map->obj)->map_state[map->index];
+}
+
+static inline struct em_prog_state *em_prog_state(const struct ebpfmini_program *prog)
+{
+	return &em_object_of(prog->obj)->prog_state[prog->index];
+}
+
+#endif /* EBPFMINI_OBJSTATE_H */

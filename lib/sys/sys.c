@@ -1,4 +1,4 @@
-/* sys.c - the kernel edge: every syscall of the library, fault injection and fd hygiene (L3 sys) */
+/* sys.c - the kernel edge: every syscall, through one dispatch: hook, call, errno, trace (L3 sys) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,26 +39,6 @@ void em_sys_set_hook_ex(em_sys_hook_ex_fn fn, void *ctx)
 	hook_ctx = ctx;
 }
 
-/* True when the hook answered instead of the kernel: *res is the result. */
-static bool ask_hook(struct em_sys_call *call, long *res)
-{
-	long ret = 0;
-
-	if (hook_ex_fn)
-		ret = hook_ex_fn(hook_ctx, call);
-	else if (hook_fn)
-		ret = hook_fn(hook_ctx, call->nr, call->args[0], (void *)call->args[1]);
-	*res = ret == EM_SYS_OK ? 0 : ret;
-	return ret != 0;
-}
-
-static bool hook2(long nr, long a0, long a1, long *res)
-{
-	struct em_sys_call call = { .nr = nr, .args = { a0, a1 } };
-
-	return ask_hook(&call, res);
-}
-
 /* ---- tracing switch ------------------------------------------------------------- */
 
 /* -1: not decided yet (read EBPFMINI_TRACE on first use), 0 off, 1 on. */
@@ -87,7 +67,7 @@ EM_EXPORT bool ebpfmini_sys_trace(void)
 	return em_sys_tracing() != 0;
 }
 
-/* ---- fd hygiene ------------------------------------------------------------------ */
+/* ---- the one dispatch ----------------------------------------------------------------- */
 
 /*
  * The UAPI reads fd 0 as "none" in several attr fields, and a library must
@@ -105,6 +85,170 @@ static long fd_move_up(long fd)
 	close((int)fd);
 	return nfd < 0 ? -err : nfd;
 }
+
+/* write(2) all of buf, retrying short writes and EINTR: 0, or -1 with errno (EIO: nothing written). */
+static int write_whole(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The real call: its result, or -1 with errno set. *out: what mmap maps. */
+static long real_call(const struct em_sys_call *c, void **out)
+{
+	const long *a = c->args;
+	void *p;
+	long ret;
+
+	switch (c->nr) {
+	case SYS_bpf:
+	case SYS_perf_event_open:
+		return syscall(c->nr, a[0], a[1], a[2], a[3], a[4]);
+	case SYS_ioctl:
+		return ioctl((int)a[0], (unsigned long)a[1], (unsigned long)a[2]);
+	case SYS_mmap:
+		p = mmap((void *)a[0], (size_t)a[1], (int)a[2], (int)a[3], (int)a[4], (off_t)a[5]);
+		if (p == MAP_FAILED)
+			return -1;
+		*out = p;
+		return 0;
+	case SYS_munmap:
+		return munmap((void *)a[0], (size_t)a[1]);
+	case SYS_openat:
+		return openat((int)a[0], (const char *)a[1], (int)a[2], (mode_t)a[3]);
+	case SYS_close:
+		/* On Linux the fd is gone even when close reports EINTR: never retry. */
+		return close((int)a[0]) < 0 && errno != EINTR ? -1 : 0;
+	case SYS_epoll_create1:
+		return epoll_create1((int)a[0]);
+	case SYS_epoll_ctl:
+		return epoll_ctl((int)a[0], (int)a[1], (int)a[2], (struct epoll_event *)a[3]);
+	case SYS_epoll_pwait:
+		return epoll_pwait((int)a[0], (struct epoll_event *)a[1], (int)a[2], (int)a[3], NULL);
+	case SYS_statfs:
+		return statfs((const char *)a[0], (struct statfs *)a[1]);
+	case SYS_fstat:
+		return fstat((int)a[0], (struct stat *)a[1]);
+	case SYS_mkdirat:
+		return mkdirat((int)a[0], (const char *)a[1], (mode_t)a[2]);
+	case SYS_unlinkat:
+		return unlinkat((int)a[0], (const char *)a[1], (int)a[2]);
+	case SYS_socket:
+		return socket((int)a[0], (int)a[1], (int)a[2]);
+	case SYS_setsockopt:
+		return setsockopt((int)a[0], (int)a[1], (int)a[2], (const void *)a[3], (socklen_t)a[4]);
+	case SYS_fcntl:
+		return fcntl((int)a[0], (int)a[1], (int)a[2]);
+	case SYS_read:
+		do
+			ret = read((int)a[0], (void *)a[1], (size_t)a[2]);
+		while (ret < 0 && errno == EINTR);
+		return ret;
+	case SYS_write:
+		return write_whole((int)a[0], (const char *)a[1], (size_t)a[2]);
+	case SYS_uname:
+		return uname((struct utsname *)a[0]);
+	default:
+		errno = ENOSYS;
+		return -1;
+	}
+}
+
+/* What a success means beyond the kernel's return value. */
+enum {
+	RET_FD = 1,   /* a new fd: moved above 2 */
+	RET_ZERO = 2, /* 0: a positive hook answer also means 0 */
+	RET_PTR = 4,  /* an address, in *out (mmap) */
+};
+
+/* A hook's answer >= 0 (EM_SYS_OK read as 0) as the call's result. */
+static long hook_answer(const struct em_sys_call *c, long ans, unsigned int how, void **out)
+{
+	struct stat *st;
+
+	switch (c->nr) {
+	case SYS_mmap: /* the address to hand out; EM_SYS_OK has none */
+		if (!ans)
+			return -EINVAL;
+		*out = (void *)ans;
+		return 0;
+	case SYS_statfs: /* the f_type to report */
+		if (ans > 0)
+			((struct statfs *)c->args[1])->f_type = ans;
+		return 0;
+	case SYS_fstat: /* a regular file of ans bytes */
+		if (ans > 0) {
+			st = (struct stat *)c->args[1];
+			memset(st, 0, sizeof(*st));
+			st->st_mode = S_IFREG | 0444;
+			st->st_size = ans;
+		}
+		return 0;
+	default:
+		return how & RET_ZERO ? 0 : ans;
+	}
+}
+
+/*
+ * Every kernel call of the library passes here: the fault-injection hook is
+ * asked first (its answer replaces the call), otherwise the call is made and
+ * a failure becomes -errno, a new fd is moved above 2, and with
+ * EBPFMINI_TRACE the call is decoded before it runs (the kernel may overwrite
+ * its inputs) and the line finished with the result.
+ */
+static long dispatch(struct em_sys_call *c, unsigned int how, void **out)
+{
+	struct em_trace t;
+	bool tr = em_sys_tracing(), real = false;
+	long ans = 0, ret;
+
+	if (tr)
+		em_trace_call_begin(&t, c);
+	if (hook_ex_fn)
+		ans = hook_ex_fn(hook_ctx, c);
+	else if (hook_fn)
+		ans = hook_fn(hook_ctx, c->nr, c->args[0], (void *)c->args[1]);
+	if (ans < 0) {
+		ret = ans;
+	} else if (ans > 0) {
+		ret = hook_answer(c, ans == EM_SYS_OK ? 0 : ans, how, out);
+	} else {
+		real = true;
+		ret = real_call(c, out);
+		if (ret < 0)
+			ret = -errno;
+		else if (how & RET_FD)
+			ret = fd_move_up(ret);
+	}
+	if (tr) {
+		if (real && ret >= 0)
+			em_trace_call_details(&t, c);
+		if (how & RET_PTR)
+			em_trace_end_ptr(&t, ret < 0 ? NULL : *out, ret < 0 ? (int)-ret : 0);
+		else
+			em_trace_end(&t, ret);
+	}
+	return ret;
+}
+
+/* dispatch() of the call nr(args...). */
+#define CALL(how, out, nr_, ...)                                                                   \
+	dispatch(&(struct em_sys_call){ .nr = (nr_), .args = { __VA_ARGS__ } }, (how), (out))
+
+/* ---- the calls --------------------------------------------------------------------- */
 
 /* bpf() commands whose success value is a new fd. */
 static bool bpf_cmd_returns_fd(int cmd)
@@ -129,27 +273,10 @@ static bool bpf_cmd_returns_fd(int cmd)
 	}
 }
 
-/* ---- the calls --------------------------------------------------------------------- */
-
 int em_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 {
-	struct em_sys_call call = { .nr = SYS_bpf, .args = { cmd, (long)attr, (long)size } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_bpf_begin(&t, cmd, attr, size);
-	if (!ask_hook(&call, &ret)) {
-		ret = syscall(SYS_bpf, cmd, attr, size);
-		if (ret < 0)
-			ret = -errno;
-		else if (bpf_cmd_returns_fd(cmd))
-			ret = fd_move_up(ret);
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(bpf_cmd_returns_fd(cmd) ? RET_FD : 0, NULL, SYS_bpf, cmd, (long)attr,
+			 (long)size);
 }
 
 EM_EXPORT int ebpfmini_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
@@ -160,221 +287,57 @@ EM_EXPORT int ebpfmini_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 int em_sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
 			   unsigned long flags)
 {
-	struct em_sys_call call = { .nr = SYS_perf_event_open,
-				    .args = { (long)attr, pid, cpu, group_fd, (long)flags } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	flags |= PERF_FLAG_FD_CLOEXEC;
-	call.args[4] = (long)flags;
-	if (tr)
-		em_trace_perf_event_open_begin(&t, attr, pid, cpu, group_fd, flags);
-	if (!ask_hook(&call, &ret)) {
-		ret = syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
-		ret = ret < 0 ? -errno : fd_move_up(ret);
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_FD, NULL, SYS_perf_event_open, (long)attr, pid, cpu, group_fd,
+			 (long)(flags | PERF_FLAG_FD_CLOEXEC));
 }
 
 int em_sys_ioctl(int fd, unsigned long request, unsigned long arg)
 {
-	struct em_sys_call call = { .nr = SYS_ioctl, .args = { fd, (long)request, (long)arg } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_ioctl_begin(&t, fd, request, arg);
-	if (!ask_hook(&call, &ret)) {
-		ret = ioctl(fd, request, arg);
-		if (ret < 0)
-			ret = -errno;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(0, NULL, SYS_ioctl, fd, (long)request, (long)arg);
 }
 
 int em_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void **out)
 {
-	struct em_sys_call call = { .nr = SYS_mmap,
-				    .args = { (long)addr, (long)len, prot, flags, fd, (long)off } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	void *p = MAP_FAILED;
-	long ret;
-	int err = 0;
-
 	if (!out)
 		return -EINVAL;
-	if (tr)
-		em_trace_mmap_begin(&t, addr, len, prot, flags, fd, off);
-	if (ask_hook(&call, &ret)) {
-		if (ret < 0)
-			err = (int)-ret;
-		else if (ret == 0) /* EM_SYS_OK: no address to hand out */
-			err = EINVAL;
-		else
-			p = (void *)ret;
-	} else {
-		p = mmap(addr, len, prot, flags, fd, off);
-		if (p == MAP_FAILED)
-			err = errno;
-	}
-	if (tr)
-		em_trace_end_ptr(&t, err ? NULL : p, err);
-	if (err)
-		return -err;
-	*out = p;
-	return 0;
+	return (int)CALL(RET_PTR, out, SYS_mmap, (long)addr, (long)len, prot, flags, fd, (long)off);
 }
 
 int em_sys_munmap(void *addr, size_t len)
 {
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "munmap(%p, %zu", addr, len);
-	if (!hook2(SYS_munmap, (long)addr, (long)len, &ret))
-		ret = munmap(addr, len) < 0 ? -errno : 0;
-	else if (ret > 0)
-		ret = 0;
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_ZERO, NULL, SYS_munmap, (long)addr, (long)len);
 }
 
 int em_sys_open(const char *path, int flags, mode_t mode)
 {
-	struct em_sys_call call = { .nr = SYS_openat, .args = { AT_FDCWD, (long)path, 0, mode } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
 	if (!path)
 		return -EINVAL;
-	flags |= O_CLOEXEC;
-	call.args[2] = flags;
-	if (tr)
-		em_trace_open_begin(&t, path, flags, mode);
-	if (!ask_hook(&call, &ret)) {
-		ret = openat(AT_FDCWD, path, flags, mode);
-		ret = ret < 0 ? -errno : fd_move_up(ret);
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_FD, NULL, SYS_openat, AT_FDCWD, (long)path, flags | O_CLOEXEC, mode);
 }
 
 int em_sys_close(int fd)
 {
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "close(%d", fd);
-	if (!hook2(SYS_close, fd, 0, &ret)) {
-		/* On Linux the fd is gone even when close reports EINTR: never retry. */
-		ret = close(fd) < 0 && errno != EINTR ? -errno : 0;
-	} else if (ret > 0) {
-		ret = 0;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_ZERO, NULL, SYS_close, fd);
 }
 
 /* ---- epoll (ring buffer and perf buffer consumers) ----------------------------------- */
 
-static const char *epoll_op_name(int op)
-{
-	switch (op) {
-	case EPOLL_CTL_ADD:
-		return "EPOLL_CTL_ADD";
-	case EPOLL_CTL_DEL:
-		return "EPOLL_CTL_DEL";
-	case EPOLL_CTL_MOD:
-		return "EPOLL_CTL_MOD";
-	default:
-		return NULL;
-	}
-}
-
 int em_sys_epoll_create(void)
 {
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "epoll_create1(EPOLL_CLOEXEC");
-	if (!hook2(SYS_epoll_create1, EPOLL_CLOEXEC, 0, &ret)) {
-		ret = epoll_create1(EPOLL_CLOEXEC);
-		ret = ret < 0 ? -errno : fd_move_up(ret);
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_FD, NULL, SYS_epoll_create1, EPOLL_CLOEXEC);
 }
 
 int em_sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
-	struct em_sys_call call = { .nr = SYS_epoll_ctl, .args = { epfd, op, fd, (long)ev } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr) {
-		const char *name = epoll_op_name(op);
-
-		if (name)
-			em_trace_begin(&t, "epoll_ctl(%d, %s, %d", epfd, name, fd);
-		else
-			em_trace_begin(&t, "epoll_ctl(%d, %d, %d", epfd, op, fd);
-		if (ev)
-			em_trace_printf(&t, ", {events=0x%x, data=0x%llx}", (unsigned int)ev->events,
-					(unsigned long long)ev->data.u64);
-		else
-			em_trace_printf(&t, ", NULL");
-	}
-	if (!ask_hook(&call, &ret)) {
-		ret = epoll_ctl(epfd, op, fd, ev);
-		if (ret < 0)
-			ret = -errno;
-	} else if (ret > 0) {
-		ret = 0;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_ZERO, NULL, SYS_epoll_ctl, epfd, op, fd, (long)ev);
 }
 
 int em_sys_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
 {
-	struct em_sys_call call = { .nr = SYS_epoll_pwait,
-				    .args = { epfd, (long)events, max, timeout_ms } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "epoll_pwait(%d, %p, %d, %d, NULL", epfd, (void *)events, max,
-			       timeout_ms);
-	if (!ask_hook(&call, &ret)) {
-		ret = epoll_pwait(epfd, events, max, timeout_ms, NULL);
-		if (ret < 0)
-			ret = -errno;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(0, NULL, SYS_epoll_pwait, epfd, (long)events, max, timeout_ms);
 }
+
+/* ---- files ------------------------------------------------------------------------------ */
 
 /* Reads fd to EOF into a buffer grown as needed, never past max bytes. */
 static int read_all(int fd, size_t hint, size_t max, void **buf, size_t *size)
@@ -475,8 +438,7 @@ int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size)
 
 int em_sys_write_file(const char *path, const char *text)
 {
-	size_t len, done = 0;
-	int fd, err = 0;
+	int fd, err;
 
 	if (!path || !text)
 		return -EINVAL;
@@ -484,274 +446,93 @@ int em_sys_write_file(const char *path, const char *text)
 	fd = em_sys_open(path, O_WRONLY, 0);
 	if (fd < 0)
 		return fd;
-	len = strlen(text);
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		done += (size_t)n;
-	}
+	err = write_whole(fd, text, strlen(text)) < 0 ? -errno : 0;
 	em_sys_close(fd);
 	return err;
 }
 
 int em_sys_statfs_type(const char *path, long *magic)
 {
-	struct em_trace t;
 	struct statfs sfs;
-	bool tr = em_sys_tracing();
 	long ret;
 
 	if (!path || !magic)
 		return -EINVAL;
-	if (tr)
-		em_trace_begin(&t, "statfs(\"%s\"", path);
-	if (hook2(SYS_statfs, (long)path, (long)&sfs, &ret)) {
-		if (ret > 0) {
-			*magic = ret;
-			ret = 0;
-		}
-	} else {
-		if (statfs(path, &sfs) < 0) {
-			ret = -errno;
-		} else {
-			const char *fs = em_fs_magic_name((unsigned long)sfs.f_type);
-
-			*magic = (long)sfs.f_type;
-			if (tr && fs)
-				em_trace_printf(&t, ", {f_type=%s}", fs);
-			else if (tr)
-				em_trace_printf(&t, ", {f_type=0x%lx}", (unsigned long)sfs.f_type);
-		}
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	memset(&sfs, 0, sizeof(sfs));
+	ret = CALL(0, NULL, SYS_statfs, (long)path, (long)&sfs);
+	if (ret < 0)
+		return (int)ret;
+	*magic = (long)sfs.f_type;
+	return 0;
 }
 
 int em_sys_fstat(int fd, struct stat *st)
 {
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
 	if (!st)
 		return -EINVAL;
-	if (tr)
-		em_trace_begin(&t, "fstat(%d", fd);
-	if (hook2(SYS_fstat, fd, (long)st, &ret)) {
-		if (ret > 0) { /* injected: a regular file of ret bytes */
-			memset(st, 0, sizeof(*st));
-			st->st_mode = S_IFREG | 0444;
-			st->st_size = ret == EM_SYS_OK ? 0 : ret;
-			ret = 0;
-		}
-	} else if (fstat(fd, st) < 0) {
-		ret = -errno;
-	} else {
-		ret = 0;
-		if (tr)
-			em_trace_printf(&t, ", {st_mode=0%o, st_size=%lld}", (unsigned)st->st_mode,
-					(long long)st->st_size);
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
-}
-
-/* mkdirat/unlinkat relative to the cwd, hooked and traced under their own names. */
-static int path_call(long nr, const char *what, const char *path, long arg)
-{
-	struct em_sys_call call = { .nr = nr, .args = { AT_FDCWD, (long)path, arg } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (!path)
-		return -EINVAL;
-	if (tr) {
-		if (nr == SYS_mkdirat)
-			em_trace_begin(&t, "%s(\"%s\", 0%lo", what, path, (unsigned long)arg);
-		else
-			em_trace_begin(&t, "%s(\"%s\"", what, path);
-	}
-	if (!ask_hook(&call, &ret)) {
-		if (nr == SYS_mkdirat)
-			ret = mkdirat(AT_FDCWD, path, (mode_t)arg);
-		else
-			ret = unlinkat(AT_FDCWD, path, (int)arg);
-		if (ret < 0)
-			ret = -errno;
-	} else if (ret > 0) {
-		ret = 0;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(0, NULL, SYS_fstat, fd, (long)st);
 }
 
 int em_sys_mkdir(const char *path, mode_t mode)
 {
-	return path_call(SYS_mkdirat, "mkdir", path, mode);
+	if (!path)
+		return -EINVAL;
+	return (int)CALL(RET_ZERO, NULL, SYS_mkdirat, AT_FDCWD, (long)path, mode);
 }
 
 int em_sys_unlink(const char *path)
 {
-	return path_call(SYS_unlinkat, "unlink", path, 0);
+	if (!path)
+		return -EINVAL;
+	return (int)CALL(RET_ZERO, NULL, SYS_unlinkat, AT_FDCWD, (long)path, 0);
 }
 
 int em_sys_rmdir(const char *path)
 {
-	return path_call(SYS_unlinkat, "rmdir", path, AT_REMOVEDIR);
+	if (!path)
+		return -EINVAL;
+	return (int)CALL(RET_ZERO, NULL, SYS_unlinkat, AT_FDCWD, (long)path, AT_REMOVEDIR);
 }
 
 /* ---- sockets (interface lookups, socket filters) ------------------------------------ */
 
 int em_sys_socket(int domain, int type, int protocol)
 {
-	struct em_sys_call call = { .nr = SYS_socket, .args = { domain, type, protocol } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	type |= SOCK_CLOEXEC;
-	call.args[1] = type;
-	if (tr)
-		em_trace_begin(&t, "socket(%d, 0x%x, %d", domain, (unsigned int)type, protocol);
-	if (!ask_hook(&call, &ret)) {
-		ret = socket(domain, type, protocol);
-		ret = ret < 0 ? -errno : fd_move_up(ret);
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_FD, NULL, SYS_socket, domain, type | SOCK_CLOEXEC, protocol);
 }
 
 int em_sys_setsockopt(int fd, int level, int name, const void *val, unsigned int len)
 {
-	struct em_sys_call call = { .nr = SYS_setsockopt,
-				    .args = { fd, level, name, (long)val, (long)len } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "setsockopt(%d, %d, %d, %p, %u", fd, level, name, val, len);
-	if (!ask_hook(&call, &ret)) {
-		ret = setsockopt(fd, level, name, val, len);
-		if (ret < 0)
-			ret = -errno;
-	} else if (ret > 0) {
-		ret = 0;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_ZERO, NULL, SYS_setsockopt, fd, level, name, (long)val, (long)len);
 }
 
 int em_sys_dup(int fd)
 {
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "fcntl(%d, F_DUPFD_CLOEXEC, 3", fd);
-	if (!hook2(SYS_fcntl, fd, F_DUPFD_CLOEXEC, &ret)) {
-		ret = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		if (ret < 0)
-			ret = -errno;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(0, NULL, SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3);
 }
 
-/* ---- reading an fd (iterator output) -------------------------------------------------- */
+/* ---- reading and writing an fd (iterator output, ebpfmini_btf_dump_fd) ---------------- */
 
 long em_sys_read(int fd, void *buf, size_t len)
 {
-	struct em_sys_call call = { .nr = SYS_read, .args = { fd, (long)buf, (long)len } };
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
-
-	if (tr)
-		em_trace_begin(&t, "read(%d, %p, %zu", fd, buf, len);
-	if (!ask_hook(&call, &ret)) {
-		do
-			ret = read(fd, buf, len);
-		while (ret < 0 && errno == EINTR);
-		if (ret < 0)
-			ret = -errno;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return ret;
+	return CALL(0, NULL, SYS_read, fd, (long)buf, (long)len);
 }
 
-/* Write all of buf to fd (a caller's fd: ebpfmini_btf_dump_fd), retrying short writes. */
 int em_sys_write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret = 0;
-
-	if (tr)
-		em_trace_begin(&t, "write(%d, %p, %zu", fd, buf, len);
-	while (len) {
-		struct em_sys_call call = { .nr = SYS_write, .args = { fd, (long)p, (long)len } };
-		long n;
-
-		if (!ask_hook(&call, &n)) {
-			n = write(fd, p, len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				n = -errno;
-		}
-		if (n < 0) {
-			ret = n;
-			break;
-		}
-		if (n == 0) {
-			ret = -EIO;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (tr)
-		em_trace_end(&t, ret);
-	return (int)ret;
+	return (int)CALL(RET_ZERO, NULL, SYS_write, fd, (long)buf, (long)len);
 }
 
 /* The running kernel's release string (uname -r), e.g. "6.18.44". */
 int em_sys_kernel_release(char *buf, size_t size)
 {
 	struct utsname uts;
-	struct em_trace t;
-	bool tr = em_sys_tracing();
-	long ret;
+	int ret;
 
 	if (!buf || !size)
 		return -EINVAL;
-	if (tr)
-		em_trace_begin(&t, "uname(%p", (void *)&uts);
-	if (!hook2(SYS_uname, (long)&uts, 0, &ret))
-		ret = uname(&uts) < 0 ? -errno : 0;
-	else if (ret > 0)
-		ret = 0;
-	if (tr)
-		em_trace_end(&t, ret);
-	buf[0] = '\0';
-	if (ret == 0)
-		snprintf(buf, size, "%s", uts.release);
-	return (int)ret;
+	memset(&uts, 0, sizeof(uts));
+	ret = (int)CALL(RET_ZERO, NULL, SYS_uname, (long)&uts);
+	snprintf(buf, size, "%s", ret == 0 ? uts.release : "");
+	return ret;
 }

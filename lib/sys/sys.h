@@ -69,9 +69,10 @@ int em_sys_kernel_release(char *buf, size_t size);
 
 /*
  * Fault injection for tests: when a hook is set, every em_sys_* call asks it
- * first with the syscall number (SYS_bpf, SYS_perf_event_open, SYS_ioctl,
- * SYS_mmap, SYS_munmap, SYS_openat, SYS_close, SYS_fstat, SYS_statfs,
- * SYS_mkdirat, SYS_unlinkat) and the call's first two arguments: arg0 is the first (the
+ * first (in sys.c's dispatch, which also converts errno and traces) with the
+ * syscall number (SYS_bpf, SYS_perf_event_open, SYS_ioctl, SYS_mmap,
+ * SYS_munmap, SYS_openat, SYS_close, SYS_fstat, SYS_statfs, SYS_mkdirat,
+ * SYS_unlinkat, ...) and the call's first two arguments: arg0 is the first (the
  * bpf command for SYS_bpf, the fd for SYS_ioctl, AT_FDCWD for SYS_openat,
  * SYS_mkdirat and SYS_unlinkat), arg1 the second as a pointer (the attr for
  * SYS_bpf, the request for SYS_ioctl, the path for the *at calls). A hook
@@ -86,10 +87,15 @@ int em_sys_kernel_release(char *buf, size_t size);
  * em_sys_rmdir is SYS_unlinkat with AT_REMOVEDIR as its third argument.
  * em_sys_socket is SYS_socket (arg0 domain, arg1 type; args[2] protocol) and
  * em_sys_setsockopt SYS_setsockopt (arg0 fd, arg1 level; args[2] name,
- * args[3] val, args[4] len), em_sys_dup SYS_fcntl (arg0 fd, arg1 F_DUPFD_CLOEXEC).
+ * args[3] val, args[4] len), em_sys_dup SYS_fcntl (arg0 fd, arg1 F_DUPFD_CLOEXEC;
+ * args[2] 3).
  * The epoll calls are SYS_epoll_create1 (arg0 EPOLL_CLOEXEC), SYS_epoll_ctl
  * (arg0 epfd, arg1 the op; args[2] fd, args[3] the event) and SYS_epoll_pwait
  * (arg0 epfd, arg1 the events array; args[2] max, args[3] timeout_ms).
+ * em_sys_write_all is one SYS_write for the whole buffer (arg0 fd, arg1 buf;
+ * args[2] len: any answer >= 0 means all written), em_sys_kernel_release
+ * SYS_uname (arg0 the struct utsname: a positive answer is success with an
+ * empty release). For SYS_statfs EM_SYS_OK reports f_type 0.
  * Setting a hook replaces an extended hook (below) and vice versa; NULL clears.
  */
 #define EM_SYS_OK (1L << 40)

@@ -266,237 +266,193 @@ struct field {
 		 : (k) == K_NAME ? BPF_OBJ_NAME_LEN : 4)
 #define OFF(m, k) (EM_ATTR_OFF(m) + 0 * sizeof(char[KIND_WIDTH(k) == EM_ATTR_WIDTH(m) ? 1 : -1]))
 
-/* Rows name a field of union em_bpf_attr (sys_attr.h): "map_create.key_size". */
-#define A(n, m, k) { n, OFF(m, k), k, 1, 0, NULL }    /* always shown */
-#define Z(n, m, k) { n, OFF(m, k), k, 0, 0, NULL }    /* shown when non-zero */
-#define FL(n, m, k, tbl) { n, OFF(m, k), k, 0, 0, tbl }
-#define X(n, m, k, a, always) { n, OFF(m, k), k, always, EM_ATTR_OFF(a), NULL } /* aux: field a */
+/* A row names field f of member s of union em_bpf_attr (sys_attr.h) and shows it as "f". */
+#define A(s, f, k) { #f, OFF(s.f, k), k, 1, 0, NULL }    /* always shown */
+#define Z(s, f, k) { #f, OFF(s.f, k), k, 0, 0, NULL }    /* shown when non-zero */
+#define FL(s, f, k, tbl) { #f, OFF(s.f, k), k, 0, 0, tbl }
+/* the kinds that read another field: the aux field a */
+#define X(s, f, k, a, always) { #f, OFF(s.f, k), k, always, EM_ATTR_OFF(a), NULL }
 #define END { NULL, 0, 0, 0, 0, NULL }
 
 static const struct field map_create_fields[] = {
-	A("map_type", map_create.map_type, K_MAP_TYPE), A("key_size", map_create.key_size, K_U32),
-	A("value_size", map_create.value_size, K_U32),
-	A("max_entries", map_create.max_entries, K_U32),
-	FL("map_flags", map_create.map_flags, K_FLAGS32, em_map_flag_names),
-	Z("inner_map_fd", map_create.inner_map_fd, K_U32),
-	Z("numa_node", map_create.numa_node, K_U32), Z("map_name", map_create.map_name, K_NAME),
-	Z("map_ifindex", map_create.map_ifindex, K_U32), Z("btf_fd", map_create.btf_fd, K_U32),
-	Z("btf_key_type_id", map_create.btf_key_type_id, K_U32),
-	Z("btf_value_type_id", map_create.btf_value_type_id, K_U32),
-	Z("btf_vmlinux_value_type_id", map_create.btf_vmlinux_value_type_id, K_U32),
-	Z("map_extra", map_create.map_extra, K_U64),
-	Z("value_type_btf_obj_fd", map_create.value_type_btf_obj_fd, K_U32),
-	Z("map_token_fd", map_create.map_token_fd, K_S32),
-	Z("excl_prog_hash", map_create.excl_prog_hash, K_PTR),
-	Z("excl_prog_hash_size", map_create.excl_prog_hash_size, K_U32), END,
+	A(map_create, map_type, K_MAP_TYPE), A(map_create, key_size, K_U32),
+	A(map_create, value_size, K_U32), A(map_create, max_entries, K_U32),
+	FL(map_create, map_flags, K_FLAGS32, em_map_flag_names), Z(map_create, inner_map_fd, K_U32),
+	Z(map_create, numa_node, K_U32), Z(map_create, map_name, K_NAME),
+	Z(map_create, map_ifindex, K_U32), Z(map_create, btf_fd, K_U32),
+	Z(map_create, btf_key_type_id, K_U32), Z(map_create, btf_value_type_id, K_U32),
+	Z(map_create, btf_vmlinux_value_type_id, K_U32), Z(map_create, map_extra, K_U64),
+	Z(map_create, value_type_btf_obj_fd, K_U32), Z(map_create, map_token_fd, K_S32),
+	Z(map_create, excl_prog_hash, K_PTR), Z(map_create, excl_prog_hash_size, K_U32), END,
 };
 
 static const struct field elem_fields[] = { /* LOOKUP, LOOKUP_AND_DELETE */
-	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR), A("value", elem.value, K_PTR),
-	Z("flags", elem.flags, K_ELEM_FLAGS), END,
+	A(elem, map_fd, K_U32), A(elem, key, K_PTR), A(elem, value, K_PTR),
+	Z(elem, flags, K_ELEM_FLAGS), END,
 };
 
 static const struct field update_fields[] = {
-	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR), A("value", elem.value, K_PTR),
-	A("flags", elem.flags, K_ELEM_FLAGS), END,
+	A(elem, map_fd, K_U32), A(elem, key, K_PTR), A(elem, value, K_PTR),
+	A(elem, flags, K_ELEM_FLAGS), END,
 };
 
 static const struct field delete_fields[] = {
-	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR),
-	Z("flags", elem.flags, K_ELEM_FLAGS), END,
+	A(elem, map_fd, K_U32), A(elem, key, K_PTR), Z(elem, flags, K_ELEM_FLAGS), END,
 };
 
 static const struct field next_key_fields[] = {
-	A("map_fd", elem.map_fd, K_U32), A("key", elem.key, K_PTR),
-	A("next_key", elem.next_key, K_PTR), END,
+	A(elem, map_fd, K_U32), A(elem, key, K_PTR), A(elem, next_key, K_PTR), END,
 };
 
-static const struct field map_fd_fields[] = { A("map_fd", elem.map_fd, K_U32), END };
+static const struct field map_fd_fields[] = { A(elem, map_fd, K_U32), END };
 
 static const struct field batch_fields[] = {
-	A("in_batch", batch.in_batch, K_PTR), Z("out_batch", batch.out_batch, K_PTR),
-	A("keys", batch.keys, K_PTR), Z("values", batch.values, K_PTR),
-	A("count", batch.count, K_U32), A("map_fd", batch.map_fd, K_U32),
-	Z("elem_flags", batch.elem_flags, K_ELEM_FLAGS), Z("flags", batch.flags, K_U64), END,
+	A(batch, in_batch, K_PTR), Z(batch, out_batch, K_PTR), A(batch, keys, K_PTR),
+	Z(batch, values, K_PTR), A(batch, count, K_U32), A(batch, map_fd, K_U32),
+	Z(batch, elem_flags, K_ELEM_FLAGS), Z(batch, flags, K_U64), END,
 };
 
 static const struct field prog_load_fields[] = {
-	A("prog_type", prog_load.prog_type, K_PROG_TYPE), A("insn_cnt", prog_load.insn_cnt, K_U32),
-	A("insns", prog_load.insns, K_PTR), A("license", prog_load.license, K_STR),
-	Z("log_level", prog_load.log_level, K_U32), Z("log_size", prog_load.log_size, K_U32),
-	Z("log_buf", prog_load.log_buf, K_PTR), Z("kern_version", prog_load.kern_version, K_U32),
-	FL("prog_flags", prog_load.prog_flags, K_FLAGS32, em_prog_flag_names),
-	Z("prog_name", prog_load.prog_name, K_NAME),
-	Z("prog_ifindex", prog_load.prog_ifindex, K_U32),
-	Z("expected_attach_type", prog_load.expected_attach_type, K_ATTACH_TYPE),
-	Z("prog_btf_fd", prog_load.prog_btf_fd, K_U32),
-	Z("func_info_rec_size", prog_load.func_info_rec_size, K_U32),
-	Z("func_info", prog_load.func_info, K_PTR),
-	Z("func_info_cnt", prog_load.func_info_cnt, K_U32),
-	Z("line_info_rec_size", prog_load.line_info_rec_size, K_U32),
-	Z("line_info", prog_load.line_info, K_PTR),
-	Z("line_info_cnt", prog_load.line_info_cnt, K_U32),
-	Z("attach_btf_id", prog_load.attach_btf_id, K_U32),
-	X(NULL, prog_load.attach_prog_fd, K_ATTACH_FD, prog_load.prog_type, 0),
-	Z("core_relo_cnt", prog_load.core_relo_cnt, K_U32),
-	Z("fd_array", prog_load.fd_array, K_PTR), Z("core_relos", prog_load.core_relos, K_PTR),
-	Z("core_relo_rec_size", prog_load.core_relo_rec_size, K_U32),
-	Z("prog_token_fd", prog_load.prog_token_fd, K_S32),
-	Z("fd_array_cnt", prog_load.fd_array_cnt, K_U32),
-	Z("signature", prog_load.signature, K_PTR),
-	Z("signature_size", prog_load.signature_size, K_U32),
-	Z("keyring_id", prog_load.keyring_id, K_S32), END,
+	A(prog_load, prog_type, K_PROG_TYPE), A(prog_load, insn_cnt, K_U32),
+	A(prog_load, insns, K_PTR), A(prog_load, license, K_STR), Z(prog_load, log_level, K_U32),
+	Z(prog_load, log_size, K_U32), Z(prog_load, log_buf, K_PTR),
+	Z(prog_load, kern_version, K_U32), FL(prog_load, prog_flags, K_FLAGS32, em_prog_flag_names),
+	Z(prog_load, prog_name, K_NAME), Z(prog_load, prog_ifindex, K_U32),
+	Z(prog_load, expected_attach_type, K_ATTACH_TYPE), Z(prog_load, prog_btf_fd, K_U32),
+	Z(prog_load, func_info_rec_size, K_U32), Z(prog_load, func_info, K_PTR),
+	Z(prog_load, func_info_cnt, K_U32), Z(prog_load, line_info_rec_size, K_U32),
+	Z(prog_load, line_info, K_PTR), Z(prog_load, line_info_cnt, K_U32),
+	Z(prog_load, attach_btf_id, K_U32),
+	X(prog_load, attach_prog_fd, K_ATTACH_FD, prog_load.prog_type, 0),
+	Z(prog_load, core_relo_cnt, K_U32), Z(prog_load, fd_array, K_PTR),
+	Z(prog_load, core_relos, K_PTR), Z(prog_load, core_relo_rec_size, K_U32),
+	Z(prog_load, prog_token_fd, K_S32), Z(prog_load, fd_array_cnt, K_U32),
+	Z(prog_load, signature, K_PTR), Z(prog_load, signature_size, K_U32),
+	Z(prog_load, keyring_id, K_S32), END,
 };
 
 static const struct field obj_pin_fields[] = {
-	A("pathname", obj.pathname, K_STR), A("bpf_fd", obj.bpf_fd, K_U32),
-	FL("file_flags", obj.file_flags, K_FLAGS32, em_file_flag_names),
-	Z("path_fd", obj.path_fd, K_S32), END,
+	A(obj, pathname, K_STR), A(obj, bpf_fd, K_U32),
+	FL(obj, file_flags, K_FLAGS32, em_file_flag_names), Z(obj, path_fd, K_S32), END,
 };
 
 static const struct field obj_get_fields[] = {
-	A("pathname", obj.pathname, K_STR), Z("bpf_fd", obj.bpf_fd, K_U32),
-	FL("file_flags", obj.file_flags, K_FLAGS32, em_file_flag_names),
-	Z("path_fd", obj.path_fd, K_S32), END,
+	A(obj, pathname, K_STR), Z(obj, bpf_fd, K_U32),
+	FL(obj, file_flags, K_FLAGS32, em_file_flag_names), Z(obj, path_fd, K_S32), END,
 };
 
 static const struct field attach_fields[] = {
-	X(NULL, attach.target_fd, K_TARGET, attach.attach_type, 1),
-	Z("attach_bpf_fd", attach.attach_bpf_fd, K_U32),
-	A("attach_type", attach.attach_type, K_ATTACH_TYPE),
-	FL("attach_flags", attach.attach_flags, K_FLAGS32, em_attach_flag_names),
-	Z("replace_bpf_fd", attach.replace_bpf_fd, K_U32),
-	X(NULL, attach.relative_fd, K_RELATIVE, attach.attach_flags, 0),
-	Z("expected_revision", attach.expected_revision, K_U64), END,
+	X(attach, target_fd, K_TARGET, attach.attach_type, 1), Z(attach, attach_bpf_fd, K_U32),
+	A(attach, attach_type, K_ATTACH_TYPE),
+	FL(attach, attach_flags, K_FLAGS32, em_attach_flag_names), Z(attach, replace_bpf_fd, K_U32),
+	X(attach, relative_fd, K_RELATIVE, attach.attach_flags, 0),
+	Z(attach, expected_revision, K_U64), END,
 };
 
 static const struct field test_run_fields[] = {
-	A("prog_fd", test.prog_fd, K_U32), Z("data_size_in", test.data_size_in, K_U32),
-	Z("data_size_out", test.data_size_out, K_U32), Z("data_in", test.data_in, K_PTR),
-	Z("data_out", test.data_out, K_PTR), Z("repeat", test.repeat, K_U32),
-	Z("ctx_size_in", test.ctx_size_in, K_U32), Z("ctx_size_out", test.ctx_size_out, K_U32),
-	Z("ctx_in", test.ctx_in, K_PTR), Z("ctx_out", test.ctx_out, K_PTR),
-	FL("flags", test.flags, K_FLAGS32, em_test_run_flag_names), Z("cpu", test.cpu, K_U32),
-	Z("batch_size", test.batch_size, K_U32), END,
+	A(test, prog_fd, K_U32), Z(test, data_size_in, K_U32), Z(test, data_size_out, K_U32),
+	Z(test, data_in, K_PTR), Z(test, data_out, K_PTR), Z(test, repeat, K_U32),
+	Z(test, ctx_size_in, K_U32), Z(test, ctx_size_out, K_U32), Z(test, ctx_in, K_PTR),
+	Z(test, ctx_out, K_PTR), FL(test, flags, K_FLAGS32, em_test_run_flag_names),
+	Z(test, cpu, K_U32), Z(test, batch_size, K_U32), END,
 };
 
-static const struct field next_id_fields[] = { A("start_id", by_id.start_id, K_U32), END };
+static const struct field next_id_fields[] = { A(by_id, start_id, K_U32), END };
 
-#define FD_BY_ID_FIELDS(idname)                                                                   \
-	{                                                                                          \
-		A(idname, by_id.start_id, K_U32),                                                  \
-			FL("open_flags", by_id.open_flags, K_FLAGS32, em_file_flag_names),          \
-			Z("fd_by_id_token_fd", by_id.fd_by_id_token_fd, K_S32), END,                \
-	}
-static const struct field prog_by_id_fields[] = FD_BY_ID_FIELDS("prog_id");
-static const struct field map_by_id_fields[] = FD_BY_ID_FIELDS("map_id");
-static const struct field btf_by_id_fields[] = FD_BY_ID_FIELDS("btf_id");
-static const struct field link_by_id_fields[] = FD_BY_ID_FIELDS("link_id");
+#define FD_BY_ID_FIELDS(idname)                                                                    \
+	{ A(by_id, idname, K_U32), FL(by_id, open_flags, K_FLAGS32, em_file_flag_names),          \
+	  Z(by_id, fd_by_id_token_fd, K_S32), END }
+static const struct field prog_by_id_fields[] = FD_BY_ID_FIELDS(prog_id);
+static const struct field map_by_id_fields[] = FD_BY_ID_FIELDS(map_id);
+static const struct field btf_by_id_fields[] = FD_BY_ID_FIELDS(btf_id);
+static const struct field link_by_id_fields[] = FD_BY_ID_FIELDS(link_id);
 
 static const struct field info_fields[] = {
-	A("bpf_fd", info.bpf_fd, K_U32), A("info_len", info.info_len, K_U32),
-	A("info", info.info, K_PTR), END,
+	A(info, bpf_fd, K_U32), A(info, info_len, K_U32), A(info, info, K_PTR), END,
 };
 
 static const struct field query_fields[] = {
-	X(NULL, query.target_fd, K_TARGET, query.attach_type, 1),
-	A("attach_type", query.attach_type, K_ATTACH_TYPE),
-	FL("query_flags", query.query_flags, K_FLAGS32, em_query_flag_names),
-	Z("prog_ids", query.prog_ids, K_PTR), A("prog_cnt", query.prog_cnt, K_U32),
-	Z("prog_attach_flags", query.prog_attach_flags, K_PTR),
-	Z("link_ids", query.link_ids, K_PTR),
-	Z("link_attach_flags", query.link_attach_flags, K_PTR), END,
+	X(query, target_fd, K_TARGET, query.attach_type, 1), A(query, attach_type, K_ATTACH_TYPE),
+	FL(query, query_flags, K_FLAGS32, em_query_flag_names), Z(query, prog_ids, K_PTR),
+	A(query, prog_cnt, K_U32), Z(query, prog_attach_flags, K_PTR), Z(query, link_ids, K_PTR),
+	Z(query, link_attach_flags, K_PTR), END,
 };
 
 static const struct field raw_tp_fields[] = {
-	A("name", raw_tp.name, K_STR), A("prog_fd", raw_tp.prog_fd, K_U32),
-	Z("cookie", raw_tp.cookie, K_U64), END,
+	A(raw_tp, name, K_STR), A(raw_tp, prog_fd, K_U32), Z(raw_tp, cookie, K_U64), END,
 };
 
 static const struct field btf_load_fields[] = {
-	A("btf", btf_load.btf, K_PTR), Z("btf_log_buf", btf_load.btf_log_buf, K_PTR),
-	A("btf_size", btf_load.btf_size, K_U32), Z("btf_log_size", btf_load.btf_log_size, K_U32),
-	Z("btf_log_level", btf_load.btf_log_level, K_U32),
-	FL("btf_flags", btf_load.btf_flags, K_FLAGS32, em_token_flag_names),
-	Z("btf_token_fd", btf_load.btf_token_fd, K_S32), END,
+	A(btf_load, btf, K_PTR), Z(btf_load, btf_log_buf, K_PTR), A(btf_load, btf_size, K_U32),
+	Z(btf_load, btf_log_size, K_U32), Z(btf_load, btf_log_level, K_U32),
+	FL(btf_load, btf_flags, K_FLAGS32, em_token_flag_names), Z(btf_load, btf_token_fd, K_S32),
+	END,
 };
 
 static const struct field task_fd_query_fields[] = {
-	A("pid", task_fd_query.pid, K_U32), A("fd", task_fd_query.fd, K_U32),
-	Z("flags", task_fd_query.flags, K_U32), Z("buf_len", task_fd_query.buf_len, K_U32),
-	Z("buf", task_fd_query.buf, K_PTR), END,
+	A(task_fd_query, pid, K_U32), A(task_fd_query, fd, K_U32), Z(task_fd_query, flags, K_U32),
+	Z(task_fd_query, buf_len, K_U32), Z(task_fd_query, buf, K_PTR), END,
 };
 
 static const struct field link_create_fields[] = {
-	X(NULL, link_create.prog_fd, K_LINK_PROG, link_create.attach_type, 1),
-	X(NULL, link_create.target_fd, K_TARGET, link_create.attach_type, 0),
-	A("attach_type", link_create.attach_type, K_ATTACH_TYPE),
-	X("flags", link_create.flags, K_LINK_FLAGS, link_create.attach_type, 0), END,
+	X(link_create, prog_fd, K_LINK_PROG, link_create.attach_type, 1),
+	X(link_create, target_fd, K_TARGET, link_create.attach_type, 0),
+	A(link_create, attach_type, K_ATTACH_TYPE),
+	X(link_create, flags, K_LINK_FLAGS, link_create.attach_type, 0), END,
 };
 
 /* LINK_CREATE's union after flags, one variant per kind of attach type */
 static const struct field link_iter_fields[] = {
-	Z("iter_info", link_create.iter_info, K_PTR),
-	Z("iter_info_len", link_create.iter_info_len, K_U32), END,
+	Z(link_create, iter_info, K_PTR), Z(link_create, iter_info_len, K_U32), END,
 };
 static const struct field link_perf_fields[] = {
-	Z("bpf_cookie", link_create.perf_event.bpf_cookie, K_U64), END,
+	Z(link_create.perf_event, bpf_cookie, K_U64), END,
 };
 static const struct field link_kprobe_fields[] = {
-	FL("kprobe_multi.flags", link_create.kprobe_multi.flags, K_FLAGS32,
-	   em_kprobe_multi_flag_names),
-	A("cnt", link_create.kprobe_multi.cnt, K_U32),
-	Z("syms", link_create.kprobe_multi.syms, K_PTR),
-	Z("addrs", link_create.kprobe_multi.addrs, K_PTR),
-	Z("cookies", link_create.kprobe_multi.cookies, K_PTR), END,
+	FL(link_create, kprobe_multi.flags, K_FLAGS32, em_kprobe_multi_flag_names),
+	A(link_create.kprobe_multi, cnt, K_U32), Z(link_create.kprobe_multi, syms, K_PTR),
+	Z(link_create.kprobe_multi, addrs, K_PTR), Z(link_create.kprobe_multi, cookies, K_PTR), END,
 };
 static const struct field link_uprobe_fields[] = {
-	A("path", link_create.uprobe_multi.path, K_STR),
-	Z("offsets", link_create.uprobe_multi.offsets, K_PTR),
-	Z("ref_ctr_offsets", link_create.uprobe_multi.ref_ctr_offsets, K_PTR),
-	Z("cookies", link_create.uprobe_multi.cookies, K_PTR),
-	A("cnt", link_create.uprobe_multi.cnt, K_U32),
-	FL("uprobe_multi.flags", link_create.uprobe_multi.flags, K_FLAGS32,
-	   em_uprobe_multi_flag_names),
-	Z("pid", link_create.uprobe_multi.pid, K_U32), END,
+	A(link_create.uprobe_multi, path, K_STR), Z(link_create.uprobe_multi, offsets, K_PTR),
+	Z(link_create.uprobe_multi, ref_ctr_offsets, K_PTR),
+	Z(link_create.uprobe_multi, cookies, K_PTR), A(link_create.uprobe_multi, cnt, K_U32),
+	FL(link_create, uprobe_multi.flags, K_FLAGS32, em_uprobe_multi_flag_names),
+	Z(link_create.uprobe_multi, pid, K_U32), END,
 };
 static const struct field link_netfilter_fields[] = {
-	A("pf", link_create.netfilter.pf, K_U32), A("hooknum", link_create.netfilter.hooknum, K_U32),
-	A("priority", link_create.netfilter.priority, K_S32),
-	Z("netfilter.flags", link_create.netfilter.flags, K_U32), END,
+	A(link_create.netfilter, pf, K_U32), A(link_create.netfilter, hooknum, K_U32),
+	A(link_create.netfilter, priority, K_S32), Z(link_create, netfilter.flags, K_U32), END,
 };
 static const struct field link_mprog_fields[] = {
-	X(NULL, link_create.mprog.relative_fd, K_RELATIVE, link_create.flags, 0),
-	Z("expected_revision", link_create.mprog.expected_revision, K_U64), END,
+	X(link_create.mprog, relative_fd, K_RELATIVE, link_create.flags, 0),
+	Z(link_create.mprog, expected_revision, K_U64), END,
 };
 static const struct field link_tracing_fields[] = {
-	Z("target_btf_id", link_create.tracing.target_btf_id, K_U32),
-	Z("cookie", link_create.tracing.cookie, K_U64), END,
+	Z(link_create.tracing, target_btf_id, K_U32), Z(link_create.tracing, cookie, K_U64), END,
 };
 
 static const struct field link_update_fields[] = {
-	A("link_fd", link_update.link_fd, K_U32), A("new_prog_fd", link_update.new_prog_fd, K_U32),
-	FL("flags", link_update.flags, K_FLAGS32, em_attach_flag_names),
-	Z("old_prog_fd", link_update.old_prog_fd, K_U32), END,
+	A(link_update, link_fd, K_U32), A(link_update, new_prog_fd, K_U32),
+	FL(link_update, flags, K_FLAGS32, em_attach_flag_names), Z(link_update, old_prog_fd, K_U32),
+	END,
 };
 
-static const struct field link_fd_fields[] = { A("link_fd", link_detach.link_fd, K_U32), END };
-static const struct field stats_fields[] = { A("type", enable_stats.type, K_STATS), END };
+static const struct field link_fd_fields[] = { A(link_detach, link_fd, K_U32), END };
+static const struct field stats_fields[] = { A(enable_stats, type, K_STATS), END };
 static const struct field iter_create_fields[] = {
-	A("link_fd", iter_create.link_fd, K_U32), Z("flags", iter_create.flags, K_U32), END,
+	A(iter_create, link_fd, K_U32), Z(iter_create, flags, K_U32), END,
 };
 static const struct field bind_map_fields[] = {
-	A("prog_fd", prog_bind_map.prog_fd, K_U32), A("map_fd", prog_bind_map.map_fd, K_U32),
-	Z("flags", prog_bind_map.flags, K_U32), END,
+	A(prog_bind_map, prog_fd, K_U32), A(prog_bind_map, map_fd, K_U32),
+	Z(prog_bind_map, flags, K_U32), END,
 };
 static const struct field token_fields[] = {
-	Z("flags", token_create.flags, K_U32), A("bpffs_fd", token_create.bpffs_fd, K_U32), END,
+	Z(token_create, flags, K_U32), A(token_create, bpffs_fd, K_U32), END,
 };
 static const struct field stream_fields[] = {
-	A("stream_buf", prog_stream_read.stream_buf, K_PTR),
-	A("stream_buf_len", prog_stream_read.stream_buf_len, K_U32),
-	A("stream_id", prog_stream_read.stream_id, K_U32),
-	A("prog_fd", prog_stream_read.prog_fd, K_U32), END,
+	A(prog_stream_read, stream_buf, K_PTR), A(prog_stream_read, stream_buf_len, K_U32),
+	A(prog_stream_read, stream_id, K_U32), A(prog_stream_read, prog_fd, K_U32), END,
 };
 
 #undef A
@@ -737,7 +693,7 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 
 static void put_fields(struct em_trace *t, struct attr_view *v, const struct field *fields)
 {
-	for (const struct field *f = fields; f && (f->name || f->kind >= K_TARGET); f++)
+	for (const struct field *f = fields; f && f->name; f++)
 		put_field(t, v, f);
 }
 

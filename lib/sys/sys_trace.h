@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct perf_event_attr;
+struct em_sys_call;
 
 /*
  * One trace line under construction. A caller decodes the call's arguments
@@ -22,15 +22,13 @@ struct em_trace {
 	int saved_errno;
 };
 
+/* The call's name and decoded arguments, up to the result: "close(5", "bpf(BPF_MAP_CREATE, {...}, 72". */
+void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *call);
+/* What a successful call returned through its arguments (statfs f_type, fstat st_mode/size). */
+void em_trace_call_details(struct em_trace *t, const struct em_sys_call *call);
 /* bpf(CMD, {field=value, ...}, size): only bytes below size are decoded. */
 void em_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size);
-void em_trace_perf_event_open_begin(struct em_trace *t, const struct perf_event_attr *attr,
-				    pid_t pid, int cpu, int group_fd, unsigned long flags);
-void em_trace_ioctl_begin(struct em_trace *t, int fd, unsigned long request, unsigned long arg);
-void em_trace_mmap_begin(struct em_trace *t, const void *addr, size_t len, int prot, int flags,
-			 int fd, off_t off);
-void em_trace_open_begin(struct em_trace *t, const char *path, int flags, mode_t mode);
-/* Any other call, already formatted: "close(5", "mkdir(\"/sys/fs/bpf/x\", 0700". */
+/* A line begun by hand: em_trace_begin(t, "close(%d", fd). */
 void em_trace_begin(struct em_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends ") = ret" (ret >= 0) or ") = -1 ENAME (description)" (ret < 0) and writes. */
 void em_trace_end(struct em_trace *t, long ret);

@@ -1,17 +1,22 @@
-/* sys_trace_calls.c - EBPFMINI_TRACE decoding of perf_event_open, ioctl, mmap and open (L3 sys) */
+/* sys_trace_calls.c - EBPFMINI_TRACE decoding of every kernel call by its number and arguments (L3 sys) */
 #include <fcntl.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 
 #include <linux/perf_event.h>
 
 #include "internal.h"
+#include "sys.h"
 #include "sys_trace.h"
 #include "sys_attr.h"
 #include "uapi_compat.h"
 
-void em_trace_perf_event_open_begin(struct em_trace *t, const struct perf_event_attr *attr,
-				    pid_t pid, int cpu, int group_fd, unsigned long flags)
+static void begin_perf_event_open(struct em_trace *t, const struct perf_event_attr *attr,
+				  pid_t pid, int cpu, int group_fd, unsigned long flags)
 {
 	struct perf_event_attr a;
 	const char *type;
@@ -55,7 +60,7 @@ void em_trace_perf_event_open_begin(struct em_trace *t, const struct perf_event_
 	em_trace_flags(t, em_perf_flag_names, flags);
 }
 
-void em_trace_ioctl_begin(struct em_trace *t, int fd, unsigned long request, unsigned long arg)
+static void begin_ioctl(struct em_trace *t, int fd, unsigned long request, unsigned long arg)
 {
 	const char *name = em_perf_ioctl_name(request);
 
@@ -65,7 +70,7 @@ void em_trace_ioctl_begin(struct em_trace *t, int fd, unsigned long request, uns
 		em_trace_begin(t, "ioctl(%d, 0x%lx, 0x%lx", fd, request, arg);
 }
 
-void em_trace_mmap_begin(struct em_trace *t, const void *addr, size_t len, int prot, int flags,
+static void begin_mmap(struct em_trace *t, const void *addr, size_t len, int prot, int flags,
 			 int fd, off_t off)
 {
 	static const char *const types[] = { "0", "MAP_SHARED", "MAP_PRIVATE",
@@ -91,7 +96,7 @@ void em_trace_mmap_begin(struct em_trace *t, const void *addr, size_t len, int p
 	em_trace_printf(t, ", %d, %lld", fd, (long long)off);
 }
 
-void em_trace_open_begin(struct em_trace *t, const char *path, int flags, mode_t mode)
+static void begin_open(struct em_trace *t, const char *path, int flags, mode_t mode)
 {
 	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
 	int rest = flags & ~O_ACCMODE;
@@ -105,4 +110,134 @@ void em_trace_open_begin(struct em_trace *t, const char *path, int flags, mode_t
 	}
 	if (flags & O_CREAT)
 		em_trace_printf(t, ", 0%o", (unsigned)mode);
+}
+
+static const char *epoll_op_name(int op)
+{
+	switch (op) {
+	case EPOLL_CTL_ADD:
+		return "EPOLL_CTL_ADD";
+	case EPOLL_CTL_DEL:
+		return "EPOLL_CTL_DEL";
+	case EPOLL_CTL_MOD:
+		return "EPOLL_CTL_MOD";
+	default:
+		return NULL;
+	}
+}
+
+static void begin_epoll_ctl(struct em_trace *t, int epfd, int op, int fd,
+			    const struct epoll_event *ev)
+{
+	const char *name = epoll_op_name(op);
+
+	if (name)
+		em_trace_begin(t, "epoll_ctl(%d, %s, %d", epfd, name, fd);
+	else
+		em_trace_begin(t, "epoll_ctl(%d, %d, %d", epfd, op, fd);
+	if (ev)
+		em_trace_printf(t, ", {events=0x%x, data=0x%llx}", (unsigned int)ev->events,
+				(unsigned long long)ev->data.u64);
+	else
+		em_trace_printf(t, ", NULL");
+}
+
+void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
+{
+	const long *a = c->args;
+
+	switch (c->nr) {
+	case SYS_bpf:
+		em_trace_bpf_begin(t, (int)a[0], (const void *)a[1], (unsigned int)a[2]);
+		break;
+	case SYS_perf_event_open:
+		begin_perf_event_open(t, (const struct perf_event_attr *)a[0], (pid_t)a[1], (int)a[2],
+				(int)a[3], (unsigned long)a[4]);
+		break;
+	case SYS_ioctl:
+		begin_ioctl(t, (int)a[0], (unsigned long)a[1], (unsigned long)a[2]);
+		break;
+	case SYS_mmap:
+		begin_mmap(t, (const void *)a[0], (size_t)a[1], (int)a[2], (int)a[3], (int)a[4],
+			   (off_t)a[5]);
+		break;
+	case SYS_munmap:
+		em_trace_begin(t, "munmap(%p, %zu", (void *)a[0], (size_t)a[1]);
+		break;
+	case SYS_openat:
+		begin_open(t, (const char *)a[1], (int)a[2], (mode_t)a[3]);
+		break;
+	case SYS_close:
+		em_trace_begin(t, "close(%d", (int)a[0]);
+		break;
+	case SYS_epoll_create1:
+		em_trace_begin(t, "epoll_create1(EPOLL_CLOEXEC");
+		break;
+	case SYS_epoll_ctl:
+		begin_epoll_ctl(t, (int)a[0], (int)a[1], (int)a[2], (const struct epoll_event *)a[3]);
+		break;
+	case SYS_epoll_pwait:
+		em_trace_begin(t, "epoll_pwait(%d, %p, %d, %d, NULL", (int)a[0], (void *)a[1], (int)a[2],
+			       (int)a[3]);
+		break;
+	case SYS_statfs:
+		em_trace_begin(t, "statfs(\"%s\"", (const char *)a[0]);
+		break;
+	case SYS_fstat:
+		em_trace_begin(t, "fstat(%d", (int)a[0]);
+		break;
+	case SYS_mkdirat:
+		em_trace_begin(t, "mkdir(\"%s\", 0%lo", (const char *)a[1], (unsigned long)a[2]);
+		break;
+	case SYS_unlinkat:
+		em_trace_begin(t, "%s(\"%s\"", a[2] == AT_REMOVEDIR ? "rmdir" : "unlink",
+			       (const char *)a[1]);
+		break;
+	case SYS_socket:
+		em_trace_begin(t, "socket(%d, 0x%x, %d", (int)a[0], (unsigned int)a[1], (int)a[2]);
+		break;
+	case SYS_setsockopt:
+		em_trace_begin(t, "setsockopt(%d, %d, %d, %p, %u", (int)a[0], (int)a[1], (int)a[2],
+			       (const void *)a[3], (unsigned int)a[4]);
+		break;
+	case SYS_fcntl: /* only F_DUPFD_CLOEXEC */
+		em_trace_begin(t, "fcntl(%d, F_DUPFD_CLOEXEC, %d", (int)a[0], (int)a[2]);
+		break;
+	case SYS_read:
+	case SYS_write:
+		em_trace_begin(t, "%s(%d, %p, %zu", c->nr == SYS_read ? "read" : "write", (int)a[0],
+			       (void *)a[1], (size_t)a[2]);
+		break;
+	case SYS_uname:
+		em_trace_begin(t, "uname(%p", (void *)a[0]);
+		break;
+	default:
+		em_trace_begin(t, "syscall(%ld", c->nr);
+		break;
+	}
+}
+
+void em_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
+{
+	const struct statfs *sfs;
+	const struct stat *st;
+	const char *fs;
+
+	switch (c->nr) {
+	case SYS_statfs:
+		sfs = (const struct statfs *)c->args[1];
+		fs = em_fs_magic_name((unsigned long)sfs->f_type);
+		if (fs)
+			em_trace_printf(t, ", {f_type=%s}", fs);
+		else
+			em_trace_printf(t, ", {f_type=0x%lx}", (unsigned long)sfs->f_type);
+		break;
+	case SYS_fstat:
+		st = (const struct stat *)c->args[1];
+		em_trace_printf(t, ", {st_mode=0%o, st_size=%lld}", (unsigned)st->st_mode,
+				(long long)st->st_size);
+		break;
+	default:
+		break;
+	}
 }

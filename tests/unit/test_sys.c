@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -653,6 +656,65 @@ static void test_fd_move_up(void **state)
 	assert_int_equal(em_sys_munmap(p, 4096), 0);
 }
 
+/* The other calls: what the hook sees, how its answers read, and the real calls. */
+static void test_every_call(void **state)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, evs[2];
+	char rel[65], buf[8];
+	struct stat st;
+	int one = 1, pipefd[2];
+
+	(void)state;
+	R.result = 11;
+	assert_int_equal(em_sys_epoll_create(), 11);
+	assert_int_equal(R.nr, SYS_epoll_create1);
+	assert_int_equal(R.args[0], EPOLL_CLOEXEC);
+	R.result = 1; /* calls that succeed with 0 read any positive answer as 0 */
+	assert_int_equal(em_sys_epoll_ctl(11, EPOLL_CTL_ADD, 5, &ev), 0);
+	assert_true(R.nr == SYS_epoll_ctl && R.args[1] == EPOLL_CTL_ADD && R.args[2] == 5);
+	assert_int_equal(em_sys_setsockopt(12, 1, 50, &one, 4), 0);
+	assert_true(R.nr == SYS_setsockopt && R.args[2] == 50 && R.args[4] == 4);
+	assert_int_equal(em_sys_munmap((void *)0x10000, 8192), 0);
+	assert_int_equal(em_sys_write_all(5, buf, sizeof(buf)), 0);
+	assert_true(R.nr == SYS_write && R.args[0] == 5 && R.args[2] == sizeof(buf));
+	assert_int_equal(em_sys_kernel_release(rel, sizeof(rel)), 0);
+	assert_int_equal(R.nr, SYS_uname);
+	assert_string_equal(rel, ""); /* nothing to report */
+	R.result = 2; /* the others return it */
+	assert_int_equal(em_sys_epoll_wait(11, evs, 2, 100), 2);
+	assert_true(R.nr == SYS_epoll_pwait && R.args[2] == 2 && R.args[3] == 100);
+	assert_int_equal(em_sys_read(5, buf, sizeof(buf)), 2);
+	assert_true(R.nr == SYS_read && R.args[2] == sizeof(buf));
+	R.result = 13;
+	assert_int_equal(em_sys_dup(12), 13);
+	assert_true(R.nr == SYS_fcntl && R.args[1] == F_DUPFD_CLOEXEC && R.args[2] == 3);
+	assert_int_equal(em_sys_socket(AF_INET, SOCK_DGRAM, 0), 13);
+	assert_true(R.nr == SYS_socket && (R.args[1] & SOCK_CLOEXEC));
+	R.result = 4096; /* fstat: a regular file of that size */
+	assert_int_equal(em_sys_fstat(5, &st), 0);
+	assert_true(S_ISREG(st.st_mode) && st.st_size == 4096);
+	R.result = -EIO;
+	assert_int_equal(em_sys_write_all(5, buf, sizeof(buf)), -EIO);
+	assert_int_equal(em_sys_kernel_release(rel, sizeof(rel)), -EIO);
+	assert_int_equal(em_sys_fstat(5, NULL), -EINVAL);
+	assert_int_equal(em_sys_mkdir(NULL, 0700), -EINVAL);
+
+	/* the real calls */
+	em_sys_set_hook(NULL, NULL);
+	assert_int_equal(em_sys_kernel_release(rel, sizeof(rel)), 0);
+	assert_true(strlen(rel) > 0);
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(em_sys_write_all(pipefd[1], "abc", 3), 0);
+	assert_int_equal(em_sys_read(pipefd[0], buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "abc", 3);
+	assert_int_equal(em_sys_fstat(pipefd[0], &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	em_sys_close(pipefd[0]);
+	assert_int_equal(em_sys_read(pipefd[0], buf, sizeof(buf)), -EBADF);
+	em_sys_close(pipefd[1]);
+	assert_int_equal(em_sys_dup(pipefd[1]), -EBADF);
+}
+
 /* ---- files ---- */
 
 static const char *served_text;
@@ -818,6 +880,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_legacy_hook_and_raw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flags_added, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_move_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_write_file, setup, teardown),
 		cmocka_unit_test(test_names),
 	};

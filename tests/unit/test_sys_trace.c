@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -389,6 +391,69 @@ static void test_trace_newer_fields(void **state)
 	free(out);
 }
 
+/* The line of every other call, as strace would write it. */
+static char tbuf[8];
+
+static void do_every_call(void *arg)
+{
+	struct epoll_event ev = { .events = 1, .data.u64 = 7 };
+	struct stat st;
+
+	(void)arg;
+	R.result = EM_SYS_OK;
+	em_sys_munmap((void *)0x10000, 8192);
+	R.result = 11;
+	em_sys_epoll_create();
+	R.result = EM_SYS_OK;
+	em_sys_epoll_ctl(11, EPOLL_CTL_ADD, 5, &ev);
+	em_sys_epoll_ctl(11, 9, 5, NULL);
+	R.result = 1;
+	em_sys_epoll_wait(11, (struct epoll_event *)tbuf, 4, 100);
+	R.result = 123;
+	em_sys_fstat(5, &st);
+	R.result = EM_SYS_OK;
+	em_sys_mkdir("/x", 0700);
+	R.result = -ENOENT;
+	em_sys_unlink("/x");
+	em_sys_rmdir("/x");
+	R.result = 12;
+	em_sys_socket(2, 2, 0);
+	R.result = EM_SYS_OK;
+	em_sys_setsockopt(12, 1, 50, tbuf, 4);
+	R.result = 13;
+	em_sys_dup(12);
+	R.result = 8;
+	em_sys_read(5, tbuf, sizeof(tbuf));
+	R.result = EM_SYS_OK;
+	em_sys_write_all(5, tbuf, sizeof(tbuf));
+}
+
+static void test_trace_every_call(void **state)
+{
+	char *out = capture_stderr(do_every_call, NULL);
+	char expect[2048];
+
+	(void)state;
+	snprintf(expect, sizeof(expect),
+		 "munmap(0x10000, 8192) = 0\n"
+		 "epoll_create1(EPOLL_CLOEXEC) = 11\n"
+		 "epoll_ctl(11, EPOLL_CTL_ADD, 5, {events=0x1, data=0x7}) = 0\n"
+		 "epoll_ctl(11, 9, 5, NULL) = 0\n"
+		 "epoll_pwait(11, %p, 4, 100, NULL) = 1\n"
+		 "fstat(5) = 0\n"
+		 "mkdir(\"/x\", 0700) = 0\n"
+		 "unlink(\"/x\") = -1 ENOENT (No such file or directory)\n"
+		 "rmdir(\"/x\") = -1 ENOENT (No such file or directory)\n"
+		 "socket(2, 0x80002, 0) = 12\n"
+		 "setsockopt(12, 1, 50, %p, 4) = 0\n"
+		 "fcntl(12, F_DUPFD_CLOEXEC, 3) = 13\n"
+		 "read(5, %p, 8) = 8\n"
+		 "write(5, %p, 8) = 0\n",
+		 (void *)tbuf, (void *)tbuf, (void *)tbuf, (void *)tbuf);
+	assert_string_equal(out, expect);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +464,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trace_elem_and_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_other_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_newer_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trace_every_call, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

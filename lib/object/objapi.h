@@ -56,10 +56,11 @@ int em_map_info(int fd, struct bpf_map_info *info);
 struct em_ksym_ctx;
 /*
  * The load phase that asks kernel BTF by name, in one lookup: ksym and kfunc
- * externs (their values written into the code sections, each extern marked
- * resolved; a __weak one the kernel lacks gives 0, its calls a poisoned
- * helper call) and the attach targets of tp_btf, fentry/fexit/fmod_ret, lsm
- * and iter programs (prog->attach_btf_id, attach_btf_obj_fd). Does nothing,
+ * externs (their values written into the code sections, the kernel's answer
+ * in obj->ext_state[], each marked resolved; a __weak one the kernel lacks
+ * gives 0, its calls a poisoned helper call) and the attach targets of tp_btf,
+ * fentry/fexit/fmod_ret, lsm and iter programs (obj->prog_state[]:
+ * attach_btf_id, attach_btf_obj_fd). Does nothing,
  * and reads no kernel BTF, for an object that needs neither. *fd_array gets
  * the BTF fds of the modules whose kfuncs are called (slot 0 unused; NULL
  * when none; the caller frees it); the fds themselves belong to kc.

@@ -176,10 +176,13 @@ static void test_phase_order_and_ownership(void **state)
 	for (m = ebpfmini_object_next_map(obj, NULL); m; m = ebpfmini_object_next_map(obj, m)) {
 		nmaps++;
 		ndata += ebpfmini_map_is_global_data(m);
+		assert_int_equal(em_map_state(m)->fd, -1); /* open creates no kernel state */
 	}
 	for (p = ebpfmini_object_next_program(obj, NULL); p;
-	     p = ebpfmini_object_next_program(obj, p))
+	     p = ebpfmini_object_next_program(obj, p)) {
 		nprogs++;
+		assert_int_equal(em_prog_state(p)->fd, -1);
+	}
 
 	assert_int_equal(ebpfmini_object_load(obj), 0);
 	/* BTF first; maps; global data (copy, freeze, mmap); programs; prog array slots */

@@ -7,30 +7,25 @@
 #include "internal.h"
 #include "sys.h"
 
+#include "ebpfmini/sys.h"
+
 /* The kernel's BTF log: start at 64 KiB, grow on ENOSPC up to 16 MiB. */
 #define BTF_LOG_MIN (64u * 1024)
 #define BTF_LOG_MAX (16u * 1024 * 1024)
 /* How many lines of the log's tail go to the log callback. */
 #define BTF_LOG_TAIL_LINES 4
 
-/* attr size covering the BPF_BTF_LOAD fields we set (btf .. btf_log_level) */
-#define BTF_LOAD_ATTR_SIZE                                                                         \
-	(offsetof(union bpf_attr, btf_log_level) + sizeof(((union bpf_attr *)0)->btf_log_level))
-
 static int btf_load(const struct ebpfmini_btf *btf, char *log, uint32_t log_size)
 {
-	union bpf_attr attr;
+	struct ebpfmini_sys_btf_load_opts opts = { .sz = sizeof(opts) };
 
-	memset(&attr, 0, sizeof(attr));
-	attr.btf = (uint64_t)(uintptr_t)btf->raw;
-	attr.btf_size = (uint32_t)btf->raw_size;
 	if (log) {
 		log[0] = '\0';
-		attr.btf_log_buf = (uint64_t)(uintptr_t)log;
-		attr.btf_log_size = log_size;
-		attr.btf_log_level = 1;
+		opts.log_buf = log;
+		opts.log_size = log_size;
+		opts.log_level = 1;
 	}
-	return em_sys_bpf(BPF_BTF_LOAD, &attr, BTF_LOAD_ATTR_SIZE);
+	return ebpfmini_sys_btf_load(btf->raw, btf->raw_size, &opts);
 }
 
 /* Start of the n-th last non-empty line of text (n >= 1), or text itself. */

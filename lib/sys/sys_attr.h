@@ -239,6 +239,19 @@ union em_bpf_attr {
 #define EM_ATTR_WIDTH(field) sizeof(((union em_bpf_attr *)0)->field)
 #define EM_ATTR_END(field) ((unsigned int)(EM_ATTR_OFF(field) + EM_ATTR_WIDTH(field)))
 
+/* Which member of link_create's union after flags an attach type uses (sys_cmds.c). */
+enum em_link_variant {
+	EM_LINK_TRACING, /* target_btf_id or tracing: fentry/fexit, lsm, raw tp, ... */
+	EM_LINK_ITER,
+	EM_LINK_PERF,
+	EM_LINK_KPROBE_MULTI, /* kprobe_multi, kprobe session */
+	EM_LINK_UPROBE_MULTI, /* uprobe_multi, uprobe session */
+	EM_LINK_NETFILTER,
+	EM_LINK_MPROG, /* tcx, netkit, cgroup */
+	EM_LINK_NONE,  /* BPF_XDP */
+};
+enum em_link_variant em_sys_link_variant(uint32_t attach_type);
+
 /* A pointer as the kernel's __aligned_u64. */
 #define EM_PTR_U64(p) ((uint64_t)(uintptr_t)(p))
 

@@ -521,19 +521,21 @@ EM_EXPORT int ebpfmini_sys_task_fd_query(int pid, int fd, uint32_t flags, char *
 	return ret;
 }
 
-/* Which member of LINK_CREATE's union at offset 16 an attach type uses. */
-enum link_variant { LV_TRACING, LV_ITER, LV_PERF, LV_NETFILTER, LV_MPROG };
-
-static enum link_variant link_variant(uint32_t attach_type)
+enum em_link_variant em_sys_link_variant(uint32_t attach_type)
 {
 	switch (attach_type) {
-	case BPF_TRACE_ITER: return LV_ITER;
-	case BPF_PERF_EVENT: return LV_PERF;
-	case BPF_NETFILTER: return LV_NETFILTER;
+	case BPF_XDP: return EM_LINK_NONE;
+	case BPF_TRACE_ITER: return EM_LINK_ITER;
+	case BPF_PERF_EVENT: return EM_LINK_PERF;
+	case BPF_TRACE_KPROBE_MULTI:
+	case BPF_TRACE_KPROBE_SESSION: return EM_LINK_KPROBE_MULTI;
+	case BPF_TRACE_UPROBE_MULTI:
+	case BPF_TRACE_UPROBE_SESSION: return EM_LINK_UPROBE_MULTI;
+	case BPF_NETFILTER: return EM_LINK_NETFILTER;
 	case BPF_TCX_INGRESS:
 	case BPF_TCX_EGRESS:
 	case BPF_NETKIT_PRIMARY:
-	case BPF_NETKIT_PEER: return LV_MPROG;
+	case BPF_NETKIT_PEER: return EM_LINK_MPROG;
 	case BPF_CGROUP_INET_INGRESS: case BPF_CGROUP_INET_EGRESS:
 	case BPF_CGROUP_INET_SOCK_CREATE: case BPF_CGROUP_SOCK_OPS: case BPF_CGROUP_DEVICE:
 	case BPF_CGROUP_INET4_BIND: case BPF_CGROUP_INET6_BIND: case BPF_CGROUP_INET4_CONNECT:
@@ -544,7 +546,21 @@ static enum link_variant link_variant(uint32_t attach_type)
 	case BPF_CGROUP_INET6_GETPEERNAME: case BPF_CGROUP_INET4_GETSOCKNAME:
 	case BPF_CGROUP_INET6_GETSOCKNAME: case BPF_CGROUP_INET_SOCK_RELEASE:
 	case BPF_CGROUP_UNIX_CONNECT: case BPF_CGROUP_UNIX_SENDMSG: case BPF_CGROUP_UNIX_RECVMSG:
-	case BPF_CGROUP_UNIX_GETPEERNAME: case BPF_CGROUP_UNIX_GETSOCKNAME: return LV_MPROG;
+	case BPF_CGROUP_UNIX_GETPEERNAME: case BPF_CGROUP_UNIX_GETSOCKNAME: return EM_LINK_MPROG;
+	default: return EM_LINK_TRACING;
+	}
+}
+
+/* The union member whose options ebpfmini_sys_link_create takes: "others" take the tracing ones. */
+enum link_variant { LV_TRACING, LV_ITER, LV_PERF, LV_NETFILTER, LV_MPROG };
+
+static enum link_variant link_variant(uint32_t attach_type)
+{
+	switch (em_sys_link_variant(attach_type)) {
+	case EM_LINK_ITER: return LV_ITER;
+	case EM_LINK_PERF: return LV_PERF;
+	case EM_LINK_NETFILTER: return LV_NETFILTER;
+	case EM_LINK_MPROG: return LV_MPROG;
 	default: return LV_TRACING;
 	}
 }

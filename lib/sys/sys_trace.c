@@ -513,41 +513,16 @@ static bool ifindex_attach(uint32_t type)
 	       type == BPF_NETKIT_PRIMARY || type == BPF_NETKIT_PEER;
 }
 
-static bool cgroup_attach(uint32_t type)
-{
-	switch (type) {
-	case BPF_CGROUP_INET_INGRESS: case BPF_CGROUP_INET_EGRESS:
-	case BPF_CGROUP_INET_SOCK_CREATE: case BPF_CGROUP_SOCK_OPS: case BPF_CGROUP_DEVICE:
-	case BPF_CGROUP_INET4_BIND: case BPF_CGROUP_INET6_BIND: case BPF_CGROUP_INET4_CONNECT:
-	case BPF_CGROUP_INET6_CONNECT: case BPF_CGROUP_INET4_POST_BIND:
-	case BPF_CGROUP_INET6_POST_BIND: case BPF_CGROUP_UDP4_SENDMSG: case BPF_CGROUP_UDP6_SENDMSG:
-	case BPF_CGROUP_SYSCTL: case BPF_CGROUP_UDP4_RECVMSG: case BPF_CGROUP_UDP6_RECVMSG:
-	case BPF_CGROUP_GETSOCKOPT: case BPF_CGROUP_SETSOCKOPT: case BPF_CGROUP_INET4_GETPEERNAME:
-	case BPF_CGROUP_INET6_GETPEERNAME: case BPF_CGROUP_INET4_GETSOCKNAME:
-	case BPF_CGROUP_INET6_GETSOCKNAME: case BPF_CGROUP_INET_SOCK_RELEASE:
-	case BPF_CGROUP_UNIX_CONNECT: case BPF_CGROUP_UNIX_SENDMSG: case BPF_CGROUP_UNIX_RECVMSG:
-	case BPF_CGROUP_UNIX_GETPEERNAME: case BPF_CGROUP_UNIX_GETSOCKNAME:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static const struct field *link_union_fields(uint32_t type)
 {
-	if (ifindex_attach(type) && type != BPF_XDP)
-		return link_mprog_fields;
-	if (cgroup_attach(type))
-		return link_mprog_fields;
-	switch (type) {
-	case BPF_XDP: return NULL;
-	case BPF_TRACE_ITER: return link_iter_fields;
-	case BPF_PERF_EVENT: return link_perf_fields;
-	case BPF_TRACE_KPROBE_MULTI:
-	case BPF_TRACE_KPROBE_SESSION: return link_kprobe_fields;
-	case BPF_TRACE_UPROBE_MULTI:
-	case BPF_TRACE_UPROBE_SESSION: return link_uprobe_fields;
-	case BPF_NETFILTER: return link_netfilter_fields;
+	switch (em_sys_link_variant(type)) {
+	case EM_LINK_NONE: return NULL;
+	case EM_LINK_ITER: return link_iter_fields;
+	case EM_LINK_PERF: return link_perf_fields;
+	case EM_LINK_KPROBE_MULTI: return link_kprobe_fields;
+	case EM_LINK_UPROBE_MULTI: return link_uprobe_fields;
+	case EM_LINK_NETFILTER: return link_netfilter_fields;
+	case EM_LINK_MPROG: return link_mprog_fields;
 	default: return link_tracing_fields;
 	}
 }

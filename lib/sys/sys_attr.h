@@ -234,7 +234,12 @@ union em_bpf_attr {
 
 #undef EM_ATTR_MPROG
 
-/* Byte offset, width and end (the size that covers it) of a field: EM_ATTR_END(obj.path_fd). */
+/*
+ * Byte offset, width and end of a field. The end is the size to pass when the
+ * field is the last one sent: EM_ATTR_END(prog_load.fd_array) sends no field
+ * newer than 6.1's PROG_LOAD, EM_ATTR_END(prog_load.log_true_size) adds the
+ * 6.4 output (a kernel that lacks a field accepts it only while it is zero).
+ */
 #define EM_ATTR_OFF(field) offsetof(union em_bpf_attr, field)
 #define EM_ATTR_WIDTH(field) sizeof(((union em_bpf_attr *)0)->field)
 #define EM_ATTR_END(field) ((unsigned int)(EM_ATTR_OFF(field) + EM_ATTR_WIDTH(field)))

@@ -2,6 +2,7 @@
 #ifndef EBPFMINI_KERNEL_H
 #define EBPFMINI_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,41 @@ int em_cpus_possible(void);
  * em_cpus_parse() and of reading the file (not logged).
  */
 int em_cpus_online(int **cpus, size_t *n);
+
+/* ---- kallsyms.c: /proc/kallsyms ----------------------------------------------------- */
+
+#define EM_KALLSYMS "/proc/kallsyms"
+
+/* One symbol name to look up, and the answer. */
+struct em_kallsyms_query {
+	const char *name;
+	uint64_t addr; /* out: its address; 0 when absent, or when addresses are hidden */
+	bool found;    /* out: the name is listed (names show even when addresses are hidden) */
+};
+
+/*
+ * em_kallsyms_parse() - pure: answer n queries from text in the format of
+ * /proc/kallsyms ("<hex address> <type> <name>[\t[module]]" per line; other
+ * lines are skipped). *hidden (may be NULL) becomes true when the text lists
+ * symbols but every address is 0: kernel.kptr_restrict hides them from this
+ * reader, and a found name's addr 0 then means "hidden", not "absent".
+ * Errors: -EINVAL (NULL text, or q NULL with n; or a name listed with two
+ * different addresses: *ambiguous (may be NULL) gets its index, SIZE_MAX
+ * otherwise).
+ */
+int em_kallsyms_parse(const char *text, struct em_kallsyms_query *q, size_t n, bool *hidden,
+		      size_t *ambiguous);
+
+/* em_kallsyms_read() - the text of /proc/kallsyms, malloc'd, NUL-terminated (read
+ * through sys/, so tests can serve it). Errors: the errno of reading it. */
+int em_kallsyms_read(char **text);
+
+/*
+ * em_kallsyms_lookup() - em_kallsyms_parse() on /proc/kallsyms, read afresh.
+ * Nothing is logged: the caller says which name it wanted and why. Errors:
+ * those of the parse and of em_kallsyms_read().
+ */
+int em_kallsyms_lookup(struct em_kallsyms_query *q, size_t n, bool *hidden, size_t *ambiguous);
 
 /* ---- pmu.c: the kprobe and uprobe PMUs ----------------------------------------------- */
 

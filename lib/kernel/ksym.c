@@ -1,4 +1,4 @@
-/* ksym.c - kernel symbols by name: vmlinux BTF, module BTF found through BPF object ids, /proc/kallsyms (L4 objects) */
+/* ksym.c - kernel symbols by name: vmlinux BTF, module BTF found through BPF object ids (kernel/: L3') */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +9,6 @@
 #include "internal.h"
 #include "ksym.h"
 #include "sys.h"
-
-#define KALLSYMS "/proc/kallsyms"
-/* /proc/kallsyms of a distribution kernel is ~10 MiB; refuse nonsense beyond this. */
-#define KALLSYMS_MAX (256u << 20)
 
 /* ---- modules ------------------------------------------------------------------------ */
 
@@ -146,87 +142,5 @@ int em_ksym_find(struct em_ksym_ctx *ctx, struct em_ksym_query *q, size_t n)
 		}
 	}
 	free(kq);
-	return err;
-}
-
-/* ---- /proc/kallsyms ------------------------------------------------------------------- */
-
-int em_ksym_kallsyms_parse(const char *text, const char *const *names, size_t n, uint64_t *addrs,
-			   size_t *ambiguous)
-{
-	const char *p = text;
-
-	if (ambiguous)
-		*ambiguous = SIZE_MAX;
-	if (!text || (n && (!names || !addrs)))
-		return -EINVAL;
-	memset(addrs, 0, n * sizeof(*addrs));
-	while (*p) {
-		const char *eol = strchr(p, '\n'), *name, *end;
-		uint64_t addr = 0;
-		size_t len;
-
-		if (!eol)
-			eol = p + strlen(p);
-		/* "<hex> <type> <name>[\t[module]]": anything else is skipped */
-		for (; p < eol && *p != ' '; p++) {
-			int d = *p >= '0' && *p <= '9'	 ? *p - '0'
-				: *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-				: *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-							 : -1;
-
-			if (d < 0)
-				break;
-			addr = addr << 4 | (uint64_t)d;
-		}
-		name = p + 3; /* " T " */
-		if (p + 3 >= eol || p[0] != ' ' || p[2] != ' ') {
-			p = *eol ? eol + 1 : eol;
-			continue;
-		}
-		for (end = name; end < eol && *end != '\t' && *end != ' '; end++)
-			;
-		len = (size_t)(end - name);
-		for (size_t i = 0; i < n; i++) {
-			if (strncmp(names[i], name, len) != 0 || names[i][len] != '\0')
-				continue;
-			if (addrs[i] && addrs[i] != addr) {
-				if (ambiguous)
-					*ambiguous = i;
-				return -EINVAL;
-			}
-			addrs[i] = addr;
-		}
-		p = *eol ? eol + 1 : eol;
-	}
-	return 0;
-}
-
-int em_ksym_kallsyms(const char *const *names, size_t n, uint64_t *addrs)
-{
-	void *text = NULL;
-	size_t size = 0, bad = SIZE_MAX;
-	int err;
-
-	if (n && (!names || !addrs))
-		return -EINVAL;
-	if (!n)
-		return 0;
-	err = em_sys_read_file(KALLSYMS, KALLSYMS_MAX, &text, &size);
-	if (err) {
-		em_warn("btf: read %s for typeless ksyms: %s", KALLSYMS, strerror(-err));
-		return err;
-	}
-	err = em_ksym_kallsyms_parse(text, names, n, addrs, &bad);
-	/* kptr_restrict shows every address as 0: a symbol seen with 0 is hidden, not absent */
-	if (!err && strncmp(text, "0000000000000000 ", 17) == 0) {
-		em_warn("btf: %s shows no addresses (kernel.kptr_restrict, or not root)",
-			KALLSYMS);
-		err = -EPERM;
-	}
-	if (err == -EINVAL && bad < n)
-		em_warn("btf: extern '%s' has two different addresses in %s: ambiguous", names[bad],
-			KALLSYMS);
-	free(text);
 	return err;
 }

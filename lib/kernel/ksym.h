@@ -1,4 +1,4 @@
-/* ksym.h - private API of kernel symbol lookup: vmlinux and module BTF, /proc/kallsyms (ksym.c, L4) */
+/* ksym.h - private API of kernel symbol lookup: vmlinux and module BTF (ksym.c, kernel/: L3') */
 #ifndef EBPFMINI_KSYM_H
 #define EBPFMINI_KSYM_H
 
@@ -56,21 +56,5 @@ struct em_ksym_ctx {
 int em_ksym_find(struct em_ksym_ctx *ctx, struct em_ksym_query *q, size_t n);
 /* Close the module BTF fds the context opened; the context can be used again. */
 void em_ksym_ctx_release(struct em_ksym_ctx *ctx);
-
-/*
- * em_ksym_kallsyms_parse() - pure: the addresses of n symbol names in text
- * (the format of /proc/kallsyms: "<hex address> <type> <name>[\t[module]]"
- * per line). addrs[i] gets the address of names[i], 0 when absent.
- * Errors: -EINVAL (NULL arguments; or a name with two different addresses:
- * *ambiguous gets its index, SIZE_MAX otherwise).
- */
-int em_ksym_kallsyms_parse(const char *text, const char *const *names, size_t n, uint64_t *addrs,
-			   size_t *ambiguous);
-/*
- * em_ksym_kallsyms() - the same from /proc/kallsyms (read through sys.c, so
- * tests can serve it). Errors: those of the parse, the read's errno, and
- * -EPERM when the kernel shows every address as 0 (kernel.kptr_restrict).
- */
-int em_ksym_kallsyms(const char *const *names, size_t n, uint64_t *addrs);
 
 #endif /* EBPFMINI_KSYM_H */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernel.h"
 #include "link.h"
 #include "probe_event.h"
 #include "sys.h"
@@ -62,40 +63,33 @@ int em_kprobe_parse_target(const char *target, char *func, size_t size, uint64_t
 	return 0;
 }
 
-/* True when text has a line whose symbol name is exactly name. */
-static bool kallsyms_has(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = text; (p = strstr(p, name)); p += n) {
-		/* "<addr> <type> <name>[\t[module]]\n" */
-		if (p > text && p[-1] == ' ' && (p[n] == '\n' || p[n] == '\t' || p[n] == '\0'))
-			return true;
-	}
-	return false;
-}
+/* "sys_" last: kernels before syscall wrappers name the entry sys_<name> */
+static const char *const known_prefixes[] = {
+	"__x64_sys_",	"__arm64_sys_",	  "__s390x_sys_", "__s390_sys_",
+	"__riscv_sys_", "__powerpc_sys_", "__ia32_sys_",  "sys_",
+};
 
 const char *em_kprobe_syscall_prefix_pick(const char *kallsyms, const char *preferred)
 {
-	/* "sys_" last: kernels before syscall wrappers name the entry sys_<name> */
-	static const char *const known[] = {
-		"__x64_sys_",   "__arm64_sys_",   "__s390x_sys_", "__s390_sys_",
-		"__riscv_sys_", "__powerpc_sys_", "__ia32_sys_",  "sys_",
-	};
-	char name[64];
+	struct em_kallsyms_query q[EM_ARRAY_SIZE(known_prefixes)];
+	char names[EM_ARRAY_SIZE(known_prefixes)][32];
 
 	if (!kallsyms)
 		return NULL;
+	for (size_t i = 0; i < EM_ARRAY_SIZE(known_prefixes); i++) {
+		snprintf(names[i], sizeof(names[i]), "%sbpf", known_prefixes[i]);
+		q[i].name = names[i];
+	}
+	/* only names count: they show even when kptr_restrict hides the addresses */
+	if (em_kallsyms_parse(kallsyms, q, EM_ARRAY_SIZE(q), NULL, NULL))
+		return NULL;
 	/* first pass: the build's own prefix; second: every other */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < EM_ARRAY_SIZE(known); i++) {
-			bool mine = preferred && strcmp(known[i], preferred) == 0;
+		for (size_t i = 0; i < EM_ARRAY_SIZE(known_prefixes); i++) {
+			bool mine = preferred && strcmp(known_prefixes[i], preferred) == 0;
 
-			if (mine != (pass == 0))
-				continue;
-			snprintf(name, sizeof(name), "%sbpf", known[i]);
-			if (kallsyms_has(kallsyms, name))
-				return known[i];
+			if (mine == (pass == 0) && q[i].found)
+				return known_prefixes[i];
 		}
 	}
 	return NULL;
@@ -108,18 +102,18 @@ static const char *cached_prefix;
 const char *em_kprobe_syscall_prefix(void)
 {
 	const char *prefix = __atomic_load_n(&cached_prefix, __ATOMIC_ACQUIRE);
-	void *text = NULL;
+	char *text = NULL;
 	int err;
 
 	if (prefix)
 		return prefix;
-	err = em_sys_read_file("/proc/kallsyms", 256u << 20, &text, NULL);
+	err = em_kallsyms_read(&text);
 	prefix = err ? NULL : em_kprobe_syscall_prefix_pick(text, ARCH_SYSCALL_PREFIX);
 	free(text);
 	if (!prefix) {
-		em_debug("ksyscall: /proc/kallsyms does not tell the syscall prefix (%s): "
+		em_debug("ksyscall: " EM_KALLSYMS " does not tell the syscall prefix (%s): "
 			 "assuming %s",
-			 err ? strerror(-err) : "no <prefix>sys_bpf symbol", ARCH_SYSCALL_PREFIX);
+			 err ? strerror(-err) : "no <prefix>bpf symbol", ARCH_SYSCALL_PREFIX);
 		prefix = ARCH_SYSCALL_PREFIX;
 	}
 	__atomic_store_n(&cached_prefix, prefix, __ATOMIC_RELEASE);

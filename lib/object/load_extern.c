@@ -5,6 +5,7 @@
 
 #include "core.h"
 #include "internal.h"
+#include "kernel.h"
 #include "ksym.h"
 #include "objapi.h"
 #include "secdef.h"
@@ -163,15 +164,14 @@ static int ask_externs(struct resolve *rs, const bool *called, const bool *loade
 /* Addresses of the typeless externs from /proc/kallsyms. */
 static int resolve_typeless(struct ebpfmini_object *obj, const bool *called, const bool *loaded)
 {
-	const char **names;
-	uint64_t *addrs;
-	size_t *which, n = 0;
+	struct em_kallsyms_query *q;
+	size_t *which, n = 0, bad = SIZE_MAX;
+	bool hidden = false;
 	int err = 0;
 
-	names = em_calloc(obj->model.nexterns, sizeof(*names));
-	addrs = em_calloc(obj->model.nexterns, sizeof(*addrs));
+	q = em_calloc(obj->model.nexterns, sizeof(*q));
 	which = em_calloc(obj->model.nexterns, sizeof(*which));
-	if (!names || !addrs || !which) {
+	if (!q || !which) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -179,27 +179,37 @@ static int resolve_typeless(struct ebpfmini_object *obj, const bool *called, con
 		const struct em_extern *e = &obj->model.externs[i];
 
 		if (!e->is_kconfig && e->is_typeless && (called[i] || loaded[i])) {
-			names[n] = e->name;
+			q[n].name = e->name;
 			which[n++] = i;
 		}
 	}
-	err = em_ksym_kallsyms(names, n, addrs);
+	err = em_kallsyms_lookup(q, n, &hidden, &bad);
+	if (err == -EINVAL && bad < n)
+		em_err("btf: extern '%s': two different addresses in " EM_KALLSYMS ": ambiguous",
+		       q[bad].name);
+	else if (err)
+		em_err("btf: read " EM_KALLSYMS " for typeless ksyms: %s", strerror(-err));
 	for (size_t k = 0; !err && k < n; k++) {
 		const struct em_extern *e = &obj->model.externs[which[k]];
 		struct em_extern_state *es = &obj->ext_state[which[k]];
 
-		es->addr = addrs[k];
-		es->found = addrs[k] != 0;
-		if (!es->found && !e->is_weak) {
-			em_err("btf: extern '%s': not in /proc/kallsyms (mark it __weak to run "
+		es->addr = q[k].addr;
+		es->found = q[k].found && !hidden;
+		if (q[k].found && hidden) {
+			em_err("btf: extern '%s': " EM_KALLSYMS " lists it but kptr_restrict hides "
+			       "addresses (every address shows as 0: kernel.kptr_restrict, or no "
+			       "CAP_SYSLOG)",
+			       e->name);
+			err = -EPERM;
+		} else if (!q[k].found && !e->is_weak) {
+			em_err("btf: extern '%s': not in " EM_KALLSYMS " (mark it __weak to run "
 			       "without it)",
 			       e->name);
 			err = -ENOENT;
 		}
 	}
 out:
-	free(names);
-	free(addrs);
+	free(q);
 	free(which);
 	return err;
 }

@@ -375,7 +375,18 @@ static void test_kallsyms_and_weak(void **state)
 	fk.kallsyms = "0000000000000000 T _text\n0000000000000000 T _stext\n";
 	obj = open_with(OBJ("load_ksym"), TARGET);
 	assert_int_equal(ebpfmini_object_load(obj), -EPERM);
-	assert_non_null(strstr(logcap.text, "shows no addresses"));
+	assert_non_null(strstr(logcap.text, "kptr_restrict hides addresses"));
+	ebpfmini_object_close(obj);
+	assert_all_released("close");
+
+	/* addresses hidden, and the name not listed at all: absent, not hidden */
+	fake_reset();
+	log_capture_reset();
+	fk.kallsyms = "0000000000000000 T _text\n";
+	obj = open_with(OBJ("load_ksym"), TARGET);
+	assert_int_equal(ebpfmini_object_load(obj), -ENOENT);
+	assert_non_null(strstr(logcap.text, "extern '_stext': not in /proc/kallsyms"));
+	assert_null(strstr(logcap.text, "kptr_restrict"));
 	ebpfmini_object_close(obj);
 	assert_all_released("close");
 }
@@ -474,38 +485,6 @@ static void test_module_btf(void **state)
 	assert_all_released("close");
 }
 
-/* ---- /proc/kallsyms parsing (pure) ---------------------------------------------------------- */
-
-static void test_kallsyms_parse(void **state)
-{
-	const char *names[] = { "a", "bb", "ccc", "missing" };
-	uint64_t addrs[4];
-	size_t bad;
-
-	(void)state;
-	assert_int_equal(em_ksym_kallsyms_parse("0000000000001000 T a\n"
-						"0000000000002000 t bb\t[mod]\n"
-						"garbage line\n"
-						"zz T ccc\n" /* not hex: skipped */
-						"0000000000003000 D ccc\n"
-						"0000000000001000 t a\n" /* same address again: fine */
-						"0000000000004000 T aa",
-						names, 4, addrs, &bad),
-			 0);
-	assert_int_equal(addrs[0], 0x1000);
-	assert_int_equal(addrs[1], 0x2000);
-	assert_int_equal(addrs[2], 0x3000);
-	assert_int_equal(addrs[3], 0);
-	assert_int_equal(bad, SIZE_MAX);
-	/* one name, two addresses */
-	assert_int_equal(em_ksym_kallsyms_parse("0000000000001000 t bb\n0000000000005000 t bb\n",
-						names, 4, addrs, &bad),
-			 -EINVAL);
-	assert_int_equal(bad, 1);
-	assert_int_equal(em_ksym_kallsyms_parse("", names, 4, addrs, NULL), 0);
-	assert_int_equal(em_ksym_kallsyms_parse(NULL, names, 4, addrs, NULL), -EINVAL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,7 +493,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kallsyms_and_weak, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_module_btf, setup, teardown),
-		cmocka_unit_test(test_kallsyms_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "kernel.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -169,19 +170,6 @@ static void read_lsms(char *list, size_t size)
 	free(s);
 }
 
-/* Kernel release major.minor from /proc/sys/kernel/osrelease; false if unknown. */
-static bool read_kernel_version(int *major, int *minor)
-{
-	char *s = read_text("/proc/sys/kernel/osrelease");
-	bool ok;
-
-	if (!s)
-		return false;
-	ok = sscanf(s, "%d.%d", major, minor) == 2;
-	free(s);
-	return ok;
-}
-
 /* ---- the verifier's verdict ------------------------------------------------------------ */
 
 static bool is_blank(const char *s, size_t n)
@@ -263,7 +251,7 @@ static void explain_eperm(struct out *o, int cmd)
 	int unpriv = read_unpriv_disabled();
 	char lockdown[32], lsms[96];
 	bool lockdown_known;
-	int major, minor;
+	uint32_t kver;
 
 	lockdown_known = read_lockdown(lockdown, sizeof(lockdown));
 	read_lsms(lsms, sizeof(lsms));
@@ -302,10 +290,11 @@ static void explain_eperm(struct out *o, int cmd)
 		put(o, " Fix: check the audit log (journalctl -k, /var/log/audit) for the denial.");
 	}
 	/* Before 5.11 BPF memory was charged to RLIMIT_MEMLOCK, not to the memory cgroup. */
-	if (read_kernel_version(&major, &minor) && (major < 5 || (major == 5 && minor < 11)))
-		put(o, " On this kernel (%d.%d, before 5.11) a too low RLIMIT_MEMLOCK also gives "
+	kver = em_kernel_version();
+	if (kver && kver < (5u << 16 | 11u << 8))
+		put(o, " On this kernel (%u.%u, before 5.11) a too low RLIMIT_MEMLOCK also gives "
 		       "EPERM: raise it with setrlimit(RLIMIT_MEMLOCK) or ulimit -l unlimited.",
-		    major, minor);
+		    kver >> 16, kver >> 8 & 0xff);
 }
 
 static void explain(struct out *o, int err, int cmd, const char *log)

@@ -8,8 +8,19 @@
 
 /* ---- release.c: the kernel release ---------------------------------------------- */
 
-/* KERNEL_VERSION(a, b, c) of a release string "6.18.44-xyz" (c capped at 255), 0 when unparsable. */
-uint32_t em_kconfig_kernel_version(const char *release);
+/*
+ * em_kernel_release() - the running kernel's release ("6.18.44-cloud-amd64"),
+ * from uname(2) through sys/, asked once per process and kept. "" when uname
+ * fails (asked again at the next call). Never NULL. Thread-safe.
+ */
+const char *em_kernel_release(void);
+/* em_kernel_version() - KERNEL_VERSION(a, b, c) of em_kernel_release(), 0 when unknown. */
+uint32_t em_kernel_version(void);
+/* Pure: KERNEL_VERSION(a, b, c) of a release string "6.18.44-xyz" (c capped at 255), 0 when
+ * unparsable. */
+uint32_t em_kernel_version_code(const char *release);
+/* Forget the kept release (tests that script uname). */
+void em_kernel_release_reset(void);
 
 /* ---- cpus.c: the CPU lists of /sys/devices/system/cpu ----------------------------------- */
 

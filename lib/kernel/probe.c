@@ -92,18 +92,6 @@ int em_probe_btf_enum_knows(const char *enum_name, uint32_t v)
 
 /* ---- loading a tiny program --------------------------------------------------------- */
 
-/* KERNEL_VERSION of the running kernel, for kprobe programs on kernels before 5.0. */
-static uint32_t running_kernel_version(void)
-{
-	void *text = NULL;
-	uint32_t v = 0;
-
-	if (em_sys_read_file("/proc/sys/kernel/osrelease", 256, &text, NULL) == 0)
-		v = em_kconfig_kernel_version(text);
-	free(text);
-	return v;
-}
-
 /* The vmlinux BTF id of name/kind, 0 when absent. */
 static uint32_t kernel_btf_id(const char *name, int kind)
 {
@@ -134,7 +122,7 @@ int em_probe_load(uint32_t prog_type, uint32_t attach_type, uint32_t helper, cha
 
 	switch (prog_type) {
 	case BPF_PROG_TYPE_KPROBE:
-		opts.kern_version = running_kernel_version();
+		opts.kern_version = em_kernel_version(); /* kprobes before 5.0 check it */
 		break;
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
 		opts.expected_attach_type = BPF_CGROUP_INET4_CONNECT;

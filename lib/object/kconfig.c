@@ -276,7 +276,7 @@ static bool builtin_value(const char *name, uint32_t kver, char *buf, size_t siz
 int em_kconfig_apply(const struct em_model *obj, const char *release, const char *config,
 		     const char *config_src, uint8_t *image, size_t size)
 {
-	uint32_t kver = em_kconfig_kernel_version(release);
+	uint32_t kver = em_kernel_version_code(release);
 
 	for (size_t i = 0; i < obj->nexterns; i++) {
 		const struct em_extern *ext = &obj->externs[i];
@@ -355,14 +355,13 @@ static int read_config(const char *path, char **text)
 
 int em_kconfig_fill(struct em_model *obj, struct ebpfmini_map *map)
 {
-	char release[65]; /* struct utsname's release field size */
-	char boot_path[sizeof(release) + 16];
+	const char *release = em_kernel_release(); /* "" when uname fails */
+	char boot_path[96];
 	char *config = NULL;
 	const char *src = NULL;
 	bool need_config = false;
 	int err;
 
-	em_sys_kernel_release(release, sizeof(release)); /* "" when uname fails */
 	for (size_t i = 0; i < obj->nexterns; i++)
 		if (obj->externs[i].is_kconfig && strncmp(obj->externs[i].name, "CONFIG_", 7) == 0)
 			need_config = true;

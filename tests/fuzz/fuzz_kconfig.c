@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		config = text + size;
 	}
-	em_kconfig_kernel_version(text);
+	em_kernel_version_code(text);
 	em_kconfig_apply(&obj->model, text, no_config ? NULL : config, "fuzz", map->data,
 			 map->data_size);
 	free(text);

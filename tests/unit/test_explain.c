@@ -3,11 +3,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include <cmocka.h>
 
 #include "internal.h"
+#include "kernel.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -25,6 +29,12 @@ static struct fact facts[8];
 static long fact_hook(void *ctx, struct em_sys_call *call)
 {
 	(void)ctx;
+	if (call->nr == SYS_uname) {
+		if (!facts[4].text)
+			return -EFAULT;
+		snprintf(((struct utsname *)call->args[0])->release, 65, "%s", facts[4].text);
+		return EM_SYS_OK;
+	}
 	if (call->nr != EM_SYS_READ_FILE)
 		return -ENOSYS; /* explain must not make any other kernel call */
 	for (size_t i = 0; i < EM_ARRAY_SIZE(facts) && facts[i].path; i++) {
@@ -55,7 +65,8 @@ static void script(const char *status, const char *unpriv, const char *lockdown,
 	facts[1] = (struct fact){ "/proc/sys/kernel/unprivileged_bpf_disabled", unpriv };
 	facts[2] = (struct fact){ "/sys/kernel/security/lockdown", lockdown };
 	facts[3] = (struct fact){ "/sys/kernel/security/lsm", lsm };
-	facts[4] = (struct fact){ "/proc/sys/kernel/osrelease", release };
+	facts[4] = (struct fact){ "uname", release }; /* the release uname gives */
+	em_kernel_release_reset();
 	em_sys_set_hook_ex(fact_hook, NULL);
 }
 

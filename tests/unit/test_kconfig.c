@@ -140,18 +140,6 @@ static void test_errors(void **state)
 	assert_non_null(strstr(logcap.text, "LINUX_KERNEL_VERSION"));
 }
 
-static void test_kernel_version(void **state)
-{
-	(void)state;
-	assert_int_equal(em_kconfig_kernel_version("6.18.44-fc-v657"), 0x06122c);
-	assert_int_equal(em_kconfig_kernel_version("4.19.300"), (4u << 16) | (19u << 8) | 255u);
-	assert_int_equal(em_kconfig_kernel_version("5.15"), (5u << 16) | (15u << 8));
-	assert_int_equal(em_kconfig_kernel_version("6"), 0);
-	assert_int_equal(em_kconfig_kernel_version("x.y"), 0);
-	assert_int_equal(em_kconfig_kernel_version(NULL), 0);
-	assert_int_equal(em_kconfig_kernel_version("300.1.1"), 0);
-}
-
 /* ---- em_kconfig_fill: a gzip'd config served through the read-file hook ---- */
 
 static uint32_t crc32_of(const uint8_t *p, size_t n)
@@ -228,7 +216,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_encodings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test(test_kernel_version),
 		cmocka_unit_test_setup_teardown(test_fill_from_gzip, setup, teardown),
 	};
 

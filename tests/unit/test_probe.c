@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include <cmocka.h>
 
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
+#include "kernel.h"
 #include "probe.h"
 #include "probe_event.h"
 #include "sys.h"
@@ -59,6 +61,9 @@ static long fake_kernel(void *ctx, struct em_sys_call *call)
 			}
 		}
 		return -ENOENT;
+	case SYS_uname:
+		snprintf(((struct utsname *)call->args[0])->release, 65, "6.18.44-test");
+		return EM_SYS_OK;
 	case SYS_statfs:
 		path = (const char *)call->args[0];
 		if (strcmp(path, "/sys/kernel/tracing") == 0)
@@ -114,8 +119,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&fk, 0, sizeof(fk));
-	fk.files[0][0] = "/proc/sys/kernel/osrelease";
-	fk.files[0][1] = "6.18.44-test\n";
+	em_kernel_release_reset(); /* uname answers 6.18.44-test */
 	em_probe_reset();
 	em_probe_feature_reset();
 	em_sys_set_hook_ex(fake_kernel, &fk);
@@ -245,12 +249,12 @@ static void test_feature_kprobes(void **state)
 	char reason[512];
 
 	(void)state;
-	fk.files[1][0] = "/sys/bus/event_source/devices/kprobe/type";
-	fk.files[1][1] = "6\n";
+	fk.files[0][0] = "/sys/bus/event_source/devices/kprobe/type";
+	fk.files[0][1] = "6\n";
 	assert_int_equal(
 		ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_KPROBES, reason, sizeof(reason)), 1);
 	assert_string_equal(reason, "the kprobe PMU (perf event type 6)");
-	fk.files[1][0] = "/nothing";
+	fk.files[0][0] = "/nothing";
 	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_KPROBES, NULL, 0),
 			 1); /* cached */
 

@@ -432,10 +432,14 @@ struct ebpfmini_program_attach_cgroup_opts {
  * cgroup/dev and sockops (change it before load with
  * ebpfmini_program_set_expected_attach_type()). The program then runs for
  * every process of the cgroup and of its descendants. The cgroup may be
- * closed after the call.
+ * closed after the call. On a kernel without cgroup links (< 5.7, asked
+ * once) the program is attached with BPF_PROG_ATTACH and BPF_F_ALLOW_MULTI
+ * instead; the link's detach and close then take exactly this program off,
+ * and it cannot be pinned, updated or queried (-EOPNOTSUPP).
  * Return: 0; -EINVAL (bad cgroup_fd, a program type or expected attach type
  * that is no cgroup hook: the log names both); -EBUSY (not loaded); -EBADF
- * (cgroup_fd is not a cgroup v2 directory); or the kernel's errno.
+ * (cgroup_fd is not a cgroup v2 directory); -EOPNOTSUPP (placement options
+ * on a kernel without cgroup links); or the kernel's errno.
  */
 int ebpfmini_program_attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd,
 				   const struct ebpfmini_program_attach_cgroup_opts *opts,

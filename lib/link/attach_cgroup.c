@@ -1,4 +1,4 @@
-/* attach_cgroup.c - cgroup programs on a cgroup v2 directory through cgroup links (L4) */
+/* attach_cgroup.c - cgroup programs on a cgroup v2 directory: cgroup links, or BPF_PROG_ATTACH before 5.7 (L4) */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "link.h"
+#include "link_feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -85,6 +86,40 @@ static const struct cgroup_hook *hook_of(const struct ebpfmini_program *prog, co
 	return NULL;
 }
 
+static const char *prog_attach_hint(int err)
+{
+	if (err == -EEXIST)
+		return " (this program is attached to this hook of the cgroup already)";
+	if (err == -EPERM)
+		return " (a program attached without BPF_F_ALLOW_MULTI holds the hook)";
+	if (err == -EINVAL)
+		return " (an expected attach type the program was not loaded with?)";
+	return "";
+}
+
+/*
+ * Kernels without cgroup links (< 5.7): BPF_PROG_ATTACH with
+ * BPF_F_ALLOW_MULTI, so that other programs on the hook stay and run too;
+ * the link object detaches exactly this program. Placement needs links.
+ */
+static int attach_cgroup_legacy(int prog_fd, int cgroup_fd, const struct cgroup_hook *hook,
+				const char *subject, const char *target, bool placement,
+				struct ebpfmini_link **out)
+{
+	char why[160];
+
+	em_link_feature_has(EM_LINK_FEATURE_CGROUP, why, sizeof(why));
+	if (placement) {
+		em_err("%s: placement options need %s, which this kernel lacks (%s)", subject,
+		       em_link_feature_name(EM_LINK_FEATURE_CGROUP), why);
+		return -EOPNOTSUPP;
+	}
+	em_debug("%s: no %s (%s): attaching with BPF_PROG_ATTACH", subject,
+		 em_link_feature_name(EM_LINK_FEATURE_CGROUP), why);
+	return em_attach_sock_prog_attach(prog_fd, cgroup_fd, hook->attach_type,
+					  BPF_F_ALLOW_MULTI, subject, target, prog_attach_hint, out);
+}
+
 /* The attach itself; where names the cgroup for messages and the link's target. */
 static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const char *where,
 			 const struct ebpfmini_program_attach_cgroup_opts *opts,
@@ -121,6 +156,10 @@ static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const cha
 	else
 		lo.relative_fd = rel;
 	lo.expected_revision = EM_OPT(opts, expected_revision, 0);
+	snprintf(target, sizeof(target), "%s %s", hook->name, where);
+	if (em_link_feature_has(EM_LINK_FEATURE_CGROUP, NULL, 0) == 0)
+		return attach_cgroup_legacy(prog_fd, cgroup_fd, hook, subject, target,
+					    lo.flags || rel || lo.expected_revision, out);
 
 	fd = ebpfmini_sys_link_create(prog_fd, cgroup_fd, hook->attach_type, &lo);
 	if (fd < 0) {
@@ -139,7 +178,6 @@ static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const cha
 		em_err("%s: BPF_LINK_CREATE: %s%s", subject, strerror(-fd), hint);
 		return fd;
 	}
-	snprintf(target, sizeof(target), "%s %s", hook->name, where);
 	return em_link_new(EM_LINK_BPF, fd, -1, target, out);
 }
 

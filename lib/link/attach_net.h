@@ -29,4 +29,16 @@ const char *em_attach_net_prog_type(uint32_t type, char *buf, unsigned int size)
 int em_attach_net_placement(uint32_t flags, int relative_fd, uint32_t relative_id,
 			    bool relative_link, uint32_t *link_flags, uint32_t *relative);
 
+/*
+ * em_attach_sock_prog_attach() (attach_sock.c) - BPF_PROG_ATTACH of prog_fd
+ * to target_fd (a map, a cgroup) with flags, held by a link without a kernel
+ * link of its own: it keeps duplicates of both fds, and its detach or close
+ * is BPF_PROG_DETACH of exactly that program. Logs failures with subject and
+ * hint(err) (may be NULL) after the kernel's reason.
+ * Return: 0; -ENOMEM; the errno of dup or of BPF_PROG_ATTACH.
+ */
+int em_attach_sock_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags,
+			       const char *subject, const char *target,
+			       const char *(*hint)(int err), struct ebpfmini_link **out);
+
 #endif /* EBPFMINI_ATTACH_NET_H */

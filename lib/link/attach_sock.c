@@ -164,12 +164,16 @@ static int sockmap_attach_type(const struct ebpfmini_program *prog, const char *
 	}
 }
 
+static const char *sockmap_hint(int err)
+{
+	return err == -EBUSY ? " (the map has a program on this hook already)" : "";
+}
+
 EM_EXPORT int ebpfmini_program_attach_sockmap(struct ebpfmini_program *prog, int map_fd,
 					      struct ebpfmini_link **out)
 {
 	static const uint32_t types[] = { BPF_PROG_TYPE_SK_MSG, BPF_PROG_TYPE_SK_SKB };
 	struct bpf_map_info info;
-	struct sock_attachment *a;
 	uint32_t len = sizeof(info);
 	char subject[256], target[128];
 	const char *hook = "", *kind;
@@ -213,28 +217,40 @@ EM_EXPORT int ebpfmini_program_attach_sockmap(struct ebpfmini_program *prog, int
 	if (fd >= 0)
 		return em_link_new(EM_LINK_BPF, fd, -1, target, out);
 	if (fd != -EINVAL && fd != -EOPNOTSUPP && fd != -EM_ENOTSUPP) {
-		em_err("%s: BPF_LINK_CREATE: %s%s", subject, strerror(-fd),
-		       fd == -EBUSY ? " (the map has a program on this hook already)" : "");
+		em_err("%s: BPF_LINK_CREATE: %s%s", subject, strerror(-fd), sockmap_hint(fd));
 		return fd;
 	}
 	/* older kernels: attach to the map itself */
 	em_debug("%s: no sockmap link (%s): using BPF_PROG_ATTACH", subject, em_errno_name(-fd));
+	return em_attach_sock_prog_attach(prog_fd, map_fd, (uint32_t)type, 0, subject, target,
+					  sockmap_hint, out);
+}
+
+int em_attach_sock_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags,
+			       const char *subject, const char *target,
+			       const char *(*hint)(int err), struct ebpfmini_link **out)
+{
+	struct ebpfmini_sys_prog_attach_opts ao = { .sz = sizeof(ao), .flags = flags };
+	struct sock_attachment *a;
+	int err;
+
+	*out = NULL;
 	a = em_calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->prog_detach = true;
-	a->detach = type;
-	a->fd_a = em_sys_dup(map_fd);
+	a->detach = (int)attach_type;
+	/* our own references: the caller may close its fds before the link */
+	a->fd_a = em_sys_dup(target_fd);
 	a->fd_b = a->fd_a < 0 ? -1 : em_sys_dup(prog_fd);
 	if (a->fd_a < 0 || a->fd_b < 0) {
 		err = a->fd_a < 0 ? a->fd_a : a->fd_b;
-		em_err("%s: %s", subject, strerror(-err));
+		em_err("%s: duplicating an fd: %s", subject, strerror(-err));
 		goto fail;
 	}
-	err = ebpfmini_sys_prog_attach(prog_fd, map_fd, (uint32_t)type, NULL);
+	err = ebpfmini_sys_prog_attach(prog_fd, target_fd, attach_type, &ao);
 	if (err < 0) {
-		em_err("%s: BPF_PROG_ATTACH: %s%s", subject, strerror(-err),
-		       err == -EBUSY ? " (the map has a program on this hook already)" : "");
+		em_err("%s: BPF_PROG_ATTACH: %s%s", subject, strerror(-err), hint ? hint(err) : "");
 		goto fail;
 	}
 	return attachment_link(a, target, out);

@@ -62,8 +62,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg.port = htons((uint16_t)atoi(port));
-	if (!ex_require(EBPFMINI_FEATURE_TCX))
-		return 1;
 
 	/* open */
 	err = ebpfmini_object_open_mem(tc_snat_bpf_o, sizeof(tc_snat_bpf_o), NULL, &obj);
@@ -85,7 +83,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	/* attach: a tcx link at the egress of the interface (SEC "tc/egress" says egress) */
+	/* attach: a tcx link at the egress of the interface (SEC "tc/egress" says egress);
+	 * kernels before 6.6 get a cls_bpf filter on a clsact qdisc instead */
 	tcx_opts.ifname = ifname;
 	err = ebpfmini_program_attach_tcx(prog, 0, &tcx_opts, &link);
 	if (err) {

@@ -356,7 +356,11 @@ struct ebpfmini_program_attach_xdp_opts {
  * ifindex (or opts->ifname when ifindex is 0) of the calling thread's
  * network namespace, through an XDP link (BPF_LINK_CREATE, BPF_XDP). One
  * XDP program per interface and mode: chain programs inside it, or swap it
- * with ebpfmini_link_update().
+ * with ebpfmini_link_update(). On a kernel without XDP links (< 5.9, asked
+ * once) the program is attached through netlink (IFLA_XDP) instead, never
+ * over another program; the link's detach and close take it off only while
+ * it is still there, and it cannot be pinned, updated or queried
+ * (-EOPNOTSUPP).
  * Return: 0; -EINVAL (no interface given, mode out of range, not an XDP
  * program); -ENODEV (no such interface: the log names it); -EBUSY (the
  * program is not loaded, or another XDP program holds the interface in this
@@ -398,11 +402,18 @@ struct ebpfmini_program_attach_tcx_opts {
  * direction comes from the SEC name (tc/ingress, tc/egress, tcx/ingress,
  * tcx/egress) unless opts->direction says it; the program's return value is
  * a TCX_* verdict (TCX_NEXT = -1, TCX_PASS = 0, TCX_DROP = 2, TCX_REDIRECT = 7).
+ * On a kernel without tcx links (< 6.6, asked once) the program becomes a
+ * direct-action cls_bpf filter on the interface's clsact qdisc (created when
+ * missing and left in place afterwards, as it may be shared), at a priority
+ * of its own after the filters there; the TCX_* verdicts mean the same
+ * there. The link's detach and close remove exactly that filter; it cannot
+ * be pinned, updated or queried (-EOPNOTSUPP).
  * Return: 0; -EINVAL (no interface or direction, both relative_fd and
  * relative_id, not a sched_cls program); -ENODEV (no such interface: the
  * log names it); -EBUSY (not loaded); -ENOENT (the relative program or link
  * is not on this hook); -ESTALE (expected_revision differs); -EOPNOTSUPP
- * (a kernel without tcx links); or the kernel's errno.
+ * (placement options on a kernel without tcx links); or the kernel's errno
+ * (-ENOENT from netlink: a kernel without clsact or cls_bpf).
  */
 int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifindex,
 				const struct ebpfmini_program_attach_tcx_opts *opts,

@@ -1,4 +1,4 @@
-/* attach_net.c - network hooks: XDP, tcx, netfilter and network-namespace links (L4) */
+/* attach_net.c - network hooks: XDP, tcx, netfilter and network-namespace links; the netlink roads when links are absent (L4) */
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -11,13 +11,11 @@
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "link.h"
+#include "link_feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
-/* <linux/if_link.h> (its other contents clash with <net/if.h>) */
-#define EM_XDP_FLAGS_SKB_MODE (1U << 1)
-#define EM_XDP_FLAGS_DRV_MODE (1U << 2)
-#define EM_XDP_FLAGS_HW_MODE (1U << 3)
+#include "netlink.h" /* EM_XDP_FLAGS_* of <linux/if_link.h> (it clashes with <net/if.h>) */
 
 /* ---- shared by the attach_net/cgroup/sock files ------------------------------------ */
 
@@ -172,6 +170,12 @@ EM_EXPORT int ebpfmini_program_attach_xdp(struct ebpfmini_program *prog, int ifi
 	if (prog_fd < 0)
 		return prog_fd;
 
+	snprintf(target, sizeof(target), "xdp %s%s", name, xdp_mode_names[mode]);
+	if (em_link_feature_has(EM_LINK_FEATURE_XDP, NULL, 0) == 0) {
+		em_debug("%s: no %s: attaching through netlink (IFLA_XDP)", subject,
+			 em_link_feature_name(EM_LINK_FEATURE_XDP));
+		return em_attach_xdp_netlink(prog_fd, index, xdp_flags[mode], subject, target, out);
+	}
 	lo.flags = xdp_flags[mode];
 	fd = ebpfmini_sys_link_create(prog_fd, index, BPF_XDP, &lo);
 	if (fd < 0) {
@@ -189,11 +193,34 @@ EM_EXPORT int ebpfmini_program_attach_xdp(struct ebpfmini_program *prog, int ifi
 		em_err("%s: BPF_LINK_CREATE: %s%s", subject, strerror(-fd), hint);
 		return fd == -EM_ENOTSUPP ? -EOPNOTSUPP : fd;
 	}
-	snprintf(target, sizeof(target), "xdp %s%s", name, xdp_mode_names[mode]);
 	return em_link_new(EM_LINK_BPF, fd, -1, target, out);
 }
 
 /* ---- tcx -------------------------------------------------------------------------------- */
+
+/*
+ * Kernels without tcx links (< 6.6): a direct-action cls_bpf filter on a
+ * clsact qdisc, appended after the filters there. TCX_* verdicts are the
+ * TC_ACT_* ones cls_bpf takes (TCX_NEXT is TC_ACT_UNSPEC: the next filter).
+ */
+static int attach_tc_legacy(struct ebpfmini_program *prog, int prog_fd, int ifindex,
+			    const char *ifname, bool ingress, const char *subject, bool placement,
+			    struct ebpfmini_link **out)
+{
+	char why[160], target[64];
+
+	em_link_feature_has(EM_LINK_FEATURE_TCX, why, sizeof(why));
+	if (placement) {
+		em_err("%s: placement options need %s, which this kernel lacks (%s)", subject,
+		       em_link_feature_name(EM_LINK_FEATURE_TCX), why);
+		return -EOPNOTSUPP;
+	}
+	em_debug("%s: no %s: attaching as a cls_bpf filter on a clsact qdisc", subject,
+		 em_link_feature_name(EM_LINK_FEATURE_TCX));
+	snprintf(target, sizeof(target), "tc %s %s", ingress ? "ingress" : "egress", ifname);
+	return em_attach_tc_netlink(prog_fd, ebpfmini_program_id(prog), ebpfmini_program_name(prog),
+				    ifindex, ingress, subject, target, out);
+}
 
 EM_EXPORT int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifindex,
 					  const struct ebpfmini_program_attach_tcx_opts *opts,
@@ -260,6 +287,9 @@ EM_EXPORT int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifi
 	else
 		lo.relative_fd = rel;
 	lo.expected_revision = EM_OPT(opts, expected_revision, 0);
+	if (em_link_feature_has(EM_LINK_FEATURE_TCX, NULL, 0) == 0)
+		return attach_tc_legacy(prog, prog_fd, index, name, attach_type == BPF_TCX_INGRESS,
+					subject, lo.flags || rel || lo.expected_revision, out);
 	fd = ebpfmini_sys_link_create(prog_fd, index, attach_type, &lo);
 	if (fd < 0) {
 		const char *hint = "";

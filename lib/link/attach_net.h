@@ -41,4 +41,27 @@ int em_attach_sock_prog_attach(int prog_fd, int target_fd, uint32_t attach_type,
 			       const char *subject, const char *target,
 			       const char *(*hint)(int err), struct ebpfmini_link **out);
 
+/*
+ * em_attach_tc_netlink() (attach_tc.c) - TC without tcx links: a clsact
+ * qdisc on ifindex (created when missing, shared, left in place when our
+ * filters go) and a direct-action cls_bpf filter running prog_fd at a
+ * priority of its own after every filter there (handle 1). The link removes
+ * exactly that filter (still running prog_id) at detach or close. Logs with
+ * subject, the kernel's extended ack included.
+ * Return: 0, -ENOMEM, -EBUSY (no free priority), or the kernel's errno.
+ */
+int em_attach_tc_netlink(int prog_fd, uint32_t prog_id, const char *prog_name, int ifindex,
+			 bool ingress, const char *subject, const char *target,
+			 struct ebpfmini_link **out);
+
+/*
+ * em_attach_xdp_netlink() (attach_tc.c) - XDP without XDP links: IFLA_XDP
+ * with mode_flags (XDP_FLAGS_*_MODE or 0) and XDP_FLAGS_UPDATE_IF_NOEXIST;
+ * the link takes the program off at detach or close only while it is still
+ * ours (XDP_FLAGS_REPLACE with the expected fd).
+ * Return: 0, -ENOMEM, -EBUSY (another program there), or the kernel's errno.
+ */
+int em_attach_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, const char *subject,
+			  const char *target, struct ebpfmini_link **out);
+
 #endif /* EBPFMINI_ATTACH_NET_H */

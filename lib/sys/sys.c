@@ -150,6 +150,13 @@ static long real_call(const struct em_sys_call *c, void **out)
 		return socket((int)a[0], (int)a[1], (int)a[2]);
 	case SYS_setsockopt:
 		return setsockopt((int)a[0], (int)a[1], (int)a[2], (const void *)a[3], (socklen_t)a[4]);
+	case SYS_sendmsg:
+	case SYS_recvmsg:
+		do
+			ret = c->nr == SYS_sendmsg ? sendmsg((int)a[0], (const struct msghdr *)a[1], (int)a[2])
+						   : recvmsg((int)a[0], (struct msghdr *)a[1], (int)a[2]);
+		while (ret < 0 && errno == EINTR);
+		return ret;
 	case SYS_fcntl:
 		return fcntl((int)a[0], (int)a[1], (int)a[2]);
 	case SYS_read:
@@ -504,6 +511,16 @@ int em_sys_socket(int domain, int type, int protocol)
 int em_sys_setsockopt(int fd, int level, int name, const void *val, unsigned int len)
 {
 	return (int)CALL(RET_ZERO, NULL, SYS_setsockopt, fd, level, name, (long)val, (long)len);
+}
+
+long em_sys_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	return CALL(0, NULL, SYS_sendmsg, fd, (long)msg, flags);
+}
+
+long em_sys_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	return CALL(0, NULL, SYS_recvmsg, fd, (long)msg, flags);
 }
 
 int em_sys_dup(int fd)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct msghdr;
 struct perf_event_attr;
 struct epoll_event;
 struct stat;
@@ -55,6 +56,11 @@ int em_sys_rmdir(const char *path);
 int em_sys_socket(int domain, int type, int protocol);
 /* setsockopt(fd, level, name, val, len): 0 or -errno (SO_ATTACH_BPF, SO_DETACH_BPF). */
 int em_sys_setsockopt(int fd, int level, int name, const void *val, unsigned int len);
+/* sendmsg(2) and recvmsg(2), restarted on EINTR (netlink): the byte count,
+ * or -errno. The hook sees SYS_sendmsg / SYS_recvmsg (arg0 fd, arg1 the
+ * msghdr; args[2] flags); a positive answer is the count it claims. */
+long em_sys_sendmsg(int fd, const struct msghdr *msg, int flags);
+long em_sys_recvmsg(int fd, struct msghdr *msg, int flags);
 /* fcntl(fd, F_DUPFD_CLOEXEC, 3): a duplicate >= 3, or -errno. */
 int em_sys_dup(int fd);
 

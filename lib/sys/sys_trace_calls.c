@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -200,6 +201,17 @@ void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 		em_trace_begin(t, "setsockopt(%d, %d, %d, %p, %u", (int)a[0], (int)a[1], (int)a[2],
 			       (const void *)a[3], (unsigned int)a[4]);
 		break;
+	case SYS_sendmsg:
+	case SYS_recvmsg: {
+		const struct msghdr *m = (const struct msghdr *)a[1];
+		size_t len = 0;
+
+		for (size_t i = 0; i < m->msg_iovlen; i++)
+			len += m->msg_iov[i].iov_len;
+		em_trace_begin(t, "%s(%d, {iov_len=%zu}, 0x%x", c->nr == SYS_sendmsg ? "sendmsg" : "recvmsg",
+			       (int)a[0], len, (unsigned int)a[2]);
+		break;
+	}
 	case SYS_fcntl: /* only F_DUPFD_CLOEXEC */
 		em_trace_begin(t, "fcntl(%d, F_DUPFD_CLOEXEC, %d", (int)a[0], (int)a[2]);
 		break;

@@ -134,7 +134,7 @@ static int group_teardown(void **state)
 static int test_setup(void **state)
 {
 	net_skip_setup(state);
-	capture_start();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static int test_teardown(void **state)
 {
 	(void)state;
 	pretend_old(false, false, false);
-	capture_stop();
+	log_capture_stop();
 	return 0;
 }
 
@@ -204,7 +204,7 @@ static void test_cgroup_prog_attach(void **state)
 
 	assert_int_equal(ebpfmini_program_attach_cgroup_path(p1, f->cgroup, NULL, &l1), 0);
 	assert_int_equal(ebpfmini_program_attach_cgroup(p2, cg, NULL, &l2), 0);
-	assert_true(log_has("attaching with BPF_PROG_ATTACH"));
+	assert_true(log_captured("attaching with BPF_PROG_ATTACH"));
 	assert_int_equal(ebpfmini_link_info(l1, &info), -EOPNOTSUPP); /* no kernel link */
 	assert_int_equal(cgroup_progs(cg, BPF_CGROUP_INET4_CONNECT, ids), 2);
 	assert_int_equal(ids[0], ebpfmini_program_id(p1));
@@ -252,7 +252,7 @@ static void test_cgroup_placement_needs_links(void **state)
 							     f->cgroup, &o, &l),
 			 -EOPNOTSUPP);
 	assert_null(l);
-	assert_true(log_has("placement options need cgroup links (Linux 5.7)"));
+	assert_true(log_captured("placement options need cgroup links (Linux 5.7)"));
 }
 
 /* ---- netlink: what the kernel holds, asked the way `tc filter show` does -------------------------- */
@@ -337,7 +337,7 @@ static void test_tc_clsact(void **state)
 	/* TCX_NEXT (TC_ACT_UNSPEC for cls_bpf) first, then the rewrite: both run */
 	assert_int_equal(ebpfmini_program_attach_tcx(count, 0, &o, &lc), 0);
 	assert_int_equal(ebpfmini_program_attach_tcx(rewrite, 1, NULL, &lr), 0);
-	assert_true(log_has("attaching as a cls_bpf filter on a clsact qdisc"));
+	assert_true(log_captured("attaching as a cls_bpf filter on a clsact qdisc"));
 	assert_string_equal(ebpfmini_link_target(lc), "tc egress lo (cls_bpf prio 1)");
 	assert_string_equal(ebpfmini_link_target(lr), "tc egress lo (cls_bpf prio 2)");
 	l = lo_egress();
@@ -382,7 +382,7 @@ static void test_tc_placement_needs_tcx(void **state)
 	assert_int_equal(ebpfmini_program_attach_tcx(prog_of(f->net_obj, "tc_count"), 0, &o, &l),
 			 -EOPNOTSUPP);
 	assert_null(l);
-	assert_true(log_has("placement options need tcx links (Linux 6.6)"));
+	assert_true(log_captured("placement options need tcx links (Linux 6.6)"));
 	assert_int_equal(lo_egress().n, 0);
 }
 
@@ -407,7 +407,7 @@ static void test_xdp_netlink(void **state)
 	pretend_old(false, true, false);
 	assert_int_equal(em_link_feature_has(EM_LINK_FEATURE_XDP, NULL, 0), 0);
 	assert_int_equal(ebpfmini_program_attach_xdp(count, 1, NULL, &l), 0);
-	assert_true(log_has("attaching through netlink (IFLA_XDP)"));
+	assert_true(log_captured("attaching through netlink (IFLA_XDP)"));
 	assert_string_equal(ebpfmini_link_target(l), "xdp lo");
 	*f->drop = 1;
 	*f->xdp_dropped = 0;

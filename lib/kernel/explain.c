@@ -123,25 +123,14 @@ static int read_unpriv_disabled(void)
 	return v;
 }
 
-/* The bracketed lockdown mode into mode ("" for none); false when the file
- * cannot be read (securityfs not mounted, or no lockdown LSM). */
+/* The lockdown mode into mode ("" for none); false when it cannot be read
+ * (securityfs not mounted, or no lockdown LSM). */
 static bool read_lockdown(char *mode, size_t size)
 {
-	char *s = read_text("/sys/kernel/security/lockdown");
-	const char *open_b, *close_b;
-
-	mode[0] = '\0';
-	if (!s)
+	if (em_lockdown_mode(mode, size) != 0)
 		return false;
-	open_b = strchr(s, '[');
-	close_b = open_b ? strchr(open_b, ']') : NULL;
-	if (open_b && close_b && (size_t)(close_b - open_b - 1) < size) {
-		memcpy(mode, open_b + 1, (size_t)(close_b - open_b - 1));
-		mode[close_b - open_b - 1] = '\0';
-		if (strcmp(mode, "none") == 0)
-			mode[0] = '\0';
-	}
-	free(s);
+	if (strcmp(mode, "none") == 0)
+		mode[0] = '\0';
 	return true;
 }
 

@@ -85,6 +85,33 @@ int em_kallsyms_read(char **text);
  */
 int em_kallsyms_lookup(struct em_kallsyms_query *q, size_t n, bool *hidden, size_t *ambiguous);
 
+/* ---- lockdown.c: kernel lockdown ------------------------------------------------------ */
+
+#define EM_LOCKDOWN_FILE "/sys/kernel/security/lockdown"
+
+/*
+ * em_lockdown_parse() - pure: the bracketed word of the lockdown file's text
+ * ("none [integrity] confidentiality\n" gives "integrity") into mode (size
+ * bytes). Errors: -EBADMSG (NULL text, no bracketed word, or one that does
+ * not fit), -EINVAL (NULL mode or size 0).
+ */
+int em_lockdown_parse(const char *text, char *mode, size_t size);
+
+/*
+ * em_lockdown_mode() - the mode of the running kernel ("none", "integrity",
+ * "confidentiality"), read afresh at each call (lockdown can be raised at run
+ * time); mode is "" on failure. Errors: -ENOENT (securityfs not mounted, or
+ * no lockdown LSM: the mode cannot be known), other errnos of reading the
+ * file, and those of em_lockdown_parse(). Not logged.
+ */
+int em_lockdown_mode(char *mode, size_t size);
+
+/* ---- filesystems the library checks: statfs f_type (include/uapi/linux/magic.h) ----- */
+
+#define EM_BPF_FS_MAGIC 0xcafe4a11L
+#define EM_TRACEFS_MAGIC 0x74726163L
+#define EM_CGROUP2_SUPER_MAGIC 0x63677270L
+
 /* ---- pmu.c: the kprobe and uprobe PMUs ----------------------------------------------- */
 
 /* What the log and the feature probes say when a kernel lacks the hook. */

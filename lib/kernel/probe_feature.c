@@ -16,10 +16,6 @@
 #include "tracefs.h"
 #include "uapi_compat.h"
 
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
-
 #define REASON_MAX 320
 #define NFEATURES (EBPFMINI_FEATURE_NETFILTER_LINK + 1)
 
@@ -70,31 +66,12 @@ static int say(struct answer *a, int value, bool cache, const char *fmt, ...)
 	return value;
 }
 
-/* The lockdown mode between brackets in /sys/kernel/security/lockdown; false when unreadable. */
-static bool lockdown_mode(char *mode, size_t size)
-{
-	void *text = NULL;
-	char *open_b, *close_b;
-	bool ok = false;
-
-	if (em_sys_read_file("/sys/kernel/security/lockdown", 4096, &text, NULL) < 0)
-		return false;
-	open_b = strchr(text, '[');
-	close_b = open_b ? strchr(open_b, ']') : NULL;
-	if (close_b && (size_t)(close_b - open_b) <= size) {
-		snprintf(mode, size, "%.*s", (int)(close_b - open_b - 1), open_b + 1);
-		ok = true;
-	}
-	free(text);
-	return ok;
-}
-
 /* EPERM loading a trampoline program as a privileged process: lockdown. */
 static int say_lockdown(struct answer *a, const char *what)
 {
 	char mode[32];
 
-	if (lockdown_mode(mode, sizeof(mode)))
+	if (em_lockdown_mode(mode, sizeof(mode)) == 0)
 		return say(a, 0, true,
 			   "kernel lockdown (%s) forbids BPF trampolines (loading %s: EPERM)", mode,
 			   what);
@@ -273,7 +250,7 @@ static int probe(enum ebpfmini_feature f, struct answer *a)
 		return say(a, 0, false, "%s", EM_TRACEFS_MOUNT_HINT);
 	case EBPFMINI_FEATURE_BPFFS:
 		err = em_sys_statfs_type("/sys/fs/bpf", &magic);
-		if (!err && (unsigned long)magic == BPF_FS_MAGIC)
+		if (!err && magic == EM_BPF_FS_MAGIC)
 			return say(a, 1, false, "bpffs is mounted at /sys/fs/bpf");
 		return say(a, 0, false,
 			   "bpffs is not mounted at /sys/fs/bpf: mount -t bpf bpf /sys/fs/bpf");

@@ -5,8 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* statfs f_type of tracefs (include/uapi/linux/magic.h) */
-#define EM_TRACEFS_MAGIC 0x74726163L
+#include "kernel.h" /* EM_TRACEFS_MAGIC */
 
 /* The fix to print when em_tracefs_root() gives -ENODEV. */
 #define EM_TRACEFS_MOUNT_HINT "tracefs is not mounted: mount -t tracefs tracefs /sys/kernel/tracing"

@@ -7,12 +7,12 @@
 #include "attach_net.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
+#include "kernel.h"
 #include "link.h"
 #include "link_feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
-#define EM_CGROUP2_SUPER_MAGIC 0x63677270L
 #define EM_CGROUP_SUPER_MAGIC 0x27e0ebL
 
 /* Every cgroup hook: the attach type, the program type it runs and its SEC name. */

@@ -484,28 +484,6 @@ static bool is_trampoline(const struct ebpfmini_program *prog)
 }
 
 /*
- * The lockdown mode in brackets of /sys/kernel/security/lockdown into mode;
- * false when it cannot be read (securityfs not mounted, no lockdown LSM).
- */
-static bool lockdown_mode(char *mode, size_t size)
-{
-	void *text = NULL;
-	const char *open_b, *close_b;
-	bool ok = false;
-
-	if (em_sys_read_file("/sys/kernel/security/lockdown", 4096, &text, NULL) < 0)
-		return false;
-	open_b = strchr(text, '[');
-	close_b = open_b ? strchr(open_b, ']') : NULL;
-	if (close_b && (size_t)(close_b - open_b) <= size) {
-		snprintf(mode, size, "%.*s", (int)(close_b - open_b - 1), open_b + 1);
-		ok = true;
-	}
-	free(text);
-	return ok;
-}
-
-/*
  * A privileged process gets EPERM for a trampoline program from kernel
  * lockdown: integrity mode (and confidentiality, which includes it) forbids
  * trampolines. Says so when lockdown is on or its mode cannot be read.
@@ -513,7 +491,7 @@ static bool lockdown_mode(char *mode, size_t size)
 static void lockdown_note(const struct ebpfmini_program *prog, char *buf, size_t size)
 {
 	char mode[32];
-	bool known = lockdown_mode(mode, sizeof(mode));
+	bool known = em_lockdown_mode(mode, sizeof(mode)) == 0;
 
 	buf[0] = '\0';
 	if (known && strcmp(mode, "none") == 0)

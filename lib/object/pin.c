@@ -7,12 +7,9 @@
 
 #include "ebpfmini/sys.h"
 #include "internal.h"
+#include "kernel.h"
 #include "objapi.h"
 #include "sys.h"
-
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
 
 char *em_pin_join(const char *dir, const char *name)
 {
@@ -71,7 +68,7 @@ static int prepare_dir(const char *path)
 		em_err("pin '%s': statfs '%s': %s", path, dir, strerror(-err));
 		return err;
 	}
-	if ((unsigned long)magic != BPF_FS_MAGIC) {
+	if (magic != EM_BPF_FS_MAGIC) {
 		em_err("pin '%s': %s is not on a bpffs mount: mount -t bpf bpf /sys/fs/bpf", path,
 		       dir);
 		return -ENODEV;

@@ -1,4 +1,4 @@
-/* sys_cmds.c - one typed function per bpf() command: zeroed attr, exact size, fd/0/-errno (L3) */
+/* sys_cmds.c - one typed function per bpf() command: zeroed attr, exact size, fd/0/-errno (L3 sys) */
 #include "internal.h"
 #include "sys.h"
 #include "sys_attr.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# check_layers.py - docs test: lib/meson.build, HACKING.md and ebpfmini(7) describe every folder and .c file of lib/
+# check_layers.py - docs test: lib/meson.build, HACKING.md and ebpfmini(7) describe every folder and .c file of lib/; first lines name the layer
 """Checks the layer table of lib/ against the tree:
 
 1. every folder of lib/ holding sources is a layer of lib/meson.build's `lib_layers`, and
@@ -9,7 +9,10 @@
    names exactly the folders of the layer's 'below' list ("libc" when it is empty);
 3. man/ebpfmini.7's "Layers" subsection has one .TP item per folder whose tag names
    `folder/` and "(..., uses a, b)" with exactly the 'below' folders ("uses libc" when
-   empty), and whose text names each .c file of the folder and no other.
+   empty), and whose text names each .c file of the folder and no other;
+4. every .c and .h file of lib/ opens with a one-line comment that names the file and the
+   layer of its folder as HACKING.md's table gives it: `/* name.c - what it is (L2 obj,
+   pure) */`.
 
 Prints every difference, saying which file is missing from which document, and exits 1
 when there is one; exits 0 otherwise.
@@ -57,7 +60,7 @@ def tree(lib):
 
 
 def hacking_rows(path):
-    """folder -> (files cell, may-use cell) of the table under "## Code rules"."""
+    """folder -> (files cell, may-use cell, layer) of the table under "## Code rules"."""
     text = read(path)
     m = re.search(r'^## Code rules\n(.*?)(?=^## )', text, re.M | re.S)
     if not m:
@@ -68,6 +71,7 @@ def hacking_rows(path):
     head = [c.strip().lower() for c in lines[0].strip('|').split('|')]
     try:
         fcol, filecol, usecol = head.index('folder'), head.index('files'), head.index('may use')
+        lcol = head.index('layer')
     except ValueError:
         return None
     rows = {}
@@ -76,7 +80,8 @@ def hacking_rows(path):
         if len(cells) != len(head):
             continue
         for folder in re.findall(r'`([a-z0-9_]+)/`', cells[fcol]):
-            rows[folder] = (cells[filecol], cells[usecol])
+            m = re.match(r"L\d'?", cells[lcol])
+            rows[folder] = (cells[filecol], cells[usecol], m.group(0) if m else None)
     return rows
 
 
@@ -161,7 +166,7 @@ def main():
             problems.append(f'HACKING.md: the Code rules table has no row for `{folder}/` '
                             f'(lib/{folder}/)')
             continue
-        files_cell, use_cell = rows[folder]
+        files_cell, use_cell, _ = rows[folder]
         named = set(re.findall(r'`([A-Za-z0-9_]+\.c)`', files_cell))
         for c in folders[folder]:
             if c not in named:
@@ -209,11 +214,31 @@ def main():
         problems.append(f'man/ebpfmini.7: the Layers subsection has an item {folder}/, '
                         f'but lib/{folder}/ does not exist')
 
+    # 4. the first line of every file names it and its layer
+    for folder in known if rows else []:
+        layer = rows.get(folder, (None, None, None))[2]
+        if not layer:
+            continue
+        # L3 must not match L3' and the reverse
+        want = re.compile(r'\b' + re.escape(layer) + (r"(?!')" if "'" not in layer else ''))
+        d = os.path.join(lib, folder)
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(('.c', '.h')):
+                continue
+            with open(os.path.join(d, name), encoding='utf-8') as f:
+                first = f.readline().rstrip('\n')
+            if not (first.startswith(f'/* {name} - ') and first.endswith('*/')
+                    and want.search(first)):
+                problems.append(f'lib/{folder}/{name}: the first line should be a comment '
+                                f'"/* {name} - <its concept> ({layer} {folder}) */" naming '
+                                f'the layer of {folder}/ ({layer}, HACKING.md), not: {first}')
+
     for p in problems:
         print(f'FAIL: {p}')
     if problems:
-        print(f'{len(problems)} problem(s): HACKING.md\'s Code rules table and ebpfmini(7)\'s '
-              'Layers subsection list every folder of lib/ and every .c file in its folder')
+        print(f'{len(problems)} problem(s): lib/meson.build, HACKING.md\'s Code rules table and '
+              'ebpfmini(7)\'s Layers list every folder of lib/ and every .c file in it, and '
+              'each file\'s first line names the file and its layer')
         return 1
     print(f'ok: {len(folders)} folders and {sum(len(v) for v in folders.values())} .c files of '
           'lib/ in lib/meson.build, HACKING.md and ebpfmini(7), with the layers each may use')

@@ -226,8 +226,8 @@ static int probe_tcx(struct answer *a)
 	if (err == -EPERM)
 		return say(a, -EPERM, false, "not allowed to query (root, CAP_NET_ADMIN)");
 	return say(a, 0, err == -EINVAL,
-		   "no tcx (Linux 6.6; BPF_PROG_QUERY of BPF_TCX_INGRESS: %s): attach TC programs "
-		   "as cls_bpf filters instead",
+		   "no tcx (Linux 6.6; BPF_PROG_QUERY of BPF_TCX_INGRESS: %s): TC programs "
+		   "attach as cls_bpf filters on a clsact qdisc instead",
 		   em_errno_name(err));
 }
 

@@ -37,12 +37,19 @@ int em_btf_module_get(const char *module, const struct ebpfmini_btf **out);
  */
 int em_btf_vmlinux_core_relocate(struct em_model *obj, const char *btf_path);
 
-/* A name to look up in kernel BTF, and the answer. */
+/*
+ * A name to look up in kernel BTF, and the answer: the one query struct of
+ * em_btf_vmlinux_find(), em_btf_module_find() and em_ksym_find().
+ */
 struct em_kbtf_query {
 	const char *name; /* the name; a "___flavor" suffix is ignored (kfunc/ksym flavors) */
 	int kind;         /* BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_TYPEDEF, ... */
-	uint32_t id;      /* out: type id of that exact name and kind, 0 while not found */
-	const struct ebpfmini_btf *btf; /* out: the BTF holding id */
+	/* answer: id 0 while not found */
+	uint32_t id;                    /* type id of that exact name and kind */
+	const struct ebpfmini_btf *btf; /* the BTF holding id: vmlinux's, or a module's split BTF */
+	/* set by em_ksym_find() only */
+	int btf_fd;         /* the module's BTF fd (owned by the ksym context), 0 for vmlinux */
+	const char *module; /* the module's name, "vmlinux" for vmlinux; NULL while not found */
 };
 
 /*

@@ -85,7 +85,7 @@ void em_ksym_ctx_release(struct em_ksym_ctx *ctx)
 	ctx->listed = false;
 }
 
-static bool all_found(const struct em_ksym_query *q, size_t n)
+static bool all_found(const struct em_kbtf_query *q, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!q[i].id)
@@ -93,35 +93,34 @@ static bool all_found(const struct em_ksym_query *q, size_t n)
 	return true;
 }
 
-int em_ksym_find(struct em_ksym_ctx *ctx, struct em_ksym_query *q, size_t n)
+/* The queries found since the last call (a module not yet set) came from this BTF. */
+static void attribute(struct em_kbtf_query *q, size_t n, int btf_fd, const char *module)
 {
-	struct em_kbtf_query *kq;
+	for (size_t i = 0; i < n; i++) {
+		if (q[i].id && !q[i].module) {
+			q[i].btf_fd = btf_fd;
+			q[i].module = module;
+		}
+	}
+}
+
+int em_ksym_find(struct em_ksym_ctx *ctx, struct em_kbtf_query *q, size_t n)
+{
 	int err;
 
 	if (!ctx || (n && !q))
 		return -EINVAL;
 	if (all_found(q, n))
 		return 0;
-	kq = em_calloc(n, sizeof(*kq));
-	if (!kq)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		kq[i] = (struct em_kbtf_query){ q[i].name, q[i].kind, q[i].id, q[i].btf };
-	err = em_btf_vmlinux_find(ctx->btf_path, kq, n);
-	for (size_t i = 0; !err && i < n; i++) {
-		if (!q[i].id && kq[i].id) {
-			q[i].id = kq[i].id;
-			q[i].btf = kq[i].btf;
-			q[i].btf_fd = 0;
-			q[i].module = "vmlinux";
-		}
-	}
+	err = em_btf_vmlinux_find(ctx->btf_path, q, n);
+	if (!err)
+		attribute(q, n, 0, "vmlinux");
 	/* modules only for the running kernel: a BTF file stands for vmlinux alone */
 	if (!err && !ctx->btf_path && !all_found(q, n) && !ctx->listed)
 		err = list_modules(ctx);
 	for (size_t m = 0; !err && !ctx->btf_path && m < ctx->nmods && !all_found(q, n); m++) {
 		const struct em_ksym_module *mod = &ctx->mods[m];
-		int merr = em_btf_module_find(mod->name, kq, n);
+		int merr = em_btf_module_find(mod->name, q, n);
 
 		if (merr == -ENOMEM) {
 			err = merr;
@@ -132,15 +131,7 @@ int em_ksym_find(struct em_ksym_ctx *ctx, struct em_ksym_query *q, size_t n)
 				strerror(-merr));
 			continue;
 		}
-		for (size_t i = 0; i < n; i++) {
-			if (!q[i].id && kq[i].id) {
-				q[i].id = kq[i].id;
-				q[i].btf = kq[i].btf;
-				q[i].btf_fd = mod->fd;
-				q[i].module = mod->name;
-			}
-		}
+		attribute(q, n, mod->fd, mod->name);
 	}
-	free(kq);
 	return err;
 }

@@ -7,20 +7,10 @@
 #include <stdint.h>
 
 #include "btf.h"
+#include "kbtf.h" /* struct em_kbtf_query */
 
 /* Longest module name the kernel gives (MODULE_NAME_LEN is 56), with its NUL. */
 #define EM_KSYM_MODULE_MAX 64
-
-/* One name to find in the kernel's BTF, and where it was found. */
-struct em_ksym_query {
-	const char *name; /* a "___flavor" suffix is ignored */
-	int kind;         /* BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_TYPEDEF */
-	/* answer: id 0 while not found */
-	uint32_t id;                    /* type id in btf */
-	const struct ebpfmini_btf *btf; /* vmlinux BTF, or a module's split BTF */
-	int btf_fd;                     /* the module's BTF fd (owned by the context), 0 for vmlinux */
-	const char *module;             /* the module's name, "vmlinux" for vmlinux */
-};
 
 /* A kernel module with BTF, as one load saw it. */
 struct em_ksym_module {
@@ -53,7 +43,7 @@ struct em_ksym_ctx {
  * CONFIG_DEBUG_INFO_BTF, ...), -ENOMEM. A module whose BTF cannot be read is
  * skipped with a warning.
  */
-int em_ksym_find(struct em_ksym_ctx *ctx, struct em_ksym_query *q, size_t n);
+int em_ksym_find(struct em_ksym_ctx *ctx, struct em_kbtf_query *q, size_t n);
 /* Close the module BTF fds the context opened; the context can be used again. */
 void em_ksym_ctx_release(struct em_ksym_ctx *ctx);
 

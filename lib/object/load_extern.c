@@ -21,7 +21,7 @@
 /* What the load asks: one query per kernel-symbol extern and per BTF attach target. */
 struct resolve {
 	struct ebpfmini_object *obj;
-	struct em_ksym_query *q;
+	struct em_kbtf_query *q;
 	size_t nq;
 	int *ext_q;  /* per extern: its query, or -1 */
 	int *prog_q; /* per program: its query, or -1 */
@@ -112,7 +112,7 @@ static int decl_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 
 /* The kernel's FUNC or VAR fits the extern's declaration (when the object has BTF for it). */
 static int check_decl(const struct ebpfmini_object *obj, const struct em_extern *e,
-		      const struct em_ksym_query *q)
+		      const struct em_kbtf_query *q)
 {
 	const struct btf_type *kt = em_btf_type(q->btf, q->id);
 	uint32_t ktype;
@@ -153,7 +153,7 @@ static int ask_externs(struct resolve *rs, const bool *called, const bool *loade
 		if (e->is_typeless)
 			continue;
 		rs->ext_q[i] = (int)rs->nq;
-		rs->q[rs->nq++] = (struct em_ksym_query){
+		rs->q[rs->nq++] = (struct em_kbtf_query){
 			.name = e->name,
 			.kind = e->is_func ? BTF_KIND_FUNC : BTF_KIND_VAR,
 		};
@@ -247,7 +247,7 @@ static int take_externs(struct resolve *rs, int **fd_array, size_t *fd_cnt)
 	for (size_t i = 0; i < obj->model.nexterns; i++) {
 		const struct em_extern *e = &obj->model.externs[i];
 		struct em_extern_state *es = &obj->ext_state[i];
-		const struct em_ksym_query *q;
+		const struct em_kbtf_query *q;
 		int err;
 
 		if (rs->ext_q[i] < 0)
@@ -360,7 +360,7 @@ static int ask_targets(struct resolve *rs)
 		strcpy(rs->owned[i], prefix);
 		strcat(rs->owned[i], prog->attach_target);
 		rs->prog_q[i] = (int)rs->nq;
-		rs->q[rs->nq++] = (struct em_ksym_query){ .name = rs->owned[i], .kind = kind };
+		rs->q[rs->nq++] = (struct em_kbtf_query){ .name = rs->owned[i], .kind = kind };
 	}
 	return 0;
 }
@@ -371,7 +371,7 @@ static int take_targets(struct resolve *rs)
 
 	for (size_t i = 0; i < obj->model.nprogs; i++) {
 		struct ebpfmini_program *prog = &obj->model.progs[i];
-		const struct em_ksym_query *q;
+		const struct em_kbtf_query *q;
 
 		if (rs->prog_q[i] < 0)
 			continue;

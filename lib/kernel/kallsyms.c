@@ -1,4 +1,4 @@
-/* kallsyms.c - /proc/kallsyms: the one parser; addresses hidden by kptr_restrict told from absent names (kernel/: L3') */
+/* kallsyms.c - /proc/kallsyms: the one parser; addresses hidden by kptr_restrict told from absent names (L3' kernel) */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* link_feature.c - probes for the kinds of bpf link the attach code falls back from (L3') */
+/* link_feature.c - probes for the kinds of bpf link the attach code falls back from (L3' kernel) */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* link_feature.h - which kinds of bpf link the running kernel has, for the attach fallbacks (L3') */
+/* link_feature.h - which kinds of bpf link the running kernel has, for the attach fallbacks (L3' kernel) */
 #ifndef EBPFMINI_LINK_FEATURE_H
 #define EBPFMINI_LINK_FEATURE_H
 

@@ -1,4 +1,4 @@
-/* lockdown.c - the kernel lockdown mode of /sys/kernel/security/lockdown (kernel/: L3') */
+/* lockdown.c - the kernel lockdown mode of /sys/kernel/security/lockdown (L3' kernel) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* release.c - the running kernel's release: the string (uname through sys/), read once, and its number (kernel/: L3') */
+/* release.c - the running kernel's release: the string (uname through sys/), read once, and its number (L3' kernel) */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>

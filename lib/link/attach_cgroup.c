@@ -1,4 +1,4 @@
-/* attach_cgroup.c - cgroup programs on a cgroup v2 directory: cgroup links, or BPF_PROG_ATTACH before 5.7 (L4) */
+/* attach_cgroup.c - cgroup programs on a cgroup v2 directory: cgroup links, or BPF_PROG_ATTACH before 5.7 (L4 link) */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* attach_net.c - network hooks: XDP, tcx, netfilter and network-namespace links; the netlink roads when links are absent (L4) */
+/* attach_net.c - network hooks: XDP, tcx, netfilter and network-namespace links; the netlink roads when links are absent (L4 link) */
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* attach_tc.c - TC and XDP over rtnetlink for kernels without tcx (6.6) or XDP links (5.9) (L4) */
+/* attach_tc.c - TC and XDP over rtnetlink for kernels without tcx (6.6) or XDP links (5.9) (L4 link) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>

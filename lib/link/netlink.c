@@ -1,4 +1,4 @@
-/* netlink.c - rtnetlink messages of the TC and XDP fallbacks: built and parsed without I/O (L4) */
+/* netlink.c - rtnetlink messages of the TC and XDP fallbacks: built and parsed without I/O (L4 link) */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* netlink.h - rtnetlink messages of the TC and XDP fallbacks: built and parsed without I/O (L4) */
+/* netlink.h - rtnetlink messages of the TC and XDP fallbacks: built and parsed without I/O (L4 link) */
 #ifndef EBPFMINI_NETLINK_H
 #define EBPFMINI_NETLINK_H
 

@@ -1,4 +1,4 @@
-/* objstate.h - the object handle: the pure model plus the kernel state that load creates (L4 objects) */
+/* objstate.h - the object handle: the pure model plus the kernel state that load creates (L4 object) */
 #ifndef EBPFMINI_OBJSTATE_H
 #define EBPFMINI_OBJSTATE_H
 

@@ -1,4 +1,4 @@
-/* sys_attr.h - the one bpf_attr layout of the library, as in Linux 6.18 (L3 sys, private) */
+/* sys_attr.h - private: the one bpf_attr layout of the library, as in Linux 6.18 (L3 sys) */
 #ifndef EBPFMINI_SYS_ATTR_H
 #define EBPFMINI_SYS_ATTR_H
 

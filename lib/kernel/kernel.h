@@ -122,20 +122,20 @@ int em_lockdown_mode(char *mode, size_t size);
 	"uprobes are not available: this kernel was built without CONFIG_UPROBE_EVENTS (no "       \
 	"uprobe PMU, no tracefs uprobe_events)"
 
-enum em_probe_kind {
-	EM_PROBE_KPROBE,
-	EM_PROBE_UPROBE,
+enum em_kuprobe_kind {
+	EM_KUPROBE_KPROBE,
+	EM_KUPROBE_UPROBE,
 };
 
 /*
- * em_probe_pmu() - the perf event type of the kind's PMU and the config bit
+ * em_kuprobe_pmu() - the perf event type of the kind's PMU and the config bit
  * that makes a return probe (from its format/retprobe file; 0 when that
  * file is missing). Errors: -ENOENT (no such PMU), -EBADMSG (unparsable
  * files), the errno of reading them.
  */
-int em_probe_pmu(enum em_probe_kind kind, uint32_t *type, unsigned *retprobe_bit);
+int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe_bit);
 
 /* "config:N" (a PMU format file) into *bit. Errors: -EBADMSG. */
-int em_probe_parse_format_bit(const char *text, unsigned *bit);
+int em_kuprobe_parse_format_bit(const char *text, unsigned *bit);
 
 #endif /* EBPFMINI_KERNEL_H */

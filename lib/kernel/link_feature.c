@@ -6,7 +6,7 @@
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "link_feature.h"
-#include "probe.h"
+#include "feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -25,7 +25,7 @@ void em_link_feature_reset(void)
 	pthread_mutex_lock(&lock);
 	memset(answers, 0, sizeof(answers));
 	pthread_mutex_unlock(&lock);
-	em_probe_feature_reset(); /* the tcx answer comes from the public feature probe */
+	em_feature_probe_reset(); /* the tcx answer comes from the public feature probe */
 }
 
 const char *em_link_feature_name(enum em_link_feature f)

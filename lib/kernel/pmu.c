@@ -10,12 +10,12 @@
 
 #define PMU_DIR "/sys/bus/event_source/devices/"
 
-static const char *kind_name(enum em_probe_kind kind)
+static const char *kind_name(enum em_kuprobe_kind kind)
 {
-	return kind == EM_PROBE_KPROBE ? "kprobe" : "uprobe";
+	return kind == EM_KUPROBE_KPROBE ? "kprobe" : "uprobe";
 }
 
-int em_probe_parse_format_bit(const char *text, unsigned *bit)
+int em_kuprobe_parse_format_bit(const char *text, unsigned *bit)
 {
 	unsigned long v;
 	char *end;
@@ -34,7 +34,7 @@ int em_probe_parse_format_bit(const char *text, unsigned *bit)
 	return 0;
 }
 
-int em_probe_pmu(enum em_probe_kind kind, uint32_t *type, unsigned *retprobe_bit)
+int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe_bit)
 {
 	char path[128];
 	void *buf = NULL;
@@ -65,7 +65,7 @@ int em_probe_pmu(enum em_probe_kind kind, uint32_t *type, unsigned *retprobe_bit
 		return 0; /* the first PMUs had the bit fixed at 0 without a format file */
 	if (err)
 		return err;
-	err = em_probe_parse_format_bit(buf, retprobe_bit);
+	err = em_kuprobe_parse_format_bit(buf, retprobe_bit);
 	free(buf);
 	return err;
 }

@@ -6,7 +6,7 @@
 #include "internal.h"
 #include "kernel.h"
 #include "link.h"
-#include "probe_event.h"
+#include "kuprobe.h"
 #include "sys.h"
 
 /* The prefix of syscall entry functions on the architecture of this build. */
@@ -131,8 +131,8 @@ static int attach_kprobe(struct ebpfmini_program *prog, const char *func, uint64
 			 bool retprobe, uint64_t cookie, const char *subject,
 			 struct ebpfmini_link **out)
 {
-	struct em_probe_spec spec = {
-		.kind = EM_PROBE_KPROBE,
+	struct em_kuprobe_spec spec = {
+		.kind = EM_KUPROBE_KPROBE,
 		.retprobe = retprobe,
 		.name = func,
 		.offset = offset,
@@ -153,7 +153,7 @@ static int attach_kprobe(struct ebpfmini_program *prog, const char *func, uint64
 			 (unsigned long long)offset);
 	else
 		snprintf(target, sizeof(target), "%s %s", retprobe ? "kretprobe" : "kprobe", func);
-	return em_probe_attach(prog_fd, &spec, cookie, subject, target, out);
+	return em_kuprobe_attach(prog_fd, &spec, cookie, subject, target, out);
 }
 
 EM_EXPORT int ebpfmini_program_attach_kprobe(struct ebpfmini_program *prog, const char *func,

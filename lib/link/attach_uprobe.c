@@ -9,7 +9,7 @@
 #include "elf.h"
 #include "internal.h"
 #include "link.h"
-#include "probe_event.h"
+#include "kuprobe.h"
 #include "sys.h"
 
 /* The multiarch directory name of this build ("x86_64-linux-gnu"). */
@@ -171,7 +171,7 @@ EM_EXPORT int ebpfmini_program_attach_uprobe(struct ebpfmini_program *prog, cons
 					     const struct ebpfmini_program_attach_uprobe_opts *opts,
 					     struct ebpfmini_link **out)
 {
-	struct em_probe_spec spec = { .kind = EM_PROBE_UPROBE };
+	struct em_kuprobe_spec spec = { .kind = EM_KUPROBE_UPROBE };
 	char subject[4400], target[4400], path[4096];
 	uint64_t sym_off = 0, extra;
 	const char *kind;
@@ -251,7 +251,7 @@ EM_EXPORT int ebpfmini_program_attach_uprobe(struct ebpfmini_program *prog, cons
 
 		snprintf(target + n, sizeof(target) - n, " pid %d", spec.pid);
 	}
-	return em_probe_attach(prog_fd, &spec, EM_OPT(opts, cookie, 0), subject, target, out);
+	return em_kuprobe_attach(prog_fd, &spec, EM_OPT(opts, cookie, 0), subject, target, out);
 }
 
 /* ---- auto-attach: uprobe/<path>:<symbol>[+<off>], uprobe/<path>:<offset> ------------------ */

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "attach_util.h"
-#include "probe_event.h"
+#include "kuprobe.h"
 
 #define N_CALLS 40
 

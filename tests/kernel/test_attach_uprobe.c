@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 
 #include "attach_util.h"
-#include "probe_event.h"
+#include "kuprobe.h"
 #include "sys.h"
 
 #define N_CALLS 25

@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 
 #include "attach_util.h"
-#include "probe.h"
-#include "probe_event.h"
+#include "feature.h"
+#include "kuprobe.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -248,8 +248,8 @@ static void test_cache(void **state)
 	int calls = 0;
 
 	(void)state;
-	em_probe_reset();
-	em_probe_feature_reset();
+	em_feature_reset();
+	em_feature_probe_reset();
 	em_sys_set_hook(count_bpf, &calls);
 	assert_int_equal(ebpfmini_sys_probe_prog_type(BPF_PROG_TYPE_XDP), 1);
 	assert_int_equal(ebpfmini_sys_probe_map_type(BPF_MAP_TYPE_HASH), 1);

@@ -1,4 +1,4 @@
-/* test_attach.c - attach_{trace,kprobe,uprobe,perf,iter}.c and probe_event.c: parsers, and attach against a scripted kernel */
+/* test_attach.c - attach_{trace,kprobe,uprobe,perf,iter}.c and kuprobe.c: parsers, and attach against a scripted kernel */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <setjmp.h>
@@ -19,7 +19,7 @@
 #include "log_capture.h"
 #include "link.h"
 #include "objstate.h"
-#include "probe_event.h"
+#include "kuprobe.h"
 #include "sys.h"
 #include "tracefs.h"
 
@@ -285,41 +285,41 @@ static void test_syscall_prefix_pick(void **state)
 
 static void test_legacy_lines(void **state)
 {
-	struct em_probe_spec k = { .kind = EM_PROBE_KPROBE, .name = "do_unlinkat" };
-	struct em_probe_spec u = { .kind = EM_PROBE_UPROBE,
-				   .name = "/usr/lib/libc.so.6",
-				   .offset = 0x9a10 };
+	struct em_kuprobe_spec k = { .kind = EM_KUPROBE_KPROBE, .name = "do_unlinkat" };
+	struct em_kuprobe_spec u = { .kind = EM_KUPROBE_UPROBE,
+				     .name = "/usr/lib/libc.so.6",
+				     .offset = 0x9a10 };
 	char line[256], name[64];
 
 	(void)state;
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &k, "ev"), 0);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &k, "ev"), 0);
 	assert_string_equal(line, "p:ebpfmini/ev do_unlinkat");
 	k.offset = 0x10;
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &k, "ev"), 0);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &k, "ev"), 0);
 	assert_string_equal(line, "p:ebpfmini/ev do_unlinkat+0x10");
 	k.retprobe = true;
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &k, "ev"), -EINVAL);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &k, "ev"), -EINVAL);
 	k.offset = 0;
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &k, "ev"), 0);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &k, "ev"), 0);
 	assert_string_equal(line, "r:ebpfmini/ev do_unlinkat");
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &u, "ev"), 0);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &u, "ev"), 0);
 	assert_string_equal(line, "p:ebpfmini/ev /usr/lib/libc.so.6:0x9a10");
 	u.retprobe = true;
 	u.ref_ctr_offset = 0x40;
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &u, "ev"), 0);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &u, "ev"), 0);
 	assert_string_equal(line, "r:ebpfmini/ev /usr/lib/libc.so.6:0x9a10(0x40)");
 	u.name = "/tmp/a b";
-	assert_int_equal(em_probe_legacy_line(line, sizeof(line), &u, "ev"), -EINVAL);
-	assert_int_equal(em_probe_legacy_line(line, 10, &k, "ev"), -ENAMETOOLONG);
+	assert_int_equal(em_kuprobe_legacy_line(line, sizeof(line), &u, "ev"), -EINVAL);
+	assert_int_equal(em_kuprobe_legacy_line(line, 10, &k, "ev"), -ENAMETOOLONG);
 
 	u.name = "/usr/lib/libc.so.6";
-	assert_int_equal(em_probe_legacy_name(name, sizeof(name), &u, 123, 7), 0);
+	assert_int_equal(em_kuprobe_legacy_name(name, sizeof(name), &u, 123, 7), 0);
 	assert_string_equal(name, "r_libc_so_6_9a10_123_7");
 	k.retprobe = false;
 	k.name = "a_function_whose_name_is_much_longer_than_thirty_two_characters";
-	assert_int_equal(em_probe_legacy_name(name, sizeof(name), &k, 1, 2), 0);
+	assert_int_equal(em_kuprobe_legacy_name(name, sizeof(name), &k, 1, 2), 0);
 	assert_string_equal(name, "p_a_function_whose_name_is_much_lo_0_1_2");
-	assert_int_equal(em_probe_legacy_name(name, 8, &k, 1, 2), -ENAMETOOLONG);
+	assert_int_equal(em_kuprobe_legacy_name(name, 8, &k, 1, 2), -ENAMETOOLONG);
 }
 
 static void test_format_bit(void **state)
@@ -327,13 +327,13 @@ static void test_format_bit(void **state)
 	unsigned bit = 99;
 
 	(void)state;
-	assert_int_equal(em_probe_parse_format_bit("config:0\n", &bit), 0);
+	assert_int_equal(em_kuprobe_parse_format_bit("config:0\n", &bit), 0);
 	assert_int_equal(bit, 0);
-	assert_int_equal(em_probe_parse_format_bit("config:12", &bit), 0);
+	assert_int_equal(em_kuprobe_parse_format_bit("config:12", &bit), 0);
 	assert_int_equal(bit, 12);
-	assert_int_equal(em_probe_parse_format_bit("config1:0", &bit), -EBADMSG);
-	assert_int_equal(em_probe_parse_format_bit("config:", &bit), -EBADMSG);
-	assert_int_equal(em_probe_parse_format_bit("config:64", &bit), -EBADMSG);
+	assert_int_equal(em_kuprobe_parse_format_bit("config1:0", &bit), -EBADMSG);
+	assert_int_equal(em_kuprobe_parse_format_bit("config:", &bit), -EBADMSG);
+	assert_int_equal(em_kuprobe_parse_format_bit("config:64", &bit), -EBADMSG);
 }
 
 /* ---- kprobes ------------------------------------------------------------------------- */

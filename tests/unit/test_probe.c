@@ -1,4 +1,4 @@
-/* test_probe.c - probe.c and probe_feature.c against a scripted kernel: what is asked, the verdicts, the cache */
+/* test_probe.c - feature.c and feature_probe.c against a scripted kernel: what is asked, the verdicts, the cache */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <setjmp.h>
@@ -16,8 +16,8 @@
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
 #include "kernel.h"
-#include "probe.h"
-#include "probe_event.h"
+#include "feature.h"
+#include "kuprobe.h"
 #include "sys.h"
 #include "tracefs.h"
 #include "uapi_compat.h"
@@ -120,8 +120,8 @@ static int setup(void **state)
 	(void)state;
 	memset(&fk, 0, sizeof(fk));
 	em_kernel_release_reset(); /* uname answers 6.18.44-test */
-	em_probe_reset();
-	em_probe_feature_reset();
+	em_feature_reset();
+	em_feature_probe_reset();
 	em_sys_set_hook_ex(fake_kernel, &fk);
 	ebpfmini_log_set(NULL, EBPFMINI_LOG_ERROR, NULL);
 	return 0;
@@ -131,8 +131,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	em_sys_set_hook_ex(NULL, NULL);
-	em_probe_reset();
-	em_probe_feature_reset();
+	em_feature_reset();
+	em_feature_probe_reset();
 	ebpfmini_log_set(NULL, EBPFMINI_LOG_WARN, NULL);
 	return 0;
 }
@@ -158,7 +158,7 @@ static void test_prog_types(void **state)
 	assert_int_equal(ebpfmini_sys_probe_prog_type(BPF_PROG_TYPE_LIRC_MODE2), 0);
 	assert_int_equal(ebpfmini_sys_probe_prog_type(BPF_PROG_TYPE_UNSPEC), 0);
 	assert_int_equal(fk.loads, 2);
-	em_probe_reset();
+	em_feature_reset();
 	assert_int_equal(ebpfmini_sys_probe_prog_type(BPF_PROG_TYPE_XDP), 1);
 	assert_int_equal(fk.loads, 3);
 
@@ -219,13 +219,13 @@ static void test_map_types(void **state)
 static void test_helpers(void **state)
 {
 	(void)state;
-	assert_int_equal(em_probe_helper_verdict("0: (85) call bpf_x#58\nprogram of this type "
-						 "cannot use helper bpf_x#58\n"),
+	assert_int_equal(em_feature_helper_verdict("0: (85) call bpf_x#58\nprogram of this type "
+						   "cannot use helper bpf_x#58\n"),
 			 0);
-	assert_int_equal(em_probe_helper_verdict("unknown func bpf_x#58\n"), 0);
-	assert_int_equal(em_probe_helper_verdict("invalid func unknown#100000\n"), 0);
-	assert_int_equal(em_probe_helper_verdict("R1 type=ctx expected=map_ptr\n"), 1);
-	assert_int_equal(em_probe_helper_verdict(NULL), 1);
+	assert_int_equal(em_feature_helper_verdict("unknown func bpf_x#58\n"), 0);
+	assert_int_equal(em_feature_helper_verdict("invalid func unknown#100000\n"), 0);
+	assert_int_equal(em_feature_helper_verdict("R1 type=ctx expected=map_ptr\n"), 1);
+	assert_int_equal(em_feature_helper_verdict(NULL), 1);
 
 	fk.helper_answer = -EINVAL;
 	fk.helper_log = "program of this type cannot use helper bpf_override_return#58";
@@ -258,7 +258,7 @@ static void test_feature_kprobes(void **state)
 	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_KPROBES, NULL, 0),
 			 1); /* cached */
 
-	em_probe_feature_reset();
+	em_feature_probe_reset();
 	fk.tracefs = true;
 	assert_int_equal(
 		ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_KPROBES, reason, sizeof(reason)), 0);
@@ -267,7 +267,7 @@ static void test_feature_kprobes(void **state)
 				    "CONFIG_KPROBES (no kprobe PMU, no tracefs kprobe_events)");
 
 	/* tracefs not mounted: no answer for good; mounted with kprobe_events later: yes */
-	em_probe_feature_reset();
+	em_feature_probe_reset();
 	fk.tracefs = false;
 	assert_int_equal(
 		ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_KPROBES, reason, sizeof(reason)), 0);
@@ -310,7 +310,7 @@ static void test_feature_links(void **state)
 	fk.link_create_answer = -EBADF; /* got as far as looking for the perf event */
 	assert_int_equal(
 		ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_PERF_LINK, reason, sizeof(reason)), 1);
-	em_probe_feature_reset();
+	em_feature_probe_reset();
 	fk.link_create_answer = -EINVAL;
 	assert_int_equal(
 		ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_PERF_LINK, reason, sizeof(reason)), 0);
@@ -318,7 +318,7 @@ static void test_feature_links(void **state)
 
 	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, reason, sizeof(reason)),
 			 1);
-	em_probe_feature_reset();
+	em_feature_probe_reset();
 	fk.query_answer = -EINVAL;
 	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, reason, sizeof(reason)),
 			 0);

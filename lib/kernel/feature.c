@@ -1,4 +1,4 @@
-/* probe.c - feature probes: does the running kernel load this program type, map type, helper, attach type (L3' kernel) */
+/* feature.c - feature probes: does the running kernel load this program type, map type, helper, attach type (L3' kernel) */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "kernel.h"
-#include "probe.h"
+#include "feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -29,7 +29,7 @@ struct helper_answer {
 static struct helper_answer *helper_cache;
 static size_t helper_count;
 
-void em_probe_reset(void)
+void em_feature_reset(void)
 {
 	pthread_mutex_lock(&probe_lock);
 	memset(prog_cache, 0, sizeof(prog_cache));
@@ -65,7 +65,7 @@ static int cache_put(uint8_t *cache, size_t size, uint32_t i, int answer)
 
 /* ---- kernel BTF enums ------------------------------------------------------------- */
 
-int em_probe_btf_enum_knows(const char *enum_name, uint32_t v)
+int em_feature_btf_enum_knows(const char *enum_name, uint32_t v)
 {
 	const struct ebpfmini_btf *btf;
 	const struct btf_type *t;
@@ -104,8 +104,8 @@ static uint32_t kernel_btf_id(const char *name, int kind)
 	return id > 0 ? (uint32_t)id : 0;
 }
 
-int em_probe_load(uint32_t prog_type, uint32_t attach_type, uint32_t helper, char *log,
-		  size_t log_size)
+int em_feature_load(uint32_t prog_type, uint32_t attach_type, uint32_t helper, char *log,
+		    size_t log_size)
 {
 	struct bpf_insn insns[3];
 	struct ebpfmini_sys_prog_load_opts opts = { .sz = sizeof(opts) };
@@ -151,7 +151,7 @@ int em_probe_load(uint32_t prog_type, uint32_t attach_type, uint32_t helper, cha
 	default:
 		break;
 	}
-	if (attach_type != EM_PROBE_NO_ATTACH) {
+	if (attach_type != EM_FEATURE_NO_ATTACH) {
 		opts.expected_attach_type = attach_type;
 		if (prog_type == BPF_PROG_TYPE_TRACING && attach_type == BPF_TRACE_RAW_TP)
 			opts.attach_btf_id = kernel_btf_id("btf_trace_sys_enter", BTF_KIND_TYPEDEF);
@@ -174,7 +174,7 @@ int em_probe_load(uint32_t prog_type, uint32_t attach_type, uint32_t helper, cha
 /* Whether the process may load programs at all: EPERM means "not allowed", not "no". */
 static bool privileged(void)
 {
-	int fd = em_probe_load(BPF_PROG_TYPE_SOCKET_FILTER, EM_PROBE_NO_ATTACH, 0, NULL, 0);
+	int fd = em_feature_load(BPF_PROG_TYPE_SOCKET_FILTER, EM_FEATURE_NO_ATTACH, 0, NULL, 0);
 
 	if (fd >= 0)
 		em_sys_close(fd);
@@ -215,10 +215,10 @@ EM_EXPORT int ebpfmini_sys_probe_prog_type(uint32_t prog_type)
 	/* freplace and struct_ops programs need a target that a probe cannot
 	 * make up: the kernel knows the type when its BTF says so */
 	if (prog_type == BPF_PROG_TYPE_EXT || prog_type == BPF_PROG_TYPE_STRUCT_OPS) {
-		v = em_probe_btf_enum_knows("bpf_prog_type", prog_type);
+		v = em_feature_btf_enum_knows("bpf_prog_type", prog_type);
 		return cache_put(prog_cache, sizeof(prog_cache), prog_type, v < 0 ? 0 : v);
 	}
-	v = load_verdict(em_probe_load(prog_type, EM_PROBE_NO_ATTACH, 0, NULL, 0));
+	v = load_verdict(em_feature_load(prog_type, EM_FEATURE_NO_ATTACH, 0, NULL, 0));
 	return cache_put(prog_cache, sizeof(prog_cache), prog_type, v);
 }
 
@@ -322,7 +322,7 @@ EM_EXPORT int ebpfmini_sys_probe_map_type(uint32_t map_type)
 		return cache_put(map_cache, sizeof(map_cache), map_type, 0);
 	/* a struct_ops map needs the kernel's struct_ops type: ask its BTF */
 	if (map_type == BPF_MAP_TYPE_STRUCT_OPS) {
-		v = em_probe_btf_enum_knows("bpf_map_type", map_type);
+		v = em_feature_btf_enum_knows("bpf_map_type", map_type);
 		return cache_put(map_cache, sizeof(map_cache), map_type, v < 0 ? 0 : v);
 	}
 	v = load_verdict(create_probe_map(map_type));
@@ -331,7 +331,7 @@ EM_EXPORT int ebpfmini_sys_probe_map_type(uint32_t map_type)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-int em_probe_helper_verdict(const char *log)
+int em_feature_helper_verdict(const char *log)
 {
 	if (!log)
 		return 1;
@@ -367,7 +367,7 @@ EM_EXPORT int ebpfmini_sys_probe_helper(uint32_t prog_type, uint32_t helper_id)
 	log = malloc(64 * 1024);
 	if (!log)
 		return -ENOMEM;
-	fd = em_probe_load(prog_type, EM_PROBE_NO_ATTACH, helper_id, log, 64 * 1024);
+	fd = em_feature_load(prog_type, EM_FEATURE_NO_ATTACH, helper_id, log, 64 * 1024);
 	if (fd >= 0) {
 		em_sys_close(fd);
 		v = 1;
@@ -376,7 +376,7 @@ EM_EXPORT int ebpfmini_sys_probe_helper(uint32_t prog_type, uint32_t helper_id)
 	} else if (fd == -EPERM && !privileged()) {
 		v = -EPERM;
 	} else {
-		v = em_probe_helper_verdict(log);
+		v = em_feature_helper_verdict(log);
 	}
 	free(log);
 	if (v < 0)
@@ -397,7 +397,7 @@ EM_EXPORT int ebpfmini_sys_probe_helper(uint32_t prog_type, uint32_t helper_id)
 
 EM_EXPORT int ebpfmini_sys_probe_attach_type(uint32_t prog_type, uint32_t attach_type)
 {
-	int v = em_probe_btf_enum_knows("bpf_attach_type", attach_type);
+	int v = em_feature_btf_enum_knows("bpf_attach_type", attach_type);
 
 	if (v == 0)
 		return 0;
@@ -415,5 +415,5 @@ EM_EXPORT int ebpfmini_sys_probe_attach_type(uint32_t prog_type, uint32_t attach
 							  EBPFMINI_FEATURE_BPF_LSM :
 							  EBPFMINI_FEATURE_TRAMPOLINES,
 						  NULL, 0);
-	return load_verdict(em_probe_load(prog_type, attach_type, 0, NULL, 0));
+	return load_verdict(em_feature_load(prog_type, attach_type, 0, NULL, 0));
 }

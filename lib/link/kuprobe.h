@@ -1,6 +1,6 @@
-/* probe_event.h - private: kprobe and uprobe perf events through their PMU or tracefs dynamic events (L4 link) */
-#ifndef EBPFMINI_PROBE_EVENT_H
-#define EBPFMINI_PROBE_EVENT_H
+/* kuprobe.h - private: kprobe and uprobe perf events through their PMU or tracefs dynamic events (L4 link) */
+#ifndef EBPFMINI_KUPROBE_H
+#define EBPFMINI_KUPROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,8 +11,8 @@
 struct ebpfmini_link;
 
 /* What to probe. */
-struct em_probe_spec {
-	enum em_probe_kind kind;
+struct em_kuprobe_spec {
+	enum em_kuprobe_kind kind;
 	bool retprobe;
 	const char *name;        /* kprobe: the kernel function; uprobe: the binary's path */
 	uint64_t offset;         /* kprobe: bytes into the function; uprobe: the file offset */
@@ -21,43 +21,43 @@ struct em_probe_spec {
 };
 
 /* tracefs group of the dynamic events ebpfmini creates where there is no PMU */
-#define EM_PROBE_GROUP "ebpfmini"
+#define EM_KUPROBE_GROUP "ebpfmini"
 
 /*
- * em_probe_attach() - open a perf event for spec and attach prog_fd to it:
+ * em_kuprobe_attach() - open a perf event for spec and attach prog_fd to it:
  * through the kind's PMU (/sys/bus/event_source/devices/{kprobe,uprobe}),
  * or, where the PMU is absent, a dynamic event in tracefs
- * {kprobe,uprobe}_events (group EM_PROBE_GROUP) that the link's release
+ * {kprobe,uprobe}_events (group EM_KUPROBE_GROUP) that the link's release
  * removes again. Logs failures with subject. target describes the link.
  * Errors: -EOPNOTSUPP (no PMU and no tracefs events file: EM_*_MISSING is
  * logged), -ENODEV (no PMU and tracefs not mounted), -EINVAL (a name the
  * tracefs syntax cannot carry), the errno of perf_event_open, of writing the
  * events file, or of em_link_attach_perf_event().
  */
-int em_probe_attach(int prog_fd, const struct em_probe_spec *spec, uint64_t cookie,
-		    const char *subject, const char *target, struct ebpfmini_link **out);
+int em_kuprobe_attach(int prog_fd, const struct em_kuprobe_spec *spec, uint64_t cookie,
+		      const char *subject, const char *target, struct ebpfmini_link **out);
 
 /* ---- pure parts (unit-tested) ---------------------------------------------------- */
 
 /*
- * em_probe_legacy_name() - a tracefs event name for spec that no other
+ * em_kuprobe_legacy_name() - a tracefs event name for spec that no other
  * probe of this or another process takes: "<p|r>_<name>_<offset>_<pid>_<n>"
  * with name the function (or the binary's base name) cut to 32 characters
  * and every character outside [A-Za-z0-9_] made '_'.
  * Errors: -ENAMETOOLONG (buf too small).
  */
-int em_probe_legacy_name(char *buf, size_t size, const struct em_probe_spec *spec, int pid,
-			 unsigned long n);
+int em_kuprobe_legacy_name(char *buf, size_t size, const struct em_kuprobe_spec *spec, int pid,
+			   unsigned long n);
 
 /*
- * em_probe_legacy_line() - the line that adds event to {kprobe,uprobe}_events:
+ * em_kuprobe_legacy_line() - the line that adds event to {kprobe,uprobe}_events:
  * "p:ebpfmini/<event> <func>[+<off>]", "r:ebpfmini/<event> <func>",
  * "p:ebpfmini/<event> <path>:0x<off>[(0x<ref_ctr>)]", "r:...".
  * Errors: -EINVAL (an empty name or one with white space, an offset on a
  * kretprobe), -ENAMETOOLONG (buf too small).
  */
-int em_probe_legacy_line(char *buf, size_t size, const struct em_probe_spec *spec,
-			 const char *event);
+int em_kuprobe_legacy_line(char *buf, size_t size, const struct em_kuprobe_spec *spec,
+			   const char *event);
 
 /* ---- attach_kprobe.c: pure parts and the syscall prefix ------------------------------- */
 
@@ -111,4 +111,4 @@ int em_uprobe_find_binary(const char *binary, char *buf, size_t size);
  */
 int em_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset);
 
-#endif /* EBPFMINI_PROBE_EVENT_H */
+#endif /* EBPFMINI_KUPROBE_H */

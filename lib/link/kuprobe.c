@@ -1,4 +1,4 @@
-/* probe_event.c - kprobe and uprobe perf events: the kprobe/uprobe PMU, else tracefs dynamic events (L4 link) */
+/* kuprobe.c - kprobe and uprobe perf events: the kprobe/uprobe PMU, else tracefs dynamic events (L4 link) */
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -9,29 +9,28 @@
 #include "internal.h"
 #include "kernel.h"
 #include "link.h"
-#include "probe_event.h"
+#include "kuprobe.h"
 #include "sys.h"
 #include "tracefs.h"
 
 #define PMU_DIR "/sys/bus/event_source/devices/"
 
-static const char *kind_name(enum em_probe_kind kind)
+static const char *kind_name(enum em_kuprobe_kind kind)
 {
-	return kind == EM_PROBE_KPROBE ? "kprobe" : "uprobe";
+	return kind == EM_KUPROBE_KPROBE ? "kprobe" : "uprobe";
 }
 
 /* ---- pure parts ------------------------------------------------------------------ */
 
-
-int em_probe_legacy_name(char *buf, size_t size, const struct em_probe_spec *spec, int pid,
-			 unsigned long n)
+int em_kuprobe_legacy_name(char *buf, size_t size, const struct em_kuprobe_spec *spec, int pid,
+			   unsigned long n)
 {
 	const char *name = spec->name ? spec->name : "";
 	char clean[33];
 	size_t i;
 	int len;
 
-	if (spec->kind == EM_PROBE_UPROBE && strrchr(name, '/'))
+	if (spec->kind == EM_KUPROBE_UPROBE && strrchr(name, '/'))
 		name = strrchr(name, '/') + 1;
 	for (i = 0; i < sizeof(clean) - 1 && name[i]; i++) {
 		char c = name[i];
@@ -57,15 +56,15 @@ static bool has_space(const char *s)
 	return false;
 }
 
-int em_probe_legacy_line(char *buf, size_t size, const struct em_probe_spec *spec,
-			 const char *event)
+int em_kuprobe_legacy_line(char *buf, size_t size, const struct em_kuprobe_spec *spec,
+			   const char *event)
 {
 	char where[4200];
 	int len;
 
 	if (!spec->name || !*spec->name || has_space(spec->name) || !event || !*event)
 		return -EINVAL;
-	if (spec->kind == EM_PROBE_KPROBE) {
+	if (spec->kind == EM_KUPROBE_KPROBE) {
 		if (spec->retprobe && spec->offset)
 			return -EINVAL;
 		len = spec->offset ? snprintf(where, sizeof(where), "%s+0x%llx", spec->name,
@@ -81,15 +80,15 @@ int em_probe_legacy_line(char *buf, size_t size, const struct em_probe_spec *spe
 	}
 	if (len < 0 || (size_t)len >= sizeof(where))
 		return -ENAMETOOLONG;
-	len = snprintf(buf, size, "%c:%s/%s %s", spec->retprobe ? 'r' : 'p', EM_PROBE_GROUP, event,
-		       where);
+	len = snprintf(buf, size, "%c:%s/%s %s", spec->retprobe ? 'r' : 'p', EM_KUPROBE_GROUP,
+		       event, where);
 	if (len < 0 || (size_t)len >= size)
 		return -ENAMETOOLONG;
 	return 0;
 }
 
 
-static int open_pmu_event(const struct em_probe_spec *spec, uint32_t type, unsigned bit)
+static int open_pmu_event(const struct em_kuprobe_spec *spec, uint32_t type, unsigned bit)
 {
 	struct perf_event_attr attr;
 
@@ -98,7 +97,7 @@ static int open_pmu_event(const struct em_probe_spec *spec, uint32_t type, unsig
 	attr.type = type;
 	if (spec->retprobe)
 		attr.config |= 1ULL << bit;
-	if (spec->kind == EM_PROBE_UPROBE)
+	if (spec->kind == EM_KUPROBE_UPROBE)
 		attr.config |= spec->ref_ctr_offset << 32; /* format/ref_ctr_offset: config:32-63 */
 	attr.config1 = (uint64_t)(uintptr_t)spec->name;    /* kprobe_func / uprobe_path */
 	attr.config2 = spec->offset;                       /* probe_offset */
@@ -113,11 +112,11 @@ static int open_pmu_event(const struct em_probe_spec *spec, uint32_t type, unsig
 /* ---- tracefs dynamic events ------------------------------------------------------------ */
 
 struct legacy_event {
-	enum em_probe_kind kind;
+	enum em_kuprobe_kind kind;
 	char name[64];
 };
 
-static int events_file(enum em_probe_kind kind, char *path, size_t size)
+static int events_file(enum em_kuprobe_kind kind, char *path, size_t size)
 {
 	char rel[32];
 
@@ -125,19 +124,19 @@ static int events_file(enum em_probe_kind kind, char *path, size_t size)
 	return em_tracefs_path(path, size, rel);
 }
 
-static void remove_event(enum em_probe_kind kind, const char *name)
+static void remove_event(enum em_kuprobe_kind kind, const char *name)
 {
 	char path[512], line[128];
 	int err;
 
-	snprintf(line, sizeof(line), "-:%s/%s", EM_PROBE_GROUP, name);
+	snprintf(line, sizeof(line), "-:%s/%s", EM_KUPROBE_GROUP, name);
 	err = events_file(kind, path, sizeof(path));
 	if (!err)
 		err = em_sys_write_file(path, line);
 	if (err)
 		em_warn("link: removing %s event '%s/%s' from tracefs: %s (remove it with "
 			"echo '%s' >> %s_events)",
-			kind_name(kind), EM_PROBE_GROUP, name, strerror(-err), line,
+			kind_name(kind), EM_KUPROBE_GROUP, name, strerror(-err), line,
 			kind_name(kind));
 }
 
@@ -152,7 +151,7 @@ static void legacy_release(struct ebpfmini_link *link)
 }
 
 /* Explain why neither a PMU nor tracefs events are there; returns the error. */
-static int no_probes(const struct em_probe_spec *spec, const char *subject, int err)
+static int no_probes(const struct em_kuprobe_spec *spec, const char *subject, int err)
 {
 	if (err == -ENODEV) {
 		em_err("%s: no %s PMU (" PMU_DIR "%s) and %s", subject, kind_name(spec->kind),
@@ -160,11 +159,11 @@ static int no_probes(const struct em_probe_spec *spec, const char *subject, int 
 		return -ENODEV;
 	}
 	em_err("%s: %s", subject,
-	       spec->kind == EM_PROBE_KPROBE ? EM_KPROBES_MISSING : EM_UPROBES_MISSING);
+	       spec->kind == EM_KUPROBE_KPROBE ? EM_KPROBES_MISSING : EM_UPROBES_MISSING);
 	return -EOPNOTSUPP;
 }
 
-static int open_legacy_event(const struct em_probe_spec *spec, const char *subject,
+static int open_legacy_event(const struct em_kuprobe_spec *spec, const char *subject,
 			     struct legacy_event **out, uint32_t *id)
 {
 	static unsigned long counter;
@@ -185,10 +184,10 @@ static int open_legacy_event(const struct em_probe_spec *spec, const char *subje
 	if (!ev)
 		return -ENOMEM;
 	ev->kind = spec->kind;
-	err = em_probe_legacy_name(ev->name, sizeof(ev->name), spec, (int)getpid(),
-				   __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+	err = em_kuprobe_legacy_name(ev->name, sizeof(ev->name), spec, (int)getpid(),
+				     __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
 	if (!err)
-		err = em_probe_legacy_line(line, sizeof(line), spec, ev->name);
+		err = em_kuprobe_legacy_line(line, sizeof(line), spec, ev->name);
 	if (err) {
 		em_err("%s: cannot describe the probe for %s_events: %s", subject,
 		       kind_name(spec->kind),
@@ -205,9 +204,9 @@ static int open_legacy_event(const struct em_probe_spec *spec, const char *subje
 		free(ev);
 		return err;
 	}
-	err = em_tracefs_event_id(EM_PROBE_GROUP, ev->name, id);
+	err = em_tracefs_event_id(EM_KUPROBE_GROUP, ev->name, id);
 	if (err) {
-		em_err("%s: the id of the new event %s/%s: %s", subject, EM_PROBE_GROUP, ev->name,
+		em_err("%s: the id of the new event %s/%s: %s", subject, EM_KUPROBE_GROUP, ev->name,
 		       strerror(-err));
 		remove_event(ev->kind, ev->name);
 		free(ev);
@@ -233,14 +232,14 @@ static int open_tracepoint_event(uint32_t id, int pid)
 
 /* ---- attach ----------------------------------------------------------------------- */
 
-static const char *open_hint(const struct em_probe_spec *spec, int err)
+static const char *open_hint(const struct em_kuprobe_spec *spec, int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return spec->kind == EM_PROBE_KPROBE ? " (no such kernel function?)" :
-						       " (no such file?)";
+		return spec->kind == EM_KUPROBE_KPROBE ? " (no such kernel function?)" :
+							 " (no such file?)";
 	case -EINVAL:
-		return spec->kind == EM_PROBE_KPROBE ?
+		return spec->kind == EM_KUPROBE_KPROBE ?
 			       " (a function that cannot be probed, or an offset that is not "
 			       "an instruction boundary?)" :
 			       " (an offset outside the file's code?)";
@@ -254,8 +253,8 @@ static const char *open_hint(const struct em_probe_spec *spec, int err)
 	}
 }
 
-int em_probe_attach(int prog_fd, const struct em_probe_spec *spec, uint64_t cookie,
-		    const char *subject, const char *target, struct ebpfmini_link **out)
+int em_kuprobe_attach(int prog_fd, const struct em_kuprobe_spec *spec, uint64_t cookie,
+		      const char *subject, const char *target, struct ebpfmini_link **out)
 {
 	struct legacy_event *ev = NULL;
 	unsigned bit = 0;
@@ -263,7 +262,7 @@ int em_probe_attach(int prog_fd, const struct em_probe_spec *spec, uint64_t cook
 	int err, pfd;
 
 	*out = NULL;
-	err = em_probe_pmu(spec->kind, &type, &bit);
+	err = em_kuprobe_pmu(spec->kind, &type, &bit);
 	if (err == 0) {
 		pfd = open_pmu_event(spec, type, bit);
 		if (pfd < 0) {
@@ -280,7 +279,7 @@ int em_probe_attach(int prog_fd, const struct em_probe_spec *spec, uint64_t cook
 		pfd = open_tracepoint_event(type, spec->pid);
 		if (pfd < 0) {
 			em_err("%s: perf_event_open (tracefs event %s/%s): %s%s", subject,
-			       EM_PROBE_GROUP, ev->name, strerror(-pfd), open_hint(spec, pfd));
+			       EM_KUPROBE_GROUP, ev->name, strerror(-pfd), open_hint(spec, pfd));
 			remove_event(ev->kind, ev->name);
 			free(ev);
 			return pfd;

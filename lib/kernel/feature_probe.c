@@ -1,4 +1,4 @@
-/* probe_feature.c - kernel feature probes with a reason: kprobes, uprobes, tracefs, bpffs, trampolines, ... (L3' kernel) */
+/* feature_probe.c - kernel feature probes with a reason: kprobes, uprobes, tracefs, bpffs, trampolines, ... (L3' kernel) */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include "kbtf.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
-#include "probe.h"
+#include "feature.h"
 #include "kernel.h"
 #include "sys.h"
 #include "tracefs.h"
@@ -44,7 +44,7 @@ static pthread_mutex_t feature_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct answer cached[NFEATURES];
 static bool have[NFEATURES];
 
-void em_probe_feature_reset(void)
+void em_feature_probe_reset(void)
 {
 	pthread_mutex_lock(&feature_lock);
 	memset(have, 0, sizeof(have));
@@ -83,15 +83,15 @@ static int say_lockdown(struct answer *a, const char *what)
 }
 
 /* kprobes or uprobes: the PMU, else tracefs {k,u}probe_events. */
-static int probe_dynamic(struct answer *a, enum em_probe_kind kind)
+static int probe_dynamic(struct answer *a, enum em_kuprobe_kind kind)
 {
-	const char *name = kind == EM_PROBE_KPROBE ? "kprobe" : "uprobe";
+	const char *name = kind == EM_KUPROBE_KPROBE ? "kprobe" : "uprobe";
 	char path[512], rel[32];
 	uint32_t type = 0;
 	unsigned bit = 0;
 	int err, fd;
 
-	err = em_probe_pmu(kind, &type, &bit);
+	err = em_kuprobe_pmu(kind, &type, &bit);
 	if (err == 0)
 		return say(a, 1, true, "the %s PMU (perf event type %u)", name, type);
 	snprintf(rel, sizeof(rel), "%s_events", name);
@@ -111,22 +111,22 @@ static int probe_dynamic(struct answer *a, enum em_probe_kind kind)
 	if (fd != -ENOENT)
 		return say(a, fd, false, "%s: %s", path, strerror(-fd));
 	return say(a, 0, true, "%s",
-		   kind == EM_PROBE_KPROBE ? EM_KPROBES_MISSING : EM_UPROBES_MISSING);
+		   kind == EM_KUPROBE_KPROBE ? EM_KPROBES_MISSING : EM_UPROBES_MISSING);
 }
 
 static int probe_trampolines(struct answer *a)
 {
 	int fd, link;
 
-	fd = em_probe_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, 0, NULL, 0);
+	fd = em_feature_load(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, 0, NULL, 0);
 	if (fd < 0) {
 		if (fd == -ENOENT)
 			return say(
 				a, 0, true,
 				"no kernel BTF, or no function in it to try an fentry program on");
 		if (fd == -EPERM) {
-			fd = em_probe_load(BPF_PROG_TYPE_SOCKET_FILTER, EM_PROBE_NO_ATTACH, 0, NULL,
-					   0);
+			fd = em_feature_load(BPF_PROG_TYPE_SOCKET_FILTER, EM_FEATURE_NO_ATTACH, 0,
+					     NULL, 0);
 			if (fd == -EPERM)
 				return say(a, -EPERM, false,
 					   "not allowed to load programs (root, CAP_BPF)");
@@ -178,7 +178,7 @@ static int probe_bpf_lsm(struct answer *a)
 		free(list);
 	}
 	free(text);
-	fd = em_probe_load(BPF_PROG_TYPE_LSM, EM_PROBE_NO_ATTACH, 0, NULL, 0);
+	fd = em_feature_load(BPF_PROG_TYPE_LSM, EM_FEATURE_NO_ATTACH, 0, NULL, 0);
 	if (fd == -EPERM)
 		return say_lockdown(a, "an lsm program");
 	if (fd < 0)
@@ -198,7 +198,7 @@ static int probe_bpf_lsm(struct answer *a)
 
 static int probe_perf_link(struct answer *a)
 {
-	int fd = em_probe_load(BPF_PROG_TYPE_TRACEPOINT, EM_PROBE_NO_ATTACH, 0, NULL, 0), err;
+	int fd = em_feature_load(BPF_PROG_TYPE_TRACEPOINT, EM_FEATURE_NO_ATTACH, 0, NULL, 0), err;
 
 	if (fd < 0)
 		return say(a, fd == -EPERM ? -EPERM : 0, fd != -EPERM,
@@ -240,9 +240,9 @@ static int probe(enum ebpfmini_feature f, struct answer *a)
 
 	switch (f) {
 	case EBPFMINI_FEATURE_KPROBES:
-		return probe_dynamic(a, EM_PROBE_KPROBE);
+		return probe_dynamic(a, EM_KUPROBE_KPROBE);
 	case EBPFMINI_FEATURE_UPROBES:
-		return probe_dynamic(a, EM_PROBE_UPROBE);
+		return probe_dynamic(a, EM_KUPROBE_UPROBE);
 	case EBPFMINI_FEATURE_TRACEFS:
 		root = em_tracefs_root(&err);
 		if (root)

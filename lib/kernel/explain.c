@@ -139,13 +139,13 @@ static void read_lsms(char *list, size_t size)
 {
 	static const char *const deciders[] = { "selinux", "apparmor", "smack", "tomoyo",
 						"bpf",     "landlock", "ipe" };
-	char *s = read_text("/sys/kernel/security/lsm");
+	char active[512], *save = NULL;
 	size_t len = 0;
 
 	list[0] = '\0';
-	if (!s)
+	if (em_lsm_list(active, sizeof(active)) != 0)
 		return;
-	for (char *tok = strtok(s, ",\n"); tok; tok = strtok(NULL, ",\n")) {
+	for (char *tok = strtok_r(active, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (size_t i = 0; i < EM_ARRAY_SIZE(deciders); i++) {
 			int n;
 
@@ -156,7 +156,6 @@ static void read_lsms(char *list, size_t size)
 				len += (size_t)n;
 		}
 	}
-	free(s);
 }
 
 /* ---- the verifier's verdict ------------------------------------------------------------ */

@@ -152,32 +152,13 @@ static int probe_trampolines(struct answer *a)
 
 static int probe_bpf_lsm(struct answer *a)
 {
-	void *text = NULL;
-	bool known = em_sys_read_file("/sys/kernel/security/lsm", 4096, &text, NULL) == 0;
-	bool active = false;
-	char *save = NULL;
+	char list[512];
+	bool known = em_lsm_list(list, sizeof(list)) == 0;
 	int fd, link;
 
-	if (known) {
-		/* a comma-separated list: "lockdown,capability,bpf" */
-		char *list = em_strdup(text), *nl = list ? strchr(list, '\n') : NULL;
-
-		if (nl)
-			*nl = '\0';
-		for (char *tok = strtok_r(text, ",\n", &save); tok;
-		     tok = strtok_r(NULL, ",\n", &save))
-			active |= strcmp(tok, "bpf") == 0;
-		if (!active) {
-			say(a, 0, true,
-			    "the BPF LSM is not active (active LSMs: %s): boot with bpf in lsm=",
-			    list ? list : "?");
-			free(list);
-			free(text);
-			return 0;
-		}
-		free(list);
-	}
-	free(text);
+	if (known && !em_lsm_has(list, "bpf"))
+		return say(a, 0, true,
+			   "the BPF LSM is not active (active LSMs: %s): boot with bpf in lsm=", list);
 	fd = em_feature_load(BPF_PROG_TYPE_LSM, EM_FEATURE_NO_ATTACH, 0, NULL, 0);
 	if (fd == -EPERM)
 		return say_lockdown(a, "an lsm program");

@@ -106,6 +106,18 @@ int em_lockdown_parse(const char *text, char *mode, size_t size);
  */
 int em_lockdown_mode(char *mode, size_t size);
 
+#define EM_LSM_FILE "/sys/kernel/security/lsm"
+
+/*
+ * em_lsm_list() - the active LSMs in their order, comma-separated as
+ * securityfs lists them ("lockdown,capability,bpf"), into list (size bytes),
+ * read afresh. Errors: -ENOENT (securityfs not mounted), other errnos of
+ * reading the file, -E2BIG (does not fit), -EINVAL. Not logged.
+ */
+int em_lsm_list(char *list, size_t size);
+/* Pure: whether name is one of the comma-separated list (may be NULL). */
+bool em_lsm_has(const char *list, const char *name);
+
 /* ---- filesystems the library checks: statfs f_type (include/uapi/linux/magic.h) ----- */
 
 #define EM_BPF_FS_MAGIC 0xcafe4a11L
@@ -113,6 +125,8 @@ int em_lockdown_mode(char *mode, size_t size);
 #define EM_CGROUP2_SUPER_MAGIC 0x63677270L
 
 /* ---- pmu.c: the kprobe and uprobe PMUs ----------------------------------------------- */
+
+#define EM_PMU_DIR "/sys/bus/event_source/devices/"
 
 /* What the log and the feature probes say when a kernel lacks the hook. */
 #define EM_KPROBES_MISSING                                                                         \

@@ -1,4 +1,4 @@
-/* lockdown.c - the kernel lockdown mode of /sys/kernel/security/lockdown (L3' kernel) */
+/* lockdown.c - the security modules as securityfs shows them: the lockdown mode, the active LSMs (L3' kernel) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,4 +43,37 @@ int em_lockdown_mode(char *mode, size_t size)
 	err = em_lockdown_parse(text, mode, size);
 	free(text);
 	return err;
+}
+
+int em_lsm_list(char *list, size_t size)
+{
+	void *text = NULL;
+	size_t len;
+	int err;
+
+	if (!list || !size)
+		return -EINVAL;
+	list[0] = '\0';
+	err = em_sys_read_file(EM_LSM_FILE, 4096, &text, NULL);
+	if (err)
+		return err;
+	len = strcspn(text, "\n");
+	if (len >= size) {
+		free(text);
+		return -E2BIG;
+	}
+	memcpy(list, text, len);
+	list[len] = '\0';
+	free(text);
+	return 0;
+}
+
+bool em_lsm_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0' || p[n] == '\n'))
+			return true;
+	return false;
 }

@@ -8,8 +8,6 @@
 #include "kernel.h"
 #include "sys.h"
 
-#define PMU_DIR "/sys/bus/event_source/devices/"
-
 static const char *kind_name(enum em_kuprobe_kind kind)
 {
 	return kind == EM_KUPROBE_KPROBE ? "kprobe" : "uprobe";
@@ -42,7 +40,7 @@ int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe
 	char *end;
 	int err;
 
-	snprintf(path, sizeof(path), PMU_DIR "%s/type", kind_name(kind));
+	snprintf(path, sizeof(path), EM_PMU_DIR "%s/type", kind_name(kind));
 	err = em_sys_read_file(path, 64, &buf, NULL);
 	if (err == -ENOTDIR)
 		err = -ENOENT;
@@ -58,7 +56,7 @@ int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe
 	*type = (uint32_t)v;
 
 	*retprobe_bit = 0;
-	snprintf(path, sizeof(path), PMU_DIR "%s/format/retprobe", kind_name(kind));
+	snprintf(path, sizeof(path), EM_PMU_DIR "%s/format/retprobe", kind_name(kind));
 	buf = NULL;
 	err = em_sys_read_file(path, 64, &buf, NULL);
 	if (err == -ENOENT)

@@ -13,8 +13,6 @@
 #include "sys.h"
 #include "tracefs.h"
 
-#define PMU_DIR "/sys/bus/event_source/devices/"
-
 static const char *kind_name(enum em_kuprobe_kind kind)
 {
 	return kind == EM_KUPROBE_KPROBE ? "kprobe" : "uprobe";
@@ -87,7 +85,6 @@ int em_kuprobe_legacy_line(char *buf, size_t size, const struct em_kuprobe_spec 
 	return 0;
 }
 
-
 static int open_pmu_event(const struct em_kuprobe_spec *spec, uint32_t type, unsigned bit)
 {
 	struct perf_event_attr attr;
@@ -154,7 +151,7 @@ static void legacy_release(struct ebpfmini_link *link)
 static int no_probes(const struct em_kuprobe_spec *spec, const char *subject, int err)
 {
 	if (err == -ENODEV) {
-		em_err("%s: no %s PMU (" PMU_DIR "%s) and %s", subject, kind_name(spec->kind),
+		em_err("%s: no %s PMU (" EM_PMU_DIR "%s) and %s", subject, kind_name(spec->kind),
 		       kind_name(spec->kind), EM_TRACEFS_MOUNT_HINT);
 		return -ENODEV;
 	}
@@ -285,7 +282,7 @@ int em_kuprobe_attach(int prog_fd, const struct em_kuprobe_spec *spec, uint64_t 
 			return pfd;
 		}
 	} else {
-		em_err("%s: reading the %s PMU from " PMU_DIR ": %s", subject,
+		em_err("%s: reading the %s PMU from " EM_PMU_DIR ": %s", subject,
 		       kind_name(spec->kind), strerror(-err));
 		return err;
 	}

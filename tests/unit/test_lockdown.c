@@ -1,4 +1,4 @@
-/* test_lockdown.c - the kernel lockdown mode (lib/kernel/lockdown.c) */
+/* test_lockdown.c - the kernel lockdown mode and the active LSMs (lib/kernel/lockdown.c) */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,7 +38,8 @@ static void test_parse(void **state)
 	for (size_t i = 0; i < EM_ARRAY_SIZE(cases); i++) {
 		print_message("case %zu: \"%s\"\n", i, cases[i].text ? cases[i].text : "(null)");
 		memset(mode, 'x', sizeof(mode));
-		assert_int_equal(em_lockdown_parse(cases[i].text, mode, sizeof(mode)), cases[i].err);
+		assert_int_equal(em_lockdown_parse(cases[i].text, mode, sizeof(mode)),
+				 cases[i].err);
 		assert_string_equal(mode, cases[i].mode);
 	}
 	assert_int_equal(em_lockdown_parse("[none]", NULL, 8), -EINVAL);
@@ -47,16 +48,49 @@ static void test_parse(void **state)
 	assert_int_equal(em_lockdown_parse("[none]", mode, 5), 0);
 }
 
+static const struct {
+	const char *list, *name;
+	bool has;
+} lsm_cases[] = {
+	{ "lockdown,capability,bpf", "bpf", true },
+	{ "bpf,capability", "bpf", true },
+	{ "lockdown,capability,landlock,yama,apparmor", "bpf", false },
+	{ "lockdown,bpfx,xbpf", "bpf", false },
+	{ "lockdown,capability,bpf\n", "bpf", true },
+	{ "bp", "bpf", false },
+	{ "", "bpf", false },
+	{ NULL, "bpf", false },
+};
+
+static void test_lsm_has(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < EM_ARRAY_SIZE(lsm_cases); i++) {
+		print_message("case %zu: \"%s\"\n", i,
+			      lsm_cases[i].list ? lsm_cases[i].list : "(null)");
+		assert_int_equal(em_lsm_has(lsm_cases[i].list, lsm_cases[i].name),
+				 lsm_cases[i].has);
+	}
+}
+
 static const char *file_text; /* NULL: securityfs not mounted */
+static const char *lsm_text;
 
 static long fake_kernel(void *ctx, struct em_sys_call *call)
 {
+	const char *text = NULL;
+
 	(void)ctx;
-	if (call->nr != EM_SYS_READ_FILE ||
-	    strcmp((const char *)call->args[0], "/sys/kernel/security/lockdown") != 0 || !file_text)
+	if (call->nr != EM_SYS_READ_FILE)
+		return -ENOSYS;
+	if (strcmp((const char *)call->args[0], "/sys/kernel/security/lockdown") == 0)
+		text = file_text;
+	else if (strcmp((const char *)call->args[0], "/sys/kernel/security/lsm") == 0)
+		text = lsm_text;
+	if (!text)
 		return -ENOENT;
-	call->data = file_text;
-	call->data_len = strlen(file_text);
+	call->data = text;
+	call->data_len = strlen(text);
 	return EM_SYS_OK;
 }
 
@@ -76,6 +110,15 @@ static void test_running(void **state)
 	file_text = NULL;
 	assert_int_equal(em_lockdown_mode(mode, sizeof(mode)), -ENOENT);
 	assert_string_equal(mode, "");
+
+	/* the LSM list, without its newline */
+	lsm_text = "lockdown,capability,bpf\n";
+	assert_int_equal(em_lsm_list(mode, sizeof(mode)), 0);
+	assert_string_equal(mode, "lockdown,capability,bpf");
+	assert_int_equal(em_lsm_list(mode, 10), -E2BIG);
+	lsm_text = NULL;
+	assert_int_equal(em_lsm_list(mode, sizeof(mode)), -ENOENT);
+	assert_string_equal(mode, "");
 	em_sys_set_hook_ex(NULL, NULL);
 }
 
@@ -83,6 +126,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_lsm_has),
 		cmocka_unit_test(test_running),
 	};
 

@@ -44,16 +44,19 @@ int hello_config(struct execve_args *ctx)
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct config_event *ev;
 	struct user_msg *msg;
+	__u32 uid;
 
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev)
 		return 0;
 	ev->pid = bpf_get_current_pid_tgid() >> 32;
-	ev->uid = bpf_get_current_uid_gid() & 0xffffffff;
+	uid = bpf_get_current_uid_gid() & 0xffffffff;
+	ev->uid = uid;
 	ev->ppid = BPF_CORE_READ(task, real_parent, tgid); /* two relocated reads */
 	bpf_get_current_comm(ev->command, sizeof(ev->command));
 	bpf_probe_read_user_str(ev->path, sizeof(ev->path), ctx->filename);
-	msg = bpf_map_lookup_elem(&my_config, &ev->uid);
+	/* the key from the stack: older verifiers (6.1) take no ring buffer memory as a map key */
+	msg = bpf_map_lookup_elem(&my_config, &uid);
 	if (msg)
 		__builtin_memcpy(ev->message, msg->message, sizeof(ev->message));
 	else

@@ -248,6 +248,11 @@ static void link_details(int fd, union link_info *li, char *buf, size_t size)
 				 (unsigned long long)config);
 			return;
 		}
+		if (pe == 0) {
+			/* kernels before the perf_event member (6.6) leave it zeroed */
+			snprintf(buf, size, "? (the kernel does not describe perf_event links)");
+			return;
+		}
 		if (pe < PE_UPROBE || pe > PE_TRACEPOINT)
 			return;
 		put64(li, 24, (uint64_t)(uintptr_t)name);

@@ -6,6 +6,7 @@
 
 #include "load_util.h"
 #include "net_util.h"
+#include "uapi_compat.h"
 
 struct fixture {
 	struct ebpfmini_object *obj;
@@ -260,9 +261,22 @@ static void test_cgroup_order(void **state)
 	struct ebpfmini_link *a = NULL, *b = NULL;
 	uint32_t ids[4];
 	struct ebpfmini_sys_prog_query_opts q = { .sz = sizeof(q), .prog_ids = ids, .prog_cnt = 4 };
-	int cg = open(f->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct ebpfmini_sys_link_create_opts first = { .sz = sizeof(first), .flags = BPF_F_BEFORE };
+	int cg = open(f->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC), probe;
 
 	assert_true(cg >= 0);
+	/* placement in cgroup hooks (Linux 6.16): asked by placing a link first, with nothing
+	 * relative; an older kernel refuses any flag there */
+	probe = ebpfmini_sys_link_create(ebpfmini_program_fd(one), cg, BPF_CGROUP_INET4_CONNECT,
+					 &first);
+	if (probe == -EINVAL) {
+		close(cg);
+		print_message("skipped: the kernel does not place programs in cgroup hooks "
+			      "(BPF_LINK_CREATE with BPF_F_BEFORE: EINVAL; Linux 6.16)\n");
+		skip();
+	}
+	assert_true(probe >= 0);
+	close(probe);
 	assert_int_equal(ebpfmini_program_attach_cgroup(one, cg, NULL, &a), 0);
 	/* before the link of the first (the kernel wants the link, not its program) */
 	opts.flags = EBPFMINI_ATTACH_BEFORE;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/syscall.h>
 
+#include "kbtf.h" /* em_btf_vmlinux_get: which kfuncs the kernel has */
 #include "load_util.h"
 
 #define KSYM_OBJ OBJ("load_ksym")
@@ -57,6 +58,33 @@ static uint64_t kallsyms_addr(const char *name)
 	return found;
 }
 
+/*
+ * Skip unless the kernel has the kfuncs use_ksyms calls without __weak (its
+ * BTF has a function of each name), and shows kallsyms addresses (use_ksyms
+ * reads _stext's; kernel.kptr_restrict may hide them).
+ */
+static void skip_without_kfuncs_and_kallsyms(void)
+{
+	static const char *const kfuncs[] = { "bpf_task_from_pid", "bpf_task_release",
+					       "bpf_rcu_read_lock", "bpf_rcu_read_unlock" };
+	const struct ebpfmini_btf *btf;
+
+	assert_int_equal(em_btf_vmlinux_get(NULL, &btf), 0);
+	for (size_t i = 0; i < sizeof(kfuncs) / sizeof(kfuncs[0]); i++) {
+		if (em_btf_find(btf, kfuncs[i], BTF_KIND_FUNC) <= 0) {
+			print_message("skipped: the kernel has no kfunc %s (its BTF has no such "
+				      "function)\n",
+				      kfuncs[i]);
+			skip();
+		}
+	}
+	if (kallsyms_addr("_stext") == 0) {
+		print_message("skipped: /proc/kallsyms shows no addresses (kernel.kptr_restrict): "
+			      "typeless ksyms cannot be resolved\n");
+		skip();
+	}
+}
+
 static void run_syscall_prog(struct ebpfmini_program *prog)
 {
 	struct ebpfmini_program_test_run_opts opts = { .sz = sizeof(opts) };
@@ -78,6 +106,7 @@ static void test_kfuncs_and_ksyms(void **state)
 
 	(void)state;
 	skip_without_btf();
+	skip_without_kfuncs_and_kallsyms();
 	obj = open_only(KSYM_OBJ, "use_ksyms", NULL);
 	*(int *)var_ptr(obj, ".bss", "pid_in") = getpid();
 	log_capture_start(EBPFMINI_LOG_DEBUG);
@@ -130,13 +159,16 @@ static void test_typed_percpu_ksyms(void **state)
 
 	(void)state;
 	skip_without_btf();
+	/* the object's externs are resolved together, those of use_ksyms too */
+	skip_without_kfuncs_and_kallsyms();
 	obj = open_only(KSYM_OBJ, "use_percpu_vars", NULL);
 	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
 	log_capture_stop();
 	/* resolution itself worked: the kernel's BTF has both variables */
-	assert_true(log_captured("extern 'runqueues': variable ["));
-	assert_true(log_captured("extern 'bpf_prog_active': variable ["));
+	if (!log_captured("extern 'runqueues': variable [") ||
+	    !log_captured("extern 'bpf_prog_active': variable ["))
+		fail_msg("per-CPU ksyms not resolved (load: %s):\n%s", strerror(-err), logcap.text);
 	if (err == -ENOENT && log_captured("failed to find the address for kernel symbol")) {
 		ebpfmini_object_close(obj);
 		print_message("skipped: kernel without CONFIG_KALLSYMS_ALL: the verifier cannot "

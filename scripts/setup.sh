@@ -7,15 +7,21 @@
 #   scripts/setup.sh test    install the test dependencies when missing, build, and run
 #                            the whole test suite in a normal build (build/) and in an
 #                            AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/)
+#   scripts/setup.sh vm      install qemu and busybox-static when missing, build (build/), and
+#                            run the kernel and examples suites on Debian 12's own kernels
+#                            (6.1 and 6.12) under qemu: scripts/vm.sh
 #
 # Environment:
 #   BUILDDIR          normal build directory (default: build)
 #   ASAN_BUILDDIR     sanitizer build directory (default: build-asan)
 #   MESON_TEST_ARGS   extra arguments for `meson test`, e.g. "--suite unit"
 #   SKIP_ASAN=1       test: run the normal build only
+#   VM_KERNELS        vm: the kernels (default: "6.1 6.12"; see scripts/vm.sh for the rest)
 #
-# The script stops at the first failure and exits non-zero; the last thing `test` prints is
-# the summary of the last `meson test` it ran.
+# apt-get waits (up to 10 minutes) for another apt or dpkg to release its lock, as happens on a
+# fresh cloud machine during its first boot. A failing build stops the script; `test` runs the
+# tests of both builds even when those of the first fail, prints the result of each at the end,
+# and exits non-zero when either failed.
 set -euo pipefail
 
 # Packages (Debian 12 names). The build needs a C compiler, clang for the BPF side, meson and
@@ -25,6 +31,10 @@ set -euo pipefail
 # with our BPF headers load with libbpf too (only the library: no libbpf headers).
 BUILD_PKGS=(meson ninja-build clang pkg-config gcc libc6-dev linux-libc-dev python3)
 TEST_PKGS=("${BUILD_PKGS[@]}" libcmocka-dev groff-base mandoc binutils libbpf1)
+# scripts/vm.sh: qemu, a static busybox for the VM's userland, cpio for its initramfs, kmod
+# (depmod, modprobe) for its modules, util-linux (unshare, setpriv, flock) for the test scripts,
+# xz-utils for compressed modules; apt (apt-get download) fetches the kernels.
+VM_PKGS=("${TEST_PKGS[@]}" qemu-system-x86 busybox-static cpio kmod util-linux xz-utils)
 
 SAN_OPTS=("-Db_sanitize=address,undefined" -Db_lundef=false)
 
@@ -66,10 +76,32 @@ ensure_packages() {
     return 0
   fi
   step "packages: installing ${missing[*]}"
-  # env: sudo would drop DEBIAN_FRONTEND from the environment
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+  apt_wait update
+  apt_wait install -y --no-install-recommends "${missing[@]}"
+}
+
+# apt-get as root, waiting for the apt/dpkg locks instead of failing at once: on a fresh cloud
+# machine, unattended-upgrades or cloud-init hold them for minutes after the first boot.
+apt_wait() {
+  local i rc log
+
+  log=$(mktemp)
+  for ((i = 0; i < 120; i++)); do
+    # env: sudo would drop DEBIAN_FRONTEND from the environment
+    rc=0
+    as_root env DEBIAN_FRONTEND=noninteractive \
+      apt-get -o DPkg::Lock::Timeout=5 "$@" </dev/null 2>"$log" || rc=$?
+    if [[ $rc == 0 ]] || ! grep -q 'Could not get lock\|Unable to acquire\|Unable to lock' "$log"; then
+      cat "$log" >&2
+      rm -f "$log"
+      return "$rc"
+    fi
+    ((i == 0)) && step "apt-get $1: waiting for the apt/dpkg lock ($(grep -m1 'lock' "$log"))"
+    sleep 5
+  done
+  cat "$log" >&2
+  rm -f "$log"
+  die "apt-get $1: the apt/dpkg lock was not released within 10 minutes"
 }
 
 # Mount a pseudo file system at dir unless something is mounted there already.
@@ -138,19 +170,37 @@ cmd_test() {
   ensure_packages "${TEST_PKGS[@]}"
   ensure_mounts
 
+  local plain=0 asan=0
+
   configure "$BUILDDIR" -Dtests=true
   build "$BUILDDIR"
-  run_tests "$BUILDDIR"
+  run_tests "$BUILDDIR" || plain=$?
 
   if [[ ${SKIP_ASAN:-0} == 1 ]]; then
-    return 0
+    return "$plain"
   fi
+  # the sanitizer build's tests run even when the plain build's failed: both results count
   configure "$ASAN_BUILDDIR" -Dtests=true "${SAN_OPTS[@]}"
   build "$ASAN_BUILDDIR"
   # any sanitizer report fails the test that triggered it
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:print_stacktrace=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-  run_tests "$ASAN_BUILDDIR" --timeout-multiplier 3
+  run_tests "$ASAN_BUILDDIR" --timeout-multiplier 3 || asan=$?
+  step "tests of $BUILDDIR: $( ((plain == 0)) && echo passed || echo "FAILED (exit $plain)")"
+  step "tests of $ASAN_BUILDDIR (ASan+UBSan): $( ((asan == 0)) && echo passed || echo "FAILED (exit $asan)")"
+  ((plain == 0 && asan == 0))
+}
+
+cmd_vm() {
+  local kernels
+
+  ensure_packages "${VM_PKGS[@]}"
+  configure "$BUILDDIR" -Dtests=true
+  build "$BUILDDIR"
+  # word splitting of VM_KERNELS is intended
+  read -r -a kernels <<<"${VM_KERNELS:-6.1 6.12}"
+  step "scripts/vm.sh ${kernels[*]}"
+  BUILDDIR=$BUILDDIR bash scripts/vm.sh "${kernels[@]}"
 }
 
 usage() {
@@ -166,6 +216,7 @@ ASAN_BUILDDIR=${ASAN_BUILDDIR:-build-asan}
 case "${1:-}" in
   hello) cmd_hello ;;
   test) cmd_test ;;
+  vm) cmd_vm ;;
   -h | --help | help) usage 0 ;;
   *) usage 1 >&2 ;;
 esac

@@ -45,6 +45,9 @@ VM_MODULES=${VM_MODULES:-sch_ingress cls_bpf act_bpf veth nf_defrag_ipv4 nf_defr
 VM_MEM=${VM_MEM:-2G}
 VM_SMP=${VM_SMP:-2}
 MARK='@@vm: '
+# temporary files and directories of this run, removed however it ends
+tmp_paths=()
+trap 'rm -rf "${tmp_paths[@]}"' EXIT
 
 die() {
   echo "vm.sh: $*" >&2
@@ -290,6 +293,7 @@ EOF
 make_initramfs() {
   local kdir=$1 out=$2 root kver f m line lib list
   root=$(mktemp -d "${TMPDIR:-/tmp}/ebpfmini-vm-root-XXXXXX")
+  tmp_paths+=("$root")
   chmod 755 "$root" # the VM's /: the tests run programs as nobody too
   kver=$(ls "$kdir/lib/modules")
 
@@ -386,6 +390,7 @@ boot() {
   local kdir=$1 log=$2 kver initrd start
   kver=$(ls "$kdir/lib/modules")
   initrd=$(mktemp "${TMPDIR:-/tmp}/ebpfmini-vm-initrd-XXXXXX")
+  tmp_paths+=("$initrd")
   make_initramfs "$kdir" "$initrd"
   step "boot $kver: qemu-system-x86_64, $accel_name, -smp $VM_SMP -m $VM_MEM ($(du -h "$initrd" | cut -f1) initramfs)"
   start=$SECONDS

@@ -143,7 +143,7 @@ static void read_lsms(char *list, size_t size)
 	size_t len = 0;
 
 	list[0] = '\0';
-	if (em_lsm_list(active, sizeof(active)) != 0)
+	if (em_lockdown_lsm_list(active, sizeof(active)) != 0)
 		return;
 	for (char *tok = strtok_r(active, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (size_t i = 0; i < EM_ARRAY_SIZE(deciders); i++) {

@@ -153,10 +153,10 @@ static int probe_trampolines(struct answer *a)
 static int probe_bpf_lsm(struct answer *a)
 {
 	char list[512];
-	bool known = em_lsm_list(list, sizeof(list)) == 0;
+	bool known = em_lockdown_lsm_list(list, sizeof(list)) == 0;
 	int fd, link;
 
-	if (known && !em_lsm_has(list, "bpf"))
+	if (known && !em_lockdown_lsm_has(list, "bpf"))
 		return say(a, 0, true,
 			   "the BPF LSM is not active (active LSMs: %s): boot with bpf in lsm=", list);
 	fd = em_feature_load(BPF_PROG_TYPE_LSM, EM_FEATURE_NO_ATTACH, 0, NULL, 0);

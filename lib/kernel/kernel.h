@@ -109,14 +109,14 @@ int em_lockdown_mode(char *mode, size_t size);
 #define EM_LSM_FILE "/sys/kernel/security/lsm"
 
 /*
- * em_lsm_list() - the active LSMs in their order, comma-separated as
+ * em_lockdown_lsm_list() - the active LSMs in their order, comma-separated as
  * securityfs lists them ("lockdown,capability,bpf"), into list (size bytes),
  * read afresh. Errors: -ENOENT (securityfs not mounted), other errnos of
  * reading the file, -E2BIG (does not fit), -EINVAL. Not logged.
  */
-int em_lsm_list(char *list, size_t size);
+int em_lockdown_lsm_list(char *list, size_t size);
 /* Pure: whether name is one of the comma-separated list (may be NULL). */
-bool em_lsm_has(const char *list, const char *name);
+bool em_lockdown_lsm_has(const char *list, const char *name);
 
 /* ---- filesystems the library checks: statfs f_type (include/uapi/linux/magic.h) ----- */
 

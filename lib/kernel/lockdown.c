@@ -45,7 +45,7 @@ int em_lockdown_mode(char *mode, size_t size)
 	return err;
 }
 
-int em_lsm_list(char *list, size_t size)
+int em_lockdown_lsm_list(char *list, size_t size)
 {
 	void *text = NULL;
 	size_t len;
@@ -68,7 +68,7 @@ int em_lsm_list(char *list, size_t size)
 	return 0;
 }
 
-bool em_lsm_has(const char *list, const char *name)
+bool em_lockdown_lsm_has(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 

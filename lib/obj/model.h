@@ -224,7 +224,7 @@ void em_objfile_free(struct em_model *obj);
  *   no prefix and is truncated to 15 characters. The map's user-visible name
  *   stays the section name (".data").
  */
-void em_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LEN]);
+void em_objfile_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LEN]);
 
 /* Function of code section sec that contains instruction insn_idx, or NULL. */
 const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx);

@@ -27,7 +27,7 @@ const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_
 	return NULL;
 }
 
-void em_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LEN])
+void em_objfile_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LEN])
 {
 	const size_t max = BPF_OBJ_NAME_LEN - 1;
 	const char *obj_name = map->obj && map->obj->name ? map->obj->name : "";

@@ -182,7 +182,7 @@ static int create_one(const struct load_state *st, const struct ebpfmini_map *ma
 	uint32_t max_entries = effective_max_entries(map);
 	int fd;
 
-	em_map_kernel_name(map, name);
+	em_objfile_map_kernel_name(map, name);
 	if (st->btf_fd >= 0 && map->btf_value_type_id && takes_btf_types(map->type)) {
 		opts.btf_fd = (uint32_t)st->btf_fd;
 		opts.btf_key_type_id = map->btf_key_type_id;

@@ -64,7 +64,7 @@ int em_ringbuf_add_mem(struct ebpfmini_ringbuf *rb, unsigned long *consumer_pos,
 		       const unsigned long *producer_pos, const void *data, uint64_t size,
 		       ebpfmini_ringbuf_sample_fn cb, void *ctx);
 /* A user ring buffer producer on caller memory (the test plays the kernel). */
-int em_ringbuf_user_new_mem(const unsigned long *consumer_pos, unsigned long *producer_pos,
+int em_user_ringbuf_new_mem(const unsigned long *consumer_pos, unsigned long *producer_pos,
 			    void *data, uint64_t size, struct ebpfmini_ringbuf_user **out);
 
 /*

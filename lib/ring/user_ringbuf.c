@@ -52,7 +52,7 @@ static int user_new(const unsigned long *cons, unsigned long *prod, void *data, 
 	return 0;
 }
 
-int em_ringbuf_user_new_mem(const unsigned long *consumer_pos, unsigned long *producer_pos,
+int em_user_ringbuf_new_mem(const unsigned long *consumer_pos, unsigned long *producer_pos,
 			    void *data, uint64_t size, struct ebpfmini_ringbuf_user **out)
 {
 	if (!out)

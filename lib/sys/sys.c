@@ -223,7 +223,7 @@ static long dispatch(struct em_sys_call *c, unsigned int how, void **out)
 	long ans = 0, ret;
 
 	if (tr)
-		em_trace_call_begin(&t, c);
+		em_sys_trace_call_begin(&t, c);
 	if (hook_ex_fn)
 		ans = hook_ex_fn(hook_ctx, c);
 	else if (hook_fn)
@@ -242,11 +242,11 @@ static long dispatch(struct em_sys_call *c, unsigned int how, void **out)
 	}
 	if (tr) {
 		if (real && ret >= 0)
-			em_trace_call_details(&t, c);
+			em_sys_trace_call_details(&t, c);
 		if (how & RET_PTR)
-			em_trace_end_ptr(&t, ret < 0 ? NULL : *out, ret < 0 ? (int)-ret : 0);
+			em_sys_trace_end_ptr(&t, ret < 0 ? NULL : *out, ret < 0 ? (int)-ret : 0);
 		else
-			em_trace_end(&t, ret);
+			em_sys_trace_end(&t, ret);
 	}
 	return ret;
 }

@@ -37,7 +37,7 @@ static void vappend(struct em_trace *t, size_t limit, const char *fmt, va_list a
 	}
 }
 
-void em_trace_printf(struct em_trace *t, const char *fmt, ...)
+void em_sys_trace_printf(struct em_trace *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -64,7 +64,7 @@ static void start(struct em_trace *t)
 	t->saved_errno = errno;
 }
 
-void em_trace_begin(struct em_trace *t, const char *fmt, ...)
+void em_sys_trace_begin(struct em_trace *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,7 +107,7 @@ static void finish_error(struct em_trace *t, int err)
 		tail_printf(t, ") = -1 %s (%s)\n", name, text);
 }
 
-void em_trace_end(struct em_trace *t, long ret)
+void em_sys_trace_end(struct em_trace *t, long ret)
 {
 	if (t->truncated)
 		tail_printf(t, "...");
@@ -118,7 +118,7 @@ void em_trace_end(struct em_trace *t, long ret)
 	flush(t);
 }
 
-void em_trace_end_ptr(struct em_trace *t, const void *ptr, int err)
+void em_sys_trace_end_ptr(struct em_trace *t, const void *ptr, int err)
 {
 	if (t->truncated)
 		tail_printf(t, "...");
@@ -138,7 +138,7 @@ void em_trace_end_ptr(struct em_trace *t, const void *ptr, int err)
  * that syscall is filtered it trusts the pointer, as the kernel's caller did.
  * A single iovec is read all or nothing, so strings go page by page.
  */
-size_t em_trace_read_mem(void *dst, uint64_t src, size_t len)
+size_t em_sys_trace_read_mem(void *dst, uint64_t src, size_t len)
 {
 	struct iovec local = { dst, len };
 	struct iovec remote = { (void *)(uintptr_t)src, len };
@@ -158,32 +158,32 @@ size_t em_trace_read_mem(void *dst, uint64_t src, size_t len)
 
 static void put_quoted(struct em_trace *t, const char *s, size_t n, bool more)
 {
-	em_trace_printf(t, "\"");
+	em_sys_trace_printf(t, "\"");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\')
-			em_trace_printf(t, "\\%c", c);
+			em_sys_trace_printf(t, "\\%c", c);
 		else if (c == '\n')
-			em_trace_printf(t, "\\n");
+			em_sys_trace_printf(t, "\\n");
 		else if (c == '\t')
-			em_trace_printf(t, "\\t");
+			em_sys_trace_printf(t, "\\t");
 		else if (c < 0x20 || c >= 0x7f)
-			em_trace_printf(t, "\\x%02x", c);
+			em_sys_trace_printf(t, "\\x%02x", c);
 		else
-			em_trace_printf(t, "%c", c);
+			em_sys_trace_printf(t, "%c", c);
 	}
-	em_trace_printf(t, more ? "\"..." : "\"");
+	em_sys_trace_printf(t, more ? "\"..." : "\"");
 }
 
-void em_trace_user_string(struct em_trace *t, uint64_t addr)
+void em_sys_trace_user_string(struct em_trace *t, uint64_t addr)
 {
 	char s[STR_MAX + 1];
 	size_t len = 0;
 	long page = sysconf(_SC_PAGESIZE);
 
 	if (!addr) {
-		em_trace_printf(t, "NULL");
+		em_sys_trace_printf(t, "NULL");
 		return;
 	}
 	if (page <= 0)
@@ -196,7 +196,7 @@ void em_trace_user_string(struct em_trace *t, uint64_t addr)
 
 		if (chunk > STR_MAX - len)
 			chunk = STR_MAX - len;
-		got = em_trace_read_mem(s + len, at, chunk);
+		got = em_sys_trace_read_mem(s + len, at, chunk);
 		if (got == 0)
 			break;
 		nul = memchr(s + len, '\0', got);
@@ -207,24 +207,24 @@ void em_trace_user_string(struct em_trace *t, uint64_t addr)
 		len += got;
 	}
 	if (len == 0)
-		em_trace_printf(t, "0x%llx", (unsigned long long)addr);
+		em_sys_trace_printf(t, "0x%llx", (unsigned long long)addr);
 	else
 		put_quoted(t, s, len, true);
 }
 
-void em_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags)
+void em_sys_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags)
 {
 	bool any = false;
 
 	for (const struct em_flag_name *f = names; f && f->name; f++) {
 		if (f->bit && (flags & f->bit) == f->bit) {
-			em_trace_printf(t, "%s%s", any ? "|" : "", f->name);
+			em_sys_trace_printf(t, "%s%s", any ? "|" : "", f->name);
 			flags &= ~f->bit;
 			any = true;
 		}
 	}
 	if (flags || !any)
-		em_trace_printf(t, "%s0x%llx", any ? "|" : "", (unsigned long long)flags);
+		em_sys_trace_printf(t, "%s0x%llx", any ? "|" : "", (unsigned long long)flags);
 }
 
 /* ---- bpf() attr decoding, table-driven ---------------------------------------------- */
@@ -558,9 +558,9 @@ static uint64_t get64(const struct attr_view *v, size_t off)
 static void put_enum(struct em_trace *t, const char *name, uint32_t x)
 {
 	if (name)
-		em_trace_printf(t, "%s", name);
+		em_sys_trace_printf(t, "%s", name);
 	else
-		em_trace_printf(t, "%u", x);
+		em_sys_trace_printf(t, "%u", x);
 }
 
 static void put_elem_flags(struct em_trace *t, uint64_t x)
@@ -570,17 +570,17 @@ static void put_elem_flags(struct em_trace *t, uint64_t x)
 	bool any = false;
 
 	if (value < 3 && (value || !(x & ~3ULL))) {
-		em_trace_printf(t, "%s", values[value]);
+		em_sys_trace_printf(t, "%s", values[value]);
 		x &= ~3ULL;
 		any = true;
 	}
 	if (x & BPF_F_LOCK) {
-		em_trace_printf(t, "%sBPF_F_LOCK", any ? "|" : "");
+		em_sys_trace_printf(t, "%sBPF_F_LOCK", any ? "|" : "");
 		x &= ~(uint64_t)BPF_F_LOCK;
 		any = true;
 	}
 	if (x || !any)
-		em_trace_printf(t, "%s0x%llx", any ? "|" : "", (unsigned long long)x);
+		em_sys_trace_printf(t, "%s0x%llx", any ? "|" : "", (unsigned long long)x);
 }
 
 static const char *field_name(const struct attr_view *v, const struct field *f)
@@ -611,23 +611,23 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 	x = f->kind == K_NAME ? v->a[f->off] : w == 8 ? get64(v, f->off) : get32(v, f->off);
 	if (!x && !f->always)
 		return;
-	em_trace_printf(t, "%s%s=", v->first ? "" : ", ", field_name(v, f));
+	em_sys_trace_printf(t, "%s%s=", v->first ? "" : ", ", field_name(v, f));
 	v->first = false;
 	switch (f->kind) {
 	case K_S32:
-		em_trace_printf(t, "%d", (int32_t)x);
+		em_sys_trace_printf(t, "%d", (int32_t)x);
 		break;
 	case K_U64:
-		em_trace_printf(t, "%llu", (unsigned long long)x);
+		em_sys_trace_printf(t, "%llu", (unsigned long long)x);
 		break;
 	case K_PTR:
 		if (x)
-			em_trace_printf(t, "0x%llx", (unsigned long long)x);
+			em_sys_trace_printf(t, "0x%llx", (unsigned long long)x);
 		else
-			em_trace_printf(t, "NULL");
+			em_sys_trace_printf(t, "NULL");
 		break;
 	case K_STR:
-		em_trace_user_string(t, x);
+		em_sys_trace_user_string(t, x);
 		break;
 	case K_NAME: {
 		const char *s = (const char *)v->a + f->off;
@@ -650,10 +650,10 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 		break;
 	case K_FLAGS32:
 	case K_FLAGS64:
-		em_trace_flags(t, f->flags, x);
+		em_sys_trace_flags(t, f->flags, x);
 		break;
 	case K_LINK_FLAGS:
-		em_trace_flags(t, has(v, f->aux, 4) && get32(v, f->aux) == BPF_XDP ? em_xdp_flag_names
+		em_sys_trace_flags(t, has(v, f->aux, 4) && get32(v, f->aux) == BPF_XDP ? em_xdp_flag_names
 									 : em_attach_flag_names,
 			       x);
 		break;
@@ -661,7 +661,7 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 		put_elem_flags(t, x);
 		break;
 	default: /* K_U32 and the fd/id kinds named above */
-		em_trace_printf(t, "%u", (uint32_t)x);
+		em_sys_trace_printf(t, "%u", (uint32_t)x);
 		break;
 	}
 }
@@ -672,7 +672,7 @@ static void put_fields(struct em_trace *t, struct attr_view *v, const struct fie
 		put_field(t, v, f);
 }
 
-void em_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size)
+void em_sys_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size)
 {
 	uint8_t a[EM_BPF_ATTR_SIZE];
 	struct attr_view v = { a, size < sizeof(a) ? size : sizeof(a), true };
@@ -681,21 +681,21 @@ void em_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned 
 
 	start(t);
 	if (name)
-		em_trace_printf(t, "bpf(%s, ", name);
+		em_sys_trace_printf(t, "bpf(%s, ", name);
 	else
-		em_trace_printf(t, "bpf(%d, ", cmd);
+		em_sys_trace_printf(t, "bpf(%d, ", cmd);
 	memset(a, 0, sizeof(a));
 	if (!attr) {
-		em_trace_printf(t, "NULL, %u", size);
+		em_sys_trace_printf(t, "NULL, %u", size);
 		return;
 	}
-	if (!fields || em_trace_read_mem(a, EM_PTR_U64(attr), v.lim) != v.lim) {
-		em_trace_printf(t, "%p, %u", attr, size);
+	if (!fields || em_sys_trace_read_mem(a, EM_PTR_U64(attr), v.lim) != v.lim) {
+		em_sys_trace_printf(t, "%p, %u", attr, size);
 		return;
 	}
-	em_trace_printf(t, "{");
+	em_sys_trace_printf(t, "{");
 	put_fields(t, &v, fields);
 	if (cmd == BPF_LINK_CREATE && has(&v, EM_ATTR_OFF(link_create.attach_type), 4))
 		put_fields(t, &v, link_union_fields(get32(&v, EM_ATTR_OFF(link_create.attach_type))));
-	em_trace_printf(t, "}, %u", size);
+	em_sys_trace_printf(t, "}, %u", size);
 }

@@ -11,8 +11,8 @@ struct em_sys_call;
 
 /*
  * One trace line under construction. A caller decodes the call's arguments
- * before the call (em_trace_*_begin: the kernel may overwrite inputs) and
- * finishes the line with the result (em_trace_end*), which writes it to
+ * before the call (em_sys_trace_*_begin: the kernel may overwrite inputs) and
+ * finishes the line with the result (em_sys_trace_end*), which writes it to
  * stderr with a single write(2). A line that does not fit ends in "...".
  */
 struct em_trace {
@@ -23,26 +23,26 @@ struct em_trace {
 };
 
 /* The call's name and decoded arguments, up to the result: "close(5", "bpf(BPF_MAP_CREATE, {...}, 72". */
-void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *call);
+void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *call);
 /* What a successful call returned through its arguments (statfs f_type, fstat st_mode/size). */
-void em_trace_call_details(struct em_trace *t, const struct em_sys_call *call);
+void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *call);
 /* bpf(CMD, {field=value, ...}, size): only bytes below size are decoded. */
-void em_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size);
-/* A line begun by hand: em_trace_begin(t, "close(%d", fd). */
-void em_trace_begin(struct em_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void em_sys_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size);
+/* A line begun by hand: em_sys_trace_begin(t, "close(%d", fd). */
+void em_sys_trace_begin(struct em_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends ") = ret" (ret >= 0) or ") = -1 ENAME (description)" (ret < 0) and writes. */
-void em_trace_end(struct em_trace *t, long ret);
+void em_sys_trace_end(struct em_trace *t, long ret);
 /* For mmap: ") = 0x..." or the error form. */
-void em_trace_end_ptr(struct em_trace *t, const void *ptr, int err);
+void em_sys_trace_end_ptr(struct em_trace *t, const void *ptr, int err);
 
 /* Writers used by the decoder: they append to t and never overflow. */
-void em_trace_printf(struct em_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void em_sys_trace_printf(struct em_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Copies len bytes from a caller-supplied address without faulting; returns
  * the bytes copied (0 when the address is bad). */
-size_t em_trace_read_mem(void *dst, uint64_t src, size_t len);
+size_t em_sys_trace_read_mem(void *dst, uint64_t src, size_t len);
 /* A string at a caller-supplied address, quoted and escaped, read without
  * faulting even if the address is bad (then printed as a pointer). */
-void em_trace_user_string(struct em_trace *t, uint64_t addr);
+void em_sys_trace_user_string(struct em_trace *t, uint64_t addr);
 
 /* ---- name tables (sys_names.c) ------------------------------------------------ */
 
@@ -69,7 +69,7 @@ extern const struct em_flag_name em_perf_flag_names[];    /* perf_event_open fla
 extern const struct em_flag_name em_perf_attr_bit_names[]; /* perf_event_attr flag bits */
 
 /* Appends "A|B|0x40" for flags (or "0" when zero) to t. */
-void em_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags);
+void em_sys_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags);
 
 const char *em_perf_type_name(uint32_t type);
 const char *em_perf_ioctl_name(unsigned long request);

@@ -23,23 +23,23 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 	const char *type;
 	uint64_t bits;
 
-	em_trace_begin(t, "perf_event_open(");
+	em_sys_trace_begin(t, "perf_event_open(");
 	memset(&a, 0, sizeof(a));
-	if (!attr || em_trace_read_mem(&a, EM_PTR_U64(attr), sizeof(a)) != sizeof(a)) {
-		em_trace_printf(t, "%p", (const void *)attr);
+	if (!attr || em_sys_trace_read_mem(&a, EM_PTR_U64(attr), sizeof(a)) != sizeof(a)) {
+		em_sys_trace_printf(t, "%p", (const void *)attr);
 	} else {
 		type = em_perf_type_name(a.type);
 		if (type)
-			em_trace_printf(t, "{type=%s", type);
+			em_sys_trace_printf(t, "{type=%s", type);
 		else
-			em_trace_printf(t, "{type=%u", a.type); /* a dynamic PMU (uprobe, kprobe) */
-		em_trace_printf(t, ", size=%u, config=%llu", a.size, (unsigned long long)a.config);
+			em_sys_trace_printf(t, "{type=%u", a.type); /* a dynamic PMU (uprobe, kprobe) */
+		em_sys_trace_printf(t, ", size=%u, config=%llu", a.size, (unsigned long long)a.config);
 		if (a.sample_period)
-			em_trace_printf(t, ", %s=%llu", a.freq ? "sample_freq" : "sample_period",
+			em_sys_trace_printf(t, ", %s=%llu", a.freq ? "sample_freq" : "sample_period",
 					(unsigned long long)a.sample_period);
 		if (a.sample_type) {
-			em_trace_printf(t, ", sample_type=");
-			em_trace_flags(t, em_perf_sample_names, a.sample_type);
+			em_sys_trace_printf(t, ", sample_type=");
+			em_sys_trace_flags(t, em_perf_sample_names, a.sample_type);
 		}
 		/* the flag bit-field word follows read_format */
 		memcpy(&bits, (const uint8_t *)&a + offsetof(struct perf_event_attr, read_format) +
@@ -47,18 +47,18 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 		       sizeof(bits));
 		for (const struct em_flag_name *f = em_perf_attr_bit_names; f->name; f++)
 			if (bits & f->bit)
-				em_trace_printf(t, ", %s=1", f->name);
+				em_sys_trace_printf(t, ", %s=1", f->name);
 		if (a.wakeup_events)
-			em_trace_printf(t, ", %s=%u", a.watermark ? "wakeup_watermark" : "wakeup_events",
+			em_sys_trace_printf(t, ", %s=%u", a.watermark ? "wakeup_watermark" : "wakeup_events",
 					a.wakeup_events);
 		if (a.config1)
-			em_trace_printf(t, ", config1=0x%llx", (unsigned long long)a.config1);
+			em_sys_trace_printf(t, ", config1=0x%llx", (unsigned long long)a.config1);
 		if (a.config2)
-			em_trace_printf(t, ", config2=0x%llx", (unsigned long long)a.config2);
-		em_trace_printf(t, "}");
+			em_sys_trace_printf(t, ", config2=0x%llx", (unsigned long long)a.config2);
+		em_sys_trace_printf(t, "}");
 	}
-	em_trace_printf(t, ", %d, %d, %d, ", (int)pid, cpu, group_fd);
-	em_trace_flags(t, em_perf_flag_names, flags);
+	em_sys_trace_printf(t, ", %d, %d, %d, ", (int)pid, cpu, group_fd);
+	em_sys_trace_flags(t, em_perf_flag_names, flags);
 }
 
 static void begin_ioctl(struct em_trace *t, int fd, unsigned long request, unsigned long arg)
@@ -66,9 +66,9 @@ static void begin_ioctl(struct em_trace *t, int fd, unsigned long request, unsig
 	const char *name = em_perf_ioctl_name(request);
 
 	if (name)
-		em_trace_begin(t, "ioctl(%d, %s, %lu", fd, name, arg);
+		em_sys_trace_begin(t, "ioctl(%d, %s, %lu", fd, name, arg);
 	else
-		em_trace_begin(t, "ioctl(%d, 0x%lx, 0x%lx", fd, request, arg);
+		em_sys_trace_begin(t, "ioctl(%d, 0x%lx, 0x%lx", fd, request, arg);
 }
 
 static void begin_mmap(struct em_trace *t, const void *addr, size_t len, int prot, int flags,
@@ -79,22 +79,22 @@ static void begin_mmap(struct em_trace *t, const void *addr, size_t len, int pro
 	int type = flags & 0x0f;
 
 	if (addr)
-		em_trace_begin(t, "mmap(%p, %zu, ", addr, len);
+		em_sys_trace_begin(t, "mmap(%p, %zu, ", addr, len);
 	else
-		em_trace_begin(t, "mmap(NULL, %zu, ", len);
+		em_sys_trace_begin(t, "mmap(NULL, %zu, ", len);
 	if (prot)
-		em_trace_flags(t, em_prot_names, (unsigned)prot);
+		em_sys_trace_flags(t, em_prot_names, (unsigned)prot);
 	else
-		em_trace_printf(t, "PROT_NONE");
+		em_sys_trace_printf(t, "PROT_NONE");
 	if (type < 4)
-		em_trace_printf(t, ", %s", types[type]);
+		em_sys_trace_printf(t, ", %s", types[type]);
 	else
-		em_trace_printf(t, ", 0x%x", type);
+		em_sys_trace_printf(t, ", 0x%x", type);
 	if (flags & ~0x0f) {
-		em_trace_printf(t, "|");
-		em_trace_flags(t, em_mmap_flag_names, (unsigned)(flags & ~0x0f));
+		em_sys_trace_printf(t, "|");
+		em_sys_trace_flags(t, em_mmap_flag_names, (unsigned)(flags & ~0x0f));
 	}
-	em_trace_printf(t, ", %d, %lld", fd, (long long)off);
+	em_sys_trace_printf(t, ", %d, %lld", fd, (long long)off);
 }
 
 static void begin_open(struct em_trace *t, const char *path, int flags, mode_t mode)
@@ -102,15 +102,15 @@ static void begin_open(struct em_trace *t, const char *path, int flags, mode_t m
 	static const char *const modes[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
 	int rest = flags & ~O_ACCMODE;
 
-	em_trace_begin(t, "openat(");
-	em_trace_user_string(t, EM_PTR_U64(path));
-	em_trace_printf(t, ", %s", modes[flags & O_ACCMODE]);
+	em_sys_trace_begin(t, "openat(");
+	em_sys_trace_user_string(t, EM_PTR_U64(path));
+	em_sys_trace_printf(t, ", %s", modes[flags & O_ACCMODE]);
 	if (rest) {
-		em_trace_printf(t, "|");
-		em_trace_flags(t, em_open_flag_names, (unsigned)rest);
+		em_sys_trace_printf(t, "|");
+		em_sys_trace_flags(t, em_open_flag_names, (unsigned)rest);
 	}
 	if (flags & O_CREAT)
-		em_trace_printf(t, ", 0%o", (unsigned)mode);
+		em_sys_trace_printf(t, ", 0%o", (unsigned)mode);
 }
 
 static const char *epoll_op_name(int op)
@@ -133,23 +133,23 @@ static void begin_epoll_ctl(struct em_trace *t, int epfd, int op, int fd,
 	const char *name = epoll_op_name(op);
 
 	if (name)
-		em_trace_begin(t, "epoll_ctl(%d, %s, %d", epfd, name, fd);
+		em_sys_trace_begin(t, "epoll_ctl(%d, %s, %d", epfd, name, fd);
 	else
-		em_trace_begin(t, "epoll_ctl(%d, %d, %d", epfd, op, fd);
+		em_sys_trace_begin(t, "epoll_ctl(%d, %d, %d", epfd, op, fd);
 	if (ev)
-		em_trace_printf(t, ", {events=0x%x, data=0x%llx}", (unsigned int)ev->events,
+		em_sys_trace_printf(t, ", {events=0x%x, data=0x%llx}", (unsigned int)ev->events,
 				(unsigned long long)ev->data.u64);
 	else
-		em_trace_printf(t, ", NULL");
+		em_sys_trace_printf(t, ", NULL");
 }
 
-void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
+void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 {
 	const long *a = c->args;
 
 	switch (c->nr) {
 	case SYS_bpf:
-		em_trace_bpf_begin(t, (int)a[0], (const void *)a[1], (unsigned int)a[2]);
+		em_sys_trace_bpf_begin(t, (int)a[0], (const void *)a[1], (unsigned int)a[2]);
 		break;
 	case SYS_perf_event_open:
 		begin_perf_event_open(t, (const struct perf_event_attr *)a[0], (pid_t)a[1], (int)a[2],
@@ -163,42 +163,42 @@ void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 			   (off_t)a[5]);
 		break;
 	case SYS_munmap:
-		em_trace_begin(t, "munmap(%p, %zu", (void *)a[0], (size_t)a[1]);
+		em_sys_trace_begin(t, "munmap(%p, %zu", (void *)a[0], (size_t)a[1]);
 		break;
 	case SYS_openat:
 		begin_open(t, (const char *)a[1], (int)a[2], (mode_t)a[3]);
 		break;
 	case SYS_close:
-		em_trace_begin(t, "close(%d", (int)a[0]);
+		em_sys_trace_begin(t, "close(%d", (int)a[0]);
 		break;
 	case SYS_epoll_create1:
-		em_trace_begin(t, "epoll_create1(EPOLL_CLOEXEC");
+		em_sys_trace_begin(t, "epoll_create1(EPOLL_CLOEXEC");
 		break;
 	case SYS_epoll_ctl:
 		begin_epoll_ctl(t, (int)a[0], (int)a[1], (int)a[2], (const struct epoll_event *)a[3]);
 		break;
 	case SYS_epoll_pwait:
-		em_trace_begin(t, "epoll_pwait(%d, %p, %d, %d, NULL", (int)a[0], (void *)a[1], (int)a[2],
+		em_sys_trace_begin(t, "epoll_pwait(%d, %p, %d, %d, NULL", (int)a[0], (void *)a[1], (int)a[2],
 			       (int)a[3]);
 		break;
 	case SYS_statfs:
-		em_trace_begin(t, "statfs(\"%s\"", (const char *)a[0]);
+		em_sys_trace_begin(t, "statfs(\"%s\"", (const char *)a[0]);
 		break;
 	case SYS_fstat:
-		em_trace_begin(t, "fstat(%d", (int)a[0]);
+		em_sys_trace_begin(t, "fstat(%d", (int)a[0]);
 		break;
 	case SYS_mkdirat:
-		em_trace_begin(t, "mkdir(\"%s\", 0%lo", (const char *)a[1], (unsigned long)a[2]);
+		em_sys_trace_begin(t, "mkdir(\"%s\", 0%lo", (const char *)a[1], (unsigned long)a[2]);
 		break;
 	case SYS_unlinkat:
-		em_trace_begin(t, "%s(\"%s\"", a[2] == AT_REMOVEDIR ? "rmdir" : "unlink",
+		em_sys_trace_begin(t, "%s(\"%s\"", a[2] == AT_REMOVEDIR ? "rmdir" : "unlink",
 			       (const char *)a[1]);
 		break;
 	case SYS_socket:
-		em_trace_begin(t, "socket(%d, 0x%x, %d", (int)a[0], (unsigned int)a[1], (int)a[2]);
+		em_sys_trace_begin(t, "socket(%d, 0x%x, %d", (int)a[0], (unsigned int)a[1], (int)a[2]);
 		break;
 	case SYS_setsockopt:
-		em_trace_begin(t, "setsockopt(%d, %d, %d, %p, %u", (int)a[0], (int)a[1], (int)a[2],
+		em_sys_trace_begin(t, "setsockopt(%d, %d, %d, %p, %u", (int)a[0], (int)a[1], (int)a[2],
 			       (const void *)a[3], (unsigned int)a[4]);
 		break;
 	case SYS_sendmsg:
@@ -208,28 +208,28 @@ void em_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 
 		for (size_t i = 0; i < m->msg_iovlen; i++)
 			len += m->msg_iov[i].iov_len;
-		em_trace_begin(t, "%s(%d, {iov_len=%zu}, 0x%x", c->nr == SYS_sendmsg ? "sendmsg" : "recvmsg",
+		em_sys_trace_begin(t, "%s(%d, {iov_len=%zu}, 0x%x", c->nr == SYS_sendmsg ? "sendmsg" : "recvmsg",
 			       (int)a[0], len, (unsigned int)a[2]);
 		break;
 	}
 	case SYS_fcntl: /* only F_DUPFD_CLOEXEC */
-		em_trace_begin(t, "fcntl(%d, F_DUPFD_CLOEXEC, %d", (int)a[0], (int)a[2]);
+		em_sys_trace_begin(t, "fcntl(%d, F_DUPFD_CLOEXEC, %d", (int)a[0], (int)a[2]);
 		break;
 	case SYS_read:
 	case SYS_write:
-		em_trace_begin(t, "%s(%d, %p, %zu", c->nr == SYS_read ? "read" : "write", (int)a[0],
+		em_sys_trace_begin(t, "%s(%d, %p, %zu", c->nr == SYS_read ? "read" : "write", (int)a[0],
 			       (void *)a[1], (size_t)a[2]);
 		break;
 	case SYS_uname:
-		em_trace_begin(t, "uname(%p", (void *)a[0]);
+		em_sys_trace_begin(t, "uname(%p", (void *)a[0]);
 		break;
 	default:
-		em_trace_begin(t, "syscall(%ld", c->nr);
+		em_sys_trace_begin(t, "syscall(%ld", c->nr);
 		break;
 	}
 }
 
-void em_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
+void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
 {
 	const struct statfs *sfs;
 	const struct stat *st;
@@ -240,13 +240,13 @@ void em_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
 		sfs = (const struct statfs *)c->args[1];
 		fs = em_fs_magic_name((unsigned long)sfs->f_type);
 		if (fs)
-			em_trace_printf(t, ", {f_type=%s}", fs);
+			em_sys_trace_printf(t, ", {f_type=%s}", fs);
 		else
-			em_trace_printf(t, ", {f_type=0x%lx}", (unsigned long)sfs->f_type);
+			em_sys_trace_printf(t, ", {f_type=0x%lx}", (unsigned long)sfs->f_type);
 		break;
 	case SYS_fstat:
 		st = (const struct stat *)c->args[1];
-		em_trace_printf(t, ", {st_mode=0%o, st_size=%lld}", (unsigned)st->st_mode,
+		em_sys_trace_printf(t, ", {st_mode=0%o, st_size=%lld}", (unsigned)st->st_mode,
 				(long long)st->st_size);
 		break;
 	default:

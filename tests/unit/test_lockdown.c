@@ -68,7 +68,7 @@ static void test_lsm_has(void **state)
 	for (size_t i = 0; i < EM_ARRAY_SIZE(lsm_cases); i++) {
 		print_message("case %zu: \"%s\"\n", i,
 			      lsm_cases[i].list ? lsm_cases[i].list : "(null)");
-		assert_int_equal(em_lsm_has(lsm_cases[i].list, lsm_cases[i].name),
+		assert_int_equal(em_lockdown_lsm_has(lsm_cases[i].list, lsm_cases[i].name),
 				 lsm_cases[i].has);
 	}
 }
@@ -113,11 +113,11 @@ static void test_running(void **state)
 
 	/* the LSM list, without its newline */
 	lsm_text = "lockdown,capability,bpf\n";
-	assert_int_equal(em_lsm_list(mode, sizeof(mode)), 0);
+	assert_int_equal(em_lockdown_lsm_list(mode, sizeof(mode)), 0);
 	assert_string_equal(mode, "lockdown,capability,bpf");
-	assert_int_equal(em_lsm_list(mode, 10), -E2BIG);
+	assert_int_equal(em_lockdown_lsm_list(mode, 10), -E2BIG);
 	lsm_text = NULL;
-	assert_int_equal(em_lsm_list(mode, sizeof(mode)), -ENOENT);
+	assert_int_equal(em_lockdown_lsm_list(mode, sizeof(mode)), -ENOENT);
 	assert_string_equal(mode, "");
 	em_sys_set_hook_ex(NULL, NULL);
 }

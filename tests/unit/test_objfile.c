@@ -437,7 +437,7 @@ static void kname(struct em_model *obj, const char *map, enum em_map_kind kind, 
 	char out[BPF_OBJ_NAME_LEN];
 
 	memset(out, 'x', sizeof(out));
-	em_map_kernel_name(&m, out);
+	em_objfile_map_kernel_name(&m, out);
 	assert_string_equal(out, want);
 }
 

@@ -554,7 +554,7 @@ static void t_user_reserve_submit(void **state)
 	uint32_t *ha;
 
 	(void)state;
-	assert_int_equal(em_ringbuf_user_new_mem(&m->cons, &m->prod, m->data, m->size, &u), 0);
+	assert_int_equal(em_user_ringbuf_new_mem(&m->cons, &m->prod, m->data, m->size, &u), 0);
 	assert_int_equal(ebpfmini_ringbuf_user_size(u), 4096);
 	assert_int_equal(ebpfmini_ringbuf_user_avail(u), 4096);
 	assert_int_equal(ebpfmini_ringbuf_user_reserve(u, 13, &a), 0);
@@ -587,7 +587,7 @@ static void t_user_full_and_wrap(void **state)
 	void *a, *b;
 
 	(void)state;
-	assert_int_equal(em_ringbuf_user_new_mem(&m->cons, &m->prod, m->data, m->size, &u), 0);
+	assert_int_equal(em_user_ringbuf_new_mem(&m->cons, &m->prod, m->data, m->size, &u), 0);
 	assert_int_equal(ebpfmini_ringbuf_user_reserve(u, 4089, &a), -E2BIG);
 	assert_int_equal(ebpfmini_ringbuf_user_reserve(u, (size_t)1 << 30, &a), -E2BIG);
 	/* exactly the whole ring, wrapping the end: contiguous through the double mapping */
@@ -618,7 +618,7 @@ static void t_user_to_consumer(void **state)
 	unsigned int seq = 0, got = 0;
 
 	(void)state;
-	assert_int_equal(em_ringbuf_user_new_mem(&m->cons, &m->prod, m->data, m->size, &u), 0);
+	assert_int_equal(em_user_ringbuf_new_mem(&m->cons, &m->prod, m->data, m->size, &u), 0);
 	for (int round = 0; round < 100; round++) {
 		unsigned int want = 0;
 

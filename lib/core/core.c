@@ -1,8 +1,10 @@
-/* core.c - CO-RE relocation: access specs, relocated values and instruction patching (L2 transform, pure) */
+/* core.c - CO-RE calc: access specs, relocated values and the fixup of each instruction (L2 transform, pure) */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 
 #include "core.h"
 #include "internal.h"
@@ -420,8 +422,8 @@ static int spec_value(const struct em_core_spec *spec, bool is_local, uint32_t k
 }
 
 /* Local and target values, and whether a load/store of the field may change size. */
-static int calc(const struct em_core_spec *local, const struct em_core_spec *targ,
-		struct result *res)
+static int values(const struct em_core_spec *local, const struct em_core_spec *targ,
+		  struct result *res)
 {
 	int err;
 
@@ -451,7 +453,7 @@ static int calc(const struct em_core_spec *local, const struct em_core_spec *tar
 	return 0;
 }
 
-/* ---- instruction patching -------------------------------------------------------------------- */
+/* ---- the fixup of one instruction ------------------------------------------------------------ */
 
 static void poison_insn(struct bpf_insn *insn)
 {
@@ -508,15 +510,26 @@ static int mismatch(const struct site *s, const char *what, uint64_t have, const
 	return -EBADMSG;
 }
 
-static int patch(const struct site *s, struct em_code_sec *sec, struct result *res)
+/*
+ * What the relocation does to its instruction: f->before is the instruction
+ * as read (both halves of an ld_imm64), f->after what it becomes. The
+ * instruction is only read; em_core_patch() writes f->after.
+ */
+static int plan(const struct site *s, const struct em_code_sec *sec, const struct result *res,
+		struct em_core_fixup *f)
 {
-	struct bpf_insn *insn = &sec->insns[s->insn];
+	const struct bpf_insn *insn = &sec->insns[s->insn];
+	struct bpf_insn *out = f->after;
 	bool ldimm = em_insn_is_ld_imm64(insn) && s->insn + 1 < sec->insn_cnt;
 	bool enum32 =
 		em_core_relo_class(s->r->kind) == EM_CORE_ENUMVAL &&
 		em_btf_kind(em_btf_type(s->local->btf, s->local->acc[0].type_id)) == BTF_KIND_ENUM;
 	uint64_t have;
 
+	f->ninsns = ldimm ? 2 : 1;
+	memcpy(f->before, insn, f->ninsns * sizeof(*insn));
+	memcpy(f->after, f->before, sizeof(f->after));
+	f->why = res->why;
 	if (res->poison)
 		goto poison;
 	switch (BPF_CLASS(insn->code)) {
@@ -535,8 +548,10 @@ static int patch(const struct site *s, struct em_code_sec *sec, struct result *r
 				 "value %" PRIu64 " does not fit an immediate", res->val);
 			return -E2BIG;
 		}
-		site_log(EBPFMINI_LOG_DEBUG, s, "imm %d -> %" PRIu64, insn->imm, res->val);
-		insn->imm = (int32_t)(uint32_t)res->val;
+		f->op = EM_CORE_FIX_IMM;
+		f->old_val = (uint64_t)(int64_t)insn->imm;
+		f->new_val = res->val;
+		out->imm = (int32_t)(uint32_t)res->val;
 		return 0;
 	case BPF_LDX:
 	case BPF_ST:
@@ -548,12 +563,13 @@ static int patch(const struct site *s, struct em_code_sec *sec, struct result *r
 				 "offset %" PRIu64 " does not fit a load/store", res->val);
 			return -E2BIG;
 		}
+		f->old_size = f->new_size = bpf_size_to_bytes(insn->code);
 		if (res->new_sz != res->orig_sz) {
 			int code_sz = bytes_to_bpf_size(res->new_sz);
 
 			if (res->bad_resize) {
-				res->why = "field size changed and only unsigned integers and "
-					   "pointers can be read with another size";
+				f->why = "field size changed and only unsigned integers and "
+					 "pointers can be read with another size";
 				goto poison;
 			}
 			if (bpf_size_to_bytes(insn->code) != res->orig_sz) {
@@ -563,20 +579,22 @@ static int patch(const struct site *s, struct em_code_sec *sec, struct result *r
 				return -EBADMSG;
 			}
 			if (code_sz < 0) {
-				res->why = "field size changed to one no load or store has";
+				f->why = "field size changed to one no load or store has";
 				goto poison;
 			}
 			if (BPF_MODE(insn->code) != BPF_MEM) { /* atomic, sign-extending */
-				res->why = "field size changed and the access is not a plain load "
-					   "or store";
+				f->why = "field size changed and the access is not a plain load "
+					 "or store";
 				goto poison;
 			}
-			site_log(EBPFMINI_LOG_DEBUG, s, "size %u -> %u", res->orig_sz, res->new_sz);
-			insn->code =
+			f->new_size = res->new_sz;
+			out->code =
 				(uint8_t)(BPF_CLASS(insn->code) | BPF_MODE(insn->code) | code_sz);
 		}
-		site_log(EBPFMINI_LOG_DEBUG, s, "off %d -> %" PRIu64, insn->off, res->val);
-		insn->off = (int16_t)res->val;
+		f->op = EM_CORE_FIX_OFF;
+		f->old_val = (uint64_t)(int64_t)insn->off;
+		f->new_val = res->val;
+		out->off = (int16_t)res->val;
 		return 0;
 	case BPF_LD:
 		if (!ldimm || insn[0].src_reg || insn[0].off || insn[1].code || insn[1].dst_reg ||
@@ -587,9 +605,11 @@ static int patch(const struct site *s, struct em_code_sec *sec, struct result *r
 		have = (uint64_t)(uint32_t)insn[1].imm << 32 | (uint32_t)insn[0].imm;
 		if (!holds(have, res, enum32))
 			return mismatch(s, "64-bit immediate", have, res);
-		site_log(EBPFMINI_LOG_DEBUG, s, "imm64 %" PRIu64 " -> %" PRIu64, have, res->val);
-		insn[0].imm = (int32_t)(uint32_t)res->val;
-		insn[1].imm = (int32_t)(uint32_t)(res->val >> 32);
+		f->op = EM_CORE_FIX_IMM64;
+		f->old_val = have;
+		f->new_val = res->val;
+		out[0].imm = (int32_t)(uint32_t)res->val;
+		out[1].imm = (int32_t)(uint32_t)(res->val >> 32);
 		return 0;
 	default:
 		site_log(EBPFMINI_LOG_ERROR, s, "instruction 0x%02x cannot be relocated",
@@ -597,17 +617,19 @@ static int patch(const struct site *s, struct em_code_sec *sec, struct result *r
 		return -EBADMSG;
 	}
 poison:
-	site_log(EBPFMINI_LOG_WARN, s, "%s: instruction poisoned", res->why);
-	if (ldimm)
-		poison_insn(insn + 1);
-	poison_insn(insn);
+	f->op = EM_CORE_FIX_POISON;
+	f->old_val = f->new_val = 0;
+	f->old_size = f->new_size = 0;
+	memcpy(f->after, f->before, sizeof(f->after));
+	for (uint32_t i = 0; i < f->ninsns; i++)
+		poison_insn(&out[i]);
 	return 0;
 }
 
 /* ---- one relocation ------------------------------------------------------------------------ */
 
 struct ctx {
-	struct em_model *obj;
+	const struct em_core_input *in;
 	const struct ebpfmini_btf *target;
 	struct em_core_index *idx;
 	struct em_core_spec local, cand, targ; /* scratch, ~1.4 KiB each */
@@ -622,9 +644,25 @@ static const char *root_name(const struct ebpfmini_btf *btf, uint32_t type_id, s
 	return *len ? name : NULL;
 }
 
-static int apply(struct ctx *c, struct em_code_sec *sec, const struct relo *r, uint32_t index)
+/* Fill f (its site fields already set) with the values and the instruction's change. */
+static int finish(const struct site *s, const struct em_code_sec *sec, const struct result *res,
+		  uint32_t targ_id, struct em_core_fixup *f)
 {
-	const struct ebpfmini_btf *lb = c->obj->btf;
+	char desc[256];
+
+	f->targ_id = targ_id;
+	describe(s, desc, sizeof(desc));
+	f->what = em_strdup(desc);
+	if (!f->what)
+		return -ENOMEM;
+	return plan(s, sec, res, f);
+}
+
+static int calc_one(struct ctx *c, size_t code, const struct relo *r, uint32_t index,
+		    struct em_core_fixup *f)
+{
+	const struct em_code_sec *sec = &c->in->code[code];
+	const struct ebpfmini_btf *lb = c->in->btf;
 	struct site s = { sec, r->insn_off / 8, index, r, NULL };
 	const struct em_core_cands *cands;
 	const struct btf_type *lt;
@@ -634,6 +672,12 @@ static int apply(struct ctx *c, struct em_code_sec *sec, const struct relo *r, u
 	bool found = false, any_kind = false;
 	int err;
 
+	*f = (struct em_core_fixup){ .code = code,
+				     .sec = sec->name,
+				     .insn = s.insn,
+				     .rec = index,
+				     .kind = r->kind,
+				     .local_id = r->type_id };
 	if (r->kind > EM_CORE_KIND_MAX) {
 		site_log(EBPFMINI_LOG_ERROR, &s, "unknown relocation kind %u", r->kind);
 		return -EOPNOTSUPP;
@@ -659,7 +703,7 @@ static int apply(struct ctx *c, struct em_code_sec *sec, const struct relo *r, u
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
 		memset(&res, 0, sizeof(res));
 		res.orig = res.val = r->type_id;
-		return patch(&s, sec, &res);
+		return finish(&s, sec, &res, 0, f);
 	}
 	name = root_name(lb, r->type_id, &len);
 	if (!name) {
@@ -681,9 +725,9 @@ static int apply(struct ctx *c, struct em_code_sec *sec, const struct relo *r, u
 		}
 		if (!err)
 			continue;
-		err = calc(&c->local, &c->cand, &cres);
+		err = values(&c->local, &c->cand, &cres);
 		if (err)
-			goto calc_failed;
+			goto values_failed;
 		if (!found) {
 			res = cres;
 			c->targ = c->cand;
@@ -704,15 +748,15 @@ static int apply(struct ctx *c, struct em_code_sec *sec, const struct relo *r, u
 		}
 	}
 	if (!found) {
-		err = calc(&c->local, NULL, &res);
+		err = values(&c->local, NULL, &res);
 		if (err)
-			goto calc_failed;
+			goto values_failed;
 		if (res.poison && !any_kind)
 			res.why = "no type of that name in target";
 	}
-	return patch(&s, sec, &res);
+	return finish(&s, sec, &res, found ? c->targ.root_id : 0, f);
 
-calc_failed:
+values_failed:
 	if (err == -E2BIG)
 		site_log(EBPFMINI_LOG_ERROR, &s, "the bitfield cannot be read with one load");
 	else if (err == -EOPNOTSUPP)
@@ -732,24 +776,23 @@ static void read_relo(const struct em_btf_ext_info *info, const struct em_btf_ex
 	memcpy(r, sec->data + (size_t)i * info->rec_size, sizeof(*r));
 }
 
-static struct em_code_sec *code_sec(struct em_model *obj, const char *name)
+/* Index of the code section called name, or -1. */
+static ssize_t code_sec(const struct em_core_input *in, const char *name)
 {
-	for (size_t i = 0; i < obj->ncode; i++)
-		if (strcmp(obj->code[i].name, name) == 0)
-			return &obj->code[i];
-	return NULL;
+	for (size_t i = 0; i < in->ncode; i++)
+		if (strcmp(in->code[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
 }
 
 /* Ask the index, in one pass over the target, for every root name the relocations need. */
-static int want_names(struct em_model *obj, struct em_core_index *idx)
+static int want_names(const struct em_core_input *in, size_t total, struct em_core_index *idx)
 {
-	const struct em_btf_ext_info *info = &obj->btf_ext->core_relo;
+	const struct em_btf_ext_info *info = in->relos;
 	const char **names;
-	size_t *lens, total = 0, n = 0;
+	size_t *lens, n = 0;
 	int err;
 
-	for (size_t s = 0; s < info->nsecs; s++)
-		total += info->secs[s].num_info;
 	names = em_calloc(total, sizeof(*names));
 	lens = em_calloc(total, sizeof(*lens));
 	if (!names || !lens) {
@@ -764,7 +807,7 @@ static int want_names(struct em_model *obj, struct em_core_index *idx)
 			read_relo(info, &info->secs[s], i, &r);
 			if (r.kind == BPF_CORE_TYPE_ID_LOCAL)
 				continue;
-			names[n] = root_name(obj->btf, r.type_id, &lens[n]);
+			names[n] = root_name(in->btf, r.type_id, &lens[n]);
 			if (names[n])
 				n++;
 		}
@@ -775,61 +818,113 @@ static int want_names(struct em_model *obj, struct em_core_index *idx)
 	return err;
 }
 
-int em_core_relocate_index(struct em_model *obj, const struct ebpfmini_btf *target,
-			   struct em_core_index *idx)
+/* Every record of every section, in order. */
+static int calc_all(struct ctx *c, struct em_core_fixups *fx)
 {
-	struct em_core_index *own = NULL;
-	const struct em_btf_ext_info *info;
-	struct ctx *c = NULL;
-	int err, count = 0;
+	const struct em_btf_ext_info *info = c->in->relos;
 
-	if (!obj || !target || (idx && em_core_index_target(idx) != target))
-		return -EINVAL;
-	if (!obj->btf || !obj->btf_ext || !obj->btf_ext->core_relo.nsecs)
-		return 0;
-	info = &obj->btf_ext->core_relo;
-	if (!idx) {
-		err = em_core_index_new(target, &own);
-		if (err)
-			return err;
-		idx = own;
-	}
-	err = want_names(obj, idx);
-	if (err)
-		goto out;
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		err = -ENOMEM;
-		goto out;
-	}
-	c->obj = obj;
-	c->target = target;
-	c->idx = idx;
 	for (size_t s = 0; s < info->nsecs; s++) {
 		const struct em_btf_ext_sec *es = &info->secs[s];
-		struct em_code_sec *sec = code_sec(obj, es->sec_name);
+		ssize_t code = code_sec(c->in, es->sec_name);
 
-		if (!sec) {
+		if (code < 0) {
 			em_err("core: .BTF.ext: %u relocations for section '%s', which holds no "
 			       "code",
 			       es->num_info, es->sec_name);
-			err = -EBADMSG;
-			goto out;
+			return -EBADMSG;
 		}
 		for (uint32_t i = 0; i < es->num_info; i++) {
 			struct relo r;
+			int err;
 
 			read_relo(info, es, i, &r);
-			err = apply(c, sec, &r, i);
-			if (err)
-				goto out;
-			count++;
+			err = calc_one(c, (size_t)code, &r, i, &fx->v[fx->n]);
+			if (err) {
+				free(fx->v[fx->n].what);
+				return err;
+			}
+			fx->n++;
 		}
 	}
-	err = count;
+	return 0;
+}
+
+int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *target,
+		 struct em_core_index *idx, struct em_core_fixups **out)
+{
+	struct em_core_index *own = NULL;
+	struct em_core_fixups *fx;
+	struct ctx *c = NULL;
+	size_t total = 0;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!in || !target || (idx && em_core_index_target(idx) != target) ||
+	    (in->ncode && !in->code))
+		return -EINVAL;
+	fx = calloc(1, sizeof(*fx));
+	if (!fx)
+		return -ENOMEM;
+	if (!in->btf || !in->relos || !in->relos->nsecs) {
+		*out = fx;
+		return 0;
+	}
+	for (size_t s = 0; s < in->relos->nsecs; s++)
+		total += in->relos->secs[s].num_info;
+	if (total > INT_MAX) {
+		err = -E2BIG;
+		goto out;
+	}
+	fx->v = em_calloc(total ? total : 1, sizeof(*fx->v));
+	c = calloc(1, sizeof(*c));
+	if (!fx->v || !c) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!idx) {
+		err = em_core_index_new(target, &own);
+		if (err)
+			goto out;
+		idx = own;
+	}
+	err = want_names(in, total, idx);
+	if (err)
+		goto out;
+	c->in = in;
+	c->target = target;
+	c->idx = idx;
+	err = calc_all(c, fx);
 out:
 	free(c);
 	em_core_index_free(own);
+	if (err) {
+		em_core_fixups_free(fx);
+		return err;
+	}
+	*out = fx;
+	return (int)fx->n;
+}
+
+/* ---- the old entry points: calc, log, patch ------------------------------------------------ */
+
+int em_core_relocate_index(struct em_model *obj, const struct ebpfmini_btf *target,
+			   struct em_core_index *idx)
+{
+	struct em_core_fixups *fx;
+	struct em_core_input in;
+	int err;
+
+	if (!obj)
+		return -EINVAL;
+	in = em_core_input_of(obj);
+	err = em_core_calc(&in, target, idx, &fx);
+	if (err < 0)
+		return err;
+	em_core_fixups_log(fx, EBPFMINI_LOG_WARN);
+	err = em_core_patch(fx, obj->code, obj->ncode);
+	em_core_fixups_free(fx);
 	return err;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "btf.h"
+#include "ebpfmini/log.h"
 #include "model.h"
 
 /* Relocation kinds newer than Debian 12's (Linux 6.1) UAPI header; value from the kernel ABI. */
@@ -19,30 +20,119 @@
  * verifier fails with "invalid func unknown#195896080" if the path is taken. */
 #define EM_CORE_POISON_HELPER 0xbad2310
 
-/* ---- CO-RE relocation (core.c, pure) ------------------------------------------- */
+/* ---- CO-RE as calc, then patch (core.c, core_fixup.c: pure) -------------------------- */
 
 /*
- * em_core_relocate() - apply every CO-RE relocation of obj->btf_ext against
- * target (the kernel's BTF, or any BTF standing in for it), patching
- * obj->code[].insns in place, so that every program built from the code
- * afterwards (em_reloc_program) carries the relocated instructions. Call it
- * once per object, before em_reloc_program: patched instructions no longer
- * hold the values clang wrote, and a second pass would refuse them.
+ * CO-RE runs in two steps. em_core_calc() reads the object's BTF, its
+ * .BTF.ext CO-RE records and its code (read only) against a target BTF (the
+ * kernel's, or any BTF standing in for it) and returns the fixups: for each
+ * record, which instruction changes, how and why. em_core_patch() writes a
+ * fixup list into the code. The list stays readable afterwards
+ * (em_core_fixup_format()), so that a load can report what CO-RE did.
+ */
+
+struct em_core_index; /* candidates by name (below) */
+
+/* What the object's CO-RE relocation needs: BTF, records, code (read only). */
+struct em_core_input {
+	const struct ebpfmini_btf *btf;      /* the object's BTF: the local types */
+	const struct em_btf_ext_info *relos; /* its .BTF.ext CO-RE records, or NULL */
+	const struct em_code_sec *code;      /* its code sections */
+	size_t ncode;
+};
+
+static inline struct em_core_input em_core_input_of(const struct em_model *obj)
+{
+	return (struct em_core_input){ obj->btf, obj->btf_ext ? &obj->btf_ext->core_relo : NULL,
+				       obj->code, obj->ncode };
+}
+
+/* What a fixup changes in its instruction. */
+enum em_core_fixup_op {
+	EM_CORE_FIX_IMM,    /* the 32-bit immediate of an ALU instruction */
+	EM_CORE_FIX_OFF,    /* the offset of a load or store (and its size, if the field's changed) */
+	EM_CORE_FIX_IMM64,  /* the 64-bit immediate of an ld_imm64 (both halves) */
+	EM_CORE_FIX_POISON, /* the instruction (both halves of an ld_imm64) becomes a call to
+			     * helper EM_CORE_POISON_HELPER: the target cannot satisfy it */
+};
+
+/* One CO-RE record's effect on its instruction. */
+struct em_core_fixup {
+	size_t code;                 /* index of the code section in em_core_input.code */
+	const char *sec;             /* its name (points into the input) */
+	uint32_t insn;               /* instruction index inside the section */
+	uint32_t rec;                /* record number inside the section's .BTF.ext block */
+	uint32_t kind;               /* enum bpf_core_relo_kind */
+	uint32_t local_id;           /* root type in the object's BTF */
+	uint32_t targ_id;            /* target type that matched; 0 when none did (or TYPE_ID_LOCAL) */
+	char *what;                  /* "field_byte_offset of struct task_struct.pid" (owned) */
+	enum em_core_fixup_op op;
+	const char *why;             /* EM_CORE_FIX_POISON: why, else NULL (static text) */
+	uint64_t old_val, new_val;   /* the immediate (sign-extended), offset (sign-extended) or
+				      * 64-bit immediate before and after; 0 when poisoned */
+	uint32_t old_size, new_size; /* EM_CORE_FIX_OFF: bytes the load/store accesses */
+	uint32_t ninsns;             /* instructions covered: 1, or 2 for an ld_imm64 */
+	struct bpf_insn before[2];   /* the instructions as calc read them */
+	struct bpf_insn after[2];    /* and as patch writes them */
+};
+
+struct em_core_fixups {
+	struct em_core_fixup *v; /* in record order, section by section */
+	size_t n;
+};
+
+/*
+ * em_core_calc() - compute the fixups of every CO-RE record of in against
+ * target, with a caller-kept candidate index over target (NULL: a temporary
+ * one). Reads the instructions, never writes them. On success *out is a list
+ * (empty when the input has no records) to free with em_core_fixups_free().
  *
  * A relocation that the target cannot satisfy (type or field missing,
  * enumerator missing for its value, a field whose new size the load cannot
- * take) poisons its instruction: it becomes a call to helper
- * EM_CORE_POISON_HELPER (both halves of an ld_imm64), logged at WARN with
- * the section, instruction and relocation, so the verifier fails only if
- * that path is reached. Existence checks give 0 instead.
+ * take) gives an EM_CORE_FIX_POISON fixup with its reason, so that the
+ * verifier fails only if that path is reached; existence checks give 0
+ * instead. Nothing is logged for them: the caller decides
+ * (em_core_fixups_log()).
  *
- * Returns the number of relocations applied (poisoned ones included) or:
- * -EINVAL (NULL obj or target; candidates that disagree), -EBADMSG (a record
- * that points outside its section, a malformed access string, an instruction
- * that is not what clang emits for the relocation, or a value that does not
- * fit it), -EOPNOTSUPP (unknown relocation kind, anonymous local type),
- * -E2BIG (a bitfield no 8-byte load can hold, access string too deep), -ENOMEM.
- * Each error is logged once with the subject "core".
+ * Returns the number of fixups (one per record) or: -EINVAL (NULL in, target
+ * or out; an index over another BTF; candidates that disagree), -EBADMSG (a
+ * record that points outside its section or at a section without code, a
+ * malformed access string, an instruction that is not what clang emits for
+ * the relocation, or a value that does not fit it), -EOPNOTSUPP (unknown
+ * relocation kind, anonymous local type), -E2BIG (a bitfield no 8-byte load
+ * can hold, access string too deep, a value too large for its instruction),
+ * -ENOMEM. Each error is logged once with the subject "core".
+ */
+int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *target,
+		 struct em_core_index *idx, struct em_core_fixups **out);
+
+/*
+ * em_core_patch() - write each fixup's instructions into code (ncode
+ * sections), all or nothing: every instruction must still hold what calc
+ * read (fixup.before). Returns the number of fixups applied, -EINVAL (NULL
+ * fx, or NULL code with sections), -EBADMSG (a fixup for a section or
+ * instruction that does not exist, or an instruction that changed since calc;
+ * logged, and the code is left as it was).
+ */
+int em_core_patch(const struct em_core_fixups *fx, struct em_code_sec *code, size_t ncode);
+
+void em_core_fixups_free(struct em_core_fixups *fx);
+
+/*
+ * em_core_fixup_format() - one fixup as a line, without the "core: " subject:
+ *   prog section 'socket' insn 12: relocation #3 (field_byte_offset of struct core_s.a): imm 4 -> 8 (target [7])
+ *   prog section 'socket' insn 20: relocation #5 (field_byte_offset of struct core_s.gone): no matching field in target: instruction poisoned
+ * Returns what snprintf returns (the length the whole line needs).
+ */
+int em_core_fixup_format(const struct em_core_fixup *f, char *buf, size_t size);
+
+/* Log each fixup as "core: <line>": poisoned ones at poison_level, the others at debug. */
+void em_core_fixups_log(const struct em_core_fixups *fx, enum ebpfmini_log_level poison_level);
+
+/*
+ * em_core_relocate() - em_core_calc() for obj against target, the fixups
+ * logged (poisoned ones at WARN), then em_core_patch() into obj->code.
+ * Returns the number of relocations applied or an error of either.
  */
 int em_core_relocate(struct em_model *obj, const struct ebpfmini_btf *target);
 

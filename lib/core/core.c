@@ -906,29 +906,3 @@ out:
 	*out = fx;
 	return (int)fx->n;
 }
-
-/* ---- the old entry points: calc, log, patch ------------------------------------------------ */
-
-int em_core_relocate_index(struct em_model *obj, const struct ebpfmini_btf *target,
-			   struct em_core_index *idx)
-{
-	struct em_core_fixups *fx;
-	struct em_core_input in;
-	int err;
-
-	if (!obj)
-		return -EINVAL;
-	in = em_core_input_of(obj);
-	err = em_core_calc(&in, target, idx, &fx);
-	if (err < 0)
-		return err;
-	em_core_fixups_log(fx, EBPFMINI_LOG_WARN);
-	err = em_core_patch(fx, obj->code, obj->ncode);
-	em_core_fixups_free(fx);
-	return err;
-}
-
-int em_core_relocate(struct em_model *obj, const struct ebpfmini_btf *target)
-{
-	return em_core_relocate_index(obj, target, NULL);
-}

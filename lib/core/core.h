@@ -129,13 +129,6 @@ int em_core_fixup_format(const struct em_core_fixup *f, char *buf, size_t size);
 /* Log each fixup as "core: <line>": poisoned ones at poison_level, the others at debug. */
 void em_core_fixups_log(const struct em_core_fixups *fx, enum ebpfmini_log_level poison_level);
 
-/*
- * em_core_relocate() - em_core_calc() for obj against target, the fixups
- * logged (poisoned ones at WARN), then em_core_patch() into obj->code.
- * Returns the number of relocations applied or an error of either.
- */
-int em_core_relocate(struct em_model *obj, const struct ebpfmini_btf *target);
-
 /* ---- candidate index (core_match.c, pure) ------------------------------------------ */
 
 /*
@@ -178,10 +171,6 @@ int em_core_index_add(struct em_core_index *idx, const char *const *name, const 
 /* Candidates for an essential name added before; NULL when never added. */
 const struct em_core_cands *em_core_index_get(const struct em_core_index *idx, const char *name,
 					      size_t len);
-
-/* Like em_core_relocate() with a caller-kept index over target (NULL: a temporary one). */
-int em_core_relocate_index(struct em_model *obj, const struct ebpfmini_btf *target,
-			   struct em_core_index *idx);
 
 /* ---- matching (core_match.c, pure) ---------------------------------------------------- */
 

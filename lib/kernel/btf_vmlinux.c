@@ -293,21 +293,27 @@ int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n)
 	return err;
 }
 
-int em_btf_vmlinux_core_relocate(struct em_model *obj, const char *btf_path)
+int em_btf_vmlinux_core_calc(const struct em_core_input *in, const char *btf_path,
+			     struct em_core_fixups **out)
 {
 	struct kbtf *k;
 	int err;
 
-	if (!obj)
+	if (!out)
 		return -EINVAL;
-	if (!obj->btf || !obj->btf_ext || !obj->btf_ext->core_relo.nsecs)
-		return 0;
+	*out = NULL;
+	if (!in)
+		return -EINVAL;
+	if (!in->btf || !in->relos || !in->relos->nsecs) {
+		*out = calloc(1, sizeof(**out));
+		return *out ? 0 : -ENOMEM;
+	}
 	pthread_mutex_lock(&cache_lock);
 	err = vmlinux_locked(btf_path, &k);
 	if (!err && !k->idx)
 		err = em_core_index_new(k->btf, &k->idx);
 	if (!err)
-		err = em_core_relocate_index(obj, k->btf, k->idx);
+		err = em_core_calc(in, k->btf, k->idx, out);
 	pthread_mutex_unlock(&cache_lock);
 	return err;
 }

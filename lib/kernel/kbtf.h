@@ -28,14 +28,15 @@ int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **ou
 int em_btf_module_get(const char *module, const struct ebpfmini_btf **out);
 
 /*
- * em_btf_vmlinux_core_relocate() - what the loader calls: CO-RE relocation
- * of obj against the kernel BTF (or the BTF file btf_path when not NULL),
- * sharing one process-wide candidate index per target BTF (under a lock) so a
- * second object asking for the same names pays no search. Returns what
- * em_core_relocate() returns, or an error of em_btf_vmlinux_get() (logged).
- * An object without CO-RE relocations returns 0 without reading kernel BTF.
+ * em_btf_vmlinux_core_calc() - what the loader calls: em_core_calc() of in
+ * against the kernel BTF (or the BTF file btf_path when not NULL), sharing
+ * one process-wide candidate index per target BTF (under a lock) so a second
+ * object asking for the same names pays no search. Returns what
+ * em_core_calc() returns, or an error of em_btf_vmlinux_get() (logged).
+ * Input without CO-RE records gives an empty list without reading kernel BTF.
  */
-int em_btf_vmlinux_core_relocate(struct em_model *obj, const char *btf_path);
+int em_btf_vmlinux_core_calc(const struct em_core_input *in, const char *btf_path,
+			     struct em_core_fixups **out);
 
 /*
  * A name to look up in kernel BTF, and the answer: the one query struct of

@@ -55,20 +55,35 @@ static int check_supported(struct ebpfmini_object *obj)
 /* ---- phase 2: kernel BTF: CO-RE, externs, attach targets ----------------------------- */
 
 /*
- * CO-RE relocations patch the code sections, once per object (programs copy
- * them in em_reloc_program); the kernel BTF is read, and kept for the process,
- * only when the object has relocations.
+ * CO-RE: the fixups are computed against the kernel BTF (read, and kept for
+ * the process, only when the object has relocations), then patched into the
+ * code sections, once per object (programs copy them in em_reloc_program).
+ * The list stays on the object for whoever wants to show what CO-RE did.
+ * Poisoned instructions are logged at debug only: most sit behind an
+ * existence check (a ___flavor fallback with bpf_core_field_exists) that
+ * the verifier sees is never taken; a program that does reach one is
+ * reported when its load fails (report_poisoned).
  */
 static int relocate_core(struct load_state *st)
 {
 	struct ebpfmini_object *obj = st->obj;
+	struct em_core_input in = em_core_input_of(&obj->model);
+	struct em_core_fixups *fx;
 	int err;
 
 	if (obj->core_done || !obj->model.has_core_relos)
 		return 0;
-	err = em_btf_vmlinux_core_relocate(&obj->model, obj->model.btf_custom_path); /* logs why */
+	err = em_btf_vmlinux_core_calc(&in, obj->model.btf_custom_path, &fx); /* logs why */
 	if (err < 0)
 		return err;
+	em_core_fixups_log(fx, EBPFMINI_LOG_DEBUG);
+	err = em_core_patch(fx, obj->model.code, obj->model.ncode); /* logs why */
+	if (err < 0) {
+		em_core_fixups_free(fx);
+		return err;
+	}
+	em_core_fixups_free(obj->core_fixups);
+	obj->core_fixups = fx;
 	obj->core_done = true;
 	em_debug("core: %d relocations applied", err);
 	return 0;
@@ -505,6 +520,43 @@ static void lockdown_note(const struct ebpfmini_program *prog, char *buf, size_t
 			      "read: securityfs is not mounted on /sys/kernel/security)");
 }
 
+/* Whether prog's instructions may include code section c: its own, or one without programs. */
+static bool may_include(const struct ebpfmini_program *prog, size_t c)
+{
+	if (c == prog->code_idx)
+		return true;
+	for (size_t i = 0; i < prog->obj->nprogs; i++)
+		if (prog->obj->progs[i].code_idx == c)
+			return false;
+	return true;
+}
+
+/*
+ * The verifier reached a poisoned CO-RE instruction (a call of helper
+ * EM_CORE_POISON_HELPER, "unknown#195896080" in its log): name the
+ * relocations that the kernel could not satisfy.
+ */
+static void report_poisoned(const struct ebpfmini_program *prog)
+{
+	const struct em_core_fixups *fx = em_object_of(prog->obj)->core_fixups;
+	const char *log = em_prog_state(prog)->log;
+	char helper[32], line[512];
+
+	snprintf(helper, sizeof(helper), "unknown#%d", EM_CORE_POISON_HELPER);
+	if (!fx || !log || !strstr(log, helper))
+		return;
+	for (size_t i = 0; i < fx->n; i++) {
+		const struct em_core_fixup *f = &fx->v[i];
+
+		if (f->op != EM_CORE_FIX_POISON || !may_include(prog, f->code))
+			continue;
+		em_core_fixup_format(f, line, sizeof(line));
+		em_warn("prog '%s': the verifier reached a CO-RE relocation this kernel cannot "
+			"satisfy: %s",
+			prog->name, line);
+	}
+}
+
 static void report_load_failure(const struct ebpfmini_program *prog, int err)
 {
 	const char *log = em_prog_state(prog)->log;
@@ -532,6 +584,7 @@ static void report_load_failure(const struct ebpfmini_program *prog, int err)
 		       last);
 	if (hint[0])
 		em_err("prog '%s': %s", prog->name, hint);
+	report_poisoned(prog);
 }
 
 static uint32_t grow_log(uint32_t size, uint32_t true_size)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "ebpfmini/object.h"
 #include "ebpfmini/sys.h"
 #include "internal.h"
@@ -50,6 +51,7 @@ static void destroy(struct ebpfmini_object *obj)
 	free(obj->prog_state);
 	free(obj->map_state);
 	free(obj->ext_state);
+	em_core_fixups_free(obj->core_fixups);
 	em_objfile_free(&obj->model);
 	free(obj->model.kconfig_path);
 	free(obj->model.btf_custom_path);

@@ -43,6 +43,8 @@ struct em_extern_state {
 	uint64_t addr;          /* typeless: the kernel address */
 };
 
+struct em_core_fixups;
+
 struct ebpfmini_object {
 	struct em_model model;             /* what open parsed; settable until load */
 	struct em_map_state *map_state;    /* model.nmaps entries */
@@ -51,6 +53,7 @@ struct ebpfmini_object {
 	bool load_attempted;
 	bool loaded;
 	bool core_done; /* CO-RE relocations applied to model.code[] (never twice) */
+	struct em_core_fixups *core_fixups; /* what CO-RE changed (core.h), or NULL */
 };
 
 /* The object whose model is model (every model of the library is embedded in an object). */

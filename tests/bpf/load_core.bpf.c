@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* load_core.bpf.c - an object with CO-RE relocations, which load refuses for now (test_load_faults) */
+/* load_core.bpf.c - an object with one CO-RE relocation, against load_core_target.bpf.o (test_load_faults) */
 #include <linux/bpf.h>
 #include <ebpfmini/bpf_helpers.h>
 

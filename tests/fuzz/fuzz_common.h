@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "core.h"
+#include "core_relocate.h"
+#include "ebpfmini/log.h"
 #include "ebpfmini/map.h"
 #include "ebpfmini/object.h"
 #include "ebpfmini/program.h"
@@ -170,7 +172,7 @@ static inline void fuzz_object_walk(struct ebpfmini_object *obj, const struct eb
 					 map->data_size);
 	}
 	if (target)
-		em_core_relocate(&obj->model, target);
+		core_relocate(&obj->model, target);
 	fds = calloc(obj->model.nmaps ? obj->model.nmaps : 1, sizeof(*fds));
 	if (!fds)
 		return;

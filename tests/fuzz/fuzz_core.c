@@ -1,5 +1,6 @@
 /* fuzz_core.c - libFuzzer harness: CO-RE relocation (core.c, core_match.c) of an object against a target BTF (tests) */
 #include "core.h"
+#include "core_relocate.h"
 #include "ebpfmini/object.h"
 #include "fuzz_common.h"
 
@@ -56,7 +57,7 @@ static void relocate(const uint8_t *image, size_t size, const struct ebpfmini_bt
 	if (ebpfmini_object_open_mem(image, size, NULL, &obj) != 0)
 		return;
 	if (target || obj->model.btf)
-		em_core_relocate(&obj->model, target ? target : obj->model.btf);
+		core_relocate(&obj->model, target ? target : obj->model.btf);
 	ebpfmini_object_close(obj);
 }
 

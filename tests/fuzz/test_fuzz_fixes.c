@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core.h"
+#include "core_relocate.h"
 #include "ebpfmini/ebpfmini.h"
 #include "log_capture.h"
 #include "objstate.h"
@@ -73,7 +74,7 @@ static int relocate_against(const char *target_file)
 	assert_int_equal(data[0], 0);
 	assert_int_equal(em_btf_parse(data + 1, size - 1, NULL, &target), 0);
 	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/core_reads.bpf.o", NULL, &obj), 0);
-	err = em_core_relocate(&obj->model, target);
+	err = core_relocate(&obj->model, target);
 	ebpfmini_object_close(obj);
 	em_btf_free(target);
 	free(data);

@@ -12,6 +12,7 @@
 
 #include "core.h"
 #include "kbtf.h"
+#include "core_relocate.h"
 #include "ebpfmini/object.h"
 #include "internal.h"
 #include "objstate.h"
@@ -116,7 +117,7 @@ static void test_relocate_task_reads(void **state)
 	assert_true(off_pid > 0 && off_tgid > 0 && off_parent > 0 && off_comm > 0);
 	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/core_task.bpf.o", NULL, &obj), 0);
 	assert_true(obj->model.has_core_relos);
-	n = em_btf_vmlinux_core_relocate(&obj->model, NULL);
+	n = core_relocate_kernel(&obj->model, NULL);
 	assert_true(n > 0);
 
 	for (size_t i = 0; i < obj->model.ncode; i++)

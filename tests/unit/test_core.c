@@ -1,4 +1,4 @@
-/* test_core.c - unit tests of CO-RE relocation (core.c, core_match.c) and kernel BTF file reading (btf_vmlinux.c), no kernel */
+/* test_core.c - unit tests of CO-RE calc and patch (core.c, core_fixup.c, core_match.c) and kernel BTF file reading (btf_vmlinux.c), no kernel */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include "btf_builder.h"
 #include "core.h"
 #include "kbtf.h"
+#include "core_relocate.h"
 #include "ebpfmini/log.h"
 #include "ebpfmini/object.h"
 #include "elf.h"
@@ -246,7 +247,7 @@ static void expect_rest_untouched(const struct fix *f)
 
 static int relocate_against(struct fix *f, const struct ebpfmini_btf *target)
 {
-	return em_core_relocate(&f->obj->model, target);
+	return core_relocate(&f->obj->model, target);
 }
 
 /* ---- names and the candidate index --------------------------------------------------- */
@@ -433,17 +434,15 @@ static void test_kernel_entry_with_override(void **state)
 	(void)state;
 	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
 	fix_open(&f, CORE_READS);
-	assert_int_equal(em_btf_vmlinux_core_relocate(&f.obj->model, TARGET("a")),
-			 (int)total_relos(f.obj));
+	assert_int_equal(core_relocate_kernel(&f.obj->model, TARGET("a")), (int)total_relos(f.obj));
 	check_target_a(&f, t);
 	/* a second object reuses the candidates the first one found */
 	fix_open(&g, CORE_READS);
-	assert_int_equal(em_btf_vmlinux_core_relocate(&g.obj->model, TARGET("a")),
-			 (int)total_relos(g.obj));
+	assert_int_equal(core_relocate_kernel(&g.obj->model, TARGET("a")), (int)total_relos(g.obj));
 	check_target_a(&g, t);
 	fix_close(&f);
 	fix_close(&g);
-	assert_int_equal(em_btf_vmlinux_core_relocate(NULL, NULL), -EINVAL);
+	assert_int_equal(core_relocate_kernel(NULL, NULL), -EINVAL);
 }
 
 /* TYPE_MATCHES (clang >= 17 emits it): the type_exists records turned into it. */
@@ -564,10 +563,435 @@ static void test_flavors_disagree(void **state)
 	em_btf_free(t);
 }
 
+/* ---- the fixups: calc, patch, format ------------------------------------------------------ */
+
+/* The fixup of function fn's single relocation. */
+static const struct em_core_fixup *fixup_of(const struct fix *f, const struct em_core_fixups *fx,
+					    const char *fn)
+{
+	struct where w = find_relo(f, fn);
+
+	for (size_t i = 0; i < fx->n; i++)
+		if (fx->v[i].code == w.code && fx->v[i].insn == w.insn)
+			return &fx->v[i];
+	fail_msg("%s: no fixup for section %zu insn %u", fn, w.code, w.insn);
+	return NULL;
+}
+
+static void test_calc_fixups(void **state)
+{
+	const struct ebpfmini_btf *t;
+	struct em_core_fixups *fx = NULL;
+	struct em_core_input in;
+	struct fix f;
+	int local_s, targ_s;
+	const struct {
+		const char *fn;
+		uint32_t kind;
+		enum em_core_fixup_op op;
+		int64_t old_val;  /* what clang wrote (for the local types) */
+		uint64_t new_val; /* what the target gives */
+		uint32_t old_size, new_size;
+		bool found;      /* a target type matched */
+		const char *why; /* poisoned: the reason's start */
+		const char *what;
+	} cases[] = {
+		{ "off_a", BPF_CORE_FIELD_BYTE_OFFSET, EM_CORE_FIX_IMM, 0,
+		  offsetof(struct core_s, a), 0, 0, true, NULL,
+		  "field_byte_offset of struct core_s.a" },
+		{ "size_b", BPF_CORE_FIELD_BYTE_SIZE, EM_CORE_FIX_IMM, 8, sizeof(long), 0, 0, true,
+		  NULL, "field_byte_size of struct core_s.b" },
+		{ "exists_gone", BPF_CORE_FIELD_EXISTS, EM_CORE_FIX_IMM, 1, 0, 0, 0, false, NULL,
+		  "field_exists of struct core_s.gone" },
+		{ "read_b", BPF_CORE_FIELD_BYTE_OFFSET, EM_CORE_FIX_OFF, 8,
+		  offsetof(struct core_s, b), 8, 8, true, NULL, NULL },
+		{ "read_grow", BPF_CORE_FIELD_BYTE_OFFSET, EM_CORE_FIX_OFF, -1,
+		  offsetof(struct core_s, grow), 4, 8, true, NULL,
+		  "field_byte_offset of struct core_s.grow" },
+		{ "read_sgrow", BPF_CORE_FIELD_BYTE_OFFSET, EM_CORE_FIX_POISON, 0, 0, 0, 0, true,
+		  "field size changed", NULL },
+		{ "read_gone", BPF_CORE_FIELD_BYTE_OFFSET, EM_CORE_FIX_POISON, 0, 0, 0, 0, false,
+		  "no matching field in target", NULL },
+		{ "absent_field_off", BPF_CORE_FIELD_BYTE_OFFSET, EM_CORE_FIX_POISON, 0, 0, 0, 0,
+		  false, "no type of that name in target", NULL },
+		{ "enum_gone_value", BPF_CORE_ENUMVAL_VALUE, EM_CORE_FIX_POISON, 0, 0, 0, 0, false,
+		  "no matching enumerator in target", "enumval_value of enum core_e::CORE_E_GONE" },
+		{ "enum_b_value", BPF_CORE_ENUMVAL_VALUE, EM_CORE_FIX_IMM64, -1, CORE_E_B, 0, 0,
+		  true, NULL, "enumval_value of enum core_e::CORE_E_B" },
+		{ "type_size_absent", BPF_CORE_TYPE_SIZE, EM_CORE_FIX_IMM, -1, 0, 0, 0, false, NULL,
+		  NULL },
+	};
+
+	(void)state;
+	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
+	fix_open(&f, CORE_READS);
+	in = em_core_input_of(&f.obj->model);
+	local_s = em_btf_find(f.obj->model.btf, "core_s", BTF_KIND_STRUCT);
+	targ_s = em_btf_find(t, "core_s", BTF_KIND_STRUCT);
+	assert_int_equal(em_core_calc(&in, t, NULL, &fx), (int)total_relos(f.obj));
+	assert_non_null(fx);
+	assert_int_equal(fx->n, total_relos(f.obj));
+	assert_int_equal(logcap.count, 0); /* calc logs nothing but errors */
+	/* calc reads the code and writes nothing */
+	for (size_t c = 0; c < f.obj->model.ncode; c++)
+		assert_memory_equal(f.obj->model.code[c].insns, f.orig[c],
+				    f.obj->model.code[c].insn_cnt * sizeof(struct bpf_insn));
+
+	for (size_t i = 0; i < EM_ARRAY_SIZE(cases); i++) {
+		const struct em_core_fixup *x = fixup_of(&f, fx, cases[i].fn);
+		struct bpf_insn orig;
+		uint32_t rec_type;
+
+		insn_of(&f, cases[i].fn, &orig);
+		if (x->kind != cases[i].kind || x->op != cases[i].op)
+			fail_msg("%s: kind %u op %d, expected kind %u op %d", cases[i].fn, x->kind,
+				 x->op, cases[i].kind, cases[i].op);
+		assert_memory_equal(&x->before[0], &orig, sizeof(orig));
+		assert_string_equal(x->sec, f.obj->model.code[x->code].name);
+		memcpy(&rec_type, find_relo(&f, cases[i].fn).rec + 4, sizeof(rec_type));
+		assert_int_equal(x->local_id, rec_type);
+		assert_int_equal(x->targ_id != 0, cases[i].found);
+		if (cases[i].what)
+			assert_string_equal(x->what, cases[i].what);
+		if (cases[i].op == EM_CORE_FIX_POISON) {
+			assert_non_null(x->why);
+			if (strncmp(x->why, cases[i].why, strlen(cases[i].why)) != 0)
+				fail_msg("%s: poisoned because '%s', expected '%s'", cases[i].fn,
+					 x->why, cases[i].why);
+			for (uint32_t k = 0; k < x->ninsns; k++)
+				assert_true(is_poison(&x->after[k]));
+			continue;
+		}
+		assert_null(x->why);
+		if (cases[i].old_val >= 0)
+			assert_int_equal((int64_t)x->old_val, cases[i].old_val);
+		if (x->new_val != cases[i].new_val)
+			fail_msg("%s: new value %llu, expected %llu", cases[i].fn,
+				 (unsigned long long)x->new_val,
+				 (unsigned long long)cases[i].new_val);
+		assert_int_equal(x->old_size, cases[i].old_size);
+		assert_int_equal(x->new_size, cases[i].new_size);
+	}
+	/* field relocations of core_s name the target's core_s */
+	assert_int_equal(fixup_of(&f, fx, "off_a")->targ_id, (uint32_t)targ_s);
+	assert_int_equal(fixup_of(&f, fx, "type_id_local")->op, EM_CORE_FIX_IMM64);
+	assert_int_equal(fixup_of(&f, fx, "type_id_local")->new_val, (uint64_t)local_s);
+	assert_int_equal(fixup_of(&f, fx, "type_id_local")->targ_id, 0);
+	assert_int_equal(fixup_of(&f, fx, "type_id_target")->new_val, (uint64_t)targ_s);
+	assert_int_equal(fixup_of(&f, fx, "type_id_target")->ninsns, 2);
+
+	/* patch writes what calc planned, and gives the same code as the one-call path */
+	assert_int_equal(em_core_patch(fx, f.obj->model.code, f.obj->model.ncode), (int)fx->n);
+	for (size_t i = 0; i < fx->n; i++)
+		assert_memory_equal(&f.obj->model.code[fx->v[i].code].insns[fx->v[i].insn],
+				    fx->v[i].after, fx->v[i].ninsns * sizeof(struct bpf_insn));
+	check_target_a(&f, t);
+	/* a second patch finds the instructions changed: refused, nothing written */
+	log_capture_reset();
+	assert_int_equal(em_core_patch(fx, f.obj->model.code, f.obj->model.ncode), -EBADMSG);
+	assert_non_null(log_captured_line("core: prog section 'socket' insn ",
+			       "the instruction changed since the fixup was computed"));
+	check_target_a(&f, t);
+	em_core_fixups_free(fx);
+	fix_close(&f);
+	em_core_fixups_free(NULL);
+}
+
+/* Calc against an index kept by the caller; an index over another BTF is refused. */
+static void test_calc_with_index(void **state)
+{
+	struct ebpfmini_btf *t = target_from(TARGET("flavors"));
+	struct ebpfmini_btf *other = target_from(TARGET("none"));
+	struct em_core_fixups *fx = NULL;
+	struct em_core_index *idx;
+	struct em_core_input in;
+	struct fix f;
+
+	(void)state;
+	fix_open(&f, CORE_FLAVORS);
+	in = em_core_input_of(&f.obj->model);
+	assert_int_equal(em_core_index_new(t, &idx), 0);
+	assert_int_equal(em_core_calc(&in, other, idx, &fx), -EINVAL);
+	assert_null(fx);
+	assert_int_equal(em_core_calc(&in, t, idx, &fx), 2);
+	assert_non_null(em_core_index_get(idx, "core_s", 6)); /* the names were added */
+	assert_int_equal(em_core_patch(fx, f.obj->model.code, f.obj->model.ncode), 2);
+	expect_mem(&f, "flav_read_b", 0, BPF_DW);
+	expect_imm(&f, "flav_off_a", 8);
+	em_core_fixups_free(fx);
+	/* an input without records: an empty list */
+	in.relos = NULL;
+	assert_int_equal(em_core_calc(&in, t, idx, &fx), 0);
+	assert_non_null(fx);
+	assert_int_equal(fx->n, 0);
+	assert_int_equal(em_core_patch(fx, NULL, 0), 0);
+	em_core_fixups_free(fx);
+	em_core_index_free(idx);
+	fix_close(&f);
+	em_btf_free(t);
+	em_btf_free(other);
+}
+
+#define MOV_K(dst, v) ((struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, v })
+#define LDX_W(dst, src, o) ((struct bpf_insn){ BPF_LDX | BPF_MEM | BPF_W, dst, src, o, 0 })
+#define LDX_DW(dst, src, o) ((struct bpf_insn){ BPF_LDX | BPF_MEM | BPF_DW, dst, src, o, 0 })
+#define LD64(dst, lo) ((struct bpf_insn){ BPF_LD | BPF_IMM | BPF_DW, dst, 0, 0, lo })
+#define LD64_HI(hi) ((struct bpf_insn){ 0, 0, 0, 0, hi })
+#define POISON ((struct bpf_insn){ BPF_JMP | BPF_CALL, 0, 0, 0, EM_CORE_POISON_HELPER })
+#define EXIT ((struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 })
+
+/* A fixup of one instruction of section 0. */
+#define FX1(i, b, a)                                                                               \
+	{                                                                                          \
+		.code = 0, .sec = "test", .insn = i, .ninsns = 1, .before = { b }, .after = { a }  \
+	}
+#define FX2(i, b0, b1, a0, a1)                                                                     \
+	{                                                                                          \
+		.code = 0, .sec = "test", .insn = i, .ninsns = 2, .before = { b0, b1 }, .after = { \
+			a0,                                                                        \
+			a1                                                                         \
+		}                                                                                  \
+	}
+
+/* Hand-made fixup lists applied to a five-instruction section. */
+static void test_patch_table(void **state)
+{
+	const struct bpf_insn code0[5] = { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0),
+					   EXIT };
+	const struct {
+		const char *name;
+		struct em_core_fixup fx[2];
+		size_t n;
+		size_t ncode; /* sections given to patch */
+		int ret;
+		struct bpf_insn want[5]; /* the code afterwards (ret < 0: unchanged) */
+	} cases[] = {
+		{ "imm",
+		  { FX1(0, MOV_K(1, 4), MOV_K(1, 12)) },
+		  1,
+		  1,
+		  1,
+		  { MOV_K(1, 12), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "off and size",
+		  { FX1(1, LDX_W(0, 1, 8), LDX_DW(0, 1, 16)) },
+		  1,
+		  1,
+		  1,
+		  { MOV_K(1, 4), LDX_DW(0, 1, 16), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "imm64 and imm",
+		  { FX2(2, LD64(2, 5), LD64_HI(0), LD64(2, 7), LD64_HI(1)),
+		    FX1(0, MOV_K(1, 4), MOV_K(1, 0)) },
+		  2,
+		  1,
+		  2,
+		  { MOV_K(1, 0), LDX_W(0, 1, 8), LD64(2, 7), LD64_HI(1), EXIT } },
+		{ "poison both halves",
+		  { FX2(2, LD64(2, 5), LD64_HI(0), POISON, POISON) },
+		  1,
+		  1,
+		  1,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), POISON, POISON, EXIT } },
+		{ "empty list",
+		  { { 0 } },
+		  0,
+		  1,
+		  0,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		/* the instruction does not hold what calc saw: refused, the first one undone */
+		{ "changed since calc",
+		  { FX1(0, MOV_K(1, 4), MOV_K(1, 12)), FX1(1, LDX_W(0, 1, 9), LDX_W(0, 1, 16)) },
+		  2,
+		  1,
+		  -EBADMSG,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "second half changed",
+		  { FX2(2, LD64(2, 5), LD64_HI(3), LD64(2, 7), LD64_HI(0)) },
+		  1,
+		  1,
+		  -EBADMSG,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "two fixups of one instruction",
+		  { FX1(0, MOV_K(1, 4), MOV_K(1, 12)), FX1(0, MOV_K(1, 4), MOV_K(1, 16)) },
+		  2,
+		  1,
+		  -EBADMSG,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "instruction beyond the section",
+		  { FX1(5, EXIT, EXIT) },
+		  1,
+		  1,
+		  -EBADMSG,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "two instructions from the last",
+		  { FX2(4, EXIT, EXIT, EXIT, EXIT) },
+		  1,
+		  1,
+		  -EBADMSG,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+		{ "no such section",
+		  { FX1(0, MOV_K(1, 4), MOV_K(1, 12)) },
+		  1,
+		  0,
+		  -EBADMSG,
+		  { MOV_K(1, 4), LDX_W(0, 1, 8), LD64(2, 5), LD64_HI(0), EXIT } },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < EM_ARRAY_SIZE(cases); i++) {
+		struct bpf_insn insns[5];
+		struct em_code_sec sec = { .name = "test", .insns = insns, .insn_cnt = 5 };
+		struct em_core_fixup v[2];
+		struct em_core_fixups fx = { v, cases[i].n };
+		int ret;
+
+		memcpy(insns, code0, sizeof(insns));
+		memcpy(v, cases[i].fx, sizeof(v));
+		log_capture_reset();
+		ret = em_core_patch(&fx, &sec, cases[i].ncode);
+		if (ret != cases[i].ret)
+			fail_msg("%s: returned %d, expected %d", cases[i].name, ret, cases[i].ret);
+		if (memcmp(insns, cases[i].want, sizeof(insns)) != 0)
+			fail_msg("%s: the code is not as expected", cases[i].name);
+		assert_int_equal(logcap.count, ret < 0 ? 1 : 0); /* a refusal says why, once */
+	}
+	assert_int_equal(em_core_patch(NULL, NULL, 0), -EINVAL);
+	assert_int_equal(em_core_patch(&(struct em_core_fixups){ NULL, 0 }, NULL, 1), -EINVAL);
+}
+
+/* One fixup, one line. */
+static void test_fixup_format(void **state)
+{
+	const struct {
+		struct em_core_fixup f;
+		const char *line;
+	} cases[] = {
+		{ { .sec = "socket",
+		    .insn = 12,
+		    .rec = 3,
+		    .kind = BPF_CORE_FIELD_BYTE_OFFSET,
+		    .targ_id = 7,
+		    .what = "field_byte_offset of struct core_s.a",
+		    .op = EM_CORE_FIX_IMM,
+		    .old_val = 4,
+		    .new_val = 8 },
+		  "prog section 'socket' insn 12: relocation #3 (field_byte_offset of struct "
+		  "core_s.a): imm 4 -> 8 (target [7])" },
+		{ { .sec = "socket",
+		    .insn = 1,
+		    .rec = 0,
+		    .kind = BPF_CORE_FIELD_BYTE_OFFSET,
+		    .targ_id = 7,
+		    .what = "field_byte_offset of struct core_s.grow",
+		    .op = EM_CORE_FIX_OFF,
+		    .old_val = 8,
+		    .new_val = 16,
+		    .old_size = 4,
+		    .new_size = 8 },
+		  "prog section 'socket' insn 1: relocation #0 (field_byte_offset of struct "
+		  "core_s.grow): off 8 -> 16, size 4 -> 8 (target [7])" },
+		{ { .sec = "tp/x",
+		    .insn = 2,
+		    .rec = 1,
+		    .kind = BPF_CORE_FIELD_BYTE_OFFSET,
+		    .targ_id = 9,
+		    .what = "field_byte_offset of struct s.b",
+		    .op = EM_CORE_FIX_OFF,
+		    .old_val = (uint64_t)-4,
+		    .new_val = 0,
+		    .old_size = 8,
+		    .new_size = 8 },
+		  "prog section 'tp/x' insn 2: relocation #1 (field_byte_offset of struct s.b): off "
+		  "-4 -> 0 (target [9])" },
+		{ { .sec = "socket",
+		    .insn = 5,
+		    .rec = 2,
+		    .kind = BPF_CORE_FIELD_EXISTS,
+		    .what = "field_exists of struct core_s.gone",
+		    .op = EM_CORE_FIX_IMM,
+		    .old_val = 1,
+		    .new_val = 0 },
+		  "prog section 'socket' insn 5: relocation #2 (field_exists of struct "
+		  "core_s.gone): imm 1 -> 0 (no target type)" },
+		{ { .sec = ".text",
+		    .insn = 0,
+		    .rec = 4,
+		    .kind = BPF_CORE_TYPE_ID_LOCAL,
+		    .what = "local_type_id of struct core_s",
+		    .op = EM_CORE_FIX_IMM64,
+		    .old_val = 3,
+		    .new_val = 3 },
+		  "prog section '.text' insn 0: relocation #4 (local_type_id of struct core_s): "
+		  "imm64 3 -> 3" },
+		{ { .sec = "socket",
+		    .insn = 20,
+		    .rec = 5,
+		    .kind = BPF_CORE_FIELD_BYTE_OFFSET,
+		    .what = "field_byte_offset of struct core_s.gone",
+		    .op = EM_CORE_FIX_POISON,
+		    .why = "no matching field in target" },
+		  "prog section 'socket' insn 20: relocation #5 (field_byte_offset of struct "
+		  "core_s.gone): no matching field in target: instruction poisoned" },
+	};
+	char buf[256], small[16];
+
+	(void)state;
+	for (size_t i = 0; i < EM_ARRAY_SIZE(cases); i++) {
+		int n = em_core_fixup_format(&cases[i].f, buf, sizeof(buf));
+
+		assert_string_equal(buf, cases[i].line);
+		assert_int_equal(n, (int)strlen(cases[i].line));
+		/* truncated, still terminated, and the length it needs */
+		assert_int_equal(em_core_fixup_format(&cases[i].f, small, sizeof(small)), n);
+		assert_int_equal(strlen(small), sizeof(small) - 1);
+		assert_int_equal(em_core_fixup_format(&cases[i].f, NULL, 0), n);
+	}
+	assert_int_equal(em_core_fixup_format(NULL, buf, sizeof(buf)), -EINVAL);
+}
+
+/* Poisoned fixups at the level the caller picks, the others at debug. */
+static void test_fixups_log(void **state)
+{
+	struct em_core_fixup v[2] = {
+		{ .sec = "s",
+		  .what = "field_byte_offset of struct a.b",
+		  .op = EM_CORE_FIX_IMM,
+		  .new_val = 4,
+		  .targ_id = 1 },
+		{ .sec = "s",
+		  .insn = 1,
+		  .what = "field_byte_offset of struct a.c",
+		  .op = EM_CORE_FIX_POISON,
+		  .why = "no matching field in target" },
+	};
+	struct em_core_fixups fx = { v, 2 };
+
+	(void)state;
+	em_core_fixups_log(&fx, EBPFMINI_LOG_DEBUG);
+	assert_int_equal(logcap.count, 0); /* the test captures warnings only */
+	em_core_fixups_log(&fx, EBPFMINI_LOG_WARN);
+	assert_int_equal(logcap.count, 1);
+	assert_string_equal(logcap.last,
+			    "core: prog section 's' insn 1: relocation #0 (field_byte_offset of "
+			    "struct a.c): no matching field in target: instruction poisoned");
+	ebpfmini_log_set(log_capture_line, EBPFMINI_LOG_DEBUG, NULL);
+	log_capture_reset();
+	em_core_fixups_log(&fx, EBPFMINI_LOG_DEBUG);
+	assert_int_equal(logcap.count, 2);
+	assert_memory_equal(logcap.text,
+			    "core: prog section 's' insn 0: relocation #0 "
+			    "(field_byte_offset of struct a.b): imm 0 -> 4 (target [1])\n",
+			    sizeof("core: prog section 's' insn 0: relocation #0 "
+				   "(field_byte_offset of struct a.b): imm 0 -> 4 (target [1])\n") - 1);
+	em_core_fixups_log(NULL, EBPFMINI_LOG_WARN);
+	assert_int_equal(logcap.count, 2);
+}
+
 /* ---- malformed relocations ---------------------------------------------------------------------- */
 
 static void test_bad_records(void **state)
 {
+	struct em_core_fixups *fx = (struct em_core_fixups *)1;
+	struct em_core_input in;
 	const struct ebpfmini_btf *t;
 	struct fix f;
 	struct where w;
@@ -575,11 +999,14 @@ static void test_bad_records(void **state)
 
 	(void)state;
 	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
-	assert_int_equal(em_core_relocate(NULL, t), -EINVAL);
+	assert_int_equal(em_core_calc(NULL, t, NULL, &fx), -EINVAL);
+	assert_null(fx);
 
 	/* unknown kind */
 	fix_open(&f, CORE_READS);
-	assert_int_equal(em_core_relocate(&f.obj->model, NULL), -EINVAL);
+	in = em_core_input_of(&f.obj->model);
+	assert_int_equal(em_core_calc(&in, NULL, NULL, &fx), -EINVAL);
+	assert_int_equal(em_core_calc(&in, t, NULL, NULL), -EINVAL);
 	v = 13;
 	memcpy(find_relo(&f, "off_a").rec + 12, &v, 4);
 	assert_int_equal(relocate_against(&f, t), -EOPNOTSUPP);
@@ -659,9 +1086,9 @@ static void test_no_core(void **state)
 	assert_int_equal(em_btf_vmlinux_get(TARGET("a"), &t), 0);
 	assert_int_equal(ebpfmini_object_open(BPF_OBJ_DIR "/tp_count.bpf.o", NULL, &obj), 0);
 	assert_false(obj->model.has_core_relos);
-	assert_int_equal(em_core_relocate(&obj->model, t), 0);
+	assert_int_equal(core_relocate(&obj->model, t), 0);
 	/* the loader's entry does not even read kernel BTF for it */
-	assert_int_equal(em_btf_vmlinux_core_relocate(&obj->model, "/nonexistent/btf"), 0);
+	assert_int_equal(core_relocate_kernel(&obj->model, "/nonexistent/btf"), 0);
 	ebpfmini_object_close(obj);
 }
 
@@ -796,8 +1223,7 @@ static void test_sysfs_fallback_and_module(void **state)
 
 	/* the loader's entry with no path uses the (here scripted) sysfs vmlinux */
 	fix_open(&f, CORE_READS);
-	assert_int_equal(em_btf_vmlinux_core_relocate(&f.obj->model, NULL),
-			 (int)total_relos(f.obj));
+	assert_int_equal(core_relocate_kernel(&f.obj->model, NULL), (int)total_relos(f.obj));
 	check_target_a(&f, v);
 	fix_close(&f);
 	assert_int_equal(sysfs.reads, reads);
@@ -820,6 +1246,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_target_enum64, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flavors_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flavors_disagree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calc_fixups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calc_with_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_patch_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fixup_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fixups_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_core, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_btf_files, setup, teardown),

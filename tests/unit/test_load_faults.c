@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "core.h"
 #include "ebpfmini/ebpfmini.h"
 #include "internal.h"
 #include "log_capture.h"
@@ -394,6 +395,13 @@ static void test_core_custom_btf(void **state)
 	assert_true(obj->core_done);
 	assert_int_equal(fk.calls[0].cmd, BPF_BTF_LOAD);
 	assert_non_null(strstr(logcap.text, "field_byte_offset of struct sample.b): imm 4 -> 12"));
+	/* the fixups stay on the object, for a report */
+	assert_non_null(obj->core_fixups);
+	assert_int_equal(obj->core_fixups->n, 1);
+	assert_int_equal(obj->core_fixups->v[0].op, EM_CORE_FIX_IMM);
+	assert_int_equal(obj->core_fixups->v[0].old_val, 4);
+	assert_int_equal(obj->core_fixups->v[0].new_val, 12);
+	assert_int_equal(obj->core_fixups->v[0].insn, 5);
 	/* "r1 = 4" (the byte offset of b) became 12 in the loaded program */
 	insns = ebpfmini_program_insns(ebpfmini_object_find_program(obj, "core_user"));
 	assert_int_equal(insns[5].code, BPF_ALU64 | BPF_MOV | BPF_K);
@@ -409,6 +417,70 @@ static void test_core_custom_btf(void **state)
 	assert_int_equal(count_calls(SYS_bpf, BPF_BTF_LOAD), 0); /* before any kernel object */
 	assert_non_null(strstr(logcap.text, "/nonexistent/ebpfmini-vmlinux"));
 	assert_false(obj->core_done);
+	assert_null(obj->core_fixups);
+	ebpfmini_object_close(obj);
+	assert_all_released("close");
+}
+
+/* The verifier reaches a poisoned instruction: the helper it calls does not exist. */
+static long prog_load_poisoned(union bpf_attr *attr, int attempt)
+{
+	if (attempt == 0)
+		return -EINVAL;
+	snprintf((char *)(uintptr_t)attr->log_buf, attr->log_size,
+		 "0: R1=ctx() R10=fp0\n7: (85) call unknown#%d\ninvalid func unknown#%d\n"
+		 "processed 8 insns (limit 1000000) max_states_per_insn 0 total_states 0\n",
+		 EM_CORE_POISON_HELPER, EM_CORE_POISON_HELPER);
+	return -EINVAL;
+}
+
+/*
+ * A poisoned CO-RE read behind an existence check (load_core_guard.bpf.o's
+ * "added", missing from load_core_target.bpf.o) is expected: a load that
+ * succeeds logs it at debug only; a load that fails on it says so at WARN.
+ */
+static void test_core_poison_guarded(void **state)
+{
+	struct ebpfmini_object_open_opts opts = {
+		.sz = sizeof(opts),
+		.btf_custom_path = OBJ("load_core_target"),
+	};
+	const char *poisoned = "relocation #1 (field_byte_offset of struct sample___new.added): "
+			       "no matching field in target: instruction poisoned";
+	struct ebpfmini_object *obj = NULL;
+	size_t n_poisoned = 0;
+
+	(void)state;
+	log_capture_start(EBPFMINI_LOG_WARN);
+	assert_int_equal(ebpfmini_object_open(OBJ("load_core_guard"), &opts, &obj), 0);
+	assert_int_equal(ebpfmini_object_load(obj), 0);
+	assert_string_equal(logcap.text, ""); /* not a word above debug */
+	assert_non_null(obj->core_fixups);
+	for (size_t i = 0; i < obj->core_fixups->n; i++)
+		n_poisoned += obj->core_fixups->v[i].op == EM_CORE_FIX_POISON;
+	assert_int_equal(n_poisoned, 1);
+	ebpfmini_object_close(obj);
+	assert_all_released("close");
+
+	/* at debug, the poisoned relocation is there */
+	fake_reset();
+	log_capture_start(EBPFMINI_LOG_DEBUG);
+	assert_int_equal(ebpfmini_object_open(OBJ("load_core_guard"), &opts, &obj), 0);
+	assert_int_equal(ebpfmini_object_load(obj), 0);
+	assert_non_null(strstr(logcap.text, poisoned));
+	ebpfmini_object_close(obj);
+	assert_all_released("close");
+
+	/* the verifier reaches it: a warning names the relocation */
+	fake_reset();
+	log_capture_start(EBPFMINI_LOG_WARN);
+	fk.prog_load = prog_load_poisoned;
+	assert_int_equal(ebpfmini_object_open(OBJ("load_core_guard"), &opts, &obj), 0);
+	assert_int_equal(ebpfmini_object_load(obj), -EINVAL);
+	assert_non_null(strstr(logcap.text,
+			       "prog 'core_guarded': the verifier reached a CO-RE "
+			       "relocation this kernel cannot satisfy: prog section 'xdp' insn "));
+	assert_non_null(strstr(logcap.text, poisoned));
 	ebpfmini_object_close(obj);
 	assert_all_released("close");
 }
@@ -540,6 +612,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_grows_to_true_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_grows_x4_to_16mib, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_core_custom_btf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_core_poison_guarded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_section_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reuse_compatible_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incompatible_pin, setup, teardown),

@@ -44,10 +44,15 @@ static void print_link(const struct ebpfmini_program *prog, const struct ebpfmin
 	printf(")\n");
 	if (info.type == BPF_LINK_TYPE_ITER) {
 		char *text = NULL;
+		size_t len = 0;
 
-		/* an iterator does nothing until read: show one run */
-		if (ebpfmini_link_iter_read(link, 0, &text, NULL) == 0)
-			printf("%s%s", text, *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+		/* an iterator does nothing until read: show one run, its bytes as read (NULs
+		 * included: an iterator's output may be binary) */
+		if (ebpfmini_link_iter_read(link, 0, &text, &len) == 0) {
+			fwrite(text, 1, len, stdout);
+			if (len && text[len - 1] != '\n')
+				putchar('\n');
+		}
 		free(text);
 	}
 }

@@ -223,6 +223,16 @@ static int create_one(const struct load_state *st, const struct ebpfmini_map *ma
 	return fd;
 }
 
+/* map_flags as the kernel reports them for a map created with flags: it adds
+ * BPF_F_RDONLY_PROG to every devmap and devmap hash (dev_map_init_map), so a devmap
+ * pinned by this very definition would otherwise never compare equal. */
+static uint32_t flags_as_reported(uint32_t type, uint32_t flags)
+{
+	if (type == BPF_MAP_TYPE_DEVMAP || type == BPF_MAP_TYPE_DEVMAP_HASH)
+		flags |= BPF_F_RDONLY_PROG;
+	return flags;
+}
+
 /* Name of the first definition field in which a pinned map differs, with both values. */
 static bool pinned_differs(const struct ebpfmini_map *map, const struct bpf_map_info *info,
 			   char *what, size_t size)
@@ -235,7 +245,8 @@ static bool pinned_differs(const struct ebpfmini_map *map, const struct bpf_map_
 		{ "key_size", info->key_size, map->key_size, "%s %u != %u" },
 		{ "value_size", info->value_size, map->value_size, "%s %u != %u" },
 		{ "max_entries", info->max_entries, effective_max_entries(map), "%s %u != %u" },
-		{ "map_flags", info->map_flags, map->map_flags, "%s 0x%x != 0x%x" },
+		{ "map_flags", info->map_flags, flags_as_reported(map->type, map->map_flags),
+		  "%s 0x%x != 0x%x" },
 	};
 
 	if (info->type != map->type) {

@@ -240,6 +240,38 @@ static void test_reuse_pinned_by_name(void **state)
 	bpffs_remove(&fs);
 }
 
+/* The kernel adds BPF_F_RDONLY_PROG to a devmap's flags: a devmap pinned by name (by an
+ * earlier load of the same object) is still reused, not refused as incompatible. */
+static void test_reuse_pinned_devmap(void **state)
+{
+	static const char *const names[] = { "tx_ports", "tx_ports_hash" };
+	struct ebpfmini_object_open_opts opts = { .sz = sizeof(opts) };
+	struct ebpfmini_object *first, *second;
+	struct bpffs fs;
+	char path[128];
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	bpffs_make(&fs, true);
+	opts.pin_root = fs.dir;
+	assert_int_equal(ebpfmini_object_open(OBJ("load_pin_devmap"), &opts, &first), 0);
+	assert_int_equal(ebpfmini_object_load(first), 0);
+	assert_int_equal(ebpfmini_object_open(OBJ("load_pin_devmap"), &opts, &second), 0);
+	log_capture_start(EBPFMINI_LOG_DEBUG);
+	assert_int_equal(ebpfmini_object_load(second), 0);
+	log_capture_stop();
+	assert_false(log_captured("is incompatible"));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(ebpfmini_map_id(map_of(first, names[i])),
+				 ebpfmini_map_id(map_of(second, names[i])));
+		snprintf(path, sizeof(path), "%s/%s", fs.dir, names[i]);
+		assert_int_equal(unlink(path), 0);
+	}
+	ebpfmini_object_close(first);
+	ebpfmini_object_close(second);
+	bpffs_remove(&fs);
+}
+
 static void test_failed_load_unpins(void **state)
 {
 	struct ebpfmini_object *obj;
@@ -282,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_pin_get_unpin),
 		cmocka_unit_test(test_pin_global_data),
 		cmocka_unit_test(test_reuse_pinned_by_name),
+		cmocka_unit_test(test_reuse_pinned_devmap),
 		cmocka_unit_test(test_failed_load_unpins),
 	};
 

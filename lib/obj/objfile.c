@@ -114,6 +114,31 @@ static int cmp_func(const void *a, const void *b)
 	return x->insn_off < y->insn_off ? -1 : x->insn_off > y->insn_off;
 }
 
+/*
+ * A global function of hidden (or internal) visibility cannot be called from
+ * outside the object: its BTF FUNC is made static, as the kernel then verifies
+ * it in each caller's context instead of alone (where a pointer the caller
+ * knows to be valid is only "may be NULL"). Without BTF there is nothing to do.
+ */
+static int hide_func(struct em_model *obj, const struct em_elf_symbol *sym)
+{
+	struct btf_type *t;
+	int id;
+
+	if (!obj->btf || (sym->visibility != STV_HIDDEN && sym->visibility != STV_INTERNAL) ||
+	    (sym->bind != STB_GLOBAL && sym->bind != STB_WEAK))
+		return 0;
+	id = em_btf_find(obj->btf, sym->name, BTF_KIND_FUNC);
+	if (id == -ENOENT)
+		return 0; /* no BTF for it: no linkage to change */
+	if (id < 0)
+		return id;
+	t = (struct btf_type *)em_btf_type(obj->btf, (uint32_t)id);
+	em_debug("elf: function '%s' is hidden: its BTF FUNC [%d] becomes static", sym->name, id);
+	t->info = (t->info & ~0xffffu) | BTF_FUNC_STATIC; /* a FUNC's vlen is its linkage */
+	return 0;
+}
+
 /* Every STT_FUNC symbol of each code section, checked to lie inside it without overlaps. */
 static int read_funcs(struct em_objparse *p)
 {
@@ -139,6 +164,9 @@ static int read_funcs(struct em_objparse *p)
 				(unsigned long long)sym.size, c->sec_index, c->name, c->insn_cnt);
 			return -EBADMSG;
 		}
+		err = hide_func(obj, &sym);
+		if (err)
+			return err;
 		f = em_reallocarray(c->funcs, c->nfuncs + 1, sizeof(*f));
 		if (!f)
 			return -ENOMEM;

@@ -433,6 +433,21 @@ static void test_global_data_and_subprograms(void **state)
 	ebpfmini_object_close(obj);
 }
 
+/* A __hidden global subprogram is loaded as static: the verifier checks it in its caller's
+ * context, where its pointer argument is known non-NULL (checked alone, as a global
+ * function, it is refused: "R1 invalid mem access 'mem_or_null'"). */
+static void test_hidden_subprogram(void **state)
+{
+	struct ebpfmini_object *obj;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	obj = open_obj(OBJ("load_hidden"));
+	assert_int_equal(ebpfmini_object_load(obj), 0);
+	assert_true(ebpfmini_program_fd(prog_of(obj, "call_hidden")) >= 0);
+	ebpfmini_object_close(obj);
+}
+
 static void test_tail_calls(void **state)
 {
 	struct ebpfmini_object *obj;
@@ -785,6 +800,7 @@ int main(void)
 		cmocka_unit_test(test_queue_stack_bloom),
 		cmocka_unit_test(test_ringbuf_created),
 		cmocka_unit_test(test_global_data_and_subprograms),
+		cmocka_unit_test(test_hidden_subprogram),
 		cmocka_unit_test(test_tail_calls),
 		cmocka_unit_test(test_map_in_map),
 		cmocka_unit_test(test_set_before_load),

@@ -75,6 +75,28 @@ static void test_programs(void **state)
 	obj_free(obj);
 }
 
+/* A __hidden global function gets static BTF linkage (verified in its caller's context);
+ * the program stays global. */
+static void test_hidden_func_static(void **state)
+{
+	struct em_model *obj = open_path(BPF_OBJ_DIR "/load_hidden.bpf.o", "load_hidden");
+	struct em_elf_symbol sym;
+	int hidden, prog;
+
+	(void)state;
+	sym_index(obj->elf, "hidden_read", &sym);
+	assert_int_equal(sym.visibility, STV_HIDDEN);
+	assert_int_equal(sym.bind, STB_GLOBAL);
+	hidden = em_btf_find(obj->btf, "hidden_read", BTF_KIND_FUNC);
+	prog = em_btf_find(obj->btf, "call_hidden", BTF_KIND_FUNC);
+	assert_true(hidden > 0 && prog > 0);
+	assert_int_equal(em_btf_vlen(em_btf_type(obj->btf, (uint32_t)hidden)), BTF_FUNC_STATIC);
+	assert_int_equal(em_btf_vlen(em_btf_type(obj->btf, (uint32_t)prog)), BTF_FUNC_GLOBAL);
+	assert_int_equal(obj->nprogs, 1);
+	assert_true(log_captured("function 'hidden_read' is hidden: its BTF FUNC"));
+	obj_free(obj);
+}
+
 static void test_code_sections(void **state)
 {
 	struct em_model *obj = open_path(OPEN_OBJECTS, "open_objects");
@@ -751,6 +773,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_license_version, fixture_setup),
 		cmocka_unit_test_setup(test_programs, fixture_setup),
+		cmocka_unit_test_setup(test_hidden_func_static, fixture_setup),
 		cmocka_unit_test_setup(test_code_sections, fixture_setup),
 		cmocka_unit_test_setup(test_btf_maps, fixture_setup),
 		cmocka_unit_test_setup(test_data_maps, fixture_setup),

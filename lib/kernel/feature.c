@@ -181,8 +181,7 @@ static bool privileged(void)
 	return fd != -EPERM;
 }
 
-/* 1 for a loaded program (closed), 0 for "this kernel cannot", or an error. */
-static int load_verdict(int fd)
+int em_feature_verdict(int fd)
 {
 	if (fd >= 0) {
 		em_sys_close(fd);
@@ -218,7 +217,7 @@ EM_EXPORT int ebpfmini_sys_probe_prog_type(uint32_t prog_type)
 		v = em_feature_btf_enum_knows("bpf_prog_type", prog_type);
 		return cache_put(prog_cache, sizeof(prog_cache), prog_type, v < 0 ? 0 : v);
 	}
-	v = load_verdict(em_feature_load(prog_type, EM_FEATURE_NO_ATTACH, 0, NULL, 0));
+	v = em_feature_verdict(em_feature_load(prog_type, EM_FEATURE_NO_ATTACH, 0, NULL, 0));
 	return cache_put(prog_cache, sizeof(prog_cache), prog_type, v);
 }
 
@@ -325,7 +324,7 @@ EM_EXPORT int ebpfmini_sys_probe_map_type(uint32_t map_type)
 		v = em_feature_btf_enum_knows("bpf_map_type", map_type);
 		return cache_put(map_cache, sizeof(map_cache), map_type, v < 0 ? 0 : v);
 	}
-	v = load_verdict(create_probe_map(map_type));
+	v = em_feature_verdict(create_probe_map(map_type));
 	return cache_put(map_cache, sizeof(map_cache), map_type, v);
 }
 
@@ -391,29 +390,4 @@ EM_EXPORT int ebpfmini_sys_probe_helper(uint32_t prog_type, uint32_t helper_id)
 	}
 	pthread_mutex_unlock(&probe_lock);
 	return v;
-}
-
-/* ---- attach types ------------------------------------------------------------------- */
-
-EM_EXPORT int ebpfmini_sys_probe_attach_type(uint32_t prog_type, uint32_t attach_type)
-{
-	int v = em_feature_btf_enum_knows("bpf_attach_type", attach_type);
-
-	if (v == 0)
-		return 0;
-	v = ebpfmini_sys_probe_prog_type(prog_type);
-	if (v <= 0)
-		return v;
-	if (prog_type == BPF_PROG_TYPE_EXT || prog_type == BPF_PROG_TYPE_STRUCT_OPS)
-		return 1;
-	/* trampolines: fentry, fexit, fmod_ret and lsm load only where the kernel allows them */
-	if ((prog_type == BPF_PROG_TYPE_TRACING &&
-	     (attach_type == BPF_TRACE_FENTRY || attach_type == BPF_TRACE_FEXIT ||
-	      attach_type == BPF_MODIFY_RETURN)) ||
-	    prog_type == BPF_PROG_TYPE_LSM)
-		return ebpfmini_sys_probe_feature(prog_type == BPF_PROG_TYPE_LSM ?
-							  EBPFMINI_FEATURE_BPF_LSM :
-							  EBPFMINI_FEATURE_TRAMPOLINES,
-						  NULL, 0);
-	return load_verdict(em_feature_load(prog_type, attach_type, 0, NULL, 0));
 }

@@ -20,6 +20,11 @@
 int em_feature_load(uint32_t prog_type, uint32_t attach_type, uint32_t helper, char *log,
 		    size_t log_size);
 
+/* The answer of a probe load from its result: 1 for a loaded program (its
+ * fd closed), 0 for "this kernel cannot" (EINVAL, E2BIG, EOPNOTSUPP, ENOTSUPP,
+ * ENOENT, EACCES, and EPERM while a socket filter loads), or the error. */
+int em_feature_verdict(int fd);
+
 /* 1 when the kernel's BTF enum enum_name holds an enumerator of value v
  * below its "__MAX_..." one, 0 when not, -ENOENT without kernel BTF. */
 int em_feature_btf_enum_knows(const char *enum_name, uint32_t v);

@@ -263,6 +263,31 @@ static int probe(enum ebpfmini_feature f, struct answer *a)
 	}
 }
 
+/* ---- attach types ------------------------------------------------------------------- */
+
+EM_EXPORT int ebpfmini_sys_probe_attach_type(uint32_t prog_type, uint32_t attach_type)
+{
+	int v = em_feature_btf_enum_knows("bpf_attach_type", attach_type);
+
+	if (v == 0)
+		return 0;
+	v = ebpfmini_sys_probe_prog_type(prog_type);
+	if (v <= 0)
+		return v;
+	if (prog_type == BPF_PROG_TYPE_EXT || prog_type == BPF_PROG_TYPE_STRUCT_OPS)
+		return 1;
+	/* trampolines: fentry, fexit, fmod_ret and lsm load only where the kernel allows them */
+	if ((prog_type == BPF_PROG_TYPE_TRACING &&
+	     (attach_type == BPF_TRACE_FENTRY || attach_type == BPF_TRACE_FEXIT ||
+	      attach_type == BPF_MODIFY_RETURN)) ||
+	    prog_type == BPF_PROG_TYPE_LSM)
+		return ebpfmini_sys_probe_feature(prog_type == BPF_PROG_TYPE_LSM ?
+							  EBPFMINI_FEATURE_BPF_LSM :
+							  EBPFMINI_FEATURE_TRAMPOLINES,
+						  NULL, 0);
+	return em_feature_verdict(em_feature_load(prog_type, attach_type, 0, NULL, 0));
+}
+
 EM_EXPORT int ebpfmini_sys_probe_feature(enum ebpfmini_feature feature, char *reason, size_t len)
 {
 	struct answer a;

@@ -331,3 +331,16 @@ EM_EXPORT int ebpfmini_map_unpin(struct ebpfmini_map *map, const char *path)
 		return -EINVAL;
 	return em_pin_remove(path);
 }
+
+/* ---- look-up by name (object.c and load.c use it) ---------------------------------- */
+
+EM_EXPORT struct ebpfmini_map *ebpfmini_object_find_map(const struct ebpfmini_object *obj,
+							const char *name)
+{
+	if (!obj || !name)
+		return NULL;
+	for (size_t i = 0; i < obj->model.nmaps; i++)
+		if (strcmp(obj->model.maps[i].name, name) == 0)
+			return &obj->model.maps[i];
+	return NULL;
+}

@@ -247,28 +247,6 @@ EM_EXPORT int ebpfmini_object_set_pin_root(struct ebpfmini_object *obj, const ch
 
 /* ---- look-up and iteration ---------------------------------------------------------- */
 
-EM_EXPORT struct ebpfmini_program *ebpfmini_object_find_program(const struct ebpfmini_object *obj,
-								const char *name)
-{
-	if (!obj || !name)
-		return NULL;
-	for (size_t i = 0; i < obj->model.nprogs; i++)
-		if (strcmp(obj->model.progs[i].name, name) == 0)
-			return &obj->model.progs[i];
-	return NULL;
-}
-
-EM_EXPORT struct ebpfmini_map *ebpfmini_object_find_map(const struct ebpfmini_object *obj,
-							const char *name)
-{
-	if (!obj || !name)
-		return NULL;
-	for (size_t i = 0; i < obj->model.nmaps; i++)
-		if (strcmp(obj->model.maps[i].name, name) == 0)
-			return &obj->model.maps[i];
-	return NULL;
-}
-
 EM_EXPORT struct ebpfmini_program *ebpfmini_object_next_program(const struct ebpfmini_object *obj,
 								const struct ebpfmini_program *prev)
 {

@@ -185,3 +185,16 @@ EM_EXPORT int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 		opts->duration = run.duration;
 	return 0;
 }
+
+/* ---- look-up by name (object.c and load.c use it) ---------------------------------- */
+
+EM_EXPORT struct ebpfmini_program *ebpfmini_object_find_program(const struct ebpfmini_object *obj,
+								const char *name)
+{
+	if (!obj || !name)
+		return NULL;
+	for (size_t i = 0; i < obj->model.nprogs; i++)
+		if (strcmp(obj->model.progs[i].name, name) == 0)
+			return &obj->model.progs[i];
+	return NULL;
+}

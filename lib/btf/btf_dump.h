@@ -24,7 +24,7 @@ struct em_dump_out {
 	char buf[EM_DUMP_BUF_SIZE];
 };
 
-/* Hands what is buffered to the callback. */
+/* btf_dump_out.c: the buffer. Hands what is buffered to the callback. */
 void em_dump_flush(struct em_dump_out *o);
 /* Appends n bytes (flushing as needed). */
 void em_dump_write(struct em_dump_out *o, const char *s, size_t n);
@@ -58,7 +58,8 @@ static inline void em_dump_fail(struct em_dump_out *o, int err)
 int em_btf_dump_c(const struct ebpfmini_btf *btf, struct em_dump_out *o);
 int em_btf_dump_raw(const struct ebpfmini_btf *btf, struct em_dump_out *o);
 
-/* ---- the C header: state shared by btf_dump_c.c (order, names) and btf_dump_decl.c (text) ---- */
+/* ---- the C header: state shared by btf_dump_c.c (order), btf_dump_decl.c (text) and
+ * btf_dump_out.c (names); calls go btf_dump_c.c -> btf_dump_decl.c -> btf_dump_out.c only ---- */
 
 /* How deep type references may nest (a guard against adversarial BTF). */
 #define EM_CDUMP_MAX_DEPTH 512
@@ -105,7 +106,7 @@ struct em_cdump {
 	unsigned depth;
 };
 
-/* Logs "btf: dump: type [id] 'name': what" once and records err. Returns err. */
+/* btf_dump_out.c: C names. Logs "btf: dump: type [id] 'name': what" once and records err. Returns err. */
 int em_btf_dump_c_fail(struct em_cdump *d, int err, uint32_t id, const char *what);
 /* The ___N suffix of a named type (1: none), chosen on first use. */
 uint32_t em_btf_dump_c_sfx(struct em_cdump *d, uint32_t id, const struct btf_type *t);
@@ -114,6 +115,9 @@ void em_btf_dump_c_name(struct em_cdump *d, uint32_t id, const struct btf_type *
 /* Writes name as an identifier (checked: -EBADMSG for id otherwise) and, when
  * sfx > 1, "___sfx". */
 void em_btf_dump_c_ident(struct em_cdump *d, uint32_t id, const char *name, uint32_t sfx);
+/* Takes name in the namespace of typedefs and enumerators, so that a type of
+ * that name gets ___2 (a compiler built-in). 0 or -ENOMEM. */
+int em_btf_dump_c_reserve(struct em_cdump *d, const char *name);
 /* Suffix for an enumerator called name (shares the namespace of typedefs). */
 uint32_t em_btf_dump_c_ident_sfx(struct em_cdump *d, const char *name);
 

@@ -1,10 +1,11 @@
-/* sys_names.c - names of bpf() commands, types, attach types and flags, as of Linux 6.18 (L3 sys) */
+/* sys_names.c - names of bpf() commands, types, attach types and flags, as of Linux 6.18; which link_create options an attach type takes (L3 sys) */
 #include <fcntl.h>
 #include <sys/mman.h>
 
 #include <linux/perf_event.h>
 
 #include "internal.h"
+#include "sys_attr.h"
 #include "sys_trace.h"
 #include "uapi_compat.h"
 
@@ -406,5 +407,37 @@ const char *em_fs_magic_name(unsigned long magic)
 	case 0x63677270UL: return "CGROUP2_SUPER_MAGIC";
 	case 0x01021994UL: return "TMPFS_MAGIC";
 	default: return NULL;
+	}
+}
+
+/* ---- which options link_create takes (sys_cmds.c builds them, sys_trace.c prints them) ---- */
+
+enum em_link_variant em_sys_link_variant(uint32_t attach_type)
+{
+	switch (attach_type) {
+	case BPF_XDP: return EM_LINK_NONE;
+	case BPF_TRACE_ITER: return EM_LINK_ITER;
+	case BPF_PERF_EVENT: return EM_LINK_PERF;
+	case BPF_TRACE_KPROBE_MULTI:
+	case BPF_TRACE_KPROBE_SESSION: return EM_LINK_KPROBE_MULTI;
+	case BPF_TRACE_UPROBE_MULTI:
+	case BPF_TRACE_UPROBE_SESSION: return EM_LINK_UPROBE_MULTI;
+	case BPF_NETFILTER: return EM_LINK_NETFILTER;
+	case BPF_TCX_INGRESS:
+	case BPF_TCX_EGRESS:
+	case BPF_NETKIT_PRIMARY:
+	case BPF_NETKIT_PEER: return EM_LINK_MPROG;
+	case BPF_CGROUP_INET_INGRESS: case BPF_CGROUP_INET_EGRESS:
+	case BPF_CGROUP_INET_SOCK_CREATE: case BPF_CGROUP_SOCK_OPS: case BPF_CGROUP_DEVICE:
+	case BPF_CGROUP_INET4_BIND: case BPF_CGROUP_INET6_BIND: case BPF_CGROUP_INET4_CONNECT:
+	case BPF_CGROUP_INET6_CONNECT: case BPF_CGROUP_INET4_POST_BIND:
+	case BPF_CGROUP_INET6_POST_BIND: case BPF_CGROUP_UDP4_SENDMSG: case BPF_CGROUP_UDP6_SENDMSG:
+	case BPF_CGROUP_SYSCTL: case BPF_CGROUP_UDP4_RECVMSG: case BPF_CGROUP_UDP6_RECVMSG:
+	case BPF_CGROUP_GETSOCKOPT: case BPF_CGROUP_SETSOCKOPT: case BPF_CGROUP_INET4_GETPEERNAME:
+	case BPF_CGROUP_INET6_GETPEERNAME: case BPF_CGROUP_INET4_GETSOCKNAME:
+	case BPF_CGROUP_INET6_GETSOCKNAME: case BPF_CGROUP_INET_SOCK_RELEASE:
+	case BPF_CGROUP_UNIX_CONNECT: case BPF_CGROUP_UNIX_SENDMSG: case BPF_CGROUP_UNIX_RECVMSG:
+	case BPF_CGROUP_UNIX_GETPEERNAME: case BPF_CGROUP_UNIX_GETSOCKNAME: return EM_LINK_MPROG;
+	default: return EM_LINK_TRACING;
 	}
 }

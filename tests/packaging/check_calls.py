@@ -21,9 +21,8 @@ import sys
 
 
 # Knots of files still calling each other (issue 9): the auto-attach table of link.c calls
-# every attach_*.c, which call back into link.c; sys.c's dispatch and the trace decoder.
+# every attach_*.c, which call back into link.c.
 KNOWN = [
-    {'sys/sys.c', 'sys/sys_cmds.c', 'sys/sys_trace.c', 'sys/sys_trace_calls.c'},
     {'link/link.c', 'link/kuprobe.c', 'link/attach_iter.c', 'link/attach_kprobe.c',
      'link/attach_net.c', 'link/attach_tc.c', 'link/attach_trace.c',
      'link/attach_tracepoint.c', 'link/attach_uprobe.c'},

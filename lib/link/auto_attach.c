@@ -1,0 +1,81 @@
+/* auto_attach.c - auto-attach by SEC name: the attach function of each kind of the section table; above every attach_*.c (L4 link) */
+#include <string.h>
+
+#include "internal.h"
+#include "link.h"
+#include "objapi.h"
+#include "secdef.h"
+
+/* ---- auto-attach by SEC name ------------------------------------------------- */
+
+/*
+ * The attach function of each auto-attach kind of the section table
+ * (obj/secdef.c says which kind a SEC name is; this is the one place that
+ * maps kinds to code). Each takes the rest of the SEC name ("cat/name" for
+ * "tp/cat/name").
+ */
+static const em_auto_attach_fn auto_attach_fns[] = {
+	[EM_ATTACH_NONE] = NULL,
+	[EM_ATTACH_TRACEPOINT] = em_attach_tracepoint_auto,
+	[EM_ATTACH_RAW_TRACEPOINT] = em_attach_raw_tracepoint_auto,
+	[EM_ATTACH_TRACE] = em_attach_trace_auto,
+	[EM_ATTACH_KPROBE] = em_attach_kprobe_auto,
+	[EM_ATTACH_KRETPROBE] = em_attach_kretprobe_auto,
+	[EM_ATTACH_KSYSCALL] = em_attach_ksyscall_auto,
+	[EM_ATTACH_KRETSYSCALL] = em_attach_kretsyscall_auto,
+	[EM_ATTACH_UPROBE] = em_attach_uprobe_auto,
+	[EM_ATTACH_URETPROBE] = em_attach_uretprobe_auto,
+	[EM_ATTACH_ITER] = em_attach_iter_auto,
+	[EM_ATTACH_NETNS] = em_attach_netns_auto,
+};
+_Static_assert(EM_ARRAY_SIZE(auto_attach_fns) == EM_ATTACH_KIND_COUNT,
+	       "every auto-attach kind of secdef.h needs its attach function here");
+
+em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind)
+{
+	return (unsigned)kind < EM_ARRAY_SIZE(auto_attach_fns) ? auto_attach_fns[kind] : NULL;
+}
+
+/*
+ * The attach function for SEC sec and, in *target, what it attaches to (""
+ * when the name ends in '/'), or NULL when the name does not say where to
+ * attach: no auto-attach kind, or a name that could take a target but has
+ * none ("kprobe").
+ */
+static em_auto_attach_fn auto_attach_of(const char *sec, const char **target)
+{
+	const struct em_secdef *d = em_secdef_find(sec, target);
+
+	if (!d || (d->takes_target && sec[strlen(d->prefix)] != '/'))
+		return NULL;
+	if (!*target)
+		*target = "";
+	return em_link_auto_attach_fn(d->attach);
+}
+
+bool em_link_auto_attachable(const char *sec)
+{
+	const char *target;
+
+	return auto_attach_of(sec, &target) != NULL;
+}
+
+EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpfmini_link **out)
+{
+	em_auto_attach_fn fn;
+	const char *sec, *target;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!prog)
+		return -EINVAL;
+	sec = ebpfmini_program_section(prog);
+	fn = auto_attach_of(sec, &target);
+	if (fn)
+		return fn(prog, target, out);
+	em_err("prog '%s': attach: SEC '%s' does not say where to attach: use the attach "
+	       "function of its hook with an explicit target",
+	       ebpfmini_program_name(prog), sec);
+	return -EOPNOTSUPP;
+}

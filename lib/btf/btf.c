@@ -25,7 +25,7 @@ static int EM_PRINTF(1, 2) bad(const char *fmt, ...)
 	return -EBADMSG;
 }
 
-static const char *kind_name(unsigned int kind)
+const char *em_btf_kind_name(unsigned int kind, const char *unknown)
 {
 	static const char *const names[] = {
 		[BTF_KIND_UNKN] = "UNKN",         [BTF_KIND_INT] = "INT",
@@ -40,7 +40,7 @@ static const char *kind_name(unsigned int kind)
 		[BTF_KIND_TYPE_TAG] = "TYPE_TAG", [BTF_KIND_ENUM64] = "ENUM64",
 	};
 
-	return kind < EM_ARRAY_SIZE(names) && names[kind] ? names[kind] : "unknown";
+	return kind < EM_ARRAY_SIZE(names) && names[kind] ? names[kind] : unknown;
 }
 
 /*
@@ -470,7 +470,7 @@ static int walk_types(struct ebpfmini_btf *btf, size_t bound, uint32_t *count,
 			return bad(
 				"type [%u] at offset %zu: %s record with vlen %u needs %lld more "
 				"bytes, %zu left",
-				id, pos, kind_name(em_btf_kind(t)), em_btf_vlen(t),
+				id, pos, em_btf_kind_name(em_btf_kind(t), "unknown"), em_btf_vlen(t),
 				(long long)extra, len - pos - sizeof(*t));
 		if (id > BTF_MAX_TYPE)
 			return bad("type [%u] at offset %zu: more than %u types", id, pos,

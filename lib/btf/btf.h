@@ -67,6 +67,8 @@ const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id);
 const char *em_btf_str(const struct ebpfmini_btf *btf, uint32_t off);
 /* Name of a type ("" for anonymous). */
 const char *em_btf_type_name(const struct ebpfmini_btf *btf, const struct btf_type *t);
+/* "STRUCT", "ENUM64", ... (as bpftool writes kinds), or unknown for a kind past the table. */
+const char *em_btf_kind_name(unsigned int kind, const char *unknown);
 
 /* Find a type id by name and kind (kind < 0: any kind). -ENOENT when absent. */
 int em_btf_find(const struct ebpfmini_btf *btf, const char *name, int kind);
@@ -104,6 +106,23 @@ static inline bool em_btf_kflag(const struct btf_type *t)
 static inline const void *em_btf_tail(const struct btf_type *t)
 {
 	return t + 1;
+}
+/* Value of enumerator i of the ENUM or ENUM64 t (a 32-bit value widened by its
+ * sign when the enum is signed, kflag set); its name offset in *name_off unless NULL. */
+static inline uint64_t em_btf_enum_val(const struct btf_type *t, uint32_t i, uint32_t *name_off)
+{
+	if (em_btf_kind(t) == BTF_KIND_ENUM64) {
+		const struct btf_enum64 *e = (const struct btf_enum64 *)em_btf_tail(t) + i;
+
+		if (name_off)
+			*name_off = e->name_off;
+		return (uint64_t)e->val_hi32 << 32 | e->val_lo32;
+	}
+	const struct btf_enum *e = (const struct btf_enum *)em_btf_tail(t) + i;
+
+	if (name_off)
+		*name_off = e->name_off;
+	return em_btf_kflag(t) ? (uint64_t)(int64_t)e->val : (uint64_t)(uint32_t)e->val;
 }
 
 /*

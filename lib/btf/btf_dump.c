@@ -6,19 +6,6 @@
 
 /* ---- raw listing ------------------------------------------------------------------ */
 
-static const char *const kind_names[] = {
-	[BTF_KIND_UNKN] = "UNKN",         [BTF_KIND_INT] = "INT",
-	[BTF_KIND_PTR] = "PTR",           [BTF_KIND_ARRAY] = "ARRAY",
-	[BTF_KIND_STRUCT] = "STRUCT",     [BTF_KIND_UNION] = "UNION",
-	[BTF_KIND_ENUM] = "ENUM",         [BTF_KIND_FWD] = "FWD",
-	[BTF_KIND_TYPEDEF] = "TYPEDEF",   [BTF_KIND_VOLATILE] = "VOLATILE",
-	[BTF_KIND_CONST] = "CONST",       [BTF_KIND_RESTRICT] = "RESTRICT",
-	[BTF_KIND_FUNC] = "FUNC",         [BTF_KIND_FUNC_PROTO] = "FUNC_PROTO",
-	[BTF_KIND_VAR] = "VAR",           [BTF_KIND_DATASEC] = "DATASEC",
-	[BTF_KIND_FLOAT] = "FLOAT",       [BTF_KIND_DECL_TAG] = "DECL_TAG",
-	[BTF_KIND_TYPE_TAG] = "TYPE_TAG", [BTF_KIND_ENUM64] = "ENUM64",
-};
-
 /* 'name', or '(anon)' for the empty name, as bpftool writes it */
 static void raw_name(struct em_dump_out *o, const char *name)
 {
@@ -91,27 +78,14 @@ static void raw_members(const struct ebpfmini_btf *btf, const struct btf_type *t
 static void raw_enum(const struct ebpfmini_btf *btf, const struct btf_type *t,
 		     struct em_dump_out *o)
 {
-	bool is64 = em_btf_kind(t) == BTF_KIND_ENUM64, sign = em_btf_kflag(t);
+	bool sign = em_btf_kflag(t);
 
 	em_dump_puts(o, sign ? " encoding=SIGNED" : " encoding=UNSIGNED");
 	raw_num(o, "size", t->size);
 	raw_num(o, "vlen", em_btf_vlen(t));
 	for (uint32_t i = 0; i < em_btf_vlen(t); i++) {
 		uint32_t name_off;
-		uint64_t v;
-
-		if (is64) {
-			const struct btf_enum64 *e = (const struct btf_enum64 *)em_btf_tail(t) + i;
-
-			name_off = e->name_off;
-			v = (uint64_t)e->val_hi32 << 32 | e->val_lo32;
-		} else {
-			const struct btf_enum *e = (const struct btf_enum *)em_btf_tail(t) + i;
-
-			name_off = e->name_off;
-			/* 32-bit values widen by their sign when the enum is signed */
-			v = sign ? (uint64_t)(int64_t)e->val : (uint32_t)e->val;
-		}
+		uint64_t v = em_btf_enum_val(t, i, &name_off);
 		em_dump_puts(o, "\n\t");
 		raw_name(o, em_btf_str(btf, name_off) ? em_btf_str(btf, name_off) : "");
 		em_dump_puts(o, " val=");
@@ -130,7 +104,7 @@ static void raw_type(const struct ebpfmini_btf *btf, uint32_t id, const struct b
 	em_dump_putc(o, '[');
 	em_dump_u64(o, id);
 	em_dump_puts(o, "] ");
-	em_dump_puts(o, kind < EM_ARRAY_SIZE(kind_names) ? kind_names[kind] : "UNKN");
+	em_dump_puts(o, em_btf_kind_name(kind, "UNKN"));
 	em_dump_putc(o, ' ');
 	raw_name(o, em_btf_type_name(btf, t));
 	switch (kind) {
@@ -218,7 +192,7 @@ static void raw_type(const struct ebpfmini_btf *btf, uint32_t id, const struct b
 			raw_num(o, "offset", v[i].offset);
 			raw_num(o, "size", v[i].size);
 			em_dump_puts(o, " (");
-			em_dump_puts(o, vk < EM_ARRAY_SIZE(kind_names) ? kind_names[vk] : "UNKN");
+			em_dump_puts(o, em_btf_kind_name(vk, "UNKN"));
 			em_dump_putc(o, ' ');
 			raw_name(o, em_btf_type_name(btf, vt));
 			em_dump_putc(o, ')');

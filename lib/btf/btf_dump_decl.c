@@ -438,22 +438,12 @@ static void print_member(struct em_cdump *d, uint32_t owner, const struct mem *m
 /* What size would clang give this enum, from its values? */
 static uint32_t enum_natural_size(const struct btf_type *t)
 {
-	bool is64 = em_btf_kind(t) == BTF_KIND_ENUM64, sgn = em_btf_kflag(t), neg = false;
+	bool sgn = em_btf_kflag(t), neg = false;
 	int64_t min = 0;
 	uint64_t max = 0;
 
 	for (uint32_t i = 0; i < em_btf_vlen(t); i++) {
-		uint64_t v;
-
-		if (is64) {
-			const struct btf_enum64 *e = (const struct btf_enum64 *)em_btf_tail(t) + i;
-
-			v = (uint64_t)e->val_hi32 << 32 | e->val_lo32;
-		} else {
-			int32_t s = ((const struct btf_enum *)em_btf_tail(t))[i].val;
-
-			v = sgn ? (uint64_t)(int64_t)s : (uint32_t)s;
-		}
+		uint64_t v = em_btf_enum_val(t, i, NULL);
 		if (sgn && (int64_t)v < 0) {
 			neg = true;
 			min = EM_MIN(min, (int64_t)v);
@@ -468,7 +458,7 @@ static uint32_t enum_natural_size(const struct btf_type *t)
 
 static void print_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t, int lvl)
 {
-	bool is64 = em_btf_kind(t) == BTF_KIND_ENUM64, sgn = em_btf_kflag(t);
+	bool sgn = em_btf_kflag(t);
 	static const char *const modes[] = { [1] = "QI", [2] = "HI", [4] = "SI", [8] = "DI" };
 
 	em_dump_puts(d->o, "enum ");
@@ -479,20 +469,8 @@ static void print_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t
 	em_dump_puts(d->o, "{\n");
 	for (uint32_t i = 0; i < em_btf_vlen(t); i++) {
 		uint32_t name_off;
+		uint64_t v = em_btf_enum_val(t, i, &name_off);
 		const char *name;
-		uint64_t v;
-
-		if (is64) {
-			const struct btf_enum64 *e = (const struct btf_enum64 *)em_btf_tail(t) + i;
-
-			name_off = e->name_off;
-			v = (uint64_t)e->val_hi32 << 32 | e->val_lo32;
-		} else {
-			const struct btf_enum *e = (const struct btf_enum *)em_btf_tail(t) + i;
-
-			name_off = e->name_off;
-			v = sgn ? (uint64_t)(int64_t)e->val : (uint32_t)e->val;
-		}
 		name = em_btf_str(d->btf, name_off);
 		name = name ? name : "";
 		indent(d, lvl + 1);

@@ -342,16 +342,7 @@ static int field_value(const struct em_core_spec *spec, uint32_t kind, uint64_t 
 
 static uint64_t enumval(const struct ebpfmini_btf *btf, const struct em_core_acc *acc)
 {
-	const struct btf_type *t = em_btf_type(btf, acc->type_id);
-
-	if (em_btf_kind(t) == BTF_KIND_ENUM) {
-		int32_t v = ((const struct btf_enum *)em_btf_tail(t))[acc->idx].val;
-
-		return em_btf_kflag(t) ? (uint64_t)(int64_t)v : (uint64_t)(uint32_t)v;
-	}
-	const struct btf_enum64 *e = (const struct btf_enum64 *)em_btf_tail(t) + acc->idx;
-
-	return (uint64_t)e->val_hi32 << 32 | e->val_lo32;
+	return em_btf_enum_val(em_btf_type(btf, acc->type_id), acc->idx, NULL);
 }
 
 /*

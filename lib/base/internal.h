@@ -29,6 +29,12 @@
 #define EM_OPT_HAS(opts, field)                                                                    \
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 #define EM_OPT(opts, field, dflt) (EM_OPT_HAS(opts, field) ? (opts)->field : (dflt))
+/* Writes an output field back when the caller's options struct has it. */
+#define EM_OPT_SET(opts, field, value)                                                             \
+	do {                                                                                       \
+		if (EM_OPT_HAS(opts, field))                                                       \
+			(opts)->field = (value);                                                   \
+	} while (0)
 
 /* Rejects an options struct whose sz is smaller than sz or that has non-zero
  * bytes beyond what this build knows (a newer caller asking for a feature we

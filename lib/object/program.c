@@ -175,14 +175,10 @@ EM_EXPORT int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 	err = ebpfmini_sys_prog_test_run(em_prog_state(prog)->fd, &run);
 	if (err < 0)
 		return err;
-	if (EM_OPT_HAS(opts, data_size_out))
-		opts->data_size_out = run.data_size_out;
-	if (EM_OPT_HAS(opts, ctx_size_out))
-		opts->ctx_size_out = run.ctx_size_out;
-	if (EM_OPT_HAS(opts, retval))
-		opts->retval = run.retval;
-	if (EM_OPT_HAS(opts, duration))
-		opts->duration = run.duration;
+	EM_OPT_SET(opts, data_size_out, run.data_size_out);
+	EM_OPT_SET(opts, ctx_size_out, run.ctx_size_out);
+	EM_OPT_SET(opts, retval, run.retval);
+	EM_OPT_SET(opts, duration, run.duration);
 	return 0;
 }
 

@@ -230,8 +230,7 @@ EM_EXPORT int ebpfmini_sys_prog_load(uint32_t prog_type, const char *license,
 	u.prog_load.fd_array = EM_PTR_U64(EM_OPT(opts, fd_array, NULL));
 	/* up to log_true_size (6.4), which the kernel writes back when it fits */
 	ret = em_sys_bpf(BPF_PROG_LOAD, &u.attr, EM_ATTR_END(prog_load.log_true_size));
-	if (EM_OPT_HAS(opts, log_true_size))
-		opts->log_true_size = u.prog_load.log_true_size;
+	EM_OPT_SET(opts, log_true_size, u.prog_load.log_true_size);
 	return ret;
 }
 
@@ -256,14 +255,10 @@ EM_EXPORT int ebpfmini_sys_prog_test_run(int prog_fd, struct ebpfmini_sys_test_r
 	u.test.cpu = EM_OPT(opts, cpu, 0);
 	u.test.batch_size = EM_OPT(opts, batch_size, 0);
 	ret = em_sys_bpf(BPF_PROG_TEST_RUN, &u.attr, EM_ATTR_END(test.batch_size));
-	if (EM_OPT_HAS(opts, data_size_out))
-		opts->data_size_out = u.test.data_size_out;
-	if (EM_OPT_HAS(opts, ctx_size_out))
-		opts->ctx_size_out = u.test.ctx_size_out;
-	if (EM_OPT_HAS(opts, retval))
-		opts->retval = u.test.retval;
-	if (EM_OPT_HAS(opts, duration))
-		opts->duration = u.test.duration;
+	EM_OPT_SET(opts, data_size_out, u.test.data_size_out);
+	EM_OPT_SET(opts, ctx_size_out, u.test.ctx_size_out);
+	EM_OPT_SET(opts, retval, u.test.retval);
+	EM_OPT_SET(opts, duration, u.test.duration);
 	return ret;
 }
 
@@ -325,12 +320,9 @@ EM_EXPORT int ebpfmini_sys_prog_query(int target_fd, uint32_t attach_type,
 	u.query.prog_attach_flags = EM_PTR_U64(EM_OPT(opts, prog_attach_flags, NULL));
 	/* up to revision (6.6), written back by the kernel */
 	ret = em_sys_bpf(BPF_PROG_QUERY, &u.attr, EM_ATTR_END(query.revision));
-	if (EM_OPT_HAS(opts, attach_flags))
-		opts->attach_flags = u.query.attach_flags;
-	if (EM_OPT_HAS(opts, prog_cnt))
-		opts->prog_cnt = u.query.prog_cnt;
-	if (EM_OPT_HAS(opts, revision))
-		opts->revision = u.query.revision;
+	EM_OPT_SET(opts, attach_flags, u.query.attach_flags);
+	EM_OPT_SET(opts, prog_cnt, u.query.prog_cnt);
+	EM_OPT_SET(opts, revision, u.query.revision);
 	return ret;
 }
 
@@ -475,8 +467,7 @@ EM_EXPORT int ebpfmini_sys_btf_load(const void *btf, size_t size,
 	u.btf_load.btf_log_level = EM_OPT(opts, log_level, 0);
 	/* up to btf_log_true_size (6.4), written back by the kernel */
 	ret = em_sys_bpf(BPF_BTF_LOAD, &u.attr, EM_ATTR_END(btf_load.btf_log_true_size));
-	if (EM_OPT_HAS(opts, log_true_size))
-		opts->log_true_size = u.btf_load.btf_log_true_size;
+	EM_OPT_SET(opts, log_true_size, u.btf_load.btf_log_true_size);
 	return ret;
 }
 

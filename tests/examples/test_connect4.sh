@@ -7,7 +7,9 @@ check_not_root --backend 127.0.0.1:1 -d 1
 "$EX" -d 1 >/dev/null 2>&1 && fail "without --backend: exit 0"
 
 # a cgroup of the test's own, on the cgroup v2 mount (removed at the end)
-cgroot=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+# mountinfo: the file system type is the field after the "-" separator (the optional fields
+# before it vary in number)
+cgroot=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
 [ -n "$cgroot" ] || { echo "skipped: no cgroup v2 mount in /proc/self/mountinfo"; exit 77; }
 cg="$cgroot/ebpfmini-example-connect4-$$"
 mkdir "$cg" || fail "mkdir $cg"

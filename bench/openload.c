@@ -1,10 +1,14 @@
-/* openload.c - benchmark: open, load and close an eBPF object N times; median time and peak RSS */
+/* openload.c - benchmark: open, load and close an eBPF object N times; median time and peak RSS; --cold: N fresh processes */
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ebpfmini/ebpfmini.h>
 
@@ -63,18 +67,117 @@ static int cycle(const char *path)
 	return err;
 }
 
+static double median_of(double *t, long n)
+{
+	qsort(t, (size_t)n, sizeof(*t), cmp_double);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+/*
+ * The child of --cold, exec'd fresh: "load" opens and loads OBJ once, "empty"
+ * exits before opening. Either writes its peak RSS to fd 3 (a pipe) first.
+ */
+static int child(const char *what, const char *path)
+{
+	int err = strcmp(what, "load") == 0 ? cycle(path) : 0;
+
+	dprintf(3, "%ld\n", peak_rss_kb());
+	return err ? 1 : 0;
+}
+
+/* One fresh process, fork to exit: its wall time (us), peak RSS and CPU time; < 0 on failure. */
+static double run_child(const char *what, const char *path, long *rss_kb, double *cpu_us)
+{
+	char *args[] = { "openload", "--child", (char *)what, (char *)path, NULL };
+	char buf[32] = "";
+	struct rusage ru;
+	int p[2], status;
+	double t0, t;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	t0 = now_us();
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(p[1], 3) == 3)
+			execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	close(p[1]);
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid) {
+		close(p[0]);
+		return -1;
+	}
+	t = now_us() - t0;
+	if (read(p[0], buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(p[0]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "openload: child '%s' of %s failed (status 0x%x)\n", what, path,
+			status);
+		return -1;
+	}
+	*rss_kb = strtol(buf, NULL, 10);
+	*cpu_us = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+		  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	return t;
+}
+
+/*
+ * --cold: n fresh processes that load OBJ once and n that exit before opening,
+ * interleaved so that both see the same machine; medians of each.
+ */
+static int cold(const char *path, long n)
+{
+	double *t = calloc((size_t)n * 4, sizeof(*t)), *e = t + n, *tc = t + 2 * n, *ec = t + 3 * n;
+	long rss = 0, erss = 0, kb, ekb;
+
+	if (!t)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		if ((e[i] = run_child("empty", path, &ekb, &ec[i])) < 0 ||
+		    (t[i] = run_child("load", path, &kb, &tc[i])) < 0) {
+			free(t);
+			return 1;
+		}
+		erss = erss > ekb ? erss : ekb;
+		rss = rss > kb ? rss : kb;
+	}
+	fprintf(stderr, "openload: %ld fresh processes of %s (and %ld empty); peak RSS %ld kB, "
+			"empty %ld kB\n",
+		n, path, n, rss, erss);
+	/* CPU time (user + sys) is the steadier figure on a busy machine */
+	printf("cold_median_us=%.0f empty_median_us=%.0f cold_cpu_us=%.0f empty_cpu_us=%.0f "
+	       "cold_peak_rss_kb=%ld ",
+	       median_of(t, n), median_of(e, n), median_of(tc, n), median_of(ec, n), rss);
+	fflush(stdout);
+	free(t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rusage ru;
 	double *t, median;
 	long n = 100, start_kb = peak_rss_kb();
+	bool is_cold = argc > 1 && strcmp(argv[1], "--cold") == 0;
 
+	if (argc == 4 && strcmp(argv[1], "--child") == 0)
+		return child(argv[2], argv[3]);
+	argv += is_cold;
+	argc -= is_cold;
 	if (argc < 2 || argc > 3 || (argc == 3 && (n = strtol(argv[2], NULL, 10)) < 1)) {
-		fprintf(stderr, "usage: openload OBJ [N]\n"
+		fprintf(stderr, "usage: openload [--cold] OBJ [N]\n"
 				"  open, load and close the eBPF object OBJ N times (default 100);\n"
-				"  prints median_us=<median cycle time> peak_rss_kb=<peak RSS>\n");
+				"  prints median_us=<median cycle time> peak_rss_kb=<peak RSS>\n"
+				"  --cold: first N fresh processes (fork, exec) that each load OBJ\n"
+				"  once and N that exit before opening it; prints cold_median_us=,\n"
+				"  empty_median_us=, cold_peak_rss_kb= (the largest of a load) too\n");
 		return 2;
 	}
+	if (is_cold && cold(argv[1], n))
+		return 1;
 	t = calloc((size_t)n, sizeof(*t));
 	if (!t)
 		return 1;
@@ -90,8 +193,7 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	/* the first cycle also reads the kernel's BTF (kept for the process): shown apart */
 	fprintf(stderr, "openload: %ld cycles of %s; first %.0f us\n", n, argv[1], t[0]);
-	qsort(t, (size_t)n, sizeof(*t), cmp_double);
-	median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	median = median_of(t, n);
 	fprintf(stderr, "openload: min %.0f us, p90 %.0f us, max %.0f us\n", t[0],
 		t[(size_t)(n * 9 / 10)], t[n - 1]);
 	/* where the time goes: this process (user) against the kernel's bpf() work (sys) */

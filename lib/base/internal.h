@@ -57,11 +57,6 @@ const char *em_errno_name(int err);
 
 /* ---- checked arithmetic ----------------------------------------------------- */
 
-static inline bool em_add_overflow(size_t a, size_t b, size_t *res)
-{
-	return __builtin_add_overflow(a, b, res);
-}
-
 static inline bool em_mul_overflow(size_t a, size_t b, size_t *res)
 {
 	return __builtin_mul_overflow(a, b, res);

@@ -512,40 +512,29 @@ EM_EXPORT int ebpfmini_sys_task_fd_query(int pid, int fd, uint32_t flags, char *
 	return ret;
 }
 
-/* The union member whose options ebpfmini_sys_link_create takes: "others" take the tracing ones. */
-enum link_variant { LV_TRACING, LV_ITER, LV_PERF, LV_NETFILTER, LV_MPROG };
-
-static enum link_variant link_variant(uint32_t attach_type)
-{
-	switch (em_sys_link_variant(attach_type)) {
-	case EM_LINK_ITER: return LV_ITER;
-	case EM_LINK_PERF: return LV_PERF;
-	case EM_LINK_NETFILTER: return LV_NETFILTER;
-	case EM_LINK_MPROG: return LV_MPROG;
-	default: return LV_TRACING;
-	}
-}
-
 EM_EXPORT int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t attach_type,
 				       const struct ebpfmini_sys_link_create_opts *opts)
 {
 	const struct ebpfmini_sys_link_create_opts *o = opts;
 	union em_bpf_attr u;
-	enum link_variant lv = link_variant(attach_type);
-	bool set[LV_MPROG + 1];
+	enum em_link_variant lv = em_sys_link_variant(attach_type);
+	bool set[EM_LINK_NONE + 1] = { false };
 	unsigned int size = EM_ATTR_END(link_create.flags);
 	uint32_t rel;
 
 	OPTS_CHECK(opts, BPF_LINK_CREATE);
+	/* the multi-probe kinds and BPF_XDP take the tracing options */
+	if (lv == EM_LINK_KPROBE_MULTI || lv == EM_LINK_UPROBE_MULTI || lv == EM_LINK_NONE)
+		lv = EM_LINK_TRACING;
 	/* which union members the caller filled: only the attach type's may be */
-	set[LV_TRACING] = EM_OPT(o, target_btf_id, 0) || EM_OPT(o, tracing_cookie, 0);
-	set[LV_ITER] = EM_OPT(o, iter_info, NULL) || EM_OPT(o, iter_info_len, 0);
-	set[LV_PERF] = EM_OPT(o, perf_event_bpf_cookie, 0) != 0;
-	set[LV_NETFILTER] = EM_OPT(o, netfilter_pf, 0) || EM_OPT(o, netfilter_hooknum, 0) ||
+	set[EM_LINK_TRACING] = EM_OPT(o, target_btf_id, 0) || EM_OPT(o, tracing_cookie, 0);
+	set[EM_LINK_ITER] = EM_OPT(o, iter_info, NULL) || EM_OPT(o, iter_info_len, 0);
+	set[EM_LINK_PERF] = EM_OPT(o, perf_event_bpf_cookie, 0) != 0;
+	set[EM_LINK_NETFILTER] = EM_OPT(o, netfilter_pf, 0) || EM_OPT(o, netfilter_hooknum, 0) ||
 			    EM_OPT(o, netfilter_priority, 0) || EM_OPT(o, netfilter_flags, 0);
-	set[LV_MPROG] = EM_OPT(o, relative_fd, 0) || EM_OPT(o, relative_id, 0) ||
+	set[EM_LINK_MPROG] = EM_OPT(o, relative_fd, 0) || EM_OPT(o, relative_id, 0) ||
 			EM_OPT(o, expected_revision, 0);
-	for (int v = LV_TRACING; v <= LV_MPROG; v++)
+	for (int v = EM_LINK_TRACING; v <= EM_LINK_NONE; v++)
 		if (set[v] && v != (int)lv)
 			return -EINVAL;
 	if (EM_OPT(o, relative_fd, 0) && EM_OPT(o, relative_id, 0))
@@ -557,27 +546,27 @@ EM_EXPORT int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t atta
 	u.link_create.attach_type = attach_type;
 	u.link_create.flags = EM_OPT(o, flags, 0);
 	switch (lv) {
-	case LV_ITER:
-		if (set[LV_ITER]) {
+	case EM_LINK_ITER:
+		if (set[EM_LINK_ITER]) {
 			u.link_create.iter_info = EM_PTR_U64(o->iter_info);
 			u.link_create.iter_info_len = EM_OPT(o, iter_info_len, 0);
 			size = EM_ATTR_END(link_create.iter_info_len);
 		}
 		break;
-	case LV_PERF:
-		if (set[LV_PERF]) {
+	case EM_LINK_PERF:
+		if (set[EM_LINK_PERF]) {
 			u.link_create.perf_event.bpf_cookie = o->perf_event_bpf_cookie;
 			size = EM_ATTR_END(link_create.perf_event.bpf_cookie);
 		}
 		break;
-	case LV_NETFILTER: /* hooknum 0 is a real hook: always pass all four */
+	case EM_LINK_NETFILTER: /* hooknum 0 is a real hook: always pass all four */
 		u.link_create.netfilter.pf = EM_OPT(o, netfilter_pf, 0);
 		u.link_create.netfilter.hooknum = EM_OPT(o, netfilter_hooknum, 0);
 		u.link_create.netfilter.priority = EM_OPT(o, netfilter_priority, 0);
 		u.link_create.netfilter.flags = EM_OPT(o, netfilter_flags, 0);
 		size = EM_ATTR_END(link_create.netfilter.flags);
 		break;
-	case LV_MPROG:
+	case EM_LINK_MPROG:
 		rel = EM_OPT(o, relative_fd, 0) ? o->relative_fd : EM_OPT(o, relative_id, 0);
 		if (rel) {
 			u.link_create.mprog.relative_fd = rel; /* or relative_id */
@@ -588,7 +577,7 @@ EM_EXPORT int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t atta
 			size = EM_ATTR_END(link_create.mprog.expected_revision);
 		}
 		break;
-	case LV_TRACING:
+	default: /* EM_LINK_TRACING */
 		if (EM_OPT(o, target_btf_id, 0)) {
 			u.link_create.target_btf_id = o->target_btf_id;
 			size = EM_ATTR_END(link_create.target_btf_id);

@@ -432,6 +432,14 @@ static const struct field link_tracing_fields[] = {
 	Z(link_create.tracing, target_btf_id, K_U32), Z(link_create.tracing, cookie, K_U64), END,
 };
 
+/* by enum em_link_variant; EM_LINK_NONE (BPF_XDP) has no member */
+static const struct field *const link_union_fields[] = {
+	[EM_LINK_TRACING] = link_tracing_fields, [EM_LINK_ITER] = link_iter_fields,
+	[EM_LINK_PERF] = link_perf_fields, [EM_LINK_KPROBE_MULTI] = link_kprobe_fields,
+	[EM_LINK_UPROBE_MULTI] = link_uprobe_fields, [EM_LINK_NETFILTER] = link_netfilter_fields,
+	[EM_LINK_MPROG] = link_mprog_fields, [EM_LINK_NONE] = NULL,
+};
+
 static const struct field link_update_fields[] = {
 	A(link_update, link_fd, K_U32), A(link_update, new_prog_fd, K_U32),
 	FL(link_update, flags, K_FLAGS32, em_attach_flag_names), Z(link_update, old_prog_fd, K_U32),
@@ -462,69 +470,52 @@ static const struct field stream_fields[] = {
 #undef END
 #undef OFF
 
-static const struct field *fields_for(int cmd)
-{
-	switch (cmd) {
-	case BPF_MAP_CREATE: return map_create_fields;
-	case BPF_MAP_LOOKUP_ELEM:
-	case BPF_MAP_LOOKUP_AND_DELETE_ELEM: return elem_fields;
-	case BPF_MAP_UPDATE_ELEM: return update_fields;
-	case BPF_MAP_DELETE_ELEM: return delete_fields;
-	case BPF_MAP_GET_NEXT_KEY: return next_key_fields;
-	case BPF_MAP_FREEZE: return map_fd_fields;
-	case BPF_MAP_LOOKUP_BATCH:
-	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
-	case BPF_MAP_UPDATE_BATCH:
-	case BPF_MAP_DELETE_BATCH: return batch_fields;
-	case BPF_PROG_LOAD: return prog_load_fields;
-	case BPF_OBJ_PIN: return obj_pin_fields;
-	case BPF_OBJ_GET: return obj_get_fields;
-	case BPF_PROG_ATTACH:
-	case BPF_PROG_DETACH: return attach_fields;
-	case BPF_PROG_TEST_RUN: return test_run_fields;
-	case BPF_PROG_GET_NEXT_ID:
-	case BPF_MAP_GET_NEXT_ID:
-	case BPF_BTF_GET_NEXT_ID:
-	case BPF_LINK_GET_NEXT_ID: return next_id_fields;
-	case BPF_PROG_GET_FD_BY_ID: return prog_by_id_fields;
-	case BPF_MAP_GET_FD_BY_ID: return map_by_id_fields;
-	case BPF_BTF_GET_FD_BY_ID: return btf_by_id_fields;
-	case BPF_LINK_GET_FD_BY_ID: return link_by_id_fields;
-	case BPF_OBJ_GET_INFO_BY_FD: return info_fields;
-	case BPF_PROG_QUERY: return query_fields;
-	case BPF_RAW_TRACEPOINT_OPEN: return raw_tp_fields;
-	case BPF_BTF_LOAD: return btf_load_fields;
-	case BPF_TASK_FD_QUERY: return task_fd_query_fields;
-	case BPF_LINK_CREATE: return link_create_fields;
-	case BPF_LINK_UPDATE: return link_update_fields;
-	case BPF_LINK_DETACH: return link_fd_fields;
-	case BPF_ENABLE_STATS: return stats_fields;
-	case BPF_ITER_CREATE: return iter_create_fields;
-	case BPF_PROG_BIND_MAP: return bind_map_fields;
-	case BPF_TOKEN_CREATE: return token_fields;
-	case BPF_PROG_STREAM_READ_BY_FD: return stream_fields;
-	default: return NULL;
-	}
-}
+/* The fields each command's attr has, by command number */
+static const struct field *const cmd_fields[EM_BPF_CMD_COUNT] = {
+	[BPF_MAP_CREATE] = map_create_fields,
+	[BPF_MAP_LOOKUP_ELEM] = elem_fields,
+	[BPF_MAP_LOOKUP_AND_DELETE_ELEM] = elem_fields,
+	[BPF_MAP_UPDATE_ELEM] = update_fields,
+	[BPF_MAP_DELETE_ELEM] = delete_fields,
+	[BPF_MAP_GET_NEXT_KEY] = next_key_fields,
+	[BPF_MAP_FREEZE] = map_fd_fields,
+	[BPF_MAP_LOOKUP_BATCH] = batch_fields,
+	[BPF_MAP_LOOKUP_AND_DELETE_BATCH] = batch_fields,
+	[BPF_MAP_UPDATE_BATCH] = batch_fields,
+	[BPF_MAP_DELETE_BATCH] = batch_fields,
+	[BPF_PROG_LOAD] = prog_load_fields,
+	[BPF_OBJ_PIN] = obj_pin_fields,
+	[BPF_OBJ_GET] = obj_get_fields,
+	[BPF_PROG_ATTACH] = attach_fields,
+	[BPF_PROG_DETACH] = attach_fields,
+	[BPF_PROG_TEST_RUN] = test_run_fields,
+	[BPF_PROG_GET_NEXT_ID] = next_id_fields,
+	[BPF_MAP_GET_NEXT_ID] = next_id_fields,
+	[BPF_BTF_GET_NEXT_ID] = next_id_fields,
+	[BPF_LINK_GET_NEXT_ID] = next_id_fields,
+	[BPF_PROG_GET_FD_BY_ID] = prog_by_id_fields,
+	[BPF_MAP_GET_FD_BY_ID] = map_by_id_fields,
+	[BPF_BTF_GET_FD_BY_ID] = btf_by_id_fields,
+	[BPF_LINK_GET_FD_BY_ID] = link_by_id_fields,
+	[BPF_OBJ_GET_INFO_BY_FD] = info_fields,
+	[BPF_PROG_QUERY] = query_fields,
+	[BPF_RAW_TRACEPOINT_OPEN] = raw_tp_fields,
+	[BPF_BTF_LOAD] = btf_load_fields,
+	[BPF_TASK_FD_QUERY] = task_fd_query_fields,
+	[BPF_LINK_CREATE] = link_create_fields,
+	[BPF_LINK_UPDATE] = link_update_fields,
+	[BPF_LINK_DETACH] = link_fd_fields,
+	[BPF_ENABLE_STATS] = stats_fields,
+	[BPF_ITER_CREATE] = iter_create_fields,
+	[BPF_PROG_BIND_MAP] = bind_map_fields,
+	[BPF_TOKEN_CREATE] = token_fields,
+	[BPF_PROG_STREAM_READ_BY_FD] = stream_fields,
+};
 
 static bool ifindex_attach(uint32_t type)
 {
 	return type == BPF_XDP || type == BPF_TCX_INGRESS || type == BPF_TCX_EGRESS ||
 	       type == BPF_NETKIT_PRIMARY || type == BPF_NETKIT_PEER;
-}
-
-static const struct field *link_union_fields(uint32_t type)
-{
-	switch (em_sys_link_variant(type)) {
-	case EM_LINK_NONE: return NULL;
-	case EM_LINK_ITER: return link_iter_fields;
-	case EM_LINK_PERF: return link_perf_fields;
-	case EM_LINK_KPROBE_MULTI: return link_kprobe_fields;
-	case EM_LINK_UPROBE_MULTI: return link_uprobe_fields;
-	case EM_LINK_NETFILTER: return link_netfilter_fields;
-	case EM_LINK_MPROG: return link_mprog_fields;
-	default: return link_tracing_fields;
-	}
 }
 
 /* The attr bytes being decoded: lim bytes of a are valid (the size given). */
@@ -677,7 +668,8 @@ void em_sys_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsig
 	uint8_t a[EM_BPF_ATTR_SIZE];
 	struct attr_view v = { a, size < sizeof(a) ? size : sizeof(a), true };
 	const char *name = ebpfmini_sys_cmd_name(cmd);
-	const struct field *fields = fields_for(cmd);
+	const struct field *fields =
+		cmd >= 0 && cmd < (int)EM_BPF_CMD_COUNT ? cmd_fields[cmd] : NULL;
 
 	start(t);
 	if (name)
@@ -696,6 +688,7 @@ void em_sys_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsig
 	em_sys_trace_printf(t, "{");
 	put_fields(t, &v, fields);
 	if (cmd == BPF_LINK_CREATE && has(&v, EM_ATTR_OFF(link_create.attach_type), 4))
-		put_fields(t, &v, link_union_fields(get32(&v, EM_ATTR_OFF(link_create.attach_type))));
+		put_fields(t, &v, link_union_fields[em_sys_link_variant(
+					  get32(&v, EM_ATTR_OFF(link_create.attach_type)))]);
 	em_sys_trace_printf(t, "}, %u", size);
 }

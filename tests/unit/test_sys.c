@@ -27,6 +27,123 @@
 
 #include "sys_fake.h"
 
+/* ---- sys_attr.h against the installed <linux/bpf.h>, at compile time ---- */
+
+/* Our field `ours` sits where the header puts `theirs`, with the same width. */
+#define EM_ATTR_SAME(ours, theirs)                                                                 \
+	_Static_assert(EM_ATTR_OFF(ours) == offsetof(union bpf_attr, theirs) &&                     \
+			       EM_ATTR_WIDTH(ours) == sizeof(((union bpf_attr *)0)->theirs),        \
+		       "bpf_attr field " #ours " differs from <linux/bpf.h>")
+
+EM_ATTR_SAME(map_create.map_type, map_type); EM_ATTR_SAME(map_create.key_size, key_size);
+EM_ATTR_SAME(map_create.value_size, value_size); EM_ATTR_SAME(map_create.max_entries, max_entries);
+EM_ATTR_SAME(map_create.map_flags, map_flags); EM_ATTR_SAME(map_create.inner_map_fd, inner_map_fd);
+EM_ATTR_SAME(map_create.numa_node, numa_node); EM_ATTR_SAME(map_create.map_name, map_name);
+EM_ATTR_SAME(map_create.map_ifindex, map_ifindex); EM_ATTR_SAME(map_create.btf_fd, btf_fd);
+EM_ATTR_SAME(map_create.btf_key_type_id, btf_key_type_id);
+EM_ATTR_SAME(map_create.btf_value_type_id, btf_value_type_id);
+EM_ATTR_SAME(map_create.btf_vmlinux_value_type_id, btf_vmlinux_value_type_id);
+EM_ATTR_SAME(map_create.map_extra, map_extra);
+
+EM_ATTR_SAME(elem.map_fd, map_fd); EM_ATTR_SAME(elem.key, key); EM_ATTR_SAME(elem.value, value);
+EM_ATTR_SAME(elem.next_key, next_key); EM_ATTR_SAME(elem.flags, flags); EM_ATTR_SAME(batch, batch);
+EM_ATTR_SAME(batch.in_batch, batch.in_batch); EM_ATTR_SAME(batch.count, batch.count);
+EM_ATTR_SAME(batch.map_fd, batch.map_fd); EM_ATTR_SAME(batch.elem_flags, batch.elem_flags);
+EM_ATTR_SAME(batch.flags, batch.flags);
+
+EM_ATTR_SAME(prog_load.prog_type, prog_type); EM_ATTR_SAME(prog_load.insn_cnt, insn_cnt);
+EM_ATTR_SAME(prog_load.insns, insns); EM_ATTR_SAME(prog_load.license, license);
+EM_ATTR_SAME(prog_load.log_level, log_level); EM_ATTR_SAME(prog_load.log_size, log_size);
+EM_ATTR_SAME(prog_load.log_buf, log_buf); EM_ATTR_SAME(prog_load.kern_version, kern_version);
+EM_ATTR_SAME(prog_load.prog_flags, prog_flags); EM_ATTR_SAME(prog_load.prog_name, prog_name);
+EM_ATTR_SAME(prog_load.prog_ifindex, prog_ifindex);
+EM_ATTR_SAME(prog_load.expected_attach_type, expected_attach_type);
+EM_ATTR_SAME(prog_load.prog_btf_fd, prog_btf_fd);
+EM_ATTR_SAME(prog_load.func_info_rec_size, func_info_rec_size);
+EM_ATTR_SAME(prog_load.func_info, func_info); EM_ATTR_SAME(prog_load.func_info_cnt, func_info_cnt);
+EM_ATTR_SAME(prog_load.line_info_rec_size, line_info_rec_size);
+EM_ATTR_SAME(prog_load.line_info, line_info); EM_ATTR_SAME(prog_load.line_info_cnt, line_info_cnt);
+EM_ATTR_SAME(prog_load.attach_btf_id, attach_btf_id);
+EM_ATTR_SAME(prog_load.attach_prog_fd, attach_prog_fd);
+EM_ATTR_SAME(prog_load.attach_btf_obj_fd, attach_btf_obj_fd);
+EM_ATTR_SAME(prog_load.core_relo_cnt, core_relo_cnt); EM_ATTR_SAME(prog_load.fd_array, fd_array);
+EM_ATTR_SAME(prog_load.core_relos, core_relos);
+EM_ATTR_SAME(prog_load.core_relo_rec_size, core_relo_rec_size);
+
+EM_ATTR_SAME(obj.pathname, pathname); EM_ATTR_SAME(obj.bpf_fd, bpf_fd);
+EM_ATTR_SAME(obj.file_flags, file_flags);
+
+EM_ATTR_SAME(attach.target_fd, target_fd); EM_ATTR_SAME(attach.attach_bpf_fd, attach_bpf_fd);
+EM_ATTR_SAME(attach.attach_type, attach_type); EM_ATTR_SAME(attach.attach_flags, attach_flags);
+EM_ATTR_SAME(attach.replace_bpf_fd, replace_bpf_fd);
+
+EM_ATTR_SAME(test, test); EM_ATTR_SAME(test.prog_fd, test.prog_fd);
+EM_ATTR_SAME(test.retval, test.retval); EM_ATTR_SAME(test.data_size_in, test.data_size_in);
+EM_ATTR_SAME(test.data_size_out, test.data_size_out); EM_ATTR_SAME(test.data_in, test.data_in);
+EM_ATTR_SAME(test.data_out, test.data_out); EM_ATTR_SAME(test.repeat, test.repeat);
+EM_ATTR_SAME(test.duration, test.duration); EM_ATTR_SAME(test.ctx_size_in, test.ctx_size_in);
+EM_ATTR_SAME(test.ctx_size_out, test.ctx_size_out); EM_ATTR_SAME(test.ctx_in, test.ctx_in);
+EM_ATTR_SAME(test.ctx_out, test.ctx_out); EM_ATTR_SAME(test.flags, test.flags);
+EM_ATTR_SAME(test.cpu, test.cpu); EM_ATTR_SAME(test.batch_size, test.batch_size);
+
+EM_ATTR_SAME(by_id.start_id, start_id); EM_ATTR_SAME(by_id.prog_id, prog_id);
+EM_ATTR_SAME(by_id.link_id, link_id); EM_ATTR_SAME(by_id.next_id, next_id);
+EM_ATTR_SAME(by_id.open_flags, open_flags); EM_ATTR_SAME(info, info);
+EM_ATTR_SAME(info.bpf_fd, info.bpf_fd); EM_ATTR_SAME(info.info_len, info.info_len);
+EM_ATTR_SAME(info.info, info.info);
+
+EM_ATTR_SAME(query.target_fd, query.target_fd); EM_ATTR_SAME(query.attach_type, query.attach_type);
+EM_ATTR_SAME(query.query_flags, query.query_flags);
+EM_ATTR_SAME(query.attach_flags, query.attach_flags); EM_ATTR_SAME(query.prog_ids, query.prog_ids);
+EM_ATTR_SAME(query.prog_cnt, query.prog_cnt);
+EM_ATTR_SAME(query.prog_attach_flags, query.prog_attach_flags);
+
+EM_ATTR_SAME(raw_tp.name, raw_tracepoint.name);
+EM_ATTR_SAME(raw_tp.prog_fd, raw_tracepoint.prog_fd);
+
+EM_ATTR_SAME(btf_load.btf, btf); EM_ATTR_SAME(btf_load.btf_log_buf, btf_log_buf);
+EM_ATTR_SAME(btf_load.btf_size, btf_size); EM_ATTR_SAME(btf_load.btf_log_size, btf_log_size);
+EM_ATTR_SAME(btf_load.btf_log_level, btf_log_level);
+
+EM_ATTR_SAME(task_fd_query, task_fd_query); EM_ATTR_SAME(task_fd_query.pid, task_fd_query.pid);
+EM_ATTR_SAME(task_fd_query.fd, task_fd_query.fd);
+EM_ATTR_SAME(task_fd_query.flags, task_fd_query.flags);
+EM_ATTR_SAME(task_fd_query.buf_len, task_fd_query.buf_len);
+EM_ATTR_SAME(task_fd_query.buf, task_fd_query.buf);
+EM_ATTR_SAME(task_fd_query.prog_id, task_fd_query.prog_id);
+EM_ATTR_SAME(task_fd_query.fd_type, task_fd_query.fd_type);
+EM_ATTR_SAME(task_fd_query.probe_offset, task_fd_query.probe_offset);
+EM_ATTR_SAME(task_fd_query.probe_addr, task_fd_query.probe_addr);
+
+EM_ATTR_SAME(link_create.prog_fd, link_create.prog_fd);
+EM_ATTR_SAME(link_create.target_fd, link_create.target_fd);
+EM_ATTR_SAME(link_create.target_ifindex, link_create.target_ifindex);
+EM_ATTR_SAME(link_create.attach_type, link_create.attach_type);
+EM_ATTR_SAME(link_create.flags, link_create.flags);
+EM_ATTR_SAME(link_create.target_btf_id, link_create.target_btf_id);
+EM_ATTR_SAME(link_create.iter_info, link_create.iter_info);
+EM_ATTR_SAME(link_create.iter_info_len, link_create.iter_info_len);
+EM_ATTR_SAME(link_create.perf_event.bpf_cookie, link_create.perf_event.bpf_cookie);
+EM_ATTR_SAME(link_create.kprobe_multi.flags, link_create.kprobe_multi.flags);
+EM_ATTR_SAME(link_create.kprobe_multi.cnt, link_create.kprobe_multi.cnt);
+EM_ATTR_SAME(link_create.kprobe_multi.syms, link_create.kprobe_multi.syms);
+EM_ATTR_SAME(link_create.kprobe_multi.addrs, link_create.kprobe_multi.addrs);
+EM_ATTR_SAME(link_create.kprobe_multi.cookies, link_create.kprobe_multi.cookies);
+EM_ATTR_SAME(link_create.tracing.target_btf_id, link_create.tracing.target_btf_id);
+EM_ATTR_SAME(link_create.tracing.cookie, link_create.tracing.cookie);
+
+EM_ATTR_SAME(link_update, link_update); EM_ATTR_SAME(link_update.link_fd, link_update.link_fd);
+EM_ATTR_SAME(link_update.new_prog_fd, link_update.new_prog_fd);
+EM_ATTR_SAME(link_update.flags, link_update.flags);
+EM_ATTR_SAME(link_update.old_prog_fd, link_update.old_prog_fd);
+EM_ATTR_SAME(link_detach, link_detach); EM_ATTR_SAME(enable_stats, enable_stats);
+EM_ATTR_SAME(iter_create, iter_create); EM_ATTR_SAME(iter_create.flags, iter_create.flags);
+EM_ATTR_SAME(prog_bind_map, prog_bind_map);
+EM_ATTR_SAME(prog_bind_map.map_fd, prog_bind_map.map_fd);
+EM_ATTR_SAME(prog_bind_map.flags, prog_bind_map.flags);
+
+#undef EM_ATTR_SAME
+
 static int teardown(void **state)
 {
 	(void)state;

@@ -2,7 +2,6 @@
 #ifndef EBPFMINI_BTF_DUMP_PRIV_H
 #define EBPFMINI_BTF_DUMP_PRIV_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,7 +12,7 @@
 
 /*
  * Buffered output towards the caller's write callback. The first error (from
- * the callback, or one a dumper records with em_dump_fail) is sticky: later
+ * the callback, or one a dumper records with em_btf_dump_fail) is sticky: later
  * writes are dropped, and the dump returns it.
  */
 struct em_dump_out {
@@ -25,41 +24,32 @@ struct em_dump_out {
 };
 
 /* btf_dump_out.c: the buffer. Hands what is buffered to the callback. */
-void em_dump_flush(struct em_dump_out *o);
+void em_btf_dump_flush(struct em_dump_out *o);
 /* Appends n bytes (flushing as needed). */
-void em_dump_write(struct em_dump_out *o, const char *s, size_t n);
-void em_dump_printf(struct em_dump_out *o, const char *fmt, ...) EM_PRINTF(2, 3);
+void em_btf_dump_write(struct em_dump_out *o, const char *s, size_t n);
+/* Decimal text of v. */
+void em_btf_dump_u64(struct em_dump_out *o, uint64_t v);
+void em_btf_dump_s64(struct em_dump_out *o, int64_t v);
 
-static inline void em_dump_puts(struct em_dump_out *o, const char *s)
+static inline void em_btf_dump_puts(struct em_dump_out *o, const char *s)
 {
-	em_dump_write(o, s, strlen(s));
+	em_btf_dump_write(o, s, strlen(s));
 }
 
-static inline void em_dump_putc(struct em_dump_out *o, char c)
+static inline void em_btf_dump_putc(struct em_dump_out *o, char c)
 {
-	if (o->len == EM_DUMP_BUF_SIZE)
-		em_dump_flush(o);
-	o->buf[o->len++] = c;
+	em_btf_dump_write(o, &c, 1);
 }
-
-/* Decimal text of v (negative when neg is set and v is its magnitude). */
-void em_dump_u64(struct em_dump_out *o, uint64_t v);
-void em_dump_s64(struct em_dump_out *o, int64_t v);
 
 /* Records err (a negative errno) unless an error is already recorded. */
-static inline void em_dump_fail(struct em_dump_out *o, int err)
+static inline void em_btf_dump_fail(struct em_dump_out *o, int err)
 {
 	if (!o->err)
 		o->err = err;
 }
 
-/* The C header (btf_dump_c.c) and the raw listing (btf_dump.c) of btf's own
- * types (a split BTF: the types it adds, plus what they need from its base). */
-int em_btf_dump_c(const struct ebpfmini_btf *btf, struct em_dump_out *o);
-int em_btf_dump_raw(const struct ebpfmini_btf *btf, struct em_dump_out *o);
-
-/* ---- the C header: state shared by btf_dump_c.c (order), btf_dump_decl.c (text) and
- * btf_dump_out.c (names); calls go btf_dump_c.c -> btf_dump_decl.c -> btf_dump_out.c only ---- */
+/* ---- the C header: state shared by btf_dump.c (order), btf_dump_decl.c (text) and
+ * btf_dump_out.c (names); calls go btf_dump.c -> btf_dump_decl.c -> btf_dump_out.c only ---- */
 
 /* How deep type references may nest (a guard against adversarial BTF). */
 #define EM_CDUMP_MAX_DEPTH 512
@@ -106,7 +96,8 @@ struct em_cdump {
 	unsigned depth;
 };
 
-/* btf_dump_out.c: C names. Logs "btf: dump: type [id] 'name': what" once and records err. Returns err. */
+/* btf_dump_out.c: C names. Logs "btf: dump: type [id] 'name': what" once and records err.
+ * Returns err. */
 int em_btf_dump_c_fail(struct em_cdump *d, int err, uint32_t id, const char *what);
 /* The ___N suffix of a named type (1: none), chosen on first use. */
 uint32_t em_btf_dump_c_sfx(struct em_cdump *d, uint32_t id, const struct btf_type *t);
@@ -121,10 +112,9 @@ int em_btf_dump_c_reserve(struct em_cdump *d, const char *name);
 /* Suffix for an enumerator called name (shares the namespace of typedefs). */
 uint32_t em_btf_dump_c_ident_sfx(struct em_cdump *d, const char *name);
 
-/* btf_dump_decl.c: top-level text, written once the types they need are declared */
-void em_btf_dump_decl_fwd(struct em_cdump *d, uint32_t id, const struct btf_type *t);
-void em_btf_dump_decl_typedef(struct em_cdump *d, uint32_t id, const struct btf_type *t);
-void em_btf_dump_decl_record(struct em_cdump *d, uint32_t id, const struct btf_type *t);
-void em_btf_dump_decl_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+/* btf_dump_decl.c: writes the top-level text of a type once the types it needs are
+ * declared: its forward declaration when fwd is set (and flags it EM_CDUMP_FWD), else
+ * its typedef, struct, union or enum definition (and flags it EM_CDUMP_DEF). */
+void em_btf_dump_decl(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool fwd);
 
 #endif /* EBPFMINI_BTF_DUMP_PRIV_H */

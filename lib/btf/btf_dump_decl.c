@@ -23,7 +23,7 @@ static const struct btf_type *type_at(const struct em_cdump *d, uint32_t id)
 static void indent(struct em_cdump *d, int lvl)
 {
 	for (int i = 0; i < lvl; i++)
-		em_dump_putc(d->o, '\t');
+		em_btf_dump_putc(d->o, '\t');
 }
 
 static uint64_t round_up(uint64_t v, uint64_t a)
@@ -254,10 +254,10 @@ static void pad(struct em_cdump *d, uint64_t from, uint64_t to, int lvl)
 		while ((from % (8u << u)) + chunk > (8u << u))
 			u++;
 		indent(d, lvl);
-		em_dump_puts(d->o, types[u]);
-		em_dump_puts(d->o, ": ");
-		em_dump_u64(d->o, chunk);
-		em_dump_puts(d->o, ";\n");
+		em_btf_dump_puts(d->o, types[u]);
+		em_btf_dump_puts(d->o, ": ");
+		em_btf_dump_u64(d->o, chunk);
+		em_btf_dump_puts(d->o, ";\n");
 		from += chunk;
 	}
 }
@@ -351,10 +351,10 @@ static bool walk(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool
 			pad(d, 0, size_bits, lvl + 1);
 		} else {
 			indent(d, lvl + 1);
-			em_dump_puts(d->o, "struct {\n");
+			em_btf_dump_puts(d->o, "struct {\n");
 			pad(d, 0, size_bits, lvl + 2);
 			indent(d, lvl + 1);
-			em_dump_puts(d->o, "};\n");
+			em_btf_dump_puts(d->o, "};\n");
 		}
 	}
 	*align = al;
@@ -407,21 +407,21 @@ static void print_record(struct em_cdump *d, uint32_t id, const struct btf_type 
 
 	record_align(d, id, t);
 	packed = d->lay[id] & EM_CDUMP_LAY_PACKED;
-	em_dump_puts(d->o, em_btf_kind(t) == BTF_KIND_UNION ? "union " : "struct ");
+	em_btf_dump_puts(d->o, em_btf_kind(t) == BTF_KIND_UNION ? "union " : "struct ");
 	if (*em_btf_type_name(d->btf, t)) {
 		em_btf_dump_c_name(d, id, t);
-		em_dump_putc(d->o, ' ');
+		em_btf_dump_putc(d->o, ' ');
 	}
 	if (!em_btf_vlen(t) && !t->size) {
-		em_dump_puts(d->o, "{}");
+		em_btf_dump_puts(d->o, "{}");
 		return;
 	}
-	em_dump_puts(d->o, "{\n");
+	em_btf_dump_puts(d->o, "{\n");
 	walk(d, id, t, packed, lvl, true, &al);
 	indent(d, lvl);
-	em_dump_putc(d->o, '}');
+	em_btf_dump_putc(d->o, '}');
 	if (packed)
-		em_dump_puts(d->o, " __attribute__((packed))");
+		em_btf_dump_puts(d->o, " __attribute__((packed))");
 }
 
 static void print_member(struct em_cdump *d, uint32_t owner, const struct mem *m, int lvl)
@@ -429,10 +429,10 @@ static void print_member(struct em_cdump *d, uint32_t owner, const struct mem *m
 	indent(d, lvl);
 	print_decl(d, m->type, m->name, 1, lvl, owner);
 	if (m->bits) {
-		em_dump_puts(d->o, ": ");
-		em_dump_u64(d->o, m->bits);
+		em_btf_dump_puts(d->o, ": ");
+		em_btf_dump_u64(d->o, m->bits);
 	}
-	em_dump_puts(d->o, ";\n");
+	em_btf_dump_puts(d->o, ";\n");
 }
 
 /* What size would clang give this enum, from its values? */
@@ -461,12 +461,12 @@ static void print_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t
 	bool sgn = em_btf_kflag(t);
 	static const char *const modes[] = { [1] = "QI", [2] = "HI", [4] = "SI", [8] = "DI" };
 
-	em_dump_puts(d->o, "enum ");
+	em_btf_dump_puts(d->o, "enum ");
 	if (*em_btf_type_name(d->btf, t)) {
 		em_btf_dump_c_name(d, id, t);
-		em_dump_putc(d->o, ' ');
+		em_btf_dump_putc(d->o, ' ');
 	}
-	em_dump_puts(d->o, "{\n");
+	em_btf_dump_puts(d->o, "{\n");
 	for (uint32_t i = 0; i < em_btf_vlen(t); i++) {
 		uint32_t name_off;
 		uint64_t v = em_btf_enum_val(t, i, &name_off);
@@ -475,22 +475,25 @@ static void print_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t
 		name = name ? name : "";
 		indent(d, lvl + 1);
 		em_btf_dump_c_ident(d, id, name, em_btf_dump_c_ident_sfx(d, name));
-		em_dump_puts(d->o, " = ");
+		em_btf_dump_puts(d->o, " = ");
 		if (sgn && v == (uint64_t)INT64_MIN)
-			em_dump_puts(d->o, "(-9223372036854775807LL - 1)");
+			em_btf_dump_puts(d->o, "(-9223372036854775807LL - 1)");
 		else if (sgn)
-			em_dump_s64(d->o, (int64_t)v);
+			em_btf_dump_s64(d->o, (int64_t)v);
 		else {
-			em_dump_u64(d->o, v);
+			em_btf_dump_u64(d->o, v);
 			if (v > INT64_MAX)
-				em_dump_puts(d->o, "ULL");
+				em_btf_dump_puts(d->o, "ULL");
 		}
-		em_dump_puts(d->o, ",\n");
+		em_btf_dump_puts(d->o, ",\n");
 	}
 	indent(d, lvl);
-	em_dump_putc(d->o, '}');
-	if (enum_natural_size(t) != t->size && t->size <= 8 && modes[t->size])
-		em_dump_printf(d->o, " __attribute__((mode(%s)))", modes[t->size]);
+	em_btf_dump_putc(d->o, '}');
+	if (enum_natural_size(t) != t->size && t->size <= 8 && modes[t->size]) {
+		em_btf_dump_puts(d->o, " __attribute__((mode(");
+		em_btf_dump_puts(d->o, modes[t->size]);
+		em_btf_dump_puts(d->o, ")))");
+	}
 }
 
 /* ---- declarators ----------------------------------------------------------------------- */
@@ -511,11 +514,11 @@ struct layer {
 static void print_quals(struct em_cdump *d, unsigned q)
 {
 	if (q & Q_CONST)
-		em_dump_puts(d->o, "const ");
+		em_btf_dump_puts(d->o, "const ");
 	if (q & Q_VOLATILE)
-		em_dump_puts(d->o, "volatile ");
+		em_btf_dump_puts(d->o, "volatile ");
 	if (q & Q_RESTRICT)
-		em_dump_puts(d->o, "restrict ");
+		em_btf_dump_puts(d->o, "restrict ");
 }
 
 /* The type specifier a declarator starts from (void, int, struct x, an inline body...). */
@@ -525,16 +528,17 @@ static void print_base(struct em_cdump *d, uint32_t id, int lvl)
 
 	switch (t ? em_btf_kind(t) : BTF_KIND_UNKN) {
 	case BTF_KIND_UNKN:
-		em_dump_puts(d->o, "void");
+		em_btf_dump_puts(d->o, "void");
 		break;
 	case BTF_KIND_INT:
 	case BTF_KIND_FLOAT:
-		em_dump_puts(d->o, base_name(d, id, t));
+		em_btf_dump_puts(d->o, base_name(d, id, t));
 		break;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		if (*em_btf_type_name(d->btf, t)) {
-			em_dump_puts(d->o, em_btf_kind(t) == BTF_KIND_UNION ? "union " : "struct ");
+			em_btf_dump_puts(d->o,
+					 em_btf_kind(t) == BTF_KIND_UNION ? "union " : "struct ");
 			em_btf_dump_c_name(d, id, t);
 		} else {
 			print_record(d, id, t, lvl);
@@ -543,20 +547,20 @@ static void print_base(struct em_cdump *d, uint32_t id, int lvl)
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 		if (!em_btf_vlen(t)) {
-			em_dump_puts(d->o, enum_int_name(d, id, t));
+			em_btf_dump_puts(d->o, enum_int_name(d, id, t));
 		} else if (*em_btf_type_name(d->btf, t)) {
-			em_dump_puts(d->o, "enum ");
+			em_btf_dump_puts(d->o, "enum ");
 			em_btf_dump_c_name(d, id, t);
 		} else if (d->flags[id] & EM_CDUMP_DEF) {
 			/* its constants exist already: a second body would redefine them */
-			em_dump_puts(d->o, enum_int_name(d, id, t));
+			em_btf_dump_puts(d->o, enum_int_name(d, id, t));
 		} else {
 			d->flags[id] |= EM_CDUMP_DEF;
 			print_enum(d, id, t, lvl);
 		}
 		break;
 	case BTF_KIND_FWD:
-		em_dump_puts(d->o, em_btf_kflag(t) ? "union " : "struct ");
+		em_btf_dump_puts(d->o, em_btf_kflag(t) ? "union " : "struct ");
 		em_btf_dump_c_name(d, id, t);
 		break;
 	case BTF_KIND_TYPEDEF:
@@ -574,22 +578,22 @@ static void print_params(struct em_cdump *d, uint32_t id, int lvl, uint32_t owne
 	const struct btf_param *p = em_btf_tail(t);
 	uint32_t n = em_btf_vlen(t);
 
-	em_dump_putc(d->o, '(');
+	em_btf_dump_putc(d->o, '(');
 	if (!n)
-		em_dump_puts(d->o, "void");
+		em_btf_dump_puts(d->o, "void");
 	for (uint32_t i = 0; i < n; i++) {
 		const char *name = em_btf_str(d->btf, p[i].name_off);
 
 		if (p[i].type == 0 && i + 1 == n) {
 			if (n > 1) /* "(...)" alone is not C before C23: "()" says the same */
-				em_dump_puts(d->o, ", ...");
+				em_btf_dump_puts(d->o, ", ...");
 			break;
 		}
 		if (i)
-			em_dump_puts(d->o, ", ");
+			em_btf_dump_puts(d->o, ", ");
 		print_decl(d, p[i].type, name ? name : "", 1, lvl, owner);
 	}
-	em_dump_putc(d->o, ')');
+	em_btf_dump_putc(d->o, ')');
 }
 
 /*
@@ -660,37 +664,40 @@ static void print_decl(struct em_cdump *d, uint32_t id, const char *name, uint32
 	print_quals(d, quals);
 	print_base(d, id, lvl);
 	if (n || *name)
-		em_dump_putc(d->o, ' ');
+		em_btf_dump_putc(d->o, ' ');
 	for (unsigned i = n; i-- > 0;) {
 		if (st[i].kind == BTF_KIND_PTR) {
-			em_dump_putc(d->o, '*');
+			em_btf_dump_putc(d->o, '*');
 			print_quals(d, st[i].quals);
 		} else if (st[i].kind == BTF_KIND_TYPE_TAG) {
-			em_dump_puts(d->o, "__attribute__((btf_type_tag(\"");
+			em_btf_dump_puts(d->o, "__attribute__((btf_type_tag(\"");
 			for (const char *s = em_btf_type_name(d->btf, type_at(d, st[i].id)); *s;
 			     s++) {
-				if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20 ||
-				    (unsigned char)*s >= 0x7f)
-					em_dump_printf(d->o, "\\%03o", (unsigned char)*s);
+				unsigned char c = (unsigned char)*s;
+				char oct[4] = { '\\', (char)('0' + (c >> 6)),
+						(char)('0' + (c >> 3 & 7)), (char)('0' + (c & 7)) };
+
+				if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f)
+					em_btf_dump_write(d->o, oct, sizeof(oct));
 				else
-					em_dump_putc(d->o, *s);
+					em_btf_dump_putc(d->o, *s);
 			}
-			em_dump_puts(d->o, "\"))) ");
+			em_btf_dump_puts(d->o, "\"))) ");
 		} else if (st[i].paren) {
-			em_dump_putc(d->o, '(');
+			em_btf_dump_putc(d->o, '(');
 		}
 	}
 	if (*name)
 		em_btf_dump_c_ident(d, owner, name, sfx);
 	for (unsigned i = 0; i < n; i++) {
 		if (st[i].paren)
-			em_dump_putc(d->o, ')');
+			em_btf_dump_putc(d->o, ')');
 		if (st[i].kind == BTF_KIND_ARRAY) {
-			em_dump_putc(d->o, '[');
-			em_dump_u64(d->o,
-				    ((const struct btf_array *)em_btf_tail(type_at(d, st[i].id)))
-					    ->nelems);
-			em_dump_putc(d->o, ']');
+			em_btf_dump_putc(d->o, '[');
+			em_btf_dump_u64(
+				d->o, ((const struct btf_array *)em_btf_tail(type_at(d, st[i].id)))
+					      ->nelems);
+			em_btf_dump_putc(d->o, ']');
 		} else if (st[i].kind == BTF_KIND_FUNC_PROTO) {
 			print_params(d, st[i].id, lvl, owner);
 		}
@@ -701,34 +708,29 @@ out:
 
 /* ---- top-level text ------------------------------------------------------------------- */
 
-void em_btf_dump_decl_fwd(struct em_cdump *d, uint32_t id, const struct btf_type *t)
+void em_btf_dump_decl(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool fwd)
 {
-	bool is_union = em_btf_kind(t) == BTF_KIND_UNION ||
-			(em_btf_kind(t) == BTF_KIND_FWD && em_btf_kflag(t));
+	unsigned kind = em_btf_kind(t);
 
-	em_dump_puts(d->o, is_union ? "union " : "struct ");
-	em_btf_dump_c_name(d, id, t);
-	em_dump_puts(d->o, ";\n\n");
-}
+	if (fwd) {
+		bool is_union = kind == BTF_KIND_UNION || (kind == BTF_KIND_FWD && em_btf_kflag(t));
 
-void em_btf_dump_decl_typedef(struct em_cdump *d, uint32_t id, const struct btf_type *t)
-{
-	/* the name's suffix is chosen before the target's text can choose others */
-	uint32_t sfx = em_btf_dump_c_sfx(d, id, t);
+		em_btf_dump_puts(d->o, is_union ? "union " : "struct ");
+		em_btf_dump_c_name(d, id, t);
+		d->flags[id] |= EM_CDUMP_FWD;
+	} else if (kind == BTF_KIND_TYPEDEF) {
+		/* the name's suffix is chosen before the target's text can choose others */
+		uint32_t sfx = em_btf_dump_c_sfx(d, id, t);
 
-	em_dump_puts(d->o, "typedef ");
-	print_decl(d, t->type, em_btf_type_name(d->btf, t), sfx, 0, id);
-	em_dump_puts(d->o, ";\n\n");
-}
-
-void em_btf_dump_decl_record(struct em_cdump *d, uint32_t id, const struct btf_type *t)
-{
-	print_record(d, id, t, 0);
-	em_dump_puts(d->o, ";\n\n");
-}
-
-void em_btf_dump_decl_enum(struct em_cdump *d, uint32_t id, const struct btf_type *t)
-{
-	print_enum(d, id, t, 0);
-	em_dump_puts(d->o, ";\n\n");
+		em_btf_dump_puts(d->o, "typedef ");
+		print_decl(d, t->type, em_btf_type_name(d->btf, t), sfx, 0, id);
+		d->flags[id] |= EM_CDUMP_DEF;
+	} else if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) {
+		print_record(d, id, t, 0);
+		d->flags[id] |= EM_CDUMP_DEF;
+	} else {
+		print_enum(d, id, t, 0);
+		d->flags[id] |= EM_CDUMP_DEF;
+	}
+	em_btf_dump_puts(d->o, ";\n\n");
 }

@@ -1,12 +1,12 @@
 /* btf_dump_out.c - what every BTF dumper writes with: the output buffer, and C names with their ___N suffixes (L1 btf, pure) */
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "btf_dump.h"
 
 /* ---- buffered output ------------------------------------------------------------ */
 
-void em_dump_flush(struct em_dump_out *o)
+void em_btf_dump_flush(struct em_dump_out *o)
 {
 	if (o->len && !o->err) {
 		int r = o->write(o->ctx, o->buf, o->len);
@@ -17,7 +17,7 @@ void em_dump_flush(struct em_dump_out *o)
 	o->len = 0;
 }
 
-void em_dump_write(struct em_dump_out *o, const char *s, size_t n)
+void em_btf_dump_write(struct em_dump_out *o, const char *s, size_t n)
 {
 	while (n && !o->err) {
 		size_t room = EM_DUMP_BUF_SIZE - o->len, k = n < room ? n : room;
@@ -27,47 +27,11 @@ void em_dump_write(struct em_dump_out *o, const char *s, size_t n)
 		s += k;
 		n -= k;
 		if (o->len == EM_DUMP_BUF_SIZE)
-			em_dump_flush(o);
+			em_btf_dump_flush(o);
 	}
 }
 
-void em_dump_printf(struct em_dump_out *o, const char *fmt, ...)
-{
-	size_t room;
-	va_list ap;
-	char *tmp;
-	int n;
-
-	if (o->err)
-		return;
-	if (EM_DUMP_BUF_SIZE - o->len < 256)
-		em_dump_flush(o);
-	room = EM_DUMP_BUF_SIZE - o->len;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		em_dump_fail(o, -EINVAL);
-		return;
-	}
-	if ((size_t)n < room) {
-		o->len += (size_t)n;
-		return;
-	}
-	/* longer than the room left: format on the heap (what was cut is overwritten) */
-	tmp = malloc((size_t)n + 1);
-	if (!tmp) {
-		em_dump_fail(o, -ENOMEM);
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	em_dump_write(o, tmp, (size_t)n);
-	free(tmp);
-}
-
-void em_dump_u64(struct em_dump_out *o, uint64_t v)
+void em_btf_dump_u64(struct em_dump_out *o, uint64_t v)
 {
 	char tmp[24];
 	size_t i = sizeof(tmp);
@@ -76,16 +40,16 @@ void em_dump_u64(struct em_dump_out *o, uint64_t v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	em_dump_write(o, tmp + i, sizeof(tmp) - i);
+	em_btf_dump_write(o, tmp + i, sizeof(tmp) - i);
 }
 
-void em_dump_s64(struct em_dump_out *o, int64_t v)
+void em_btf_dump_s64(struct em_dump_out *o, int64_t v)
 {
 	if (v < 0) {
-		em_dump_putc(o, '-');
-		em_dump_u64(o, (uint64_t)0 - (uint64_t)v);
+		em_btf_dump_putc(o, '-');
+		em_btf_dump_u64(o, (uint64_t)0 - (uint64_t)v);
 	} else {
-		em_dump_u64(o, (uint64_t)v);
+		em_btf_dump_u64(o, (uint64_t)v);
 	}
 }
 
@@ -97,12 +61,10 @@ int em_btf_dump_c_fail(struct em_cdump *d, int err, uint32_t id, const char *wha
 		const struct btf_type *t = em_btf_type(d->btf, id);
 
 		em_warn("btf: dump: type [%u] '%.128s': %s", id, em_btf_type_name(d->btf, t), what);
-		em_dump_fail(d->o, err);
+		em_btf_dump_fail(d->o, err);
 	}
 	return err;
 }
-
-/* ---- names ------------------------------------------------------------------------ */
 
 /* Tag namespace kinds (struct, union and enum tags share one C namespace). */
 enum {
@@ -173,7 +135,7 @@ uint32_t em_btf_dump_c_ident_sfx(struct em_cdump *d, const char *name)
 	struct em_name_ent *e = tab_get(&d->idents, name);
 
 	if (!e) {
-		em_dump_fail(d->o, -ENOMEM);
+		em_btf_dump_fail(d->o, -ENOMEM);
 		return 1;
 	}
 	return ++e->count;
@@ -200,7 +162,7 @@ uint32_t em_btf_dump_c_sfx(struct em_cdump *d, uint32_t id, const struct btf_typ
 	}
 	e = tab_get(&d->tags, name);
 	if (!e) {
-		em_dump_fail(d->o, -ENOMEM);
+		em_btf_dump_fail(d->o, -ENOMEM);
 		return 1;
 	}
 	tag = kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64   ? TAG_ENUM :
@@ -296,10 +258,10 @@ void em_btf_dump_c_ident(struct em_cdump *d, uint32_t id, const char *name, uint
 		em_btf_dump_c_fail(d, -EBADMSG, id, "a name in it is not a C identifier");
 		return;
 	}
-	em_dump_puts(d->o, name);
+	em_btf_dump_puts(d->o, name);
 	if (sfx > 1) {
-		em_dump_puts(d->o, "___");
-		em_dump_u64(d->o, sfx);
+		em_btf_dump_puts(d->o, "___");
+		em_btf_dump_u64(d->o, sfx);
 	}
 }
 

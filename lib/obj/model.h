@@ -227,7 +227,7 @@ void em_objfile_free(struct em_model *obj);
 void em_objfile_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ_NAME_LEN]);
 
 /* Function of code section sec that contains instruction insn_idx, or NULL. */
-const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx);
+const struct em_func *em_objfile_func_at(const struct em_code_sec *sec, uint32_t insn_idx);
 
 /* ---- relocation (reloc.c, pure: the kernel's values arrive as input) ---------- */
 

@@ -9,7 +9,7 @@
 #include "objfile.h"
 #include "secdef.h"
 
-const struct em_func *em_code_sec_func_at(const struct em_code_sec *sec, uint32_t insn_idx)
+const struct em_func *em_objfile_func_at(const struct em_code_sec *sec, uint32_t insn_idx)
 {
 	size_t lo = 0, hi = sec ? sec->nfuncs : 0;
 

@@ -55,9 +55,6 @@ int em_objindex_extern(const struct em_model *obj, uint32_t sym_idx);
 /* Free the tables; NULL fields are fine. */
 void em_objindex_free(struct em_objparse *p);
 
-/* Kind of global data map a section makes (.data*, .rodata*, .bss*); false for others. */
-bool em_objfile_data_kind(const struct em_elf_section *s, enum em_map_kind *kind);
-
 /* Build obj->externs from the undefined symbols; place the .kconfig ones
  * (p->kconfig_size) and write that layout into the object BTF's DATASEC. */
 int em_objextern_read(struct em_objparse *p);

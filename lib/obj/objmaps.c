@@ -31,7 +31,8 @@ struct slot_info {
 	uint32_t values_off;
 };
 
-bool em_objfile_data_kind(const struct em_elf_section *s, enum em_map_kind *kind)
+/* Kind of global data map a section makes (.data*, .rodata*, .bss*); false for others. */
+static bool data_kind(const struct em_elf_section *s, enum em_map_kind *kind)
 {
 	static const struct {
 		const char *name;
@@ -106,7 +107,7 @@ int em_objmaps_count(const struct em_objparse *p, size_t *count)
 	for (size_t i = 0; i < p->elf->nsections; i++) {
 		enum em_map_kind kind;
 
-		if (p->elf->sections[i].size && em_objfile_data_kind(&p->elf->sections[i], &kind))
+		if (p->elf->sections[i].size && data_kind(&p->elf->sections[i], &kind))
 			n++;
 	}
 	if (p->kconfig_size)
@@ -759,7 +760,7 @@ int em_objmaps_build(struct em_objparse *p)
 		const struct em_elf_section *s = &p->elf->sections[i];
 		enum em_map_kind kind;
 
-		if (!s->size || !em_objfile_data_kind(s, &kind))
+		if (!s->size || !data_kind(s, &kind))
 			continue;
 		err = add_data_map(p, s, kind);
 		if (err)

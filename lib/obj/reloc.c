@@ -124,7 +124,7 @@ static int resolve_target(struct link *l, size_t code_idx, uint32_t insn, size_t
 		return 0;
 	}
 	/* every other unit is one whole function: look it up by the function */
-	f = em_code_sec_func_at(c, insn);
+	f = em_objfile_func_at(c, insn);
 	if (!f) {
 		em_warn("prog '%s': call target: instruction %u of section '%s' is in no function",
 			l->prog->name, insn, c->name);

@@ -143,7 +143,7 @@ static struct where find_relo(const struct fix *f, const char *fn)
 			const struct em_func *func;
 
 			memcpy(&insn_off, rec, sizeof(insn_off));
-			func = em_code_sec_func_at(sec, insn_off / 8);
+			func = em_objfile_func_at(sec, insn_off / 8);
 			if (!func || strcmp(func->name, fn) != 0)
 				continue;
 			w.code = c;

@@ -118,10 +118,10 @@ static void test_code_sections(void **state)
 	for (size_t i = 1; i < text->nfuncs; i++)
 		assert_true(text->funcs[i - 1].insn_off + text->funcs[i - 1].insn_cnt <=
 			    text->funcs[i].insn_off);
-	/* em_code_sec_func_at finds the function holding an instruction */
+	/* em_objfile_func_at finds the function holding an instruction */
 	f = func_by_name(text, "static_sub");
-	assert_ptr_equal(em_code_sec_func_at(text, f->insn_off + f->insn_cnt - 1), f);
-	assert_null(em_code_sec_func_at(text, (uint32_t)text->insn_cnt));
+	assert_ptr_equal(em_objfile_func_at(text, f->insn_off + f->insn_cnt - 1), f);
+	assert_null(em_objfile_func_at(text, (uint32_t)text->insn_cnt));
 	obj_free(obj);
 }
 

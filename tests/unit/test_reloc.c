@@ -102,7 +102,7 @@ static void verify_unit(struct verify *v, const struct em_code_sec *c, uint32_t 
 		case EM_RELO_CALL:
 		case EM_RELO_FUNC_PTR: {
 			const struct em_code_sec *tc = code_of(v->obj, r->target_sec);
-			const struct em_func *f = em_code_sec_func_at(tc, r->target_insn);
+			const struct em_func *f = em_objfile_func_at(tc, r->target_insn);
 
 			assert_int_equal(got->src_reg, r->kind == EM_RELO_CALL ? BPF_PSEUDO_CALL :
 										 BPF_PSEUDO_FUNC);
@@ -273,7 +273,7 @@ static void test_func_line_info(void **state)
 			assert_true(fi[i - 1].insn_off < fi[i].insn_off);
 		for (size_t u = 0; u < v.nunits; u++) {
 			if (v.units[u].base == fi[i].insn_off)
-				f = em_code_sec_func_at(code_of(obj, v.units[u].sec),
+				f = em_objfile_func_at(code_of(obj, v.units[u].sec),
 							v.units[u].off);
 		}
 		assert_non_null(f);

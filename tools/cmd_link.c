@@ -57,9 +57,9 @@ static void print_link(const struct ebpfmini_program *prog, const struct ebpfmin
 	}
 }
 
-/* Pin link (each member of a set) as dir/<prog> or dir/<prog>_<i>. */
+/* Pin link (each member of a set) as dir/<name> or dir/<name>_<i>. */
 static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *link,
-		    const char *dir)
+		    const char *dir, const char *name)
 {
 	size_t n = ebpfmini_link_member_count(link);
 	char path[4096];
@@ -67,10 +67,9 @@ static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *l
 
 	for (size_t i = 0; i < n; i++) {
 		if (n > 1)
-			snprintf(path, sizeof(path), "%s/%s_%zu", dir, ebpfmini_program_name(prog),
-				 i);
+			snprintf(path, sizeof(path), "%s/%s_%zu", dir, name, i);
 		else
-			snprintf(path, sizeof(path), "%s/%s", dir, ebpfmini_program_name(prog));
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
 		err = ebpfmini_link_pin(ebpfmini_link_member(link, i), path);
 		if (err) {
 			tool_explain(path, err, BPF_OBJ_PIN, NULL);
@@ -81,18 +80,37 @@ static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *l
 	return 0;
 }
 
-int tool_attach_object(struct ebpfmini_object *obj, int seconds, const char *pin_dir)
+static void hold(size_t nlinks, int seconds)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (seconds >= 0)
+		printf("holding %zu link%s for %d s\n", nlinks, nlinks == 1 ? "" : "s", seconds);
+	else
+		printf("holding %zu link%s until Ctrl-C\n", nlinks, nlinks == 1 ? "" : "s");
+	fflush(stdout);
+	for (long ms = 0; !stop && (seconds < 0 || ms < seconds * 1000L); ms += 100)
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	printf("detaching\n");
+}
+
+int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opts *opts)
 {
 	const struct ebpfmini_program *p = NULL;
 	struct ebpfmini_link **links = NULL;
-	size_t nlinks = 0, cap = 0;
+	size_t nlinks = 0, cap = 0, nskipped = 0;
+	char skipped[1024] = "";
 	int err = 0;
 
 	while ((p = ebpfmini_object_next_program(obj, p))) {
 		struct ebpfmini_program *prog = (struct ebpfmini_program *)p;
 		struct ebpfmini_link *link = NULL;
 
-		if (ebpfmini_program_fd(p) < 0)
+		if (ebpfmini_program_fd(p) < 0 || (opts->only_prog && p != opts->only_prog))
 			continue;
 		if (!em_link_auto_attachable(ebpfmini_program_section(p))) {
 			printf("prog '%s': not attached: SEC '%s' does not say where (attach it "
@@ -104,10 +122,17 @@ int tool_attach_object(struct ebpfmini_object *obj, int seconds, const char *pin
 		if (err) {
 			char what[512];
 
-			snprintf(what, sizeof(what), "prog '%s': attach SEC '%s'",
-				 ebpfmini_program_name(p), ebpfmini_program_section(p));
+			snprintf(what, sizeof(what), "prog '%s': %s SEC '%s'",
+				 ebpfmini_program_name(p), opts->strict ? "attach" : "skipped:",
+				 ebpfmini_program_section(p));
 			tool_explain(what, err, -1, NULL);
-			break;
+			if (opts->strict)
+				break;
+			err = 0;
+			nskipped++;
+			snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped),
+				 "%s'%s'", nskipped > 1 ? ", " : "", ebpfmini_program_name(p));
+			continue;
 		}
 		if (nlinks == cap) {
 			struct ebpfmini_link **grown;
@@ -123,35 +148,28 @@ int tool_attach_object(struct ebpfmini_object *obj, int seconds, const char *pin
 		}
 		links[nlinks++] = link;
 		print_link(p, link);
-		if (pin_dir) {
-			err = pin_link(p, link, pin_dir);
+		if (opts->pin_dir) {
+			err = pin_link(p, link, opts->pin_dir,
+				       opts->pin_name ? opts->pin_name : ebpfmini_program_name(p));
 			if (err)
 				break;
 		}
 	}
 
+	if (nskipped)
+		printf("skipped %zu program%s this kernel cannot attach: %s (--prog NAME picks "
+		       "programs)\n",
+		       nskipped, nskipped == 1 ? "" : "s", skipped);
 	if (!err && !nlinks) {
-		printf("no program of this object says where to attach\n");
-	} else if (!err && pin_dir) {
+		printf("no program of this object %s\n",
+		       nskipped ? "could be attached" : "says where to attach");
+		err = nskipped ? -ENOENT : 0;
+	} else if (!err && opts->pin_dir) {
 		printf("links pinned under %s: the programs stay attached until the pins are "
 		       "removed\n",
-		       pin_dir);
+		       opts->pin_dir);
 	} else if (!err) {
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		if (seconds >= 0)
-			printf("holding %zu link%s for %d s\n", nlinks, nlinks == 1 ? "" : "s",
-			       seconds);
-		else
-			printf("holding %zu link%s until Ctrl-C\n", nlinks, nlinks == 1 ? "" : "s");
-		fflush(stdout);
-		for (long ms = 0; !stop && (seconds < 0 || ms < seconds * 1000L); ms += 100)
-			nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
-		printf("detaching\n");
+		hold(nlinks, opts->seconds);
 	}
 	/* a pinned link stays attached after its fd is closed */
 	for (size_t i = 0; i < nlinks; i++)
@@ -279,22 +297,6 @@ static void link_details(int fd, union link_info *li, char *buf, size_t size)
 	}
 }
 
-static const char *prog_name(uint32_t id, char *buf, size_t size)
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	int fd = id ? ebpfmini_sys_prog_get_fd_by_id(id) : -ENOENT;
-
-	snprintf(buf, size, "-");
-	if (fd < 0)
-		return buf;
-	memset(&info, 0, sizeof(info));
-	if (ebpfmini_sys_obj_get_info(fd, &info, &len) == 0)
-		snprintf(buf, size, "%s", info.name[0] ? info.name : "?");
-	close(fd);
-	return buf;
-}
-
 int cmd_link_list(int argc, char **argv)
 {
 	uint32_t id = 0;
@@ -331,7 +333,7 @@ int cmd_link_list(int argc, char **argv)
 		close(fd);
 		printf("%6u  %-14s %6u  %-16s %s\n", id,
 		       link_kind(li.info.type, kind, sizeof(kind)), li.info.prog_id,
-		       prog_name(li.info.prog_id, pname, sizeof(pname)), details);
+		       tool_prog_name(li.info.prog_id, pname, sizeof(pname)), details);
 		n++;
 	}
 	if (err != -ENOENT)

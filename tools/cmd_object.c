@@ -35,17 +35,6 @@ static const char *section_type_name(uint32_t type)
 	return "?";
 }
 
-static const char *prog_type(uint32_t type, char *buf, unsigned size)
-{
-	return tool_short_name(ebpfmini_sys_prog_type_name(type), "BPF_PROG_TYPE_", type, buf,
-			       size);
-}
-
-static const char *map_type(uint32_t type, char *buf, unsigned size)
-{
-	return tool_short_name(ebpfmini_sys_map_type_name(type), "BPF_MAP_TYPE_", type, buf, size);
-}
-
 /* "0x400 (mmapable)", or "0" */
 static const char *map_flags(uint32_t flags, char *buf, size_t size)
 {
@@ -110,7 +99,7 @@ static void show_programs(const struct ebpfmini_object *obj)
 	while ((p = ebpfmini_object_next_program(obj, p)))
 		printf("  %-*s  %-*s  %-16s %6zu%s\n", wn, ebpfmini_program_name(p), ws,
 		       ebpfmini_program_section(p),
-		       prog_type(ebpfmini_program_type(p), type, sizeof(type)),
+		       tool_prog_type(ebpfmini_program_type(p), type, sizeof(type)),
 		       ebpfmini_program_insn_count(p),
 		       ebpfmini_program_autoload(p) ? "" : "  (no autoload)");
 }
@@ -132,7 +121,7 @@ static void show_maps(const struct ebpfmini_object *obj)
 		const char *pin = ebpfmini_map_pin_path(m);
 
 		printf("  %-*s  %-16s %5u %6u %11u  %-*s  %s%s%s\n", wn, ebpfmini_map_name(m),
-		       map_type(ebpfmini_map_type(m), type, sizeof(type)), ebpfmini_map_key_size(m),
+		       tool_map_type(ebpfmini_map_type(m), type, sizeof(type)), ebpfmini_map_key_size(m),
 		       ebpfmini_map_value_size(m), ebpfmini_map_max_entries(m), wf,
 		       map_flags(ebpfmini_map_flags(m), flags, sizeof(flags)),
 		       m->pinning == EM_PIN_BY_NAME ? "by_name" :
@@ -264,71 +253,30 @@ static const struct ebpfmini_program *first_failed(const struct ebpfmini_object 
 	return NULL;
 }
 
-int cmd_object_load(int argc, char **argv)
+int tool_open_load(const char *path, char **only, int count, struct ebpfmini_object **out)
 {
-	static const struct option longopts[] = {
-		{ "pin-maps", required_argument, NULL, 'm' },
-		{ "pin-progs", required_argument, NULL, 'p' },
-		{ "attach", no_argument, NULL, 'a' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "pin-links", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *pin_maps = NULL, *pin_progs = NULL, *pin_links = NULL, *path;
-	bool attach = false;
-	int seconds = -1;
-	char *end;
-	const struct ebpfmini_program *p = NULL, *failed;
-	const struct ebpfmini_map *m = NULL;
+	struct ebpfmini_program *prog = NULL;
+	const struct ebpfmini_program *failed;
 	struct ebpfmini_object *obj;
-	char type[64];
-	int opt, err;
+	int err;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hd:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'a':
-			attach = true;
-			break;
-		case 'd':
-			errno = 0;
-			seconds = (int)strtol(optarg, &end, 10);
-			if (errno || *end || seconds < 0) {
-				tool_error("-d wants a number of seconds, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 'l':
-			pin_links = optarg;
-			break;
-		case 'm':
-			pin_maps = optarg;
-			break;
-		case 'p':
-			pin_progs = optarg;
-			break;
-		case 'h':
-			tool_usage(stdout, "object");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
-		tool_error("usage: ebpfmini object load OBJ [--pin-maps DIR] [--pin-progs DIR] "
-			   "[--attach [-d SECONDS] [--pin-links DIR]]");
-		return 2;
-	}
-	if (!attach && (pin_links || seconds >= 0)) {
-		tool_error("-d and --pin-links go with --attach");
-		return 2;
-	}
-	path = argv[optind];
-
+	*out = NULL;
 	err = ebpfmini_object_open(path, NULL, &obj);
 	if (err)
 		return tool_explain(path, err, -1, NULL);
+	for (int i = 0; i < count; i++)
+		if (!ebpfmini_object_find_program(obj, only[i])) {
+			tool_error("%s: no program '%s' (object show lists them)", path, only[i]);
+			ebpfmini_object_close(obj);
+			return 1;
+		}
+	while (count && (prog = ebpfmini_object_next_program(obj, prog))) {
+		bool picked = false;
+
+		for (int i = 0; i < count; i++)
+			picked |= !strcmp(ebpfmini_program_name(prog), only[i]);
+		ebpfmini_program_set_autoload(prog, picked);
+	}
 	ebpfmini_log_set(load_log, ebpfmini_log_level(), NULL);
 	err = ebpfmini_object_load(obj);
 	ebpfmini_log_set(NULL, ebpfmini_log_level(), NULL);
@@ -348,48 +296,127 @@ int cmd_object_load(int argc, char **argv)
 		ebpfmini_object_close(obj);
 		return 1;
 	}
+	*out = obj;
+	return 0;
+}
 
+int cmd_object_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pin-maps", required_argument, NULL, 'm' },
+		{ "pin-progs", required_argument, NULL, 'P' },
+		{ "attach", no_argument, NULL, 'a' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pin-links", required_argument, NULL, 'l' },
+		{ "prog", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pin_maps = NULL, *pin_progs = NULL, *path;
+	struct tool_attach_opts attach_opts = { .seconds = -1 };
+	bool attach = false;
+	char *end, **only = NULL;
+	int nonly = 0;
+	const struct ebpfmini_program *p = NULL;
+	const struct ebpfmini_map *m = NULL;
+	struct ebpfmini_object *obj;
+	char type[64];
+	int opt, err, status = 0;
+
+	only = calloc((size_t)argc, sizeof(*only));
+	if (!only)
+		return tool_error("out of memory");
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "hd:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			attach = true;
+			break;
+		case 'd':
+			errno = 0;
+			attach_opts.seconds = (int)strtol(optarg, &end, 10);
+			if (errno || *end || attach_opts.seconds < 0) {
+				tool_error("-d wants a number of seconds, not '%s'", optarg);
+				status = 2;
+				goto out;
+			}
+			break;
+		case 'l':
+			attach_opts.pin_dir = optarg;
+			break;
+		case 'm':
+			pin_maps = optarg;
+			break;
+		case 'P':
+			pin_progs = optarg;
+			break;
+		case 'n':
+			only[nonly++] = optarg;
+			break;
+		case 'h':
+			tool_usage(stdout, "object");
+			goto out;
+		default:
+			status = 2;
+			goto out;
+		}
+	}
+	if (optind + 1 != argc) {
+		status = tool_bad_args("object", optind + 1 < argc ? argv[optind + 1] : NULL);
+		goto out;
+	}
+	if (!attach && (attach_opts.pin_dir || attach_opts.seconds >= 0)) {
+		tool_error("-d and --pin-links go with --attach");
+		status = 2;
+		goto out;
+	}
+	path = argv[optind];
+	attach_opts.strict = nonly > 0; /* what was asked for by name must attach */
+
+	if (tool_open_load(path, only, nonly, &obj)) {
+		status = 1;
+		goto out;
+	}
 	while ((m = ebpfmini_object_next_map(obj, m)))
 		printf("map  '%s': id %u, %s\n", ebpfmini_map_name(m), ebpfmini_map_id(m),
-		       map_type(ebpfmini_map_type(m), type, sizeof(type)));
+		       tool_map_type(ebpfmini_map_type(m), type, sizeof(type)));
 	while ((p = ebpfmini_object_next_program(obj, p))) {
 		if (ebpfmini_program_fd(p) < 0) {
-			printf("prog '%s': not loaded (autoload off)\n", ebpfmini_program_name(p));
+			printf("prog '%s': not loaded (%s)\n", ebpfmini_program_name(p),
+			       nonly ? "not picked by --prog" : "autoload off");
 			continue;
 		}
 		printf("prog '%s': id %u, %s, %zu insns\n", ebpfmini_program_name(p),
 		       ebpfmini_program_id(p),
-		       prog_type(ebpfmini_program_type(p), type, sizeof(type)),
+		       tool_prog_type(ebpfmini_program_type(p), type, sizeof(type)),
 		       ebpfmini_program_insn_count(p));
 	}
 
 	if (pin_maps) {
 		err = ebpfmini_object_pin_maps(obj, pin_maps);
 		if (err) {
-			tool_explain("--pin-maps", err, BPF_OBJ_PIN, NULL);
-			ebpfmini_object_close(obj);
-			return 1;
+			status = tool_explain("--pin-maps", err, BPF_OBJ_PIN, NULL);
+			goto close;
 		}
 		printf("maps pinned under %s\n", pin_maps);
 	}
 	if (pin_progs) {
 		err = ebpfmini_object_pin_programs(obj, pin_progs);
 		if (err) {
-			tool_explain("--pin-progs", err, BPF_OBJ_PIN, NULL);
+			status = tool_explain("--pin-progs", err, BPF_OBJ_PIN, NULL);
 			if (pin_maps)
 				ebpfmini_object_unpin_maps(obj, pin_maps);
-			ebpfmini_object_close(obj);
-			return 1;
+			goto close;
 		}
 		printf("programs pinned under %s\n", pin_progs);
 	}
-	if (attach) {
-		err = tool_attach_object(obj, seconds, pin_links);
-		ebpfmini_object_close(obj);
-		return err;
-	}
-	if (!pin_maps && !pin_progs)
+	if (attach)
+		status = tool_attach_object(obj, &attach_opts);
+	else if (!pin_maps && !pin_progs)
 		printf("(the kernel frees what is not pinned when ebpfmini exits)\n");
+close:
 	ebpfmini_object_close(obj);
-	return 0;
+out:
+	free(only);
+	return status;
 }

@@ -10,6 +10,14 @@
 #include "tool.h"
 
 static int cmd_help(int argc, char **argv);
+
+/* until tools/cmd_prog_dump.c lands */
+static int prog_dump_stub(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return tool_error("prog dump: not built yet");
+}
 static int cmd_version(int argc, char **argv);
 
 /* Every command of the tool. */
@@ -20,12 +28,51 @@ static const struct tool_cmd commands[] = {
 	  "OBJ [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] [--pin-links DIR]]",
 	  "load every map and program into the kernel and print their ids; with --attach, "
 	  "attach each program whose SEC name says where and hold the links (or pin them)" },
+	{ "prog", "list", cmd_prog_show, "", "list the kernel's programs" },
+	{ "prog", "show", cmd_prog_show, "[PROG]",
+	  "show programs (PROG: ID | id ID | pinned PATH | name NAME | tag TAG)" },
+	{ "prog", "dump", prog_dump_stub, "xlated|jited PROG [linum] [opcodes]",
+	  "print a program's instructions as the kernel holds them" },
+	{ "prog", "pin", cmd_prog_pin, "PROG PATH", "pin a program in bpffs" },
+	{ "prog", "load", cmd_prog_load, "OBJ PATH [pinmaps DIR] [autoattach]",
+	  "load an object and pin its first program at PATH (with autoattach: its link)" },
+	{ "prog", "loadall", cmd_prog_load, "OBJ DIR [pinmaps DIR] [autoattach]",
+	  "load an object and pin every program (with autoattach: every link) under DIR" },
+	{ "prog", "run", cmd_prog_run,
+	  "PROG [data_in FILE] [data_out FILE] [ctx_in FILE] [repeat N]",
+	  "run a program once (or N times) on input with BPF_PROG_TEST_RUN" },
+	{ "prog", "tracelog", cmd_prog_tracelog, "",
+	  "print what programs write with bpf_printk() (trace_pipe) until Ctrl-C" },
+	{ "map", "list", cmd_map_show, "", "list the kernel's maps" },
+	{ "map", "show", cmd_map_show, "[MAP]",
+	  "show maps (MAP: ID | id ID | pinned PATH | name NAME)" },
+	{ "map", "dump", cmd_map_dump, "MAP",
+	  "print every element: keys and values in hex, or typed when the map has BTF" },
+	{ "map", "lookup", cmd_map_elem, "MAP key BYTES", "print the value of one key" },
+	{ "map", "update", cmd_map_elem, "MAP key BYTES value VALUE [any|exist|noexist]",
+	  "write an element (BYTES: 1 0x2a ... or hex 01 2a ...; VALUE also id ID or "
+	  "pinned PATH of a program or map, for program and map arrays)" },
+	{ "map", "delete", cmd_map_elem, "MAP key BYTES", "delete an element" },
+	{ "map", "getnext", cmd_map_elem, "MAP [key BYTES]", "print the key after KEY (or the first)" },
+	{ "map", "peek", cmd_map_elem, "MAP", "print the head of a queue or stack" },
+	{ "map", "push", cmd_map_elem, "MAP value BYTES",
+	  "add a value to a queue, stack or bloom filter" },
+	{ "map", "pop", cmd_map_elem, "MAP", "take the head of a queue or stack and print it" },
+	{ "map", "enqueue", cmd_map_elem, "MAP value BYTES", "map push, for a queue" },
+	{ "map", "dequeue", cmd_map_elem, "MAP", "map pop, for a queue" },
+	{ "map", "pin", cmd_map_pin, "MAP PATH", "pin a map in bpffs" },
+	{ "map", "freeze", cmd_map_pin, "MAP", "forbid writes from user space from now on" },
+	{ "map", "create", cmd_map_create,
+	  "PATH type TYPE key KSIZE value VSIZE entries N [name NAME] [flags F] [inner_map MAP]",
+	  "create a map and pin it at PATH" },
 	{ "link", "list", cmd_link_list, "", "list the kernel's links: type, program, what they attach" },
 	{ "btf", "dump", cmd_btf_dump, "[FILE] [--format c|raw] [--base BASE]",
 	  "print BTF (default: the kernel's) as a C header (vmlinux.h) or one line per type" },
 	{ "help", NULL, cmd_help, "[NOUN]", "show the commands (of NOUN)" },
 	{ "version", NULL, cmd_version, "", "print the version of ebpfmini" },
 };
+
+struct json *tool_json;
 
 int tool_error(const char *fmt, ...)
 {
@@ -65,24 +112,55 @@ const char *tool_short_name(const char *full, const char *prefix, uint32_t value
 	return buf;
 }
 
+/* the command running, for the usage line of tool_bad_args */
+static const struct tool_cmd *current;
+
+static void usage_line(FILE *out, const struct tool_cmd *c)
+{
+	fprintf(out, "  ebpfmini %s%s%s%s%s\n      %s\n", c->noun, c->verb ? " " : "",
+		c->verb ? c->verb : "", *c->args ? " " : "", c->args, c->help);
+}
+
 void tool_usage(FILE *out, const char *noun)
 {
 	fputs("usage: ebpfmini [-t|--trace] [-v|--verbose] COMMAND ...\n\ncommands:\n", out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		const struct tool_cmd *c = &commands[i];
-		char synopsis[128];
-
-		if (noun && strcmp(noun, c->noun) != 0)
-			continue;
-		snprintf(synopsis, sizeof(synopsis), "%s%s%s %s", c->noun, c->verb ? " " : "",
-			 c->verb ? c->verb : "", c->args);
-		fprintf(out, "  ebpfmini %s\n      %s\n", synopsis, c->help);
+		if (!noun || !strcmp(noun, commands[i].noun))
+			usage_line(out, &commands[i]);
 	}
 	fputs("\noptions:\n"
 	      "  -t, --trace    print every bpf() call decoded (as EBPFMINI_TRACE=1)\n"
 	      "  -v, --verbose  show the library's debug messages\n"
+	      "  -j, --json     print JSON (one document per call)\n"
+	      "  -p, --pretty   print indented JSON\n"
 	      "See ebpfmini(1).\n",
 	      out);
+}
+
+int tool_bad_args(const char *noun, const char *word)
+{
+	const char *cmd = current && current->verb ? current->verb : "";
+
+	if (word)
+		tool_error("%s %s: unexpected '%s'", noun, cmd, word);
+	else
+		tool_error("%s %s: missing arguments", noun, cmd);
+	if (current) {
+		fputs("usage:\n", stderr);
+		usage_line(stderr, current);
+	} else {
+		tool_usage(stderr, noun);
+	}
+	return 2;
+}
+
+bool tool_help(int argc, char **argv, const char *noun)
+{
+	if (argc < 2 || (strcmp(argv[1], "-h") && strcmp(argv[1], "--help") &&
+			 strcmp(argv[1], "help")))
+		return false;
+	tool_usage(stdout, noun);
+	return true;
 }
 
 static int cmd_help(int argc, char **argv)
@@ -102,8 +180,28 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int i = 1;
+	static struct json json;
+	int i = 1, n = 1;
 	bool known_noun = false;
+
+	/* -j/--json and -p/--pretty anywhere (before a "--") */
+	for (int k = 1; k < argc; k++) {
+		bool pretty = !strcmp(argv[k], "-p") || !strcmp(argv[k], "--pretty");
+
+		if (!strcmp(argv[k], "--")) {
+			while (k < argc)
+				argv[n++] = argv[k++];
+			break;
+		}
+		if (pretty || !strcmp(argv[k], "-j") || !strcmp(argv[k], "--json")) {
+			json_init(&json, stdout, pretty || json.pretty);
+			tool_json = &json;
+		} else {
+			argv[n++] = argv[k];
+		}
+	}
+	argc = n;
+	argv[argc] = NULL;
 
 	/* global options, before the command */
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -133,12 +231,16 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], cmd->noun) != 0)
 			continue;
 		known_noun = true;
+		current = cmd;
 		if (!cmd->verb)
 			return cmd->fn(argc - i, argv + i);
 		if (i + 1 < argc && strcmp(argv[i + 1], cmd->verb) == 0)
 			return cmd->fn(argc - i - 1, argv + i + 1);
 	}
-	if (known_noun)
+	current = NULL;
+	if (known_noun && i + 1 < argc)
+		tool_error("'%s' has no command '%s'; it has these:", argv[i], argv[i + 1]);
+	else if (known_noun)
 		tool_error("'%s' wants one of these commands:", argv[i]);
 	else
 		tool_error("unknown command '%s'", argv[i]);

@@ -2,8 +2,11 @@
 #ifndef EBPFMINI_TOOL_H
 #define EBPFMINI_TOOL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "json.h"
 
 /*
  * One subcommand: "ebpfmini <noun> <verb> ARGS". fn gets argv starting at
@@ -29,18 +32,109 @@ const char *tool_short_name(const char *full, const char *prefix, uint32_t value
 			    unsigned size);
 /* Print the commands of noun (all commands when noun is NULL) to out. */
 void tool_usage(FILE *out, const char *noun);
+/* For a command's wrong arguments: "ebpfmini: <noun>: unexpected 'word'" (or what is
+ * missing when word is NULL), then the usage of noun. Returns 2. */
+int tool_bad_args(const char *noun, const char *word);
+/* Whether argv[1] asks for help: then the usage of noun is printed. */
+bool tool_help(int argc, char **argv, const char *noun);
+
+/* The JSON writer when -j/--json (or -p/--pretty) was given, else NULL. */
+extern struct json *tool_json;
+
+/* ---- kernel objects by id (kobj.c) --------------------------------------------------- */
+
+enum tool_kind { TOOL_PROG, TOOL_MAP, TOOL_LINK, TOOL_BTF };
+
+/*
+ * Opens the objects that argv names: "ID", "id ID", "pinned PATH", and for
+ * programs and maps "name NAME" (every one of that name) and "tag TAG"
+ * (programs). *used gets the number of words taken. Returns the number of
+ * fds in *fds (free it and close them), or -1 after printing the error.
+ */
+int tool_select(enum tool_kind kind, int argc, char **argv, int *used, int **fds);
+/* tool_select that wants exactly one object; returns its fd or -1. */
+int tool_select_one(enum tool_kind kind, int argc, char **argv, int *used);
+/* Walk the ids of kind: *id = 0 first. 1 and an open fd in *fd, 0 at the end, -1 after an
+ * error (printed). Objects gone between the two calls are skipped. */
+int tool_next(enum tool_kind kind, uint32_t *id, int *fd);
+/* "<noun> show [OBJ]": show(fd) for each object argv names, or for every one of kind;
+ * with JSON a list is an array. Returns the exit status. */
+int tool_show(enum tool_kind kind, int argc, char **argv, void (*show)(int fd));
+/* BPF_OBJ_GET_INFO_BY_FD into info (size bytes, zeroed first); prints the error. */
+int tool_info(int fd, void *info, uint32_t size);
+/* A field of /proc/self/fdinfo/FD ("memlock", "frozen"): its number, or -1. */
+long long tool_fdinfo(int fd, const char *field);
+/* "hash" for BPF_MAP_TYPE_HASH etc. */
+const char *tool_prog_type(uint32_t type, char *buf, unsigned size);
+const char *tool_map_type(uint32_t type, char *buf, unsigned size);
+const char *tool_attach_type(uint32_t type, char *buf, unsigned size);
+/* A whole number from s (decimal or 0x hex) into *v; prints the error naming what. */
+int tool_number(const char *s, const char *what, unsigned long long max, unsigned long long *v);
+/* The program name of prog id into buf ("-" when there is none). */
+const char *tool_prog_name(uint32_t id, char *buf, size_t size);
+
+/* ---- BTF objects of the kernel, typed values (btf_value.c) ---------------------------- */
+
+struct tool_btf {
+	struct ebpfmini_btf *btf;  /* parsed */
+	struct ebpfmini_btf *base; /* vmlinux's, under a module's split BTF */
+	uint32_t id, size;
+	bool kernel;
+	char name[64];
+};
+struct ebpfmini_btf;
+/* The BTF of the BTF object fd, read back from the kernel and parsed. Returns 0 or 1 (the
+ * error printed). Free with tool_btf_put(). */
+int tool_btf_get(int fd, struct tool_btf *out);
+int tool_btf_by_id(uint32_t id, struct tool_btf *out);
+void tool_btf_put(struct tool_btf *b);
+/* The size bytes at data as a value of type_id: integers, enums by name, structs by
+ * member name, arrays (char arrays holding text as strings), data sections by variable. */
+void tool_btf_value(struct json *j, const char *key, const struct ebpfmini_btf *btf,
+		    uint32_t type_id, const void *data, size_t size);
+
+/* ---- commands ------------------------------------------------------------------------ */
+
+/* cmd_prog.c; prog dump is cmd_prog_dump.c's */
+int cmd_prog_show(int argc, char **argv);
+int cmd_prog_pin(int argc, char **argv);
+int cmd_prog_load(int argc, char **argv);
+int cmd_prog_run(int argc, char **argv);
+int cmd_prog_tracelog(int argc, char **argv);
+
+/* cmd_map.c */
+int cmd_map_show(int argc, char **argv);
+int cmd_map_dump(int argc, char **argv);
+int cmd_map_elem(int argc, char **argv);
+int cmd_map_pin(int argc, char **argv);
+int cmd_map_create(int argc, char **argv);
 
 /* cmd_object.c */
 int cmd_object_show(int argc, char **argv);
 int cmd_object_load(int argc, char **argv);
 
+/* cmd_object.c: open and load path, printing what went wrong (with the verifier log of a
+ * program that was not accepted). only (count names) picks the programs to load; a name
+ * that is not in the object is an error. Returns 0 or 1. */
+struct ebpfmini_object;
+struct ebpfmini_program;
+int tool_open_load(const char *path, char **only, int count, struct ebpfmini_object **obj);
+
 /* cmd_link.c */
 int cmd_link_list(int argc, char **argv);
-struct ebpfmini_object;
-/* Attach every loaded program of obj whose SEC name says where (printing
- * each link), then hold the links for seconds (< 0: until SIGINT/SIGTERM),
- * or pin them under pin_dir and return. Returns the exit status. */
-int tool_attach_object(struct ebpfmini_object *obj, int seconds, const char *pin_dir);
+int cmd_link_pin(int argc, char **argv);
+int cmd_link_detach(int argc, char **argv);
+struct tool_attach_opts {
+	int seconds;          /* hold the links this long (< 0: until SIGINT/SIGTERM) */
+	const char *pin_dir;  /* or pin them here as <prog> (<prog>_<i> for a set) and return */
+	const char *pin_name; /* the file name under pin_dir instead of the program's */
+	const struct ebpfmini_program *only_prog; /* attach only this one */
+	bool strict;          /* an attach that fails is an error, not a skip */
+};
+/* Attach every loaded program of obj whose SEC name says where (printing each link; one
+ * that cannot be attached here is skipped with the reason, unless opts->strict), then
+ * hold the links or pin them. Returns the exit status: 1 when nothing was attached. */
+int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opts *opts);
 
 /* cmd_btf.c */
 int cmd_btf_dump(int argc, char **argv);

@@ -1,4 +1,4 @@
-/* cmd_btf.c - ebpfmini btf dump: BTF as a C header (vmlinux.h) or as a raw listing */
+/* cmd_btf.c - ebpfmini btf list/show, btf dump: BTF as a C header (vmlinux.h) or as a raw listing */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,12 +72,160 @@ static int btf_file_read(const char *path, const struct ebpfmini_btf *base, stru
 static void usage(FILE *out)
 {
 	fputs("usage: ebpfmini btf dump [FILE] [--format c|raw] [--base BASE]\n"
+	      "       ebpfmini btf dump id ID|file FILE|map MAP|prog PROG [format c|raw]\n"
 	      "  FILE    raw BTF or an eBPF object (default " VMLINUX_BTF ")\n"
+	      "  ID      a BTF object of the kernel (btf list); MAP, PROG: the BTF object\n"
+	      "          of a map or program (ID | id ID | pinned PATH | name NAME), whole\n"
 	      "  --format c    a C header for BPF programs (vmlinux.h), the default\n"
 	      "  --format raw  one line per type: [id] KIND 'name' ...\n"
 	      "  --base BASE   FILE is split BTF on top of BASE (a kernel module's BTF;\n"
 	      "                the default for /sys/kernel/btf/<module>: " VMLINUX_BTF ")\n",
 	      out);
+}
+
+/* the BTF object id of map or prog fd */
+static int owner_btf_id(bool map, int fd, uint32_t *id)
+{
+	union {
+		struct bpf_map_info map;
+		struct bpf_prog_info prog;
+	} info;
+
+	if (tool_info(fd, &info, sizeof(info)))
+		return 1;
+	*id = map ? info.map.btf_id : info.prog.btf_id;
+	if (!*id)
+		return tool_error("this %s has no BTF", map ? "map" : "program");
+	return 0;
+}
+
+/* btf dump id ID|map MAP|prog PROG|file FILE [format c|raw] */
+static int dump_words(int argc, char **argv)
+{
+	enum ebpfmini_btf_dump_format fmt = EBPFMINI_BTF_DUMP_C;
+	struct tool_btf kb;
+	struct btf_file file = { 0 }, base = { 0 };
+	const struct ebpfmini_btf *btf;
+	unsigned long long id = 0;
+	uint32_t btf_id = 0;
+	int used = 1, fd, err;
+
+	if (!strcmp(argv[1], "id")) {
+		if (tool_number(argv[2], "id", UINT32_MAX, &id))
+			return 2;
+		btf_id = (uint32_t)id;
+	} else if (!strcmp(argv[1], "map") || !strcmp(argv[1], "prog")) {
+		bool map = argv[1][0] == 'm';
+
+		fd = tool_select_one(map ? TOOL_MAP : TOOL_PROG, argc - 2, argv + 2, &used);
+		if (fd < 0)
+			return 1;
+		err = owner_btf_id(map, fd, &btf_id);
+		close(fd);
+		if (err)
+			return 1;
+	}
+	if (argc > 2 + used) {
+		if (argc != 4 + used || strcmp(argv[2 + used], "format") ||
+		    (strcmp(argv[3 + used], "c") && strcmp(argv[3 + used], "raw")))
+			return tool_bad_args("btf", argv[2 + used]);
+		fmt = argv[3 + used][0] == 'c' ? EBPFMINI_BTF_DUMP_C : EBPFMINI_BTF_DUMP_RAW;
+	}
+	if (!btf_id) {
+		/* file FILE: as the plain form does */
+		if (!strncmp(argv[2], "/sys/kernel/btf/", 16) && strcmp(argv[2], VMLINUX_BTF) &&
+		    btf_file_read(VMLINUX_BTF, NULL, &base))
+			return 1;
+		if (btf_file_read(argv[2], base.btf, &file)) {
+			btf_file_free(&base);
+			return 1;
+		}
+		btf = file.btf;
+	} else {
+		if (tool_btf_by_id(btf_id, &kb))
+			return 1;
+		btf = kb.btf;
+	}
+	err = ebpfmini_btf_dump_fd(btf, fmt, STDOUT_FILENO);
+	if (btf_id)
+		tool_btf_put(&kb);
+	btf_file_free(&file);
+	btf_file_free(&base);
+	if (err)
+		return tool_error("btf dump: %s", strerror(-err));
+	return 0;
+}
+
+/* the ids of the programs or maps whose BTF is btf_id, into ids (n at most) */
+static uint32_t users(enum tool_kind kind, uint32_t btf_id, uint32_t *ids, uint32_t n)
+{
+	uint32_t id = 0, count = 0;
+	int fd;
+
+	while (count < n && tool_next(kind, &id, &fd) > 0) {
+		union {
+			struct bpf_map_info map;
+			struct bpf_prog_info prog;
+		} info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (!ebpfmini_sys_obj_get_info(fd, &info, &len) &&
+		    (kind == TOOL_MAP ? info.map.btf_id : info.prog.btf_id) == btf_id)
+			ids[count++] = id;
+		close(fd);
+	}
+	return count;
+}
+
+static void show_one(int fd)
+{
+	struct bpf_btf_info info;
+	char name[128] = "";
+	uint32_t len = sizeof(info), progs[64], maps[64], np, nm;
+
+	memset(&info, 0, sizeof(info));
+	info.name = (uint64_t)(uintptr_t)name;
+	info.name_len = sizeof(name);
+	if (ebpfmini_sys_obj_get_info(fd, &info, &len)) {
+		tool_error("BPF_OBJ_GET_INFO_BY_FD failed");
+		return;
+	}
+	np = users(TOOL_PROG, info.id, progs, 64);
+	nm = users(TOOL_MAP, info.id, maps, 64);
+	if (tool_json) {
+		struct json *j = tool_json;
+
+		json_open(j, NULL);
+		json_uint(j, "id", info.id);
+		json_uint(j, "size", info.btf_size);
+		json_open_array(j, "prog_ids");
+		for (uint32_t i = 0; i < np; i++)
+			json_uint(j, NULL, progs[i]);
+		json_close_array(j);
+		json_open_array(j, "map_ids");
+		for (uint32_t i = 0; i < nm; i++)
+			json_uint(j, NULL, maps[i]);
+		json_close_array(j);
+		if (name[0])
+			json_str(j, "name", name);
+		json_bool(j, "kernel", info.kernel_btf);
+		json_close(j);
+		return;
+	}
+	printf("%u: name %s%s%s  size %uB", info.id, info.kernel_btf ? "[" : "",
+	       name[0] ? name : "<anon>", info.kernel_btf ? "]" : "", info.btf_size);
+	for (uint32_t i = 0; i < np; i++)
+		printf("%s%u", i ? "," : "  prog_ids ", progs[i]);
+	for (uint32_t i = 0; i < nm; i++)
+		printf("%s%u", i ? "," : "  map_ids ", maps[i]);
+	printf("\n");
+}
+
+/* btf list, btf show [ID | id ID] */
+int cmd_btf_show(int argc, char **argv)
+{
+	return tool_show(TOOL_BTF, argc, argv, show_one);
 }
 
 int cmd_btf_dump(int argc, char **argv)
@@ -93,6 +241,9 @@ int cmd_btf_dump(int argc, char **argv)
 	struct btf_file base = { 0 }, file;
 	int c, err;
 
+	if (argc >= 3 && (!strcmp(argv[1], "id") || !strcmp(argv[1], "map") ||
+			  !strcmp(argv[1], "prog") || !strcmp(argv[1], "file")))
+		return dump_words(argc, argv);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:b:h", opts, NULL)) != -1) {
 		switch (c) {

@@ -9,7 +9,8 @@
 
 #include <ebpfmini/ebpfmini.h>
 
-#include "link.h" /* em_link_auto_attachable */
+#include "uapi_compat.h" /* link types newer than the installed header */
+#include "link.h"     /* em_link_auto_attachable */
 #include "tool.h"
 
 /* ---- object load --attach ------------------------------------------------------------ */
@@ -219,10 +220,24 @@ static void put32(union link_info *li, size_t off, uint32_t v)
 	memcpy(li->raw + off, &v, sizeof(v));
 }
 
-/* The kind-specific part of a link's description into buf. */
-static void link_details(int fd, union link_info *li, char *buf, size_t size)
+/* One fact of a link: "key value" in the text, a member of its JSON object. */
+static void fact(struct json *j, char *buf, size_t size, const char *key, const char *text,
+		 const char *str, uint64_t num)
 {
-	char name[512] = "", at[64];
+	size_t n = strlen(buf);
+
+	if (j && str)
+		json_str(j, key, str);
+	else if (j)
+		json_uint(j, key, num);
+	else if (text)
+		snprintf(buf + n, size - n, "%s%s", n ? " " : "", text);
+}
+
+/* The kind-specific part of a link's description: into buf, or as JSON members. */
+static void link_details(int fd, union link_info *li, struct json *j, char *buf, size_t size)
+{
+	char name[512] = "", at[64], text[640];
 	uint32_t len = sizeof(*li), type = li->info.type, pe;
 
 	buf[0] = '\0';
@@ -230,36 +245,60 @@ static void link_details(int fd, union link_info *li, char *buf, size_t size)
 	case BPF_LINK_TYPE_RAW_TRACEPOINT:
 		li->info.raw_tracepoint.tp_name = (uint64_t)(uintptr_t)name;
 		li->info.raw_tracepoint.tp_name_len = sizeof(name);
-		if (ebpfmini_sys_obj_get_info(fd, li, &len) == 0)
-			snprintf(buf, size, "tracepoint %s", name);
+		if (ebpfmini_sys_obj_get_info(fd, li, &len) == 0) {
+			snprintf(text, sizeof(text), "tracepoint %s", name);
+			fact(j, buf, size, "tp_name", text, name, 0);
+		}
 		return;
 	case BPF_LINK_TYPE_ITER:
 		li->info.iter.target_name = (uint64_t)(uintptr_t)name;
 		li->info.iter.target_name_len = sizeof(name);
-		if (ebpfmini_sys_obj_get_info(fd, li, &len) == 0)
-			snprintf(buf, size, "iter %s", name);
+		if (ebpfmini_sys_obj_get_info(fd, li, &len) == 0) {
+			snprintf(text, sizeof(text), "iter %s", name);
+			fact(j, buf, size, "target_name", text, name, 0);
+		}
 		return;
 	case BPF_LINK_TYPE_TRACING:
 	case BPF_LINK_TYPE_CGROUP:
 	case BPF_LINK_TYPE_NETNS:
-		at[0] = '\0';
-		tool_short_name(ebpfmini_sys_attach_type_name(type == BPF_LINK_TYPE_TRACING ?
-								      li->info.tracing.attach_type :
-							      type == BPF_LINK_TYPE_CGROUP ?
-								      li->info.cgroup.attach_type :
-								      li->info.netns.attach_type),
-				"BPF_", 0, at, sizeof(at));
-		if (type == BPF_LINK_TYPE_TRACING)
-			snprintf(buf, size, "%s btf object %u type %u", at,
+	case BPF_LINK_TYPE_TCX:
+	case BPF_LINK_TYPE_NETKIT:
+		tool_attach_type(type == BPF_LINK_TYPE_TRACING ? li->info.tracing.attach_type :
+				 type == BPF_LINK_TYPE_CGROUP  ? li->info.cgroup.attach_type :
+				 type == BPF_LINK_TYPE_NETNS   ? li->info.netns.attach_type :
+								 get32(li, 20),
+				 at, sizeof(at));
+		fact(j, buf, size, "attach_type", at, at, 0);
+		if (type == BPF_LINK_TYPE_TRACING) {
+			snprintf(text, sizeof(text), "btf object %u type %u",
 				 li->info.tracing.target_obj_id, li->info.tracing.target_btf_id);
-		else if (type == BPF_LINK_TYPE_CGROUP)
-			snprintf(buf, size, "%s cgroup id %llu", at,
+			fact(j, buf, size, "target_obj_id", text, NULL,
+			     li->info.tracing.target_obj_id);
+			fact(j, buf, size, "target_btf_id", NULL, NULL,
+			     li->info.tracing.target_btf_id);
+		} else if (type == BPF_LINK_TYPE_CGROUP) {
+			snprintf(text, sizeof(text), "cgroup id %llu",
 				 (unsigned long long)li->info.cgroup.cgroup_id);
-		else
-			snprintf(buf, size, "%s netns inode %u", at, li->info.netns.netns_ino);
+			fact(j, buf, size, "cgroup_id", text, NULL, li->info.cgroup.cgroup_id);
+		} else if (type == BPF_LINK_TYPE_NETNS) {
+			snprintf(text, sizeof(text), "netns inode %u", li->info.netns.netns_ino);
+			fact(j, buf, size, "netns_ino", text, NULL, li->info.netns.netns_ino);
+		} else {
+			snprintf(text, sizeof(text), "ifindex %u", get32(li, 16));
+			fact(j, buf, size, "ifindex", text, NULL, get32(li, 16));
+		}
 		return;
 	case BPF_LINK_TYPE_XDP:
-		snprintf(buf, size, "ifindex %u", li->info.xdp.ifindex);
+		snprintf(text, sizeof(text), "ifindex %u", li->info.xdp.ifindex);
+		fact(j, buf, size, "ifindex", text, NULL, li->info.xdp.ifindex);
+		return;
+	case BPF_LINK_TYPE_NETFILTER:
+		snprintf(text, sizeof(text), "pf %u hook %u prio %d", get32(li, 16), get32(li, 20),
+			 (int)get32(li, 24));
+		fact(j, buf, size, "pf", text, NULL, get32(li, 16));
+		fact(j, buf, size, "hook", NULL, NULL, get32(li, 20));
+		if (j)
+			json_int(j, "prio", (int32_t)get32(li, 24));
 		return;
 	case BPF_LINK_TYPE_PERF_EVENT:
 		pe = get32(li, 16);
@@ -267,13 +306,16 @@ static void link_details(int fd, union link_info *li, char *buf, size_t size)
 			uint64_t config;
 
 			memcpy(&config, li->raw + 24, sizeof(config));
-			snprintf(buf, size, "event type %u config 0x%llx", get32(li, 32),
+			snprintf(text, sizeof(text), "event type %u config 0x%llx", get32(li, 32),
 				 (unsigned long long)config);
+			fact(j, buf, size, "event_type", text, NULL, get32(li, 32));
+			fact(j, buf, size, "event_config", NULL, NULL, config);
 			return;
 		}
 		if (pe == 0) {
 			/* kernels before the perf_event member (6.6) leave it zeroed */
-			snprintf(buf, size, "? (the kernel does not describe perf_event links)");
+			fact(j, buf, size, "perf_event",
+			     "? (the kernel does not describe perf_event links)", NULL, 0);
 			return;
 		}
 		if (pe < PE_UPROBE || pe > PE_TRACEPOINT)
@@ -282,63 +324,86 @@ static void link_details(int fd, union link_info *li, char *buf, size_t size)
 		put32(li, 32, sizeof(name));
 		if (ebpfmini_sys_obj_get_info(fd, li, &len) != 0)
 			return;
-		if (pe == PE_TRACEPOINT)
-			snprintf(buf, size, "tracepoint %s", name);
-		else
-			snprintf(buf, size, "%s %s+0x%x",
-				 pe == PE_UPROBE    ? "uprobe" :
-				 pe == PE_URETPROBE ? "uretprobe" :
-				 pe == PE_KPROBE    ? "kprobe" :
-						      "kretprobe",
-				 name, get32(li, 36));
+		if (pe == PE_TRACEPOINT) {
+			snprintf(text, sizeof(text), "tracepoint %s", name);
+			fact(j, buf, size, "tracepoint", text, name, 0);
+			return;
+		}
+		snprintf(text, sizeof(text), "%s %s+0x%x",
+			 pe == PE_UPROBE    ? "uprobe" :
+			 pe == PE_URETPROBE ? "uretprobe" :
+			 pe == PE_KPROBE    ? "kprobe" :
+					      "kretprobe",
+			 name, get32(li, 36));
+		fact(j, buf, size, pe <= PE_URETPROBE ? "file" : "func", text, name, 0);
+		fact(j, buf, size, "offset", NULL, NULL, get32(li, 36));
+		fact(j, buf, size, "retprobe", NULL, NULL, pe == PE_URETPROBE || pe == PE_KRETPROBE);
 		return;
 	default:
 		return;
 	}
 }
 
+static bool header_done;
+
+static void show_one(int fd)
+{
+	union link_info li;
+	char kind[64], pname[32], details[1024];
+
+	if (tool_info(fd, &li, sizeof(li)))
+		return;
+	link_kind(li.info.type, kind, sizeof(kind));
+	tool_prog_name(li.info.prog_id, pname, sizeof(pname));
+	if (tool_json) {
+		json_open(tool_json, NULL);
+		json_uint(tool_json, "id", li.info.id);
+		json_str(tool_json, "type", kind);
+		json_uint(tool_json, "prog_id", li.info.prog_id);
+		json_str(tool_json, "prog_name", pname);
+		link_details(fd, &li, tool_json, details, sizeof(details));
+		json_close(tool_json);
+		return;
+	}
+	link_details(fd, &li, NULL, details, sizeof(details));
+	if (!header_done)
+		printf("%6s  %-14s %6s  %-16s %s\n", "id", "type", "prog", "prog name",
+		       "attached to");
+	header_done = true;
+	printf("%6u  %-14s %6u  %-16s %s\n", li.info.id, kind, li.info.prog_id, pname, details);
+}
+
 int cmd_link_list(int argc, char **argv)
 {
-	uint32_t id = 0;
-	int err, n = 0;
+	int status = tool_show(TOOL_LINK, argc, argv, show_one);
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		tool_usage(stdout, "link");
-		return 0;
-	}
-	if (argc != 1) {
-		tool_error("usage: ebpfmini link list");
-		return 2;
-	}
-	printf("%6s  %-14s %6s  %-16s %s\n", "id", "type", "prog", "prog name", "attached to");
-	while ((err = ebpfmini_sys_link_get_next_id(id, &id)) == 0) {
-		union link_info li;
-		uint32_t len = sizeof(li);
-		char kind[64], pname[32], details[600];
-		int fd = ebpfmini_sys_link_get_fd_by_id(id);
-
-		if (fd == -ENOENT)
-			continue; /* gone since */
-		if (fd < 0)
-			return tool_explain("BPF_LINK_GET_FD_BY_ID", fd, BPF_LINK_GET_FD_BY_ID,
-					    NULL);
-		memset(&li, 0, sizeof(li));
-		err = ebpfmini_sys_obj_get_info(fd, &li, &len);
-		if (err) {
-			close(fd);
-			return tool_explain("BPF_OBJ_GET_INFO_BY_FD", err, BPF_OBJ_GET_INFO_BY_FD,
-					    NULL);
-		}
-		link_details(fd, &li, details, sizeof(details));
-		close(fd);
-		printf("%6u  %-14s %6u  %-16s %s\n", id,
-		       link_kind(li.info.type, kind, sizeof(kind)), li.info.prog_id,
-		       tool_prog_name(li.info.prog_id, pname, sizeof(pname)), details);
-		n++;
-	}
-	if (err != -ENOENT)
-		return tool_explain("BPF_LINK_GET_NEXT_ID", err, BPF_LINK_GET_NEXT_ID, NULL);
-	if (!n)
+	if (!status && !header_done && !tool_json)
 		printf("(no links)\n");
+	return status;
+}
+
+/* link pin LINK PATH, link detach LINK */
+int cmd_link_pin(int argc, char **argv)
+{
+	bool detach = !strcmp(argv[0], "detach");
+	int used, fd, err;
+
+	if (tool_help(argc, argv, "link"))
+		return 0;
+	fd = tool_select_one(TOOL_LINK, argc - 1, argv + 1, &used);
+	if (fd < 0)
+		return 1;
+	if (1 + used + !detach != argc) {
+		close(fd);
+		return tool_bad_args("link", 1 + used + !detach < argc ? argv[1 + used + !detach] :
+									 NULL);
+	}
+	err = detach ? ebpfmini_sys_link_detach(fd) : ebpfmini_sys_obj_pin(fd, argv[argc - 1]);
+	close(fd);
+	if (err)
+		return tool_explain(detach ? "link detach" : argv[argc - 1], err,
+				    detach ? BPF_LINK_DETACH : BPF_OBJ_PIN, NULL);
+	if (tool_json)
+		printf("null\n");
 	return 0;
 }

@@ -138,5 +138,6 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 
 /* cmd_btf.c */
 int cmd_btf_dump(int argc, char **argv);
+int cmd_btf_show(int argc, char **argv);
 
 #endif /* EBPFMINI_TOOL_H */

@@ -75,6 +75,9 @@ static const struct tool_cmd commands[] = {
 	{ "btf", "dump", cmd_btf_dump,
 	  "[FILE] [--format c|raw] [--base BASE] | id ID|file FILE|map MAP|prog PROG [format c|raw]",
 	  "print BTF (default: the kernel's) as a C header (vmlinux.h) or one line per type" },
+	{ "feature", "probe", cmd_feature, "[kernel] [nohelpers]",
+	  "what the running kernel supports: features, program, map and attach types, "
+	  "helpers per program type; for each no, the reason found" },
 	{ "help", NULL, cmd_help, "[NOUN]", "show the commands (of NOUN)" },
 	{ "version", NULL, cmd_version, "", "print the version of ebpfmini" },
 };

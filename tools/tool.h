@@ -109,6 +109,9 @@ int cmd_map_elem(int argc, char **argv);
 int cmd_map_pin(int argc, char **argv);
 int cmd_map_create(int argc, char **argv);
 
+/* cmd_feature.c */
+int cmd_feature(int argc, char **argv);
+
 /* cmd_object.c */
 int cmd_object_show(int argc, char **argv);
 int cmd_object_load(int argc, char **argv);

@@ -30,7 +30,8 @@ static const char *link_kind(uint32_t type, char *buf, unsigned size)
 			       size);
 }
 
-static void print_link(const struct ebpfmini_program *prog, const struct ebpfmini_link *link)
+static void print_link(const struct ebpfmini_program *prog, const struct ebpfmini_link *link,
+		       bool pinned)
 {
 	struct ebpfmini_link_info info = { .sz = sizeof(info) };
 	size_t n = ebpfmini_link_member_count(link);
@@ -43,7 +44,7 @@ static void print_link(const struct ebpfmini_program *prog, const struct ebpfmin
 	for (size_t i = 0; i < n; i++)
 		printf(" %u", ebpfmini_link_id(ebpfmini_link_member(link, i)));
 	printf(")\n");
-	if (info.type == BPF_LINK_TYPE_ITER) {
+	if (info.type == BPF_LINK_TYPE_ITER && !pinned) {
 		char *text = NULL;
 		size_t len = 0;
 
@@ -148,7 +149,7 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 			links = grown;
 		}
 		links[nlinks++] = link;
-		print_link(p, link);
+		print_link(p, link, opts->pin_dir != NULL);
 		if (opts->pin_dir) {
 			err = pin_link(p, link, opts->pin_dir,
 				       opts->pin_name ? opts->pin_name : ebpfmini_program_name(p));

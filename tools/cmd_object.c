@@ -271,7 +271,7 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 			return 1;
 		}
 	while (count && (prog = ebpfmini_object_next_program(obj, prog))) {
-		bool picked = false;
+		bool picked = count < 0 && prog == ebpfmini_object_next_program(obj, NULL);
 
 		for (int i = 0; i < count; i++)
 			picked |= !strcmp(ebpfmini_program_name(prog), only[i]);

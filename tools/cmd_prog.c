@@ -133,10 +133,11 @@ int cmd_prog_pin(int argc, char **argv)
 	return 0;
 }
 
-/* prog load OBJ PATH / prog loadall OBJ DIR [pinmaps DIR] [autoattach] */
+/* prog load OBJ PATH / prog loadall OBJ DIR [pinmaps DIR] [autoattach]; iter pin OBJ PATH
+ * is prog load OBJ PATH autoattach */
 int cmd_prog_load(int argc, char **argv)
 {
-	bool all = !strcmp(argv[0], "loadall"), autoattach = false;
+	bool all = !strcmp(argv[0], "loadall"), autoattach = !strcmp(argv[0], "pin");
 	const char *pinmaps = NULL;
 	struct ebpfmini_object *obj;
 	struct ebpfmini_program *prog = NULL;
@@ -149,12 +150,13 @@ int cmd_prog_load(int argc, char **argv)
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "pinmaps") && i + 1 < argc)
 			pinmaps = argv[++i];
-		else if (!strcmp(argv[i], "autoattach"))
+		else if (!strcmp(argv[i], "autoattach") && strcmp(argv[0], "pin"))
 			autoattach = true;
 		else
 			return tool_bad_args("prog", argv[i]);
 	}
-	err = tool_open_load(argv[1], NULL, 0, &obj);
+	/* an iterator object may hold iterators this kernel refuses: pin loads the first only */
+	err = tool_open_load(argv[1], NULL, strcmp(argv[0], "pin") ? 0 : -1, &obj);
 	if (err)
 		return 1;
 	if (!all) {
@@ -175,16 +177,18 @@ int cmd_prog_load(int argc, char **argv)
 		}
 	}
 	if (autoattach) {
-		struct tool_attach_opts opts = { .pin_dir = argv[2], .only_prog = prog };
+		struct tool_attach_opts opts = { .pin_dir = argv[2], .only_prog = prog,
+						 .strict = !all };
 
 		/* the links are pinned where the programs would be: they hold the programs */
-		if (!all && strrchr(argv[2], '/')) {
-			static char dir[4096];
+		if (!all) {
+			static char dir[4096] = ".";
+			const char *slash = strrchr(argv[2], '/');
 
-			snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(argv[2], '/') - argv[2]),
-				 argv[2]);
+			if (slash)
+				snprintf(dir, sizeof(dir), "%.*s", (int)(slash - argv[2]), argv[2]);
 			opts.pin_dir = dir;
-			opts.pin_name = strrchr(argv[2], '/') + 1;
+			opts.pin_name = slash ? slash + 1 : argv[2];
 		}
 		status = tool_attach_object(obj, &opts);
 	} else if (all) {

@@ -109,6 +109,13 @@ int cmd_map_elem(int argc, char **argv);
 int cmd_map_pin(int argc, char **argv);
 int cmd_map_create(int argc, char **argv);
 
+/* cmd_cgroup.c */
+int cmd_cgroup_show(int argc, char **argv);
+int cmd_cgroup_attach(int argc, char **argv);
+
+/* cmd_perf.c */
+int cmd_perf_list(int argc, char **argv);
+
 /* cmd_feature.c */
 int cmd_feature(int argc, char **argv);
 
@@ -118,7 +125,7 @@ int cmd_object_load(int argc, char **argv);
 
 /* cmd_object.c: open and load path, printing what went wrong (with the verifier log of a
  * program that was not accepted). only (count names) picks the programs to load; a name
- * that is not in the object is an error. Returns 0 or 1. */
+ * that is not in the object is an error; count -1: the first program only. Returns 0 or 1. */
 struct ebpfmini_object;
 struct ebpfmini_program;
 int tool_open_load(const char *path, char **only, int count, struct ebpfmini_object **obj);

@@ -248,6 +248,8 @@ int tool_show(enum tool_kind kind, int argc, char **argv, void (*show)(int fd))
 
 	if (tool_help(argc, argv, noun))
 		return 0;
+	if (argc > 1 && !strcmp(argv[0], "list"))
+		return tool_bad_args(noun, argv[1]);
 	if (argc > 1) {
 		n = tool_select(kind, argc - 1, argv + 1, &used, &fds);
 		if (n < 0)

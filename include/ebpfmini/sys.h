@@ -398,6 +398,8 @@ enum ebpfmini_feature {
 	EBPFMINI_FEATURE_PERF_LINK,      /* bpf links over perf events (Linux 5.15) */
 	EBPFMINI_FEATURE_TCX,            /* tcx links for TC programs (Linux 6.6) */
 	EBPFMINI_FEATURE_NETFILTER_LINK, /* netfilter programs and links (Linux 6.4) */
+	EBPFMINI_FEATURE_CGROUP_LINK,    /* bpf links on cgroups (Linux 5.7) */
+	EBPFMINI_FEATURE_XDP_LINK,       /* bpf links for XDP programs (Linux 5.9) */
 };
 
 /**

@@ -17,7 +17,7 @@
 #include "uapi_compat.h"
 
 #define REASON_MAX 320
-#define NFEATURES (EBPFMINI_FEATURE_NETFILTER_LINK + 1)
+#define NFEATURES (EBPFMINI_FEATURE_XDP_LINK + 1)
 
 static const char *const feature_names[NFEATURES] = {
 	[EBPFMINI_FEATURE_KPROBES] = "kprobes",
@@ -30,6 +30,8 @@ static const char *const feature_names[NFEATURES] = {
 	[EBPFMINI_FEATURE_PERF_LINK] = "perf-event links",
 	[EBPFMINI_FEATURE_TCX] = "tcx links",
 	[EBPFMINI_FEATURE_NETFILTER_LINK] = "netfilter links",
+	[EBPFMINI_FEATURE_CGROUP_LINK] = "cgroup links",
+	[EBPFMINI_FEATURE_XDP_LINK] = "XDP links",
 };
 
 /* One answer: what the probe found and why. Kernel facts are cached; what
@@ -212,6 +214,31 @@ static int probe_tcx(struct answer *a)
 		   em_errno_name(err));
 }
 
+/*
+ * BPF_LINK_CREATE with no program (fd -1) for attach_type: a kernel that
+ * knows the attach type for links looks for the program and answers EBADF;
+ * one without BPF_LINK_CREATE (< 5.7), or without links of this attach type,
+ * refuses the command or the type first with EINVAL. (Kernels from 5.10 look
+ * the program up before the attach type; all of them have cgroup and XDP
+ * links. This does not tell tcx apart: 6.1 also says EBADF.)
+ */
+static int probe_link_create(struct answer *a, uint32_t attach_type)
+{
+	int err = ebpfmini_sys_link_create(-1, -1, attach_type, NULL), v = err;
+	const char *name = ebpfmini_sys_attach_type_name(attach_type);
+
+	if (err >= 0) { /* cannot happen without a program; count it as known */
+		em_sys_close(err);
+		err = -EBADF;
+	}
+	if (err == -EBADF)
+		v = 1;
+	else if (err == -EINVAL || err == -EOPNOTSUPP || err == -EM_ENOTSUPP)
+		v = 0;
+	return say(a, v, v >= 0, "BPF_LINK_CREATE (%s) without a program: %s", name ? name : "?",
+		   em_errno_name(err));
+}
+
 static int probe(enum ebpfmini_feature f, struct answer *a)
 {
 	const struct ebpfmini_btf *btf;
@@ -258,6 +285,10 @@ static int probe(enum ebpfmini_feature f, struct answer *a)
 		return say(a, v, v == 0,
 			   "netfilter programs do not load (Linux 6.4 with "
 			   "CONFIG_NETFILTER_BPF_LINK)");
+	case EBPFMINI_FEATURE_CGROUP_LINK:
+		return probe_link_create(a, BPF_CGROUP_INET_INGRESS);
+	case EBPFMINI_FEATURE_XDP_LINK:
+		return probe_link_create(a, BPF_XDP);
 	default:
 		return say(a, -EINVAL, false, "unknown feature %d", (int)f);
 	}

@@ -9,7 +9,6 @@
 #include "internal.h"
 #include "kernel.h"
 #include "link.h"
-#include "link_feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -108,14 +107,14 @@ static int attach_cgroup_legacy(int prog_fd, int cgroup_fd, const struct cgroup_
 {
 	char why[160];
 
-	em_link_feature_has(EM_LINK_FEATURE_CGROUP, why, sizeof(why));
+	ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_CGROUP_LINK, why, sizeof(why));
 	if (placement) {
-		em_err("%s: placement options need %s, which this kernel lacks (%s)", subject,
-		       em_link_feature_name(EM_LINK_FEATURE_CGROUP), why);
+		em_err("%s: placement options need cgroup links (Linux 5.7), which this kernel "
+		       "lacks (%s)", subject, why);
 		return -EOPNOTSUPP;
 	}
-	em_debug("%s: no %s (%s): attaching with BPF_PROG_ATTACH", subject,
-		 em_link_feature_name(EM_LINK_FEATURE_CGROUP), why);
+	em_debug("%s: no cgroup links (Linux 5.7) (%s): attaching with BPF_PROG_ATTACH", subject,
+		 why);
 	return em_attach_sock_prog_attach(prog_fd, cgroup_fd, hook->attach_type,
 					  BPF_F_ALLOW_MULTI, subject, target, prog_attach_hint, out);
 }
@@ -157,7 +156,7 @@ static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const cha
 		lo.relative_fd = rel;
 	lo.expected_revision = EM_OPT(opts, expected_revision, 0);
 	snprintf(target, sizeof(target), "%s %s", hook->name, where);
-	if (em_link_feature_has(EM_LINK_FEATURE_CGROUP, NULL, 0) == 0)
+	if (ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_CGROUP_LINK, NULL, 0) == 0)
 		return attach_cgroup_legacy(prog_fd, cgroup_fd, hook, subject, target,
 					    lo.flags || rel || lo.expected_revision, out);
 

@@ -11,7 +11,6 @@
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "link.h"
-#include "link_feature.h"
 #include "sys.h"
 #include "uapi_compat.h"
 
@@ -171,9 +170,9 @@ EM_EXPORT int ebpfmini_program_attach_xdp(struct ebpfmini_program *prog, int ifi
 		return prog_fd;
 
 	snprintf(target, sizeof(target), "xdp %s%s", name, xdp_mode_names[mode]);
-	if (em_link_feature_has(EM_LINK_FEATURE_XDP, NULL, 0) == 0) {
-		em_debug("%s: no %s: attaching through netlink (IFLA_XDP)", subject,
-			 em_link_feature_name(EM_LINK_FEATURE_XDP));
+	if (ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_XDP_LINK, NULL, 0) == 0) {
+		em_debug("%s: no XDP links (Linux 5.9): attaching through netlink (IFLA_XDP)",
+			 subject);
 		return em_attach_xdp_netlink(prog_fd, index, xdp_flags[mode], subject, target, out);
 	}
 	lo.flags = xdp_flags[mode];
@@ -209,14 +208,14 @@ static int attach_tc_legacy(struct ebpfmini_program *prog, int prog_fd, int ifin
 {
 	char why[160], target[64];
 
-	em_link_feature_has(EM_LINK_FEATURE_TCX, why, sizeof(why));
+	ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, why, sizeof(why));
 	if (placement) {
-		em_err("%s: placement options need %s, which this kernel lacks (%s)", subject,
-		       em_link_feature_name(EM_LINK_FEATURE_TCX), why);
+		em_err("%s: placement options need tcx links (Linux 6.6), which this kernel lacks "
+		       "(%s)", subject, why);
 		return -EOPNOTSUPP;
 	}
-	em_debug("%s: no %s: attaching as a cls_bpf filter on a clsact qdisc", subject,
-		 em_link_feature_name(EM_LINK_FEATURE_TCX));
+	em_debug("%s: no tcx links (Linux 6.6): attaching as a cls_bpf filter on a clsact qdisc",
+		 subject);
 	snprintf(target, sizeof(target), "tc %s %s", ingress ? "ingress" : "egress", ifname);
 	return em_attach_tc_netlink(prog_fd, ebpfmini_program_id(prog), ebpfmini_program_name(prog),
 				    ifindex, ingress, subject, target, out);
@@ -287,7 +286,7 @@ EM_EXPORT int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifi
 	else
 		lo.relative_fd = rel;
 	lo.expected_revision = EM_OPT(opts, expected_revision, 0);
-	if (em_link_feature_has(EM_LINK_FEATURE_TCX, NULL, 0) == 0)
+	if (ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, NULL, 0) == 0)
 		return attach_tc_legacy(prog, prog_fd, index, name, attach_type == BPF_TCX_INGRESS,
 					subject, lo.flags || rel || lo.expected_revision, out);
 	fd = ebpfmini_sys_link_create(prog_fd, index, attach_type, &lo);

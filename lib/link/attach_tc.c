@@ -7,7 +7,6 @@
 #include "attach_net.h"
 #include "internal.h"
 #include "link.h"
-#include "link_feature.h"
 #include "netlink.h"
 #include "sys.h"
 

@@ -9,7 +9,7 @@
 #include "load_util.h"
 #include "net_util.h"
 
-#include "link_feature.h" /* private: em_link_feature_reset */
+#include "feature.h"      /* private: em_feature_probe_reset */
 #include "netlink.h"      /* private: rtnetlink messages, to look at what the kernel holds */
 #include "sys.h"          /* private: em_sys_set_hook_ex */
 #include "uapi_compat.h"  /* BPF_TCX_* on 6.1 headers */
@@ -66,7 +66,7 @@ static void pretend_old(bool cgroup, bool xdp, bool tcx)
 	hide_cgroup = cgroup;
 	hide_xdp = xdp;
 	hide_tcx = tcx;
-	em_link_feature_reset();
+	em_feature_probe_reset();
 	em_sys_set_hook_ex(cgroup || xdp || tcx ? old_kernel : NULL, NULL);
 }
 
@@ -198,9 +198,9 @@ static void test_cgroup_prog_attach(void **state)
 	cg = open(f->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_true(cg >= 0);
 	fds = count_fds();
-	assert_int_equal(em_link_feature_has(EM_LINK_FEATURE_CGROUP, NULL, 0), 1);
+	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_CGROUP_LINK, NULL, 0), 1);
 	pretend_old(true, false, false);
-	assert_int_equal(em_link_feature_has(EM_LINK_FEATURE_CGROUP, NULL, 0), 0);
+	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_CGROUP_LINK, NULL, 0), 0);
 
 	assert_int_equal(ebpfmini_program_attach_cgroup_path(p1, f->cgroup, NULL, &l1), 0);
 	assert_int_equal(ebpfmini_program_attach_cgroup(p2, cg, NULL, &l2), 0);
@@ -332,7 +332,7 @@ static void test_tc_clsact(void **state)
 	int fds = count_fds();
 
 	pretend_old(false, false, true);
-	assert_int_equal(em_link_feature_has(EM_LINK_FEATURE_TCX, NULL, 0), 0);
+	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, NULL, 0), 0);
 	assert_int_equal(lo_egress().n, 0);
 	/* TCX_NEXT (TC_ACT_UNSPEC for cls_bpf) first, then the rewrite: both run */
 	assert_int_equal(ebpfmini_program_attach_tcx(count, 0, &o, &lc), 0);
@@ -405,7 +405,7 @@ static void test_xdp_netlink(void **state)
 	int fds = count_fds();
 
 	pretend_old(false, true, false);
-	assert_int_equal(em_link_feature_has(EM_LINK_FEATURE_XDP, NULL, 0), 0);
+	assert_int_equal(ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_XDP_LINK, NULL, 0), 0);
 	assert_int_equal(ebpfmini_program_attach_xdp(count, 1, NULL, &l), 0);
 	assert_true(log_captured("attaching through netlink (IFLA_XDP)"));
 	assert_string_equal(ebpfmini_link_target(l), "xdp lo");

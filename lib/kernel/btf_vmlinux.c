@@ -176,7 +176,7 @@ int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **ou
 	return err;
 }
 
-int em_btf_module_get(const char *module, const struct ebpfmini_btf **out)
+int em_btf_vmlinux_module_get(const char *module, const struct ebpfmini_btf **out)
 {
 	char path[sizeof(SYSFS_BTF_DIR) + 256];
 	struct kbtf *base, *k;
@@ -273,7 +273,7 @@ int em_btf_vmlinux_find(const char *btf_path, struct em_kbtf_query *q, size_t n)
 	return err;
 }
 
-int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n)
+int em_btf_vmlinux_module_find(const char *module, struct em_kbtf_query *q, size_t n)
 {
 	const struct ebpfmini_btf *btf;
 	struct kbtf *k;
@@ -283,7 +283,7 @@ int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n)
 		return -EINVAL;
 	if (!n)
 		return 0;
-	err = em_btf_module_get(module, &btf); /* reads and caches it, or says why not */
+	err = em_btf_vmlinux_module_get(module, &btf); /* reads and caches it, or says why not */
 	if (err)
 		return err;
 	pthread_mutex_lock(&cache_lock);

@@ -93,7 +93,7 @@ static int probe_dynamic(struct answer *a, enum em_kuprobe_kind kind)
 	unsigned bit = 0;
 	int err, fd;
 
-	err = em_kuprobe_pmu(kind, &type, &bit);
+	err = em_pmu_kuprobe(kind, &type, &bit);
 	if (err == 0)
 		return say(a, 1, true, "the %s PMU (perf event type %u)", name, type);
 	snprintf(rel, sizeof(rel), "%s_events", name);

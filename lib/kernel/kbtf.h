@@ -21,11 +21,11 @@
 int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **out);
 
 /*
- * em_btf_module_get() - BTF of a kernel module (/sys/kernel/btf/<module>),
+ * em_btf_vmlinux_module_get() - BTF of a kernel module (/sys/kernel/btf/<module>),
  * parsed as split BTF on top of the vmlinux BTF and kept for the life of the
  * process. Same errors; -EINVAL for a name that is empty or holds '/'.
  */
-int em_btf_module_get(const char *module, const struct ebpfmini_btf **out);
+int em_btf_vmlinux_module_get(const char *module, const struct ebpfmini_btf **out);
 
 /*
  * em_btf_vmlinux_core_calc() - what the loader calls: em_core_calc() of in
@@ -40,7 +40,7 @@ int em_btf_vmlinux_core_calc(const struct em_core_input *in, const char *btf_pat
 
 /*
  * A name to look up in kernel BTF, and the answer: the one query struct of
- * em_btf_vmlinux_find(), em_btf_module_find() and em_ksym_find().
+ * em_btf_vmlinux_find(), em_btf_vmlinux_module_find() and em_ksym_find().
  */
 struct em_kbtf_query {
 	const char *name; /* the name; a "___flavor" suffix is ignored (kfunc/ksym flavors) */
@@ -62,8 +62,8 @@ struct em_kbtf_query {
  * Errors: those of em_btf_vmlinux_get(), -EINVAL (NULL q with n), -ENOMEM.
  */
 int em_btf_vmlinux_find(const char *btf_path, struct em_kbtf_query *q, size_t n);
-/* em_btf_module_find() - the same against module's split BTF
- * (/sys/kernel/btf/<module>). Errors: those of em_btf_module_get(). */
-int em_btf_module_find(const char *module, struct em_kbtf_query *q, size_t n);
+/* em_btf_vmlinux_module_find() - the same against module's split BTF
+ * (/sys/kernel/btf/<module>). Errors: those of em_btf_vmlinux_module_get(). */
+int em_btf_vmlinux_module_find(const char *module, struct em_kbtf_query *q, size_t n);
 
 #endif /* EBPFMINI_KBTF_H */

@@ -142,14 +142,14 @@ enum em_kuprobe_kind {
 };
 
 /*
- * em_kuprobe_pmu() - the perf event type of the kind's PMU and the config bit
+ * em_pmu_kuprobe() - the perf event type of the kind's PMU and the config bit
  * that makes a return probe (from its format/retprobe file; 0 when that
  * file is missing). Errors: -ENOENT (no such PMU), -EBADMSG (unparsable
  * files), the errno of reading them.
  */
-int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe_bit);
+int em_pmu_kuprobe(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe_bit);
 
 /* "config:N" (a PMU format file) into *bit. Errors: -EBADMSG. */
-int em_kuprobe_parse_format_bit(const char *text, unsigned *bit);
+int em_pmu_parse_format_bit(const char *text, unsigned *bit);
 
 #endif /* EBPFMINI_KERNEL_H */

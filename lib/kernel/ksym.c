@@ -120,7 +120,7 @@ int em_ksym_find(struct em_ksym_ctx *ctx, struct em_kbtf_query *q, size_t n)
 		err = list_modules(ctx);
 	for (size_t m = 0; !err && !ctx->btf_path && m < ctx->nmods && !all_found(q, n); m++) {
 		const struct em_ksym_module *mod = &ctx->mods[m];
-		int merr = em_btf_module_find(mod->name, q, n);
+		int merr = em_btf_vmlinux_module_find(mod->name, q, n);
 
 		if (merr == -ENOMEM) {
 			err = merr;

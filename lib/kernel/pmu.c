@@ -13,7 +13,7 @@ static const char *kind_name(enum em_kuprobe_kind kind)
 	return kind == EM_KUPROBE_KPROBE ? "kprobe" : "uprobe";
 }
 
-int em_kuprobe_parse_format_bit(const char *text, unsigned *bit)
+int em_pmu_parse_format_bit(const char *text, unsigned *bit)
 {
 	unsigned long v;
 	char *end;
@@ -32,7 +32,7 @@ int em_kuprobe_parse_format_bit(const char *text, unsigned *bit)
 	return 0;
 }
 
-int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe_bit)
+int em_pmu_kuprobe(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe_bit)
 {
 	char path[128];
 	void *buf = NULL;
@@ -63,7 +63,7 @@ int em_kuprobe_pmu(enum em_kuprobe_kind kind, uint32_t *type, unsigned *retprobe
 		return 0; /* the first PMUs had the bit fixed at 0 without a format file */
 	if (err)
 		return err;
-	err = em_kuprobe_parse_format_bit(buf, retprobe_bit);
+	err = em_pmu_parse_format_bit(buf, retprobe_bit);
 	free(buf);
 	return err;
 }

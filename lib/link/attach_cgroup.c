@@ -110,7 +110,8 @@ static int attach_cgroup_legacy(int prog_fd, int cgroup_fd, const struct cgroup_
 	ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_CGROUP_LINK, why, sizeof(why));
 	if (placement) {
 		em_err("%s: placement options need cgroup links (Linux 5.7), which this kernel "
-		       "lacks (%s)", subject, why);
+		       "lacks (%s)",
+		       subject, why);
 		return -EOPNOTSUPP;
 	}
 	em_debug("%s: no cgroup links (Linux 5.7) (%s): attaching with BPF_PROG_ATTACH", subject,

@@ -160,9 +160,10 @@ EM_EXPORT int ebpfmini_link_iter_read(const struct ebpfmini_link *link, size_t m
 	return 0;
 }
 
-int em_attach_iter_auto(struct ebpfmini_program *prog, const char *target,
+int em_attach_iter_auto(struct ebpfmini_program *prog, enum em_attach_kind kind, const char *target,
 			struct ebpfmini_link **out)
 {
+	(void)kind;
 	(void)target; /* resolved to attach_btf_id (bpf_iter_<name>) at load */
 	return ebpfmini_program_attach_iter(prog, NULL, out);
 }

@@ -34,7 +34,7 @@ static bool symbol_char(char c)
 	       c == '_' || c == '.';
 }
 
-int em_kprobe_parse_target(const char *target, char *func, size_t size, uint64_t *offset)
+int em_attach_kprobe_parse_target(const char *target, char *func, size_t size, uint64_t *offset)
 {
 	const char *plus = strchr(target, '+');
 	size_t n = plus ? (size_t)(plus - target) : strlen(target);
@@ -69,7 +69,7 @@ static const char *const known_prefixes[] = {
 	"__riscv_sys_", "__powerpc_sys_", "__ia32_sys_",  "sys_",
 };
 
-const char *em_kprobe_syscall_prefix_pick(const char *kallsyms, const char *preferred)
+const char *em_attach_kprobe_syscall_prefix_pick(const char *kallsyms, const char *preferred)
 {
 	struct em_kallsyms_query q[EM_ARRAY_SIZE(known_prefixes)];
 	char names[EM_ARRAY_SIZE(known_prefixes)][32];
@@ -99,7 +99,7 @@ const char *em_kprobe_syscall_prefix_pick(const char *kallsyms, const char *pref
 
 static const char *cached_prefix;
 
-const char *em_kprobe_syscall_prefix(void)
+const char *em_attach_kprobe_syscall_prefix(void)
 {
 	const char *prefix = __atomic_load_n(&cached_prefix, __ATOMIC_ACQUIRE);
 	char *text = NULL;
@@ -108,7 +108,7 @@ const char *em_kprobe_syscall_prefix(void)
 	if (prefix)
 		return prefix;
 	err = em_kallsyms_read(&text);
-	prefix = err ? NULL : em_kprobe_syscall_prefix_pick(text, ARCH_SYSCALL_PREFIX);
+	prefix = err ? NULL : em_attach_kprobe_syscall_prefix_pick(text, ARCH_SYSCALL_PREFIX);
 	free(text);
 	if (!prefix) {
 		em_debug("ksyscall: " EM_KALLSYMS " does not tell the syscall prefix (%s): "
@@ -120,7 +120,7 @@ const char *em_kprobe_syscall_prefix(void)
 	return prefix;
 }
 
-void em_kprobe_syscall_prefix_reset(void)
+void em_attach_kprobe_syscall_prefix_reset(void)
 {
 	__atomic_store_n(&cached_prefix, NULL, __ATOMIC_RELEASE);
 }
@@ -219,65 +219,33 @@ ebpfmini_program_attach_ksyscall(struct ebpfmini_program *prog, const char *name
 		em_err("%s: a ksyscall takes no offset", subject);
 		return -EINVAL;
 	}
-	snprintf(func, sizeof(func), "%s%s", em_kprobe_syscall_prefix(), name);
+	snprintf(func, sizeof(func), "%s%s", em_attach_kprobe_syscall_prefix(), name);
 	return attach_kprobe(prog, func, 0, retprobe, EM_OPT(opts, cookie, 0), subject, out);
 }
 
 /* ---- auto-attach: kprobe/fn[+off], kretprobe/fn, ksyscall/name, kretsyscall/name ---------- */
 
-static int auto_kprobe(struct ebpfmini_program *prog, const char *target, bool retprobe,
-		       struct ebpfmini_link **out)
+int em_attach_kprobe_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			  const char *target, struct ebpfmini_link **out)
 {
-	struct ebpfmini_program_attach_kprobe_opts opts = { .sz = sizeof(opts) };
+	bool syscall = kind == EM_ATTACH_KSYSCALL || kind == EM_ATTACH_KRETSYSCALL;
+	bool ret = kind == EM_ATTACH_KRETPROBE || kind == EM_ATTACH_KRETSYSCALL;
+	struct ebpfmini_program_attach_kprobe_opts opts = { .sz = sizeof(opts), .retprobe = ret };
 	char func[256];
 
-	if (em_kprobe_parse_target(target, func, sizeof(func), &opts.offset)) {
-		em_err("prog '%s': attach: SEC '%s' is not %s/<function>%s",
-		       ebpfmini_program_name(prog), ebpfmini_program_section(prog),
-		       retprobe ? "kretprobe" : "kprobe", retprobe ? "" : "[+<offset>]");
-		return -EINVAL;
-	}
-	opts.retprobe = retprobe;
-	return ebpfmini_program_attach_kprobe(prog, func, &opts, out);
-}
-
-int em_attach_kprobe_auto(struct ebpfmini_program *prog, const char *target,
-			  struct ebpfmini_link **out)
-{
-	return auto_kprobe(prog, target, false, out);
-}
-
-int em_attach_kretprobe_auto(struct ebpfmini_program *prog, const char *target,
-			     struct ebpfmini_link **out)
-{
-	return auto_kprobe(prog, target, true, out);
-}
-
-static int auto_ksyscall(struct ebpfmini_program *prog, const char *target, bool retprobe,
-			 struct ebpfmini_link **out)
-{
-	struct ebpfmini_program_attach_kprobe_opts opts = {
-		.sz = sizeof(opts),
-		.retprobe = retprobe,
-	};
-
-	if (!*target || strpbrk(target, "/+")) {
+	if (syscall && (!*target || strpbrk(target, "/+"))) {
 		em_err("prog '%s': attach: SEC '%s' is not %s/<syscall>",
 		       ebpfmini_program_name(prog), ebpfmini_program_section(prog),
-		       retprobe ? "kretsyscall" : "ksyscall");
+		       ret ? "kretsyscall" : "ksyscall");
 		return -EINVAL;
 	}
-	return ebpfmini_program_attach_ksyscall(prog, target, &opts, out);
-}
-
-int em_attach_ksyscall_auto(struct ebpfmini_program *prog, const char *target,
-			    struct ebpfmini_link **out)
-{
-	return auto_ksyscall(prog, target, false, out);
-}
-
-int em_attach_kretsyscall_auto(struct ebpfmini_program *prog, const char *target,
-			       struct ebpfmini_link **out)
-{
-	return auto_ksyscall(prog, target, true, out);
+	if (syscall)
+		return ebpfmini_program_attach_ksyscall(prog, target, &opts, out);
+	if (em_attach_kprobe_parse_target(target, func, sizeof(func), &opts.offset)) {
+		em_err("prog '%s': attach: SEC '%s' is not %s/<function>%s",
+		       ebpfmini_program_name(prog), ebpfmini_program_section(prog),
+		       ret ? "kretprobe" : "kprobe", ret ? "" : "[+<offset>]");
+		return -EINVAL;
+	}
+	return ebpfmini_program_attach_kprobe(prog, func, &opts, out);
 }

@@ -173,7 +173,8 @@ EM_EXPORT int ebpfmini_program_attach_xdp(struct ebpfmini_program *prog, int ifi
 	if (ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_XDP_LINK, NULL, 0) == 0) {
 		em_debug("%s: no XDP links (Linux 5.9): attaching through netlink (IFLA_XDP)",
 			 subject);
-		return em_attach_xdp_netlink(prog_fd, index, xdp_flags[mode], subject, target, out);
+		return em_attach_tc_xdp_netlink(prog_fd, index, xdp_flags[mode], subject, target,
+						out);
 	}
 	lo.flags = xdp_flags[mode];
 	fd = ebpfmini_sys_link_create(prog_fd, index, BPF_XDP, &lo);
@@ -211,7 +212,8 @@ static int attach_tc_legacy(struct ebpfmini_program *prog, int prog_fd, int ifin
 	ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, why, sizeof(why));
 	if (placement) {
 		em_err("%s: placement options need tcx links (Linux 6.6), which this kernel lacks "
-		       "(%s)", subject, why);
+		       "(%s)",
+		       subject, why);
 		return -EOPNOTSUPP;
 	}
 	em_debug("%s: no tcx links (Linux 6.6): attaching as a cls_bpf filter on a clsact qdisc",
@@ -455,9 +457,10 @@ EM_EXPORT int ebpfmini_program_attach_netns(struct ebpfmini_program *prog, int n
 }
 
 /* SEC("sk_lookup"), SEC("flow_dissector"): the calling thread's network namespace */
-int em_attach_netns_auto(struct ebpfmini_program *prog, const char *target,
-			 struct ebpfmini_link **out)
+int em_attach_net_auto(struct ebpfmini_program *prog, enum em_attach_kind kind, const char *target,
+		       struct ebpfmini_link **out)
 {
+	(void)kind;
 	if (*target) {
 		em_err("prog '%s': attach: SEC '%s': nothing may follow the hook name",
 		       ebpfmini_program_name(prog), ebpfmini_program_section(prog));

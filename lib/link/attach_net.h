@@ -55,13 +55,13 @@ int em_attach_tc_netlink(int prog_fd, uint32_t prog_id, const char *prog_name, i
 			 struct ebpfmini_link **out);
 
 /*
- * em_attach_xdp_netlink() (attach_tc.c) - XDP without XDP links: IFLA_XDP
+ * em_attach_tc_xdp_netlink() (attach_tc.c) - XDP without XDP links: IFLA_XDP
  * with mode_flags (XDP_FLAGS_*_MODE or 0) and XDP_FLAGS_UPDATE_IF_NOEXIST;
  * the link takes the program off at detach or close only while it is still
  * ours (XDP_FLAGS_REPLACE with the expected fd).
  * Return: 0, -ENOMEM, -EBUSY (another program there), or the kernel's errno.
  */
-int em_attach_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, const char *subject,
-			  const char *target, struct ebpfmini_link **out);
+int em_attach_tc_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, const char *subject,
+			     const char *target, struct ebpfmini_link **out);
 
 #endif /* EBPFMINI_ATTACH_NET_H */

@@ -336,8 +336,8 @@ static void release_xdp(struct ebpfmini_link *link)
 	link->priv = NULL;
 }
 
-int em_attach_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, const char *subject,
-			  const char *target, struct ebpfmini_link **out)
+int em_attach_tc_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, const char *subject,
+			     const char *target, struct ebpfmini_link **out)
 {
 	struct xdp_attachment *a;
 	unsigned char req[128];

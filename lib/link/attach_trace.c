@@ -48,17 +48,6 @@ EM_EXPORT int ebpfmini_program_attach_raw_tracepoint(struct ebpfmini_program *pr
 	return em_link_new(EM_LINK_BPF, fd, -1, target, out);
 }
 
-int em_attach_raw_tracepoint_auto(struct ebpfmini_program *prog, const char *target,
-				  struct ebpfmini_link **out)
-{
-	if (!*target || strchr(target, '/')) {
-		em_err("prog '%s': attach: SEC '%s' is not raw_tp/<tracepoint>",
-		       ebpfmini_program_name(prog), ebpfmini_program_section(prog));
-		return -EINVAL;
-	}
-	return ebpfmini_program_attach_raw_tracepoint(prog, target, out);
-}
-
 /* ---- tracing links: tp_btf, fentry, fexit, fmod_ret, lsm ----------------------- */
 
 /* The attach types a tracing link takes; NULL for the rest. */
@@ -146,9 +135,15 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 	return em_link_new(EM_LINK_BPF, fd, -1, target, out);
 }
 
-int em_attach_trace_auto(struct ebpfmini_program *prog, const char *target,
-			 struct ebpfmini_link **out)
+int em_attach_trace_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			 const char *target, struct ebpfmini_link **out)
 {
-	(void)target; /* resolved to attach_btf_id at load */
-	return ebpfmini_program_attach_trace(prog, NULL, out);
+	if (kind == EM_ATTACH_TRACE) /* target resolved to attach_btf_id at load */
+		return ebpfmini_program_attach_trace(prog, NULL, out);
+	if (!*target || strchr(target, '/')) {
+		em_err("prog '%s': attach: SEC '%s' is not raw_tp/<tracepoint>",
+		       ebpfmini_program_name(prog), ebpfmini_program_section(prog));
+		return -EINVAL;
+	}
+	return ebpfmini_program_attach_raw_tracepoint(prog, target, out);
 }

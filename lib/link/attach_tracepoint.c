@@ -85,13 +85,14 @@ EM_EXPORT int ebpfmini_program_attach_tracepoint(struct ebpfmini_program *prog,
 }
 
 /* "tp/<category>/<name>": split target at its first '/' */
-int em_attach_tracepoint_auto(struct ebpfmini_program *prog, const char *target,
-			      struct ebpfmini_link **out)
+int em_attach_tracepoint_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			      const char *target, struct ebpfmini_link **out)
 {
 	const char *slash = strchr(target, '/');
 	char *category;
 	int err;
 
+	(void)kind;
 	if (!slash || slash == target || !slash[1]) {
 		em_err("prog '%s': attach: SEC '%s' is not tp/<category>/<name>",
 		       ebpfmini_program_name(prog), ebpfmini_program_section(prog));

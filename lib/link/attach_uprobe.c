@@ -37,7 +37,7 @@ static const char *const lib_dirs[] = {
 
 /* ---- pure parts ------------------------------------------------------------------ */
 
-int em_uprobe_parse_target(const char *target, char **path, char **symbol, uint64_t *offset)
+int em_attach_uprobe_parse_target(const char *target, char **path, char **symbol, uint64_t *offset)
 {
 	const char *colon = strrchr(target, ':'), *what, *plus;
 	unsigned long long off = 0;
@@ -106,7 +106,7 @@ static int search_list(const char *dirs, const char *name, char *buf, size_t siz
 	return -ENOENT;
 }
 
-int em_uprobe_find_binary(const char *binary, char *buf, size_t size)
+int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size)
 {
 	if (!*binary)
 		return -ENOENT;
@@ -126,7 +126,7 @@ int em_uprobe_find_binary(const char *binary, char *buf, size_t size)
 	return -ENOENT;
 }
 
-int em_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset)
+int em_attach_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 	struct em_elf *elf = NULL;
@@ -213,7 +213,7 @@ EM_EXPORT int ebpfmini_program_attach_uprobe(struct ebpfmini_program *prog, cons
 		return prog_fd;
 
 	/* 1. the file: a path, or a name found on the usual paths */
-	err = em_uprobe_find_binary(binary, path, sizeof(path));
+	err = em_attach_uprobe_find_binary(binary, path, sizeof(path));
 	if (err) {
 		em_err("%s: %s", subject,
 		       err != -ENOENT        ? strerror(-err) :
@@ -225,7 +225,7 @@ EM_EXPORT int ebpfmini_program_attach_uprobe(struct ebpfmini_program *prog, cons
 	}
 	/* 2. the symbol's file offset, from the ELF file's own symbol tables */
 	if (symbol) {
-		err = em_uprobe_symbol_offset(path, symbol, &sym_off);
+		err = em_attach_uprobe_symbol_offset(path, symbol, &sym_off);
 		if (err) {
 			em_err("%s: %s", subject,
 			       err == -ENOENT  ? "no function of that name in .symtab or .dynsym" :
@@ -256,9 +256,10 @@ EM_EXPORT int ebpfmini_program_attach_uprobe(struct ebpfmini_program *prog, cons
 
 /* ---- auto-attach: uprobe/<path>:<symbol>[+<off>], uprobe/<path>:<offset> ------------------ */
 
-static int auto_uprobe(struct ebpfmini_program *prog, const char *target, bool retprobe,
-		       struct ebpfmini_link **out)
+int em_attach_uprobe_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			  const char *target, struct ebpfmini_link **out)
 {
+	bool retprobe = kind == EM_ATTACH_URETPROBE;
 	struct ebpfmini_program_attach_uprobe_opts opts = {
 		.sz = sizeof(opts),
 		.retprobe = retprobe,
@@ -266,7 +267,7 @@ static int auto_uprobe(struct ebpfmini_program *prog, const char *target, bool r
 	char *path, *symbol;
 	int err;
 
-	err = em_uprobe_parse_target(target, &path, &symbol, &opts.offset);
+	err = em_attach_uprobe_parse_target(target, &path, &symbol, &opts.offset);
 	if (err == -EINVAL)
 		em_err("prog '%s': attach: SEC '%s' is not %s/<path>:<symbol>[+<offset>] or "
 		       "%s/<path>:<offset>",
@@ -278,16 +279,4 @@ static int auto_uprobe(struct ebpfmini_program *prog, const char *target, bool r
 	free(path);
 	free(symbol);
 	return err;
-}
-
-int em_attach_uprobe_auto(struct ebpfmini_program *prog, const char *target,
-			  struct ebpfmini_link **out)
-{
-	return auto_uprobe(prog, target, false, out);
-}
-
-int em_attach_uretprobe_auto(struct ebpfmini_program *prog, const char *target,
-			     struct ebpfmini_link **out)
-{
-	return auto_uprobe(prog, target, true, out);
 }

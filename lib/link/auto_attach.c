@@ -11,22 +11,22 @@
 /*
  * The attach function of each auto-attach kind of the section table
  * (obj/secdef.c says which kind a SEC name is; this is the one place that
- * maps kinds to code). Each takes the rest of the SEC name ("cat/name" for
- * "tp/cat/name").
+ * maps kinds to code). Each takes its kind and the rest of the SEC name
+ * ("cat/name" for "tp/cat/name").
  */
 static const em_auto_attach_fn auto_attach_fns[] = {
 	[EM_ATTACH_NONE] = NULL,
 	[EM_ATTACH_TRACEPOINT] = em_attach_tracepoint_auto,
-	[EM_ATTACH_RAW_TRACEPOINT] = em_attach_raw_tracepoint_auto,
+	[EM_ATTACH_RAW_TRACEPOINT] = em_attach_trace_auto,
 	[EM_ATTACH_TRACE] = em_attach_trace_auto,
 	[EM_ATTACH_KPROBE] = em_attach_kprobe_auto,
-	[EM_ATTACH_KRETPROBE] = em_attach_kretprobe_auto,
-	[EM_ATTACH_KSYSCALL] = em_attach_ksyscall_auto,
-	[EM_ATTACH_KRETSYSCALL] = em_attach_kretsyscall_auto,
+	[EM_ATTACH_KRETPROBE] = em_attach_kprobe_auto,
+	[EM_ATTACH_KSYSCALL] = em_attach_kprobe_auto,
+	[EM_ATTACH_KRETSYSCALL] = em_attach_kprobe_auto,
 	[EM_ATTACH_UPROBE] = em_attach_uprobe_auto,
-	[EM_ATTACH_URETPROBE] = em_attach_uretprobe_auto,
+	[EM_ATTACH_URETPROBE] = em_attach_uprobe_auto,
 	[EM_ATTACH_ITER] = em_attach_iter_auto,
-	[EM_ATTACH_NETNS] = em_attach_netns_auto,
+	[EM_ATTACH_NETNS] = em_attach_net_auto,
 };
 _Static_assert(EM_ARRAY_SIZE(auto_attach_fns) == EM_ATTACH_KIND_COUNT,
 	       "every auto-attach kind of secdef.h needs its attach function here");
@@ -42,7 +42,8 @@ em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind)
  * attach: no auto-attach kind, or a name that could take a target but has
  * none ("kprobe").
  */
-static em_auto_attach_fn auto_attach_of(const char *sec, const char **target)
+static em_auto_attach_fn auto_attach_of(const char *sec, const char **target,
+					enum em_attach_kind *kind)
 {
 	const struct em_secdef *d = em_secdef_find(sec, target);
 
@@ -50,18 +51,21 @@ static em_auto_attach_fn auto_attach_of(const char *sec, const char **target)
 		return NULL;
 	if (!*target)
 		*target = "";
+	*kind = d->attach;
 	return em_link_auto_attach_fn(d->attach);
 }
 
 bool em_link_auto_attachable(const char *sec)
 {
+	enum em_attach_kind kind;
 	const char *target;
 
-	return auto_attach_of(sec, &target) != NULL;
+	return auto_attach_of(sec, &target, &kind) != NULL;
 }
 
 EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpfmini_link **out)
 {
+	enum em_attach_kind kind;
 	em_auto_attach_fn fn;
 	const char *sec, *target;
 
@@ -71,9 +75,9 @@ EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpf
 	if (!prog)
 		return -EINVAL;
 	sec = ebpfmini_program_section(prog);
-	fn = auto_attach_of(sec, &target);
+	fn = auto_attach_of(sec, &target, &kind);
 	if (fn)
-		return fn(prog, target, out);
+		return fn(prog, kind, target, out);
 	em_err("prog '%s': attach: SEC '%s' does not say where to attach: use the attach "
 	       "function of its hook with an explicit target",
 	       ebpfmini_program_name(prog), sec);

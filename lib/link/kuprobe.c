@@ -259,7 +259,7 @@ int em_kuprobe_attach(int prog_fd, const struct em_kuprobe_spec *spec, uint64_t 
 	int err, pfd;
 
 	*out = NULL;
-	err = em_kuprobe_pmu(spec->kind, &type, &bit);
+	err = em_pmu_kuprobe(spec->kind, &type, &bit);
 	if (err == 0) {
 		pfd = open_pmu_event(spec, type, bit);
 		if (pfd < 0) {

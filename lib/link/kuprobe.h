@@ -62,53 +62,53 @@ int em_kuprobe_legacy_line(char *buf, size_t size, const struct em_kuprobe_spec 
 /* ---- attach_kprobe.c: pure parts and the syscall prefix ------------------------------- */
 
 /*
- * em_kprobe_parse_target() - "fn", "fn+0x10" or "fn+16" into func (size
+ * em_attach_kprobe_parse_target() - "fn", "fn+0x10" or "fn+16" into func (size
  * bytes) and *offset. Errors: -EINVAL (empty function, a bad number, a
  * character outside [A-Za-z0-9_.]), -ENAMETOOLONG.
  */
-int em_kprobe_parse_target(const char *target, char *func, size_t size, uint64_t *offset);
+int em_attach_kprobe_parse_target(const char *target, char *func, size_t size, uint64_t *offset);
 
 /*
- * em_kprobe_syscall_prefix_pick() - the prefix of the kernel's syscall
+ * em_attach_kprobe_syscall_prefix_pick() - the prefix of the kernel's syscall
  * entry functions, from the text of /proc/kallsyms: the first of preferred
  * (the build's architecture, may be NULL) and the known
  * "__<arch>_sys_" prefixes whose "<prefix>bpf" is a symbol there, else
  * "sys_" when "sys_bpf" is, else NULL. Returns a static string.
  */
-const char *em_kprobe_syscall_prefix_pick(const char *kallsyms, const char *preferred);
+const char *em_attach_kprobe_syscall_prefix_pick(const char *kallsyms, const char *preferred);
 
 /*
- * em_kprobe_syscall_prefix() - that prefix for the running kernel, looked up
+ * em_attach_kprobe_syscall_prefix() - that prefix for the running kernel, looked up
  * once per process (/proc/kallsyms); when kallsyms cannot tell, the build's
  * architecture's wrapper prefix. Never NULL.
- * em_kprobe_syscall_prefix_reset() forgets it (tests).
+ * em_attach_kprobe_syscall_prefix_reset() forgets it (tests).
  */
-const char *em_kprobe_syscall_prefix(void);
-void em_kprobe_syscall_prefix_reset(void);
+const char *em_attach_kprobe_syscall_prefix(void);
+void em_attach_kprobe_syscall_prefix_reset(void);
 
 /* ---- attach_uprobe.c: pure parts ------------------------------------------------------ */
 
 /*
- * em_uprobe_parse_target() - "path:symbol", "path:symbol+off" or
+ * em_attach_uprobe_parse_target() - "path:symbol", "path:symbol+off" or
  * "path:offset" (split at the last ':'): *path and *symbol malloc'd (symbol
  * NULL for a bare offset), *offset the number. Errors: -EINVAL (no ':',
  * empty path, empty symbol, bad number), -ENOMEM.
  */
-int em_uprobe_parse_target(const char *target, char **path, char **symbol, uint64_t *offset);
+int em_attach_uprobe_parse_target(const char *target, char **path, char **symbol, uint64_t *offset);
 
 /*
- * em_uprobe_find_binary() - binary as given when it holds a '/', else the
+ * em_attach_uprobe_find_binary() - binary as given when it holds a '/', else the
  * first existing <dir>/<binary>: for a name holding ".so", the directories
  * of LD_LIBRARY_PATH then the usual library directories; for any other
  * name, those of PATH. Errors: -ENOENT (found nowhere), -ENAMETOOLONG.
  */
-int em_uprobe_find_binary(const char *binary, char *buf, size_t size);
+int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size);
 
 /*
- * em_uprobe_symbol_offset() - the file offset of function symbol in the ELF
+ * em_attach_uprobe_symbol_offset() - the file offset of function symbol in the ELF
  * file path (executable or shared library). Errors: -ENOENT (no such file or
  * symbol), -ENOEXEC (not ELF), -EBADMSG (damaged), the errno of open/mmap.
  */
-int em_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset);
+int em_attach_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset);
 
 #endif /* EBPFMINI_KUPROBE_H */

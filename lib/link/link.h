@@ -72,8 +72,8 @@ int em_link_prog_fd(const struct ebpfmini_program *prog, const char *subject);
  * maps each kind to the function of its attach_<hook>.c, called with the rest
  * of the SEC name ("cat/name" for "tp/cat/name").
  */
-typedef int (*em_auto_attach_fn)(struct ebpfmini_program *prog, const char *target,
-				 struct ebpfmini_link **out);
+typedef int (*em_auto_attach_fn)(struct ebpfmini_program *prog, enum em_attach_kind kind,
+				 const char *target, struct ebpfmini_link **out);
 
 /* The attach function of an auto-attach kind; NULL for EM_ATTACH_NONE (and
  * values out of range). */
@@ -88,38 +88,29 @@ const char *em_link_sec_target(const struct ebpfmini_program *prog);
 bool em_link_auto_attachable(const char *sec);
 
 /* attach_tracepoint.c: "tp/<category>/<name>", "tracepoint/<category>/<name>" */
-int em_attach_tracepoint_auto(struct ebpfmini_program *prog, const char *target,
-			      struct ebpfmini_link **out);
+int em_attach_tracepoint_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			      const char *target, struct ebpfmini_link **out);
 
-/* attach_trace.c: "raw_tp/<name>", "raw_tracepoint[.w]/<name>"; "tp_btf/", "fentry/",
- * "fexit/", "fmod_ret/", "lsm/" (and ".s") whose target was resolved at load */
-int em_attach_raw_tracepoint_auto(struct ebpfmini_program *prog, const char *target,
-				  struct ebpfmini_link **out);
-int em_attach_trace_auto(struct ebpfmini_program *prog, const char *target,
-			 struct ebpfmini_link **out);
+/* attach_trace.c: "raw_tp/<name>", "raw_tracepoint[.w]/<name>" (EM_ATTACH_RAW_TRACEPOINT);
+ * "tp_btf/", "fentry/", "fexit/", "fmod_ret/", "lsm/" (and ".s") whose target was resolved
+ * at load (EM_ATTACH_TRACE) */
+int em_attach_trace_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			 const char *target, struct ebpfmini_link **out);
 
 /* attach_kprobe.c: "kprobe/<fn>[+<off>]", "kretprobe/<fn>", "ksyscall/<name>", "kretsyscall/<name>" */
-int em_attach_kprobe_auto(struct ebpfmini_program *prog, const char *target,
-			  struct ebpfmini_link **out);
-int em_attach_kretprobe_auto(struct ebpfmini_program *prog, const char *target,
-			     struct ebpfmini_link **out);
-int em_attach_ksyscall_auto(struct ebpfmini_program *prog, const char *target,
-			    struct ebpfmini_link **out);
-int em_attach_kretsyscall_auto(struct ebpfmini_program *prog, const char *target,
-			       struct ebpfmini_link **out);
+int em_attach_kprobe_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			  const char *target, struct ebpfmini_link **out);
 
 /* attach_uprobe.c: "uprobe/<path>:<symbol>[+<off>]", "uretprobe/...", "uprobe/<path>:<offset>" */
-int em_attach_uprobe_auto(struct ebpfmini_program *prog, const char *target,
-			  struct ebpfmini_link **out);
-int em_attach_uretprobe_auto(struct ebpfmini_program *prog, const char *target,
-			     struct ebpfmini_link **out);
+int em_attach_uprobe_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			  const char *target, struct ebpfmini_link **out);
 
 /* attach_iter.c: "iter/<name>" (no options: every object of the kind) */
-int em_attach_iter_auto(struct ebpfmini_program *prog, const char *target,
+int em_attach_iter_auto(struct ebpfmini_program *prog, enum em_attach_kind kind, const char *target,
 			struct ebpfmini_link **out);
 
 /* attach_net.c: "sk_lookup", "flow_dissector" (the calling thread's network namespace) */
-int em_attach_netns_auto(struct ebpfmini_program *prog, const char *target,
-			 struct ebpfmini_link **out);
+int em_attach_net_auto(struct ebpfmini_program *prog, enum em_attach_kind kind, const char *target,
+		       struct ebpfmini_link **out);
 
 #endif /* EBPFMINI_LINK_PRIV_H */

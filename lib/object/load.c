@@ -92,7 +92,7 @@ static int relocate_core(struct load_state *st)
 static int resolve_names(struct load_state *st)
 {
 	st->ksym.btf_path = st->obj->model.btf_custom_path;
-	return em_load_resolve(st->obj, &st->ksym, &st->fd_array); /* logs why */
+	return em_load_extern_resolve(st->obj, &st->ksym, &st->fd_array); /* logs why */
 }
 
 /* ---- phase 3: object BTF ------------------------------------------------------------- */

@@ -396,7 +396,7 @@ static int take_targets(struct resolve *rs)
 
 /* ---- the phase -------------------------------------------------------------------------- */
 
-int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array)
+int em_load_extern_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array)
 {
 	struct resolve rs = { .obj = obj };
 	bool *called = NULL, *loaded = NULL, any = false;

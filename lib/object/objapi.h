@@ -70,7 +70,7 @@ struct em_ksym_ctx;
  * -EBADMSG, -EPERM (kallsyms hides addresses), errors reading kernel BTF,
  * -ENOMEM. Logged.
  */
-int em_load_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array);
+int em_load_extern_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array);
 
 /* ---- load.c ----------------------------------------------------------------- */
 

@@ -87,8 +87,8 @@ static void test_uprobe_offset(void **state)
 	char want[128];
 
 	(void)state;
-	assert_int_equal(em_uprobe_symbol_offset("/proc/self/exe", "uprobe_target", &opts.offset),
-			 0);
+	assert_int_equal(
+		em_attach_uprobe_symbol_offset("/proc/self/exe", "uprobe_target", &opts.offset), 0);
 	assert_true(opts.offset > 0);
 	assert_int_equal(ebpfmini_program_attach_uprobe(prog_of(obj, "on_target"), "/proc/self/exe",
 							NULL, &opts, &link),

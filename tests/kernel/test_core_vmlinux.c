@@ -169,13 +169,13 @@ static void test_module_btf(void **state)
 		}
 	}
 	closedir(d);
-	assert_int_equal(em_btf_module_get("ebpfmini_no_such_module", &mod), -ENOENT);
+	assert_int_equal(em_btf_vmlinux_module_get("ebpfmini_no_such_module", &mod), -ENOENT);
 	if (!name[0]) {
 		/* split BTF itself is covered by unit-core with a scripted sysfs */
 		printf("note: no loaded module has BTF here; only the missing-module case ran\n");
 		return;
 	}
-	assert_int_equal(em_btf_module_get(name, &mod), 0);
+	assert_int_equal(em_btf_vmlinux_module_get(name, &mod), 0);
 	assert_non_null(mod);
 	assert_ptr_equal(mod->base, base);
 	assert_int_equal(mod->start_id, em_btf_type_end(base));
@@ -183,7 +183,7 @@ static void test_module_btf(void **state)
 	/* the same pointer the second time */
 	const struct ebpfmini_btf *again = NULL;
 
-	assert_int_equal(em_btf_module_get(name, &again), 0);
+	assert_int_equal(em_btf_vmlinux_module_get(name, &again), 0);
 	assert_ptr_equal(again, mod);
 }
 

@@ -197,23 +197,24 @@ static void test_parse_kprobe_target(void **state)
 	uint64_t off = 1;
 
 	(void)state;
-	assert_int_equal(em_kprobe_parse_target("do_sys_open", fn, sizeof(fn), &off), 0);
+	assert_int_equal(em_attach_kprobe_parse_target("do_sys_open", fn, sizeof(fn), &off), 0);
 	assert_string_equal(fn, "do_sys_open");
 	assert_int_equal(off, 0);
-	assert_int_equal(em_kprobe_parse_target("tcp_v4_rcv+0x10", fn, sizeof(fn), &off), 0);
+	assert_int_equal(em_attach_kprobe_parse_target("tcp_v4_rcv+0x10", fn, sizeof(fn), &off), 0);
 	assert_string_equal(fn, "tcp_v4_rcv");
 	assert_int_equal(off, 16);
-	assert_int_equal(em_kprobe_parse_target("f.cold+24", fn, sizeof(fn), &off), 0);
+	assert_int_equal(em_attach_kprobe_parse_target("f.cold+24", fn, sizeof(fn), &off), 0);
 	assert_int_equal(off, 24);
-	assert_int_equal(em_kprobe_parse_target("", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("+0x10", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("f+", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("f+0x1g", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("f+-1", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("a b", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("f:x", fn, sizeof(fn), &off), -EINVAL);
-	assert_int_equal(em_kprobe_parse_target("a_very_long_function_name", fn, sizeof(fn), &off),
-			 -ENAMETOOLONG);
+	assert_int_equal(em_attach_kprobe_parse_target("", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(em_attach_kprobe_parse_target("+0x10", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(em_attach_kprobe_parse_target("f+", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(em_attach_kprobe_parse_target("f+0x1g", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(em_attach_kprobe_parse_target("f+-1", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(em_attach_kprobe_parse_target("a b", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(em_attach_kprobe_parse_target("f:x", fn, sizeof(fn), &off), -EINVAL);
+	assert_int_equal(
+		em_attach_kprobe_parse_target("a_very_long_function_name", fn, sizeof(fn), &off),
+		-ENAMETOOLONG);
 }
 
 static void test_parse_uprobe_target(void **state)
@@ -243,7 +244,7 @@ static void test_parse_uprobe_target(void **state)
 		char *path = (char *)1, *sym = (char *)1;
 		uint64_t off = 99;
 
-		assert_int_equal(em_uprobe_parse_target(cases[i].target, &path, &sym, &off),
+		assert_int_equal(em_attach_uprobe_parse_target(cases[i].target, &path, &sym, &off),
 				 cases[i].err);
 		if (cases[i].err) {
 			assert_null(path);
@@ -264,23 +265,25 @@ static void test_parse_uprobe_target(void **state)
 static void test_syscall_prefix_pick(void **state)
 {
 	(void)state;
-	assert_string_equal(em_kprobe_syscall_prefix_pick("ffffffff81000000 T __x64_sys_bpf\n"
-							  "ffffffff81000010 T __ia32_sys_bpf\n",
-							  "__x64_sys_"),
-			    "__x64_sys_");
+	assert_string_equal(
+		em_attach_kprobe_syscall_prefix_pick("ffffffff81000000 T __x64_sys_bpf\n"
+						     "ffffffff81000010 T __ia32_sys_bpf\n",
+						     "__x64_sys_"),
+		"__x64_sys_");
 	/* the build's own prefix first, whatever the order */
-	assert_string_equal(em_kprobe_syscall_prefix_pick("0 T __ia32_sys_bpf\n0 T __x64_sys_bpf",
-							  "__x64_sys_"),
+	assert_string_equal(em_attach_kprobe_syscall_prefix_pick(
+				    "0 T __ia32_sys_bpf\n0 T __x64_sys_bpf", "__x64_sys_"),
 			    "__x64_sys_");
 	assert_string_equal(
-		em_kprobe_syscall_prefix_pick("0 T __arm64_sys_bpf\t[x]\n", "__x64_sys_"),
+		em_attach_kprobe_syscall_prefix_pick("0 T __arm64_sys_bpf\t[x]\n", "__x64_sys_"),
 		"__arm64_sys_");
 	/* no wrappers: sys_bpf itself; "__x64_sys_bpf_x" and "x__x64_sys_bpf" are other symbols */
-	assert_string_equal(em_kprobe_syscall_prefix_pick("0 T sys_bpf\n", "__x64_sys_"), "sys_");
-	assert_null(em_kprobe_syscall_prefix_pick("0 T __x64_sys_bpf_x\n0 T x__x64_sys_bpf\n",
-						  "__x64_sys_"));
-	assert_null(em_kprobe_syscall_prefix_pick("", "__x64_sys_"));
-	assert_null(em_kprobe_syscall_prefix_pick(NULL, NULL));
+	assert_string_equal(em_attach_kprobe_syscall_prefix_pick("0 T sys_bpf\n", "__x64_sys_"),
+			    "sys_");
+	assert_null(em_attach_kprobe_syscall_prefix_pick(
+		"0 T __x64_sys_bpf_x\n0 T x__x64_sys_bpf\n", "__x64_sys_"));
+	assert_null(em_attach_kprobe_syscall_prefix_pick("", "__x64_sys_"));
+	assert_null(em_attach_kprobe_syscall_prefix_pick(NULL, NULL));
 }
 
 static void test_legacy_lines(void **state)
@@ -327,13 +330,13 @@ static void test_format_bit(void **state)
 	unsigned bit = 99;
 
 	(void)state;
-	assert_int_equal(em_kuprobe_parse_format_bit("config:0\n", &bit), 0);
+	assert_int_equal(em_pmu_parse_format_bit("config:0\n", &bit), 0);
 	assert_int_equal(bit, 0);
-	assert_int_equal(em_kuprobe_parse_format_bit("config:12", &bit), 0);
+	assert_int_equal(em_pmu_parse_format_bit("config:12", &bit), 0);
 	assert_int_equal(bit, 12);
-	assert_int_equal(em_kuprobe_parse_format_bit("config1:0", &bit), -EBADMSG);
-	assert_int_equal(em_kuprobe_parse_format_bit("config:", &bit), -EBADMSG);
-	assert_int_equal(em_kuprobe_parse_format_bit("config:64", &bit), -EBADMSG);
+	assert_int_equal(em_pmu_parse_format_bit("config1:0", &bit), -EBADMSG);
+	assert_int_equal(em_pmu_parse_format_bit("config:", &bit), -EBADMSG);
+	assert_int_equal(em_pmu_parse_format_bit("config:64", &bit), -EBADMSG);
 }
 
 /* ---- kprobes ------------------------------------------------------------------------- */
@@ -415,7 +418,7 @@ static void test_ksyscall(void **state)
 	fk.files[0][1] = "6";
 	fk.files[1][0] = "/proc/kallsyms";
 	fk.files[1][1] = "ffffffff81000000 T sys_bpf\n";
-	em_kprobe_syscall_prefix_reset();
+	em_attach_kprobe_syscall_prefix_reset();
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), 0);
 	assert_string_equal(fk.config1[0], "sys_getpid");
 	ebpfmini_link_close(link);
@@ -424,7 +427,7 @@ static void test_ksyscall(void **state)
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), 0);
 	assert_string_equal(fk.config1[1], "sys_getpid");
 	ebpfmini_link_close(link);
-	em_kprobe_syscall_prefix_reset();
+	em_attach_kprobe_syscall_prefix_reset();
 	prog.sec_name = (char *)"kretsyscall/openat";
 	assert_int_equal(ebpfmini_program_attach(&prog, &link), 0);
 	assert_string_equal(fk.config1[2], "__arm64_sys_openat");
@@ -432,7 +435,7 @@ static void test_ksyscall(void **state)
 	ebpfmini_link_close(link);
 	assert_int_equal(ebpfmini_program_attach_ksyscall(&prog, "getpid", &opts, &link), -EINVAL);
 	assert_int_equal(ebpfmini_program_attach_ksyscall(&prog, "a/b", NULL, &link), -EINVAL);
-	em_kprobe_syscall_prefix_reset();
+	em_attach_kprobe_syscall_prefix_reset();
 }
 
 /* ---- uprobes --------------------------------------------------------------------------- */
@@ -472,7 +475,8 @@ static void test_uprobe_pmu(void **state)
 	ebpfmini_link_close(link);
 
 	/* by symbol: the ELF reader's file offset, plus opts->offset */
-	assert_int_equal(em_uprobe_symbol_offset("/proc/self/exe", "unit_uprobe_target", &off), 0);
+	assert_int_equal(
+		em_attach_uprobe_symbol_offset("/proc/self/exe", "unit_uprobe_target", &off), 0);
 	opts.offset = 4;
 	opts.pid = 0;
 	opts.ref_ctr_offset = 0;
@@ -486,7 +490,7 @@ static void test_uprobe_pmu(void **state)
 	assert_string_equal(ebpfmini_link_target(link),
 			    "uretprobe /proc/self/exe:unit_uprobe_target+0x4");
 	ebpfmini_link_close(link);
-	assert_int_equal(em_uprobe_symbol_offset("/proc/self/exe", "no_such_function", &off),
+	assert_int_equal(em_attach_uprobe_symbol_offset("/proc/self/exe", "no_such_function", &off),
 			 -ENOENT);
 }
 
@@ -503,12 +507,14 @@ static void test_find_binary(void **state)
 	fclose(fp);
 	old = getenv("LD_LIBRARY_PATH") ? strdup(getenv("LD_LIBRARY_PATH")) : NULL;
 	setenv("LD_LIBRARY_PATH", "/nonexistent::", 1);
-	assert_int_equal(em_uprobe_find_binary("libebpfmini-test.so.1", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(em_attach_uprobe_find_binary("libebpfmini-test.so.1", buf, sizeof(buf)),
+			 -ENOENT);
 	snprintf(buf, sizeof(buf), "/nonexistent:%s", dir);
 	setenv("LD_LIBRARY_PATH", buf, 1);
-	assert_int_equal(em_uprobe_find_binary("libebpfmini-test.so.1", buf, sizeof(buf)), 0);
+	assert_int_equal(em_attach_uprobe_find_binary("libebpfmini-test.so.1", buf, sizeof(buf)),
+			 0);
 	assert_string_equal(buf, lib);
-	assert_int_equal(em_uprobe_find_binary("libebpfmini-test.so.1", buf, 10), -ENOENT);
+	assert_int_equal(em_attach_uprobe_find_binary("libebpfmini-test.so.1", buf, 10), -ENOENT);
 	if (old)
 		setenv("LD_LIBRARY_PATH", old, 1);
 	else
@@ -517,12 +523,12 @@ static void test_find_binary(void **state)
 	unlink(lib);
 	rmdir(dir);
 	/* the usual library directories; PATH for programs; paths as given */
-	assert_int_equal(em_uprobe_find_binary("libc.so.6", buf, sizeof(buf)), 0);
+	assert_int_equal(em_attach_uprobe_find_binary("libc.so.6", buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "/libc.so.6"));
-	assert_int_equal(em_uprobe_find_binary("sh", buf, sizeof(buf)), 0);
+	assert_int_equal(em_attach_uprobe_find_binary("sh", buf, sizeof(buf)), 0);
 	assert_true(buf[0] == '/');
-	assert_int_equal(em_uprobe_find_binary("/nonexistent/x", buf, sizeof(buf)), -ENOENT);
-	assert_int_equal(em_uprobe_find_binary("", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(em_attach_uprobe_find_binary("/nonexistent/x", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(em_attach_uprobe_find_binary("", buf, sizeof(buf)), -ENOENT);
 }
 
 /* ---- perf events: one per online CPU ------------------------------------------------------ */

@@ -1106,9 +1106,9 @@ static void test_btf_files(void **state)
 	assert_int_equal(em_btf_vmlinux_get("/nonexistent/btf", &t), -ENOENT);
 	assert_null(t);
 	assert_int_equal(em_btf_vmlinux_get(NULL, NULL), -EINVAL);
-	assert_int_equal(em_btf_module_get("", &t), -EINVAL);
-	assert_int_equal(em_btf_module_get("../etc", &t), -EINVAL);
-	assert_int_equal(em_btf_module_get("vmlinux", &t), -EINVAL);
+	assert_int_equal(em_btf_vmlinux_module_get("", &t), -EINVAL);
+	assert_int_equal(em_btf_vmlinux_module_get("../etc", &t), -EINVAL);
+	assert_int_equal(em_btf_vmlinux_module_get("vmlinux", &t), -EINVAL);
 
 	/* a raw BTF file (what /sys/kernel/btf/ holds) */
 	src = target_from(TARGET("a"));
@@ -1205,7 +1205,7 @@ static void test_sysfs_fallback_and_module(void **state)
 	sysfs.mod_len = size;
 
 	em_sys_set_hook_ex(fake_sysfs, NULL);
-	assert_int_equal(em_btf_module_get("fake_mod", &mod), 0);
+	assert_int_equal(em_btf_vmlinux_module_get("fake_mod", &mod), 0);
 	assert_int_equal(sysfs.reads, 2); /* vmlinux first, as the base */
 	assert_true(sysfs.opens >= 2);    /* mmap tried first, read() after */
 	assert_int_equal(em_btf_vmlinux_get(NULL, &v), 0);
@@ -1216,9 +1216,9 @@ static void test_sysfs_fallback_and_module(void **state)
 	assert_string_equal(em_btf_str(mod, m->name_off), "m");
 	assert_int_equal(m->type, int_id);
 	reads = sysfs.reads;
-	assert_int_equal(em_btf_module_get("fake_mod", &again), 0);
+	assert_int_equal(em_btf_vmlinux_module_get("fake_mod", &again), 0);
 	assert_ptr_equal(again, mod);
-	assert_int_equal(em_btf_module_get("missing_mod", &again), -ENOENT);
+	assert_int_equal(em_btf_vmlinux_module_get("missing_mod", &again), -ENOENT);
 	assert_int_equal(sysfs.reads, reads); /* nothing read again */
 
 	/* the loader's entry with no path uses the (here scripted) sysfs vmlinux */

@@ -1,4 +1,5 @@
-/* map.c - one map of an object: definition getters/setters, global data, element operations (L4 object) */
+/* map.c - one map of an object: getters/setters, pinned-map reuse, global data, element operations (L4 object) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,86 @@ int em_map_info(int fd, struct bpf_map_info *info)
 	memset(info, 0, sizeof(*info));
 	err = ebpfmini_sys_obj_get_info(fd, info, &len);
 	return err < 0 ? err : 0;
+}
+
+/* map_flags as the kernel reports them for a map created with flags: it adds
+ * BPF_F_RDONLY_PROG to every devmap and devmap hash (dev_map_init_map), so a devmap
+ * pinned by this very definition would otherwise never compare equal. */
+static uint32_t flags_as_reported(uint32_t type, uint32_t flags)
+{
+	if (type == BPF_MAP_TYPE_DEVMAP || type == BPF_MAP_TYPE_DEVMAP_HASH)
+		flags |= BPF_F_RDONLY_PROG;
+	return flags;
+}
+
+/* Name of the first definition field in which a pinned map differs, with both values. */
+static bool pinned_differs(const struct ebpfmini_map *map, uint32_t max_entries,
+			   const struct bpf_map_info *info, char *what, size_t size)
+{
+	const struct {
+		const char *field;
+		uint32_t pinned, ours;
+		const char *fmt;
+	} fields[] = {
+		{ "key_size", info->key_size, map->key_size, "%s %u != %u" },
+		{ "value_size", info->value_size, map->value_size, "%s %u != %u" },
+		{ "max_entries", info->max_entries, max_entries, "%s %u != %u" },
+		{ "map_flags", info->map_flags, flags_as_reported(map->type, map->map_flags),
+		  "%s 0x%x != 0x%x" },
+	};
+
+	if (info->type != map->type) {
+		const char *a = ebpfmini_sys_map_type_name(info->type);
+		const char *b = ebpfmini_sys_map_type_name(map->type);
+
+		if (a && b)
+			snprintf(what, size, "type %s != %s", a, b);
+		else
+			snprintf(what, size, "type %u != %u", info->type, map->type);
+		return true;
+	}
+	for (size_t i = 0; i < EM_ARRAY_SIZE(fields); i++) {
+		if (fields[i].pinned != fields[i].ours) {
+			snprintf(what, size, fields[i].fmt, fields[i].field, fields[i].pinned,
+				 fields[i].ours);
+			return true;
+		}
+	}
+	return false;
+}
+
+int em_map_reuse_pinned(struct ebpfmini_map *map, uint32_t max_entries)
+{
+	struct em_map_state *ms = em_map_state(map);
+	struct bpf_map_info info;
+	char what[160];
+	int fd, err;
+
+	fd = ebpfmini_sys_obj_get(map->pin_path, 0);
+	if (fd == -ENOENT)
+		return 0; /* nothing pinned yet: create and pin */
+	if (fd < 0) {
+		em_err("map '%s': open the map pinned at %s: %s", map->name, map->pin_path,
+		       strerror(-fd));
+		return fd;
+	}
+	err = em_map_info(fd, &info);
+	if (err < 0) {
+		em_err("map '%s': pinned map at %s: BPF_OBJ_GET_INFO_BY_FD: %s", map->name,
+		       map->pin_path, strerror(-err));
+		em_sys_close(fd);
+		return err;
+	}
+	if (pinned_differs(map, max_entries, &info, what, sizeof(what))) {
+		em_err("map '%s': pinned map at %s is incompatible: %s (pinned != definition)",
+		       map->name, map->pin_path, what);
+		em_sys_close(fd);
+		return -EEXIST;
+	}
+	ms->fd = fd;
+	ms->reused = true;
+	em_info("map '%s': reusing the map pinned at %s (fd %d)", map->name, map->pin_path, fd);
+	return 0;
 }
 
 /* ---- definition -------------------------------------------------------------- */

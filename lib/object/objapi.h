@@ -50,6 +50,13 @@ int em_kconfig_apply(const struct em_model *obj, const char *release, const char
 
 /* BPF_OBJ_GET_INFO_BY_FD of a map fd into *info (zeroed first). */
 int em_map_info(int fd, struct bpf_map_info *info);
+/*
+ * Reuse the map pinned at map->pin_path when there is one and it matches the
+ * definition (max_entries: the count load creates the map with): its fd in
+ * the map's state, reused set. 0 also when nothing is pinned there (create and
+ * pin); -EEXIST for an incompatible pinned map, or the errno of opening it.
+ */
+int em_map_reuse_pinned(struct ebpfmini_map *map, uint32_t max_entries);
 
 /* ---- load_extern.c ------------------------------------------------------------ */
 

@@ -21,6 +21,14 @@ uint32_t em_kernel_version(void);
 uint32_t em_kernel_version_code(const char *release);
 /* Forget the kept release (tests that script uname). */
 void em_kernel_release_reset(void);
+/*
+ * em_kernel_config() - the kernel config text (malloc'd, NUL-terminated, in
+ * *text), read from path, or when path is NULL from /proc/config.gz, else
+ * /boot/config-$(uname -r); gzip is inflated. src (size bytes) names the file
+ * read, or after a failure without path the files tried. Return: 0, or the
+ * errno of reading (-ENOENT ...) or of inflating (logged as a warning).
+ */
+int em_kernel_config(const char *path, char **text, char *src, size_t size);
 
 /* ---- cpus.c: the CPU lists of /sys/devices/system/cpu ----------------------------------- */
 

@@ -3,14 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inflate.h"
 #include "internal.h"
 #include "kernel.h"
 #include "objapi.h"
 #include "sys.h"
-
-#define KCONFIG_MAX_FILE (64u << 20) /* compressed or plain config file */
-#define KCONFIG_MAX_TEXT (64u << 20) /* inflated config text */
 
 /* How an extern's C type takes a config value (the encodings libbpf users know). */
 enum kcfg_type {
@@ -330,35 +326,11 @@ int em_kconfig_apply(const struct em_model *obj, const char *release, const char
 	return 0;
 }
 
-/* Read a config file, inflating it when it is gzip (1f 8b). */
-static int read_config(const char *path, char **text)
-{
-	void *raw = NULL, *out = NULL;
-	size_t size = 0, out_len = 0;
-	int err;
-
-	err = em_sys_read_file(path, KCONFIG_MAX_FILE, &raw, &size);
-	if (err)
-		return err;
-	if (size >= 2 && ((uint8_t *)raw)[0] == 0x1f && ((uint8_t *)raw)[1] == 0x8b) {
-		err = em_inflate_gzip(raw, size, KCONFIG_MAX_TEXT, &out, &out_len);
-		free(raw);
-		if (err) {
-			em_warn("kconfig: %s: cannot decompress: %s", path, strerror(-err));
-			return err;
-		}
-		raw = out;
-	}
-	*text = raw;
-	return 0;
-}
-
 int em_kconfig_fill(struct em_model *obj, struct ebpfmini_map *map)
 {
 	const char *release = em_kernel_release(); /* "" when uname fails */
-	char boot_path[96];
+	char src[4096] = "";
 	char *config = NULL;
-	const char *src = NULL;
 	bool need_config = false;
 	int err;
 
@@ -366,24 +338,11 @@ int em_kconfig_fill(struct em_model *obj, struct ebpfmini_map *map)
 		if (obj->externs[i].is_kconfig && strncmp(obj->externs[i].name, "CONFIG_", 7) == 0)
 			need_config = true;
 
-	if (need_config && obj->kconfig_path) {
-		src = obj->kconfig_path;
-		err = read_config(src, &config);
-		if (err) {
+	if (need_config) {
+		err = em_kernel_config(obj->kconfig_path, &config, src, sizeof(src));
+		if (err && obj->kconfig_path) {
 			em_err("kconfig: cannot read %s: %s", src, strerror(-err));
 			return err;
-		}
-	} else if (need_config) {
-		snprintf(boot_path, sizeof(boot_path), "/boot/config-%s", release);
-		src = "/proc/config.gz";
-		err = read_config(src, &config);
-		if (err) {
-			src = boot_path;
-			err = read_config(src, &config);
-		}
-		if (err) {
-			em_debug("kconfig: no kernel config in /proc/config.gz or %s", boot_path);
-			src = "tried /proc/config.gz and /boot/config-$(uname -r)";
 		}
 	}
 	if (!map->data || map->data_size == 0) {
@@ -391,7 +350,8 @@ int em_kconfig_fill(struct em_model *obj, struct ebpfmini_map *map)
 		em_err("map '%s': no image for %zu kconfig externs", map->name, obj->nexterns);
 		return -EBADMSG;
 	}
-	err = em_kconfig_apply(obj, release, config, src, map->data, map->data_size);
+	err = em_kconfig_apply(obj, release, config, need_config ? src : NULL, map->data,
+			       map->data_size);
 	free(config);
 	return err;
 }

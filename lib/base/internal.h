@@ -76,6 +76,8 @@ void *em_reallocarray(void *ptr, size_t n, size_t size);
 char *em_strdup(const char *s);
 /* strndup of at most n bytes. */
 char *em_strndup(const char *s, size_t n);
+/* The system page size in bytes, asked once (4096 if sysconf fails). */
+size_t em_page_size(void);
 
 /* ---- bounds-checked byte reader (every parser reads through this) --------------- */
 

@@ -1,5 +1,6 @@
-/* util.c - checked allocation and options-struct validation (L0 base) */
+/* util.c - checked allocation, options-struct validation, the page size (L0 base) */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -57,4 +58,18 @@ int em_opts_check(const void *opts, size_t known_size, const char *what)
 		}
 	}
 	return 0;
+}
+
+size_t em_page_size(void)
+{
+	static size_t cached;
+	size_t size = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+
+	if (!size) {
+		long page = sysconf(_SC_PAGESIZE);
+
+		size = page > 0 ? (size_t)page : 4096;
+		__atomic_store_n(&cached, size, __ATOMIC_RELAXED);
+	}
+	return size;
 }

@@ -269,7 +269,7 @@ static int create_probe_map(uint32_t map_type)
 	case BPF_MAP_TYPE_RINGBUF:
 	case BPF_MAP_TYPE_USER_RINGBUF:
 		key = value = 0;
-		max = (uint32_t)sysconf(_SC_PAGESIZE);
+		max = (uint32_t)em_page_size();
 		break;
 	case BPF_MAP_TYPE_ARENA:
 		key = value = 0;

@@ -282,7 +282,7 @@ static int fill_data_map(struct ebpfmini_map *map)
 	struct em_map_state *ms = em_map_state(map);
 	bool read_only = map->kind == EM_MAP_RODATA || map->kind == EM_MAP_KCONFIG;
 	uint32_t zero = 0;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = em_page_size();
 	int err;
 
 	if (!ms->reused) {

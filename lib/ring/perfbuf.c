@@ -464,7 +464,7 @@ EM_EXPORT int ebpfmini_perfbuf_new(int map_fd, ebpfmini_perfbuf_sample_fn cb, vo
 	struct ebpfmini_perfbuf *pb = NULL;
 	struct bpf_map_info info;
 	size_t pages, count = 0;
-	long ps = sysconf(_SC_PAGESIZE);
+	long ps = (long)em_page_size();
 	int err, *cpus = NULL;
 
 	if (!out)

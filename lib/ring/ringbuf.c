@@ -72,7 +72,7 @@ int em_ringbuf_map(int map_fd, uint32_t type, struct em_ring_mapping *m)
 {
 	bool user = type == BPF_MAP_TYPE_USER_RINGBUF;
 	struct bpf_map_info info;
-	long ps = sysconf(_SC_PAGESIZE);
+	long ps = (long)em_page_size();
 	uint64_t size;
 	int err;
 

@@ -180,17 +180,15 @@ void em_sys_trace_user_string(struct em_trace *t, uint64_t addr)
 {
 	char s[STR_MAX + 1];
 	size_t len = 0;
-	long page = sysconf(_SC_PAGESIZE);
+	size_t page = em_page_size();
 
 	if (!addr) {
 		em_sys_trace_printf(t, "NULL");
 		return;
 	}
-	if (page <= 0)
-		page = 4096;
 	while (len < STR_MAX) {
 		uint64_t at = addr + len;
-		size_t chunk = (size_t)page - (size_t)(at % (uint64_t)page);
+		size_t chunk = page - (size_t)(at % page);
 		size_t got;
 		char *nul;
 

@@ -361,7 +361,7 @@ const struct em_flag_name em_perf_attr_bit_names[] = {
 #undef F
 #undef END
 
-const char *em_perf_type_name(uint32_t type)
+const char *em_sys_perf_type_name(uint32_t type)
 {
 	static const char *const names[] = {
 		"PERF_TYPE_HARDWARE", "PERF_TYPE_SOFTWARE", "PERF_TYPE_TRACEPOINT",
@@ -371,7 +371,7 @@ const char *em_perf_type_name(uint32_t type)
 	return type < EM_ARRAY_SIZE(names) ? names[type] : NULL;
 }
 
-const char *em_perf_ioctl_name(unsigned long request)
+const char *em_sys_perf_ioctl_name(unsigned long request)
 {
 	switch (request) {
 	case PERF_EVENT_IOC_ENABLE: return "PERF_EVENT_IOC_ENABLE";
@@ -390,13 +390,13 @@ const char *em_perf_ioctl_name(unsigned long request)
 	}
 }
 
-const char *em_stats_type_name(uint32_t type)
+const char *em_sys_stats_type_name(uint32_t type)
 {
 	return type == BPF_STATS_RUN_TIME ? "BPF_STATS_RUN_TIME" : NULL;
 }
 
 /* statfs f_type values the library meets, by their <linux/magic.h> names. */
-const char *em_fs_magic_name(unsigned long magic)
+const char *em_sys_fs_magic_name(unsigned long magic)
 {
 	switch (magic) {
 	case 0xcafe4a11UL: return "BPF_FS_MAGIC";

@@ -635,7 +635,7 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 		put_enum(t, ebpfmini_sys_attach_type_name((uint32_t)x), (uint32_t)x);
 		break;
 	case K_STATS:
-		put_enum(t, em_stats_type_name((uint32_t)x), (uint32_t)x);
+		put_enum(t, em_sys_stats_type_name((uint32_t)x), (uint32_t)x);
 		break;
 	case K_FLAGS32:
 	case K_FLAGS64:

@@ -71,9 +71,9 @@ extern const struct em_flag_name em_perf_attr_bit_names[]; /* perf_event_attr fl
 /* Appends "A|B|0x40" for flags (or "0" when zero) to t. */
 void em_sys_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags);
 
-const char *em_perf_type_name(uint32_t type);
-const char *em_perf_ioctl_name(unsigned long request);
-const char *em_stats_type_name(uint32_t type);
-const char *em_fs_magic_name(unsigned long magic);
+const char *em_sys_perf_type_name(uint32_t type);
+const char *em_sys_perf_ioctl_name(unsigned long request);
+const char *em_sys_stats_type_name(uint32_t type);
+const char *em_sys_fs_magic_name(unsigned long magic);
 
 #endif /* EBPFMINI_SYS_TRACE_H */

@@ -28,7 +28,7 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 	if (!attr || em_sys_trace_read_mem(&a, EM_PTR_U64(attr), sizeof(a)) != sizeof(a)) {
 		em_sys_trace_printf(t, "%p", (const void *)attr);
 	} else {
-		type = em_perf_type_name(a.type);
+		type = em_sys_perf_type_name(a.type);
 		if (type)
 			em_sys_trace_printf(t, "{type=%s", type);
 		else
@@ -63,7 +63,7 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 
 static void begin_ioctl(struct em_trace *t, int fd, unsigned long request, unsigned long arg)
 {
-	const char *name = em_perf_ioctl_name(request);
+	const char *name = em_sys_perf_ioctl_name(request);
 
 	if (name)
 		em_sys_trace_begin(t, "ioctl(%d, %s, %lu", fd, name, arg);
@@ -238,7 +238,7 @@ void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
 	switch (c->nr) {
 	case SYS_statfs:
 		sfs = (const struct statfs *)c->args[1];
-		fs = em_fs_magic_name((unsigned long)sfs->f_type);
+		fs = em_sys_fs_magic_name((unsigned long)sfs->f_type);
 		if (fs)
 			em_sys_trace_printf(t, ", {f_type=%s}", fs);
 		else

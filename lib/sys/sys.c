@@ -361,7 +361,7 @@ static int read_all(int fd, size_t hint, size_t max, void **buf, size_t *size)
 	if (!p)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n;
+		long n;
 
 		if (len == cap) {
 			/* full: the file is at least cap bytes; past max means E2BIG */
@@ -377,14 +377,10 @@ static int read_all(int fd, size_t hint, size_t max, void **buf, size_t *size)
 			}
 			p = np;
 		}
-		n = read(fd, p + len, cap - len);
+		n = em_sys_read(fd, p + len, cap - len);
 		if (n < 0) {
-			int err = errno;
-
-			if (err == EINTR)
-				continue;
 			free(p);
-			return -err;
+			return (int)n;
 		}
 		if (n == 0)
 			break;
@@ -406,6 +402,7 @@ int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size)
 	struct em_sys_call call = { .nr = EM_SYS_READ_FILE, .args = { (long)path } };
 	struct stat st;
 	long ret = 0;
+	size_t hint;
 	int fd, err;
 
 	if (!path || !buf)
@@ -435,10 +432,12 @@ int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size)
 	if (fd < 0)
 		return fd;
 	/* pseudo files (/proc, /sys) report st_size 0: the size is only a hint */
-	err = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-			      (uint64_t)st.st_size <= max
-		      ? read_all(fd, (size_t)st.st_size, max, buf, size)
-		      : read_all(fd, 0, max, buf, size);
+	memset(&st, 0, sizeof(st));
+	hint = em_sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		       (uint64_t)st.st_size <= max
+		       ? (size_t)st.st_size
+		       : 0;
+	err = read_all(fd, hint, max, buf, size);
 	em_sys_close(fd);
 	return err;
 }
@@ -453,7 +452,7 @@ int em_sys_write_file(const char *path, const char *text)
 	fd = em_sys_open(path, O_WRONLY, 0);
 	if (fd < 0)
 		return fd;
-	err = write_whole(fd, text, strlen(text)) < 0 ? -errno : 0;
+	err = em_sys_write_all(fd, text, strlen(text));
 	em_sys_close(fd);
 	return err;
 }

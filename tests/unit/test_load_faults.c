@@ -104,7 +104,8 @@ static long fake_hook(void *ctx, struct em_sys_call *sc)
 		return fake_close(sc->args[0]);
 	if (sc->nr == SYS_munmap)
 		return fake_munmap((void *)sc->args[0], (size_t)sc->args[1]);
-	if (sc->nr == EM_SYS_READ_FILE || sc->nr == SYS_openat || sc->nr == SYS_fstat)
+	if (sc->nr == EM_SYS_READ_FILE || sc->nr == SYS_openat || sc->nr == SYS_fstat ||
+	    sc->nr == SYS_read)
 		return 0; /* files are real (the object, /sys/devices/system/cpu/possible) */
 	if (sc->nr == SYS_mmap && sc->args[4] >= 0 && sc->args[4] < FAKE_FD_BASE)
 		return 0; /* a real file (kernel BTF given as btf_custom_path), kept mapped */

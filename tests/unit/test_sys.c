@@ -897,6 +897,34 @@ static void test_read_write_file(void **state)
 	assert_int_equal(em_sys_read_file("/fake", 4, &buf, &size), -E2BIG);
 }
 
+/* em_sys_read_file's fstat and reads, em_sys_write_file's writes go through the hook */
+static int file_fstats, file_reads;
+
+static long fail_read_hook(void *ctx, struct em_sys_call *call)
+{
+	(void)ctx;
+	if (call->nr == SYS_fstat)
+		file_fstats++;
+	if (call->nr == SYS_read)
+		file_reads++;
+	return call->nr == SYS_read || call->nr == SYS_write ? -EIO : 0;
+}
+
+static void test_read_file_hooked(void **state)
+{
+	void *buf = NULL;
+	size_t size = 0;
+
+	(void)state;
+	file_fstats = file_reads = 0;
+	em_sys_set_hook_ex(fail_read_hook, NULL);
+	assert_int_equal(em_sys_read_file("/proc/self/status", 1 << 20, &buf, &size), -EIO);
+	assert_null(buf);
+	assert_int_equal(file_fstats, 1);
+	assert_int_equal(file_reads, 1);
+	assert_int_equal(em_sys_write_file("/dev/null", "x"), -EIO);
+}
+
 /* ---- names ---- */
 
 static void test_names(void **state)
@@ -999,6 +1027,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fd_move_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_write_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file_hooked, setup, teardown),
 		cmocka_unit_test(test_names),
 	};
 

@@ -13,7 +13,7 @@
 struct fault {
 	long calls;   /* kernel calls seen since armed */
 	long fail_at; /* 1-based call to fail, 0 = count only */
-	long failed_nr, failed_arg0;
+	long failed_nr, failed_arg0; /* failed_nr -1: no call failed (0 is SYS_read) */
 };
 
 static struct fault fault;
@@ -36,7 +36,7 @@ static long fault_hook(void *ctx, long nr, long arg0, void *arg1)
 
 static void arm(long fail_at)
 {
-	fault = (struct fault){ .fail_at = fail_at };
+	fault = (struct fault){ .fail_at = fail_at, .failed_nr = -1 };
 	em_sys_set_hook(fault_hook, &fault);
 }
 
@@ -211,7 +211,7 @@ static void inject_every_call(const char *name)
 		err = ebpfmini_object_load(obj);
 		disarm();
 		log_capture_stop();
-		if (fault.failed_nr == 0)
+		if (fault.failed_nr < 0)
 			fail_msg("%s: call %ld of %ld was never made", name, n, total);
 		if (err) {
 			failures++;

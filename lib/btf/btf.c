@@ -344,22 +344,16 @@ static int check_type(struct check_ctx *c, uint32_t id, const struct btf_type *t
 		}
 		return 0;
 	}
-	case BTF_KIND_ENUM: {
-		const struct btf_enum *e = tail;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		for (uint32_t i = 0; i < vlen; i++) {
+			uint32_t name_off;
 
-		for (uint32_t i = 0; i < vlen; i++)
-			if ((err = check_name(btf, id, e[i].name_off, "enumerator", i)))
+			em_btf_enum_val(t, i, &name_off);
+			if ((err = check_name(btf, id, name_off, "enumerator", i)))
 				return err;
+		}
 		return 0;
-	}
-	case BTF_KIND_ENUM64: {
-		const struct btf_enum64 *e = tail;
-
-		for (uint32_t i = 0; i < vlen; i++)
-			if ((err = check_name(btf, id, e[i].name_off, "enumerator", i)))
-				return err;
-		return 0;
-	}
 	case BTF_KIND_FUNC_PROTO: {
 		const struct btf_param *p = tail;
 
@@ -814,11 +808,6 @@ int em_btf_fixup_datasecs(struct ebpfmini_btf *btf, const struct em_btf_fixup_op
 
 EM_EXPORT int ebpfmini_btf_new(const void *data, size_t size, struct ebpfmini_btf **out)
 {
-	if (!out)
-		return -EINVAL;
-	*out = NULL;
-	if (!data)
-		return -EINVAL;
 	return em_btf_parse(data, size, NULL, out);
 }
 

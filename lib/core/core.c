@@ -172,9 +172,7 @@ static int parse_spec(const struct ebpfmini_btf *btf, const struct relo *r, cons
 		if ((em_btf_kind(e) != BTF_KIND_ENUM && em_btf_kind(e) != BTF_KIND_ENUM64) ||
 		    spec->raw_len > 1 || spec->raw[0] >= em_btf_vlen(e))
 			return -EBADMSG;
-		noff = em_btf_kind(e) == BTF_KIND_ENUM ?
-			       ((const struct btf_enum *)em_btf_tail(e))[spec->raw[0]].name_off :
-			       ((const struct btf_enum64 *)em_btf_tail(e))[spec->raw[0]].name_off;
+		em_btf_enum_val(e, spec->raw[0], &noff);
 		spec->acc[0].name = em_btf_str(btf, noff);
 		return spec->acc[0].name && *spec->acc[0].name ? 0 : -EBADMSG;
 	}
@@ -446,43 +444,21 @@ static int values(const struct em_core_spec *local, const struct em_core_spec *t
 
 /* ---- the fixup of one instruction ------------------------------------------------------------ */
 
-static void poison_insn(struct bpf_insn *insn)
-{
-	insn->code = BPF_JMP | BPF_CALL;
-	insn->dst_reg = 0;
-	insn->src_reg = 0;
-	insn->off = 0;
-	insn->imm = EM_CORE_POISON_HELPER;
-}
+/* Bytes a load or store moves, by BPF_SIZE() >> 3: BPF_W, BPF_H, BPF_B, BPF_DW. */
+static const uint8_t size_bytes[] = { 4, 2, 1, 8 };
 
+/* The BPF_SIZE() of a load or store of bytes bytes, or -1 when none has that size. */
 static int bytes_to_bpf_size(uint32_t bytes)
 {
-	switch (bytes) {
-	case 1:
-		return BPF_B;
-	case 2:
-		return BPF_H;
-	case 4:
-		return BPF_W;
-	case 8:
-		return BPF_DW;
-	default:
-		return -1;
-	}
+	for (int i = 0; i < 4; i++)
+		if (size_bytes[i] == bytes)
+			return i << 3;
+	return -1;
 }
 
 static uint32_t bpf_size_to_bytes(uint8_t code)
 {
-	switch (BPF_SIZE(code)) {
-	case BPF_B:
-		return 1;
-	case BPF_H:
-		return 2;
-	case BPF_W:
-		return 4;
-	default:
-		return 8;
-	}
+	return size_bytes[BPF_SIZE(code) >> 3];
 }
 
 /* The relocated value must be what clang put there (for the local types). */
@@ -613,7 +589,8 @@ poison:
 	f->old_size = f->new_size = 0;
 	memcpy(f->after, f->before, sizeof(f->after));
 	for (uint32_t i = 0; i < f->ninsns; i++)
-		poison_insn(&out[i]);
+		out[i] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL,
+					    .imm = EM_CORE_POISON_HELPER };
 	return 0;
 }
 

@@ -215,9 +215,6 @@ int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_b
  * 1, 0 or -EBADMSG/-ELOOP. */
 int em_core_types_compat(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
 			 uint32_t tid);
-/* The stricter TYPE_MATCHES relation: 1, 0 or -EBADMSG/-ELOOP. */
-int em_core_types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
-			uint32_t tid);
 /* Candidate kinds: equal, or ENUM and ENUM64. */
 bool em_core_kinds_compat(const struct btf_type *a, const struct btf_type *b);
 

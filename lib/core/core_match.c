@@ -76,9 +76,10 @@ static uint32_t int_encoding(const struct btf_type *t)
 /* Name offset of enumerator i of an ENUM or ENUM64. */
 static uint32_t enumerator_name_off(const struct btf_type *t, uint32_t i)
 {
-	if (em_btf_kind(t) == BTF_KIND_ENUM)
-		return ((const struct btf_enum *)em_btf_tail(t))[i].name_off;
-	return ((const struct btf_enum64 *)em_btf_tail(t))[i].name_off;
+	uint32_t off;
+
+	em_btf_enum_val(t, i, &off);
+	return off;
 }
 
 static uint32_t member_bit_off(const struct btf_type *t, const struct btf_member *m)
@@ -197,6 +198,16 @@ static struct ix_entry *ix_find(const struct em_core_index *idx, const char *nam
 	}
 }
 
+/* Puts entry e in the first free slot of its probe sequence. */
+static void ix_place(uint32_t *slots, size_t nslots, uint64_t hash, size_t e)
+{
+	size_t i = hash & (nslots - 1);
+
+	while (slots[i])
+		i = (i + 1) & (nslots - 1);
+	slots[i] = (uint32_t)e + 1;
+}
+
 static int ix_rehash(struct em_core_index *idx, size_t want)
 {
 	size_t n = 16;
@@ -209,13 +220,8 @@ static int ix_rehash(struct em_core_index *idx, size_t want)
 	slots = em_calloc(n, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
-	for (size_t e = 0; e < idx->nents; e++) {
-		size_t i = idx->ents[e].hash & (n - 1);
-
-		while (slots[i])
-			i = (i + 1) & (n - 1);
-		slots[i] = (uint32_t)e + 1;
-	}
+	for (size_t e = 0; e < idx->nents; e++)
+		ix_place(slots, n, idx->ents[e].hash, e);
 	free(idx->slots);
 	idx->slots = slots;
 	idx->nslots = n;
@@ -343,7 +349,8 @@ static int ix_scan(struct em_core_index *idx, size_t first)
 	for (size_t i = first; i < idx->nents; i++)
 		filter_add(filter, idx->ents[i].name, idx->ents[i].len);
 	for (uint32_t i = 0; i < btf->nr_types && !err; i++) {
-		const struct btf_type *t = (const struct btf_type *)(types + em_btf_type_off(btf, i));
+		const struct btf_type *t =
+			(const struct btf_type *)(types + em_btf_type_off(btf, i));
 		uint32_t off = t->name_off;
 		const char *name;
 		struct ix_entry *e;
@@ -402,14 +409,7 @@ int em_core_index_add(struct em_core_index *idx, const char *const *name, const 
 			return -ENOMEM;
 		e->len = len[i];
 		e->hash = h;
-		idx->nents++;
-		/* insert into the table */
-		for (size_t s = h & (idx->nslots - 1);; s = (s + 1) & (idx->nslots - 1)) {
-			if (!idx->slots[s]) {
-				idx->slots[s] = (uint32_t)idx->nents;
-				break;
-			}
-		}
+		ix_place(idx->slots, idx->nslots, h, idx->nents++);
 	}
 	if (first == idx->nents)
 		return 0;
@@ -421,13 +421,8 @@ int em_core_index_add(struct em_core_index *idx, const char *const *name, const 
 		}
 		idx->nents = first;
 		memset(idx->slots, 0, idx->nslots * sizeof(*idx->slots));
-		for (size_t e = 0; e < idx->nents; e++) {
-			size_t s = idx->ents[e].hash & (idx->nslots - 1);
-
-			while (idx->slots[s])
-				s = (s + 1) & (idx->nslots - 1);
-			idx->slots[s] = (uint32_t)e + 1;
-		}
+		for (size_t e = 0; e < idx->nents; e++)
+			ix_place(idx->slots, idx->nslots, idx->ents[e].hash, e);
 	}
 	return err;
 }
@@ -574,69 +569,6 @@ static int match_enumval(const struct em_core_spec *local, const struct ebpfmini
 		}
 	}
 	return 0;
-}
-
-int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_btf *tb,
-		       uint32_t tid, struct em_core_spec *targ)
-{
-	uint32_t budget = MATCH_STEPS;
-
-	memset(targ, 0, sizeof(*targ));
-	targ->btf = tb;
-	targ->root_id = tid;
-	targ->kind = local->kind;
-
-	switch (em_core_relo_class(local->kind)) {
-	case EM_CORE_TYPE:
-		if (local->kind == BPF_CORE_TYPE_MATCHES)
-			return em_core_types_match(local->btf, local->root_id, tb, tid);
-		return em_core_types_compat(local->btf, local->root_id, tb, tid);
-	case EM_CORE_ENUMVAL:
-		return match_enumval(local, tb, tid, targ);
-	case EM_CORE_FIELD:
-		break;
-	}
-
-	for (uint32_t i = 0; i < local->len; i++) {
-		const struct em_core_acc *lacc = &local->acc[i];
-		const struct btf_type *t = skip_mods(tb, tid, &tid);
-		uint32_t size;
-		int r;
-
-		if (!t)
-			return -EBADMSG;
-		if (lacc->name) {
-			r = match_member(local, lacc, tb, tid, targ, &tid, 0, &budget);
-			if (r <= 0)
-				return r;
-			continue;
-		}
-		/* an index: the root's (tid is the candidate itself) or an array's */
-		if (i > 0) {
-			const struct btf_array *a;
-
-			if (em_btf_kind(t) != BTF_KIND_ARRAY)
-				return 0;
-			a = em_btf_tail(t);
-			if (!is_flex_array(tb, &targ->acc[targ->len - 1], a) &&
-			    lacc->idx >= a->nelems)
-				return 0;
-			if (!skip_mods(tb, a->type, &tid))
-				return -EBADMSG;
-		}
-		if (targ->raw_len == EM_CORE_SPEC_MAX || targ->len == EM_CORE_SPEC_MAX)
-			return -E2BIG;
-		targ->acc[targ->len++] = (struct em_core_acc){ tid, lacc->idx, NULL };
-		targ->raw[targ->raw_len++] = lacc->idx;
-		r = em_btf_resolve_size(tb, tid, &size);
-		if (r)
-			return r == -EINVAL ? 0 : r; /* a sizeless target cannot be indexed */
-		/* an element past 4 GiB is out of reach (and idx * size * 8 could wrap) */
-		if ((uint64_t)lacc->idx * size > UINT32_MAX)
-			return 0;
-		targ->bit_off += (uint64_t)lacc->idx * size * 8;
-	}
-	return 1;
 }
 
 /* ---- whole-type relations ---------------------------------------------------------------- */
@@ -847,10 +779,68 @@ static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 	return -ELOOP;
 }
 
-int em_core_types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct ebpfmini_btf *tb,
-			uint32_t tid)
+/* ---- the candidate as a whole ----------------------------------------------------------- */
+
+int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_btf *tb,
+		       uint32_t tid, struct em_core_spec *targ)
 {
 	uint32_t budget = MATCH_STEPS;
 
-	return types_match(lb, lid, tb, tid, false, MATCH_DEPTH, &budget);
+	memset(targ, 0, sizeof(*targ));
+	targ->btf = tb;
+	targ->root_id = tid;
+	targ->kind = local->kind;
+
+	switch (em_core_relo_class(local->kind)) {
+	case EM_CORE_TYPE:
+		if (local->kind == BPF_CORE_TYPE_MATCHES)
+			return types_match(local->btf, local->root_id, tb, tid, false, MATCH_DEPTH,
+					   &budget);
+		return em_core_types_compat(local->btf, local->root_id, tb, tid);
+	case EM_CORE_ENUMVAL:
+		return match_enumval(local, tb, tid, targ);
+	case EM_CORE_FIELD:
+		break;
+	}
+
+	for (uint32_t i = 0; i < local->len; i++) {
+		const struct em_core_acc *lacc = &local->acc[i];
+		const struct btf_type *t = skip_mods(tb, tid, &tid);
+		uint32_t size;
+		int r;
+
+		if (!t)
+			return -EBADMSG;
+		if (lacc->name) {
+			r = match_member(local, lacc, tb, tid, targ, &tid, 0, &budget);
+			if (r <= 0)
+				return r;
+			continue;
+		}
+		/* an index: the root's (tid is the candidate itself) or an array's */
+		if (i > 0) {
+			const struct btf_array *a;
+
+			if (em_btf_kind(t) != BTF_KIND_ARRAY)
+				return 0;
+			a = em_btf_tail(t);
+			if (!is_flex_array(tb, &targ->acc[targ->len - 1], a) &&
+			    lacc->idx >= a->nelems)
+				return 0;
+			if (!skip_mods(tb, a->type, &tid))
+				return -EBADMSG;
+		}
+		if (targ->raw_len == EM_CORE_SPEC_MAX || targ->len == EM_CORE_SPEC_MAX)
+			return -E2BIG;
+		targ->acc[targ->len++] = (struct em_core_acc){ tid, lacc->idx, NULL };
+		targ->raw[targ->raw_len++] = lacc->idx;
+		r = em_btf_resolve_size(tb, tid, &size);
+		if (r)
+			return r == -EINVAL ? 0 : r; /* a sizeless target cannot be indexed */
+		/* an element past 4 GiB is out of reach (and idx * size * 8 could wrap) */
+		if ((uint64_t)lacc->idx * size > UINT32_MAX)
+			return 0;
+		targ->bit_off += (uint64_t)lacc->idx * size * 8;
+	}
+	return 1;
 }

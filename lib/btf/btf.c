@@ -50,41 +50,27 @@ const char *em_btf_kind_name(unsigned int kind, const char *unknown)
  */
 static int64_t trailer_size(const struct btf_type *t)
 {
-	int64_t vlen = em_btf_vlen(t);
+	/* fixed bytes, and bytes per vlen item; the kinds not listed (PTR, FWD, TYPEDEF, the
+	 * modifiers, FUNC whose vlen holds the linkage, FLOAT, TYPE_TAG) have none */
+	static const struct {
+		uint8_t fixed, item;
+	} sizes[] = {
+		[BTF_KIND_INT] = { sizeof(uint32_t), 0 },
+		[BTF_KIND_ARRAY] = { sizeof(struct btf_array), 0 },
+		[BTF_KIND_STRUCT] = { 0, sizeof(struct btf_member) },
+		[BTF_KIND_UNION] = { 0, sizeof(struct btf_member) },
+		[BTF_KIND_ENUM] = { 0, sizeof(struct btf_enum) },
+		[BTF_KIND_FUNC_PROTO] = { 0, sizeof(struct btf_param) },
+		[BTF_KIND_VAR] = { sizeof(struct btf_var), 0 },
+		[BTF_KIND_DATASEC] = { 0, sizeof(struct btf_var_secinfo) },
+		[BTF_KIND_DECL_TAG] = { sizeof(struct btf_decl_tag), 0 },
+		[BTF_KIND_ENUM64] = { 0, sizeof(struct btf_enum64) },
+	};
+	unsigned int kind = em_btf_kind(t);
 
-	switch (em_btf_kind(t)) {
-	case BTF_KIND_INT:
-		return sizeof(uint32_t);
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC: /* vlen holds the linkage, not a count */
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return vlen * (int64_t)sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return vlen * (int64_t)sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return vlen * (int64_t)sizeof(struct btf_param);
-	case BTF_KIND_VAR:
-		return sizeof(struct btf_var);
-	case BTF_KIND_DATASEC:
-		return vlen * (int64_t)sizeof(struct btf_var_secinfo);
-	case BTF_KIND_DECL_TAG:
-		return sizeof(struct btf_decl_tag);
-	case BTF_KIND_ENUM64:
-		return vlen * (int64_t)sizeof(struct btf_enum64);
-	default:
+	if (kind == BTF_KIND_UNKN || kind >= EM_ARRAY_SIZE(sizes))
 		return -1;
-	}
+	return sizes[kind].fixed + (int64_t)em_btf_vlen(t) * sizes[kind].item;
 }
 
 uint32_t em_btf_type_end(const struct ebpfmini_btf *btf)

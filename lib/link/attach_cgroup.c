@@ -128,7 +128,6 @@ static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const cha
 	struct ebpfmini_sys_link_create_opts lo = { .sz = sizeof(lo) };
 	const struct cgroup_hook *hook;
 	char subject[PATH_MAX + 128], target[PATH_MAX + 64];
-	uint32_t rel;
 	int prog_fd, fd;
 
 	snprintf(subject, sizeof(subject), "prog '%s': attach to cgroup %s",
@@ -143,23 +142,15 @@ static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const cha
 		return -EINVAL;
 	snprintf(subject, sizeof(subject), "prog '%s': attach %s to cgroup %s",
 		 ebpfmini_program_name(prog), hook->name, where);
-	if (em_attach_net_placement(EM_OPT(opts, flags, 0), EM_OPT(opts, relative_fd, 0),
-				    EM_OPT(opts, relative_id, 0), EM_OPT(opts, relative_link, false),
-				    &lo.flags, &rel)) {
-		em_err("%s: bad placement options (flags: before or after; a relative fd or "
-		       "id, not both, and only with before or after)",
-		       subject);
+	if (em_attach_net_placement(subject, EM_OPT(opts, flags, 0), EM_OPT(opts, relative_fd, 0),
+				    EM_OPT(opts, relative_id, 0),
+				    EM_OPT(opts, relative_link, false),
+				    EM_OPT(opts, expected_revision, 0), &lo))
 		return -EINVAL;
-	}
-	if (lo.flags & BPF_F_ID)
-		lo.relative_id = rel;
-	else
-		lo.relative_fd = rel;
-	lo.expected_revision = EM_OPT(opts, expected_revision, 0);
 	snprintf(target, sizeof(target), "%s %s", hook->name, where);
 	if (ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_CGROUP_LINK, NULL, 0) == 0)
 		return attach_cgroup_legacy(prog_fd, cgroup_fd, hook, subject, target,
-					    lo.flags || rel || lo.expected_revision, out);
+					    lo.flags || lo.expected_revision, out);
 
 	fd = ebpfmini_sys_link_create(prog_fd, cgroup_fd, hook->attach_type, &lo);
 	if (fd < 0) {
@@ -167,7 +158,7 @@ static int attach_cgroup(struct ebpfmini_program *prog, int cgroup_fd, const cha
 
 		if (fd == -EBADF)
 			hint = " (the fd is not a cgroup v2 directory)";
-		else if (fd == -EINVAL && (lo.flags || rel || lo.expected_revision))
+		else if (fd == -EINVAL && (lo.flags || lo.expected_revision))
 			hint = " (placement in cgroup hooks needs kernel 6.16 or later, and a "
 			       "program attached through a link is named by its link: relative_link)";
 		else if (fd == -EINVAL)

@@ -53,25 +53,26 @@ int em_attach_net_prog_fd(const struct ebpfmini_program *prog, const char *subje
 	return -EINVAL;
 }
 
-int em_attach_net_placement(uint32_t flags, int relative_fd, uint32_t relative_id,
-			    bool relative_link, uint32_t *link_flags, uint32_t *relative)
+int em_attach_net_placement(const char *subject, uint32_t flags, int relative_fd,
+			    uint32_t relative_id, bool relative_link, uint64_t expected_revision,
+			    struct ebpfmini_sys_link_create_opts *lo)
 {
 	const uint32_t where = EBPFMINI_ATTACH_BEFORE | EBPFMINI_ATTACH_AFTER;
 
-	*link_flags = 0;
-	*relative = 0;
 	if ((flags & ~where) || (flags & where) == where || (relative_fd && relative_id) ||
-	    relative_fd < 0)
+	    relative_fd < 0 ||
+	    /* a relative program or link needs before or after */
+	    ((relative_fd || relative_id || relative_link) && !(flags & where))) {
+		em_err("%s: bad placement options (flags: before or after; a relative fd or "
+		       "id, not both, and only with before or after)",
+		       subject);
 		return -EINVAL;
-	if ((relative_fd || relative_id || relative_link) && !(flags & where))
-		return -EINVAL; /* a relative program or link needs before or after */
+	}
 	/* EBPFMINI_ATTACH_BEFORE/AFTER are the kernel's BPF_F_BEFORE/AFTER */
-	*link_flags = flags;
-	if (relative_id)
-		*link_flags |= BPF_F_ID;
-	if (relative_link)
-		*link_flags |= BPF_F_LINK;
-	*relative = relative_id ? relative_id : (uint32_t)relative_fd;
+	lo->flags = flags | (relative_id ? BPF_F_ID : 0) | (relative_link ? BPF_F_LINK : 0);
+	lo->relative_id = relative_id;
+	lo->relative_fd = relative_id ? 0 : relative_fd;
+	lo->expected_revision = expected_revision;
 	return 0;
 }
 
@@ -230,7 +231,7 @@ EM_EXPORT int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifi
 	static const uint32_t types[] = { BPF_PROG_TYPE_SCHED_CLS };
 	struct ebpfmini_sys_link_create_opts lo = { .sz = sizeof(lo) };
 	char subject[256], target[64], name[IF_NAMESIZE];
-	uint32_t dir, attach_type, rel;
+	uint32_t dir, attach_type;
 	const char *dir_name;
 	int prog_fd, fd, err, index;
 
@@ -266,14 +267,11 @@ EM_EXPORT int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifi
 		return -EINVAL;
 	}
 	dir_name = attach_type == BPF_TCX_INGRESS ? "ingress" : "egress";
-	if (em_attach_net_placement(EM_OPT(opts, flags, 0), EM_OPT(opts, relative_fd, 0),
-				    EM_OPT(opts, relative_id, 0), EM_OPT(opts, relative_link, false),
-				    &lo.flags, &rel)) {
-		em_err("%s: bad placement options (flags: before or after; a relative fd or "
-		       "id, not both, and only with before or after)",
-		       subject);
+	if (em_attach_net_placement(subject, EM_OPT(opts, flags, 0), EM_OPT(opts, relative_fd, 0),
+				    EM_OPT(opts, relative_id, 0),
+				    EM_OPT(opts, relative_link, false),
+				    EM_OPT(opts, expected_revision, 0), &lo))
 		return -EINVAL;
-	}
 	err = resolve_interface(subject, ifindex, EM_OPT(opts, ifname, NULL), &index, name);
 	if (err)
 		return err;
@@ -283,14 +281,9 @@ EM_EXPORT int ebpfmini_program_attach_tcx(struct ebpfmini_program *prog, int ifi
 	if (prog_fd < 0)
 		return prog_fd;
 
-	if (lo.flags & BPF_F_ID)
-		lo.relative_id = rel;
-	else
-		lo.relative_fd = rel;
-	lo.expected_revision = EM_OPT(opts, expected_revision, 0);
 	if (ebpfmini_sys_probe_feature(EBPFMINI_FEATURE_TCX, NULL, 0) == 0)
 		return attach_tc_legacy(prog, prog_fd, index, name, attach_type == BPF_TCX_INGRESS,
-					subject, lo.flags || rel || lo.expected_revision, out);
+					subject, lo.flags || lo.expected_revision, out);
 	fd = ebpfmini_sys_link_create(prog_fd, index, attach_type, &lo);
 	if (fd < 0) {
 		const char *hint = "";

@@ -7,6 +7,7 @@
 
 #include "ebpfmini/link.h"
 #include "ebpfmini/program.h"
+#include "ebpfmini/sys.h"
 
 /*
  * The fd of prog, checked for a hook: loaded (-EBUSY otherwise) and of one of
@@ -21,13 +22,15 @@ int em_attach_net_prog_fd(const struct ebpfmini_program *prog, const char *subje
 const char *em_attach_net_prog_type(uint32_t type, char *buf, unsigned int size);
 
 /*
- * The kernel's mprog placement of a multi-program hook (tcx, cgroup) as
- * LINK_CREATE flags and relative fd/id: BPF_F_BEFORE/AFTER as given, plus
- * BPF_F_ID for an id and BPF_F_LINK for a link. -EINVAL for unknown flags or
- * both an fd and an id.
+ * The kernel's mprog placement of a multi-program hook (tcx, cgroup) into lo:
+ * LINK_CREATE flags BPF_F_BEFORE/AFTER as given, plus BPF_F_ID for an id and
+ * BPF_F_LINK for a link; the relative fd or id; the expected revision.
+ * -EINVAL (logged with subject) for unknown flags, both an fd and an id, or a
+ * relative program or link without before or after.
  */
-int em_attach_net_placement(uint32_t flags, int relative_fd, uint32_t relative_id,
-			    bool relative_link, uint32_t *link_flags, uint32_t *relative);
+int em_attach_net_placement(const char *subject, uint32_t flags, int relative_fd,
+			    uint32_t relative_id, bool relative_link, uint64_t expected_revision,
+			    struct ebpfmini_sys_link_create_opts *lo);
 
 /*
  * em_attach_sock_prog_attach() (attach_sock.c) - BPF_PROG_ATTACH of prog_fd

@@ -130,7 +130,8 @@ static double run_child(const char *what, const char *path, long *rss_kb, double
  */
 static int cold(const char *path, long n)
 {
-	double *t = calloc((size_t)n * 4, sizeof(*t)), *e = t + n, *tc = t + 2 * n, *ec = t + 3 * n;
+	double *t = calloc((size_t)n * 5, sizeof(*t)), *e = t + n, *tc = t + 2 * n, *ec = t + 3 * n;
+	double *d = t + 4 * n;
 	long rss = 0, erss = 0, kb, ekb;
 
 	if (!t)
@@ -141,16 +142,18 @@ static int cold(const char *path, long n)
 			free(t);
 			return 1;
 		}
+		d[i] = t[i] - e[i];
 		erss = erss > ekb ? erss : ekb;
 		rss = rss > kb ? rss : kb;
 	}
 	fprintf(stderr, "openload: %ld fresh processes of %s (and %ld empty); peak RSS %ld kB, "
 			"empty %ld kB\n",
 		n, path, n, rss, erss);
-	/* CPU time (user + sys) is the steadier figure on a busy machine */
-	printf("cold_median_us=%.0f empty_median_us=%.0f cold_cpu_us=%.0f empty_cpu_us=%.0f "
-	       "cold_peak_rss_kb=%ld ",
-	       median_of(t, n), median_of(e, n), median_of(tc, n), median_of(ec, n), rss);
+	/* the median of each pair's difference shakes off more of a busy machine's noise */
+	printf("cold_median_us=%.0f empty_median_us=%.0f delta_median_us=%.0f cold_cpu_us=%.0f "
+	       "empty_cpu_us=%.0f cold_peak_rss_kb=%ld ",
+	       median_of(t, n), median_of(e, n), median_of(d, n), median_of(tc, n),
+	       median_of(ec, n), rss);
 	fflush(stdout);
 	free(t);
 	return 0;
@@ -160,11 +163,12 @@ int main(int argc, char **argv)
 {
 	struct rusage ru;
 	double *t, median;
-	long n = 100, start_kb = peak_rss_kb();
+	long n = 100, start_kb;
 	bool is_cold = argc > 1 && strcmp(argv[1], "--cold") == 0;
 
 	if (argc == 4 && strcmp(argv[1], "--child") == 0)
 		return child(argv[2], argv[3]);
+	start_kb = peak_rss_kb();
 	argv += is_cold;
 	argc -= is_cold;
 	if (argc < 2 || argc > 3 || (argc == 3 && (n = strtol(argv[2], NULL, 10)) < 1)) {
@@ -172,8 +176,9 @@ int main(int argc, char **argv)
 				"  open, load and close the eBPF object OBJ N times (default 100);\n"
 				"  prints median_us=<median cycle time> peak_rss_kb=<peak RSS>\n"
 				"  --cold: first N fresh processes (fork, exec) that each load OBJ\n"
-				"  once and N that exit before opening it; prints cold_median_us=,\n"
-				"  empty_median_us=, cold_peak_rss_kb= (the largest of a load) too\n");
+				"  once and N that exit before opening it, in pairs; prints\n"
+				"  cold_median_us=, empty_median_us=, delta_median_us= (of the pairs'\n"
+				"  differences), their CPU time and cold_peak_rss_kb= (the largest) too\n");
 		return 2;
 	}
 	if (is_cold && cold(argv[1], n))

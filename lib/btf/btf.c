@@ -43,40 +43,65 @@ const char *em_btf_kind_name(unsigned int kind, const char *unknown)
 	return kind < EM_ARRAY_SIZE(names) && names[kind] ? names[kind] : unknown;
 }
 
-/*
- * Number of bytes that follow struct btf_type in a record of t's kind, or -1
- * for a kind this code does not know. vlen is at most 0xffff, so the products
- * cannot overflow.
- */
+/* The kinds not listed (PTR, FWD, TYPEDEF, the modifiers, FUNC whose vlen holds the
+ * linkage, FLOAT, TYPE_TAG) have nothing after struct btf_type. */
+const uint8_t em_btf_tail_bytes[32][2] = {
+	[BTF_KIND_INT] = { sizeof(uint32_t), 0 },
+	[BTF_KIND_ARRAY] = { sizeof(struct btf_array), 0 },
+	[BTF_KIND_STRUCT] = { 0, sizeof(struct btf_member) },
+	[BTF_KIND_UNION] = { 0, sizeof(struct btf_member) },
+	[BTF_KIND_ENUM] = { 0, sizeof(struct btf_enum) },
+	[BTF_KIND_FUNC_PROTO] = { 0, sizeof(struct btf_param) },
+	[BTF_KIND_VAR] = { sizeof(struct btf_var), 0 },
+	[BTF_KIND_DATASEC] = { 0, sizeof(struct btf_var_secinfo) },
+	[BTF_KIND_DECL_TAG] = { sizeof(struct btf_decl_tag), 0 },
+	[BTF_KIND_ENUM64] = { 0, sizeof(struct btf_enum64) },
+};
+
+/* Bytes after struct btf_type in t's record, or -1 for a kind this code does not know
+ * (vlen <= 0xffff: no overflow). */
 static int64_t trailer_size(const struct btf_type *t)
 {
-	/* fixed bytes, and bytes per vlen item; the kinds not listed (PTR, FWD, TYPEDEF, the
-	 * modifiers, FUNC whose vlen holds the linkage, FLOAT, TYPE_TAG) have none */
-	static const struct {
-		uint8_t fixed, item;
-	} sizes[] = {
-		[BTF_KIND_INT] = { sizeof(uint32_t), 0 },
-		[BTF_KIND_ARRAY] = { sizeof(struct btf_array), 0 },
-		[BTF_KIND_STRUCT] = { 0, sizeof(struct btf_member) },
-		[BTF_KIND_UNION] = { 0, sizeof(struct btf_member) },
-		[BTF_KIND_ENUM] = { 0, sizeof(struct btf_enum) },
-		[BTF_KIND_FUNC_PROTO] = { 0, sizeof(struct btf_param) },
-		[BTF_KIND_VAR] = { sizeof(struct btf_var), 0 },
-		[BTF_KIND_DATASEC] = { 0, sizeof(struct btf_var_secinfo) },
-		[BTF_KIND_DECL_TAG] = { sizeof(struct btf_decl_tag), 0 },
-		[BTF_KIND_ENUM64] = { 0, sizeof(struct btf_enum64) },
-	};
 	unsigned int kind = em_btf_kind(t);
 
-	if (kind == BTF_KIND_UNKN || kind >= EM_ARRAY_SIZE(sizes))
+	if (kind == BTF_KIND_UNKN || kind > BTF_KIND_ENUM64)
 		return -1;
-	return sizes[kind].fixed + (int64_t)em_btf_vlen(t) * sizes[kind].item;
+	return (int64_t)em_btf_record_size(t) - (int64_t)sizeof(*t);
 }
 
 uint32_t em_btf_type_end(const struct ebpfmini_btf *btf)
 {
 	return btf ? btf->start_id + btf->nr_types : 1;
 }
+
+/* Record of this blob's i-th type, its extent checked on parse (i < nr_types). Kernel
+ * BTF keeps the offset of every EM_BTF_KBLOCK-th record: the ones between are walked. */
+static inline const struct btf_type *record(const struct ebpfmini_btf *btf, uint32_t i)
+{
+	const uint8_t *types = btf->raw + btf->hdr_len + btf->type_off;
+
+	if (btf->checked) {
+		const uint8_t *p = types + btf->type_offs[i / EM_BTF_KBLOCK];
+
+		for (uint32_t k = i % EM_BTF_KBLOCK; k; k--)
+			p += em_btf_record_size((const struct btf_type *)p);
+		return (const struct btf_type *)p;
+	}
+	return (const struct btf_type *)(types + em_btf_type_off(btf, i));
+}
+
+/* Record of type id (in base for low ids), its extent checked but, in kernel BTF, maybe
+ * not yet its names and references; NULL for 0 or out of range. */
+static const struct btf_type *peek(const struct ebpfmini_btf *btf, uint32_t id)
+{
+	while (btf && id < btf->start_id)
+		btf = btf->base;
+	if (!btf || id == 0 || id - btf->start_id >= btf->nr_types)
+		return NULL;
+	return record(btf, id - btf->start_id);
+}
+
+static int reach(const struct ebpfmini_btf *btf, uint32_t i);
 
 const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id)
 {
@@ -87,8 +112,11 @@ const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id)
 	id -= btf->start_id;
 	if (id >= btf->nr_types)
 		return NULL;
-	return (const struct btf_type *)(btf->raw + btf->hdr_len + btf->type_off +
-					 em_btf_type_off(btf, id));
+	if (btf->checked &&
+	    !(__atomic_load_n(&btf->checked[id / 8], __ATOMIC_RELAXED) & (1u << (id % 8))) &&
+	    reach(btf, id))
+		return NULL;
+	return record(btf, id);
 }
 
 /* Writable record of a type that this blob (not its base) holds. */
@@ -306,7 +334,7 @@ static int check_type(struct check_ctx *c, uint32_t id, const struct btf_type *t
 			return err;
 		if (!can_look(c, id, t->type))
 			return c->err;
-		ref = em_btf_type(btf, t->type);
+		ref = peek(btf, t->type); /* its kind only */
 		if (!ref || em_btf_kind(ref) != BTF_KIND_FUNC_PROTO)
 			return bad("type [%u]: FUNC refers to type [%u], not a FUNC_PROTO", id,
 				   t->type);
@@ -364,7 +392,7 @@ static int check_type(struct check_ctx *c, uint32_t id, const struct btf_type *t
 					return c->err;
 				continue;
 			}
-			ref = em_btf_type(btf, v[i].type);
+			ref = peek(btf, v[i].type);
 			if (!ref ||
 			    (em_btf_kind(ref) != BTF_KIND_VAR && em_btf_kind(ref) != BTF_KIND_FUNC))
 				return bad("type [%u]: DATASEC entry %u refers to type [%u], not a "
@@ -378,10 +406,22 @@ static int check_type(struct check_ctx *c, uint32_t id, const struct btf_type *t
 	}
 }
 
+/* Kernel BTF: the checks of check_type() for type i, when em_btf_type() first reaches it. */
+static int reach(const struct ebpfmini_btf *btf, uint32_t i)
+{
+	struct check_ctx c = { .btf = btf, .end = em_btf_type_end(btf) };
+	int err = check_type(&c, btf->start_id + i, record(btf, i));
+
+	if (!err)
+		__atomic_fetch_or(&btf->checked[i / 8], (uint8_t)(1u << (i % 8)), __ATOMIC_RELAXED);
+	return err;
+}
+
 void em_btf_free(struct ebpfmini_btf *btf)
 {
 	if (!btf)
 		return;
+	free(btf->checked);
 	free(btf->index); /* the name index is a single allocation while it is a stub */
 	free(btf->type_offs);
 	free(btf->type_deltas);
@@ -403,6 +443,11 @@ static int set_off(struct ebpfmini_btf *btf, uint32_t i, size_t pos, size_t boun
 {
 	uint32_t *full;
 
+	if (btf->checked) { /* kernel BTF: block starts only */
+		if (i % EM_BTF_KBLOCK == 0)
+			btf->type_offs[i / EM_BTF_KBLOCK] = (uint32_t)pos;
+		return 0;
+	}
 	if (!btf->type_deltas) {
 		btf->type_offs[i] = (uint32_t)pos;
 		return 0;
@@ -459,8 +504,7 @@ static int walk_types(struct ebpfmini_btf *btf, size_t bound, uint32_t *count,
 		if (err)
 			return err;
 		btf->nr_types = ++n; /* em_btf_type() reaches the records indexed so far */
-		err = check_type(c, id, t);
-		if (err)
+		if (!btf->checked && (err = check_type(c, id, t)))
 			return err;
 		pos += sizeof(*t) + (size_t)extra;
 	}
@@ -483,7 +527,9 @@ static int index_types(struct ebpfmini_btf *btf)
 	uint32_t count = 0;
 	int err;
 
-	if (bound > COMPACT_MIN_TYPES) {
+	if (btf->checked)
+		btf->type_offs = em_calloc(bound / EM_BTF_KBLOCK + 1, sizeof(*btf->type_offs));
+	else if (bound > COMPACT_MIN_TYPES) {
 		btf->type_offs = em_calloc(bound / EM_BTF_OFF_BLOCK + 1, sizeof(*btf->type_offs));
 		btf->type_deltas = em_calloc(bound, sizeof(*btf->type_deltas));
 		if (!btf->type_offs || !btf->type_deltas) { /* try the plain table */
@@ -506,6 +552,8 @@ static int index_types(struct ebpfmini_btf *btf)
 			p = realloc(btf->type_deltas, n * sizeof(*btf->type_deltas));
 			btf->type_deltas = p ? p : btf->type_deltas;
 			n = n / EM_BTF_OFF_BLOCK + 1;
+		} else if (btf->checked) {
+			n = n / EM_BTF_KBLOCK + 1;
 		}
 		p = realloc(btf->type_offs, n * sizeof(*btf->type_offs));
 		btf->type_offs = p ? p : btf->type_offs;
@@ -521,8 +569,10 @@ static int index_types(struct ebpfmini_btf *btf)
 	return err;
 }
 
-static int parse(const void *data, size_t size, const struct ebpfmini_btf *base, bool borrow,
-		 struct ebpfmini_btf **out)
+enum parse_mode { PARSE_COPY, PARSE_BORROW, PARSE_KERNEL };
+
+static int parse(const void *data, size_t size, const struct ebpfmini_btf *base,
+		 enum parse_mode mode, struct ebpfmini_btf **out)
 {
 	struct ebpfmini_btf *btf;
 	struct btf_header h;
@@ -544,8 +594,8 @@ static int parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 	btf->base = base;
 	btf->start_id = base ? em_btf_type_end(base) : 1;
 	btf->start_str_off = base ? base->start_str_off + base->str_len : 0;
-	btf->borrowed = borrow;
-	if (borrow) {
+	btf->borrowed = mode != PARSE_COPY;
+	if (btf->borrowed) {
 		btf->raw = (uint8_t *)data; /* never written: see em_btf_parse_borrowed */
 	} else {
 		btf->raw = malloc(size);
@@ -566,6 +616,12 @@ static int parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 	err = check_strings(btf);
 	if (err)
 		goto fail;
+	/* a bit per type: at most one per 12 bytes of the type section */
+	if (mode == PARSE_KERNEL &&
+	    !(btf->checked = em_calloc(btf->type_len / sizeof(struct btf_type) / 8 + 1, 1))) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	err = index_types(btf);
 	if (err)
 		goto fail;
@@ -579,13 +635,19 @@ fail:
 int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 		 struct ebpfmini_btf **out)
 {
-	return parse(data, size, base, false, out);
+	return parse(data, size, base, PARSE_COPY, out);
 }
 
 int em_btf_parse_borrowed(const void *data, size_t size, const struct ebpfmini_btf *base,
 			  struct ebpfmini_btf **out)
 {
-	return parse(data, size, base, true, out);
+	return parse(data, size, base, PARSE_BORROW, out);
+}
+
+int em_btf_parse_kernel(const void *data, size_t size, const struct ebpfmini_btf *base,
+			struct ebpfmini_btf **out)
+{
+	return parse(data, size, base, PARSE_KERNEL, out);
 }
 
 /* ---- queries --------------------------------------------------------------- */
@@ -597,11 +659,13 @@ int em_btf_find(const struct ebpfmini_btf *btf, const char *name, int kind)
 	if (!btf || !name)
 		return -EINVAL;
 	for (uint32_t id = 1; id < end; id++) {
-		const struct btf_type *t = em_btf_type(btf, id);
+		/* the record's kind and name first: kernel BTF checks a type once it matches */
+		const struct btf_type *t = peek(btf, id);
 
-		if (!t || (kind >= 0 && em_btf_kind(t) != kind))
+		if ((kind >= 0 && em_btf_kind(t) != kind) ||
+		    strcmp(em_btf_type_name(btf, t), name) != 0)
 			continue;
-		if (strcmp(em_btf_type_name(btf, t), name) == 0)
+		if (em_btf_type(btf, id))
 			return (int)id;
 	}
 	return -ENOENT;

@@ -30,7 +30,9 @@ struct ebpfmini_btf {
 	/* Byte offset of each type inside the type section (em_btf_type_off):
 	 * type_offs[i] for type start_id + i; or, when type_deltas is set (large
 	 * blobs: kernel BTF), type_offs[i / EM_BTF_OFF_BLOCK] + type_deltas[i],
-	 * half the memory (a kernel's ~130,000 types: 260 KiB instead of 510). */
+	 * half the memory (a kernel's ~130,000 types: 260 KiB instead of 510).
+	 * Kernel BTF (checked != NULL) keeps type_offs[i / EM_BTF_KBLOCK] only and
+	 * walks the records between (32 KiB: a load reaches a few hundred types). */
 	uint32_t *type_offs;
 	uint16_t *type_deltas;
 	uint32_t nr_types;       /* types in this blob (void not counted) */
@@ -38,6 +40,10 @@ struct ebpfmini_btf {
 	uint32_t start_str_off;  /* string offsets below this belong to base */
 	const struct ebpfmini_btf *base; /* not owned */
 	bool borrowed;           /* raw is the caller's memory (em_btf_parse_borrowed), not a copy */
+	/* Kernel BTF (em_btf_parse_kernel): parse bounds-checks each record's extent only; a
+	 * type's names and references are checked when em_btf_type() first reaches it, and a
+	 * bit of checked[] (atomic) remembers that it passed. NULL for a fully checked BTF. */
+	uint8_t *checked;
 	int fd;                  /* kernel BTF fd after em_btf_load / ebpfmini_btf_load, else -1 */
 	void *index;             /* lazily built name index (owned by btf.c), may be NULL */
 };
@@ -54,6 +60,18 @@ int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
  */
 int em_btf_parse_borrowed(const void *data, size_t size, const struct ebpfmini_btf *base,
 			  struct ebpfmini_btf **out);
+/*
+ * Like em_btf_parse_borrowed(), for the running kernel's own BTF (sysfs), which
+ * is read for the few types a load reaches: parse checks the header, the
+ * string section and each record's kind and extent (so every record lies
+ * inside the type section), and leaves the checks of a record's names and
+ * type references until em_btf_type() first returns it. A type that fails
+ * them is logged (subject "btf") and em_btf_type() gives NULL for it, which
+ * callers already treat as malformed. A BTF file that a caller names is
+ * untrusted: em_btf_parse() or em_btf_parse_borrowed() checks it whole.
+ */
+int em_btf_parse_kernel(const void *data, size_t size, const struct ebpfmini_btf *base,
+			struct ebpfmini_btf **out);
 /* Frees the memory only (this L1 file opens and closes no fds): a BTF that may
  * hold a kernel fd (btf->fd >= 0) is released with ebpfmini_btf_free()
  * (btf_kernel.c), which closes the fd and then calls this. NULL is a no-op. */
@@ -61,7 +79,8 @@ void em_btf_free(struct ebpfmini_btf *btf);
 
 /* One past the last valid type id (so ids are 1 .. em_btf_type_end() - 1). */
 uint32_t em_btf_type_end(const struct ebpfmini_btf *btf);
-/* Type record for id (searching base for low ids), NULL for 0 or out of range. */
+/* Type record for id (searching base for low ids), NULL for 0 or out of range (or,
+ * in kernel BTF, a record whose names or references are out of range). */
 const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id);
 /* String at offset off, NULL when out of range. Offset 0 is "". */
 const char *em_btf_str(const struct ebpfmini_btf *btf, uint32_t off);
@@ -81,8 +100,25 @@ int em_btf_skip_mods(const struct ebpfmini_btf *btf, uint32_t id);
 int em_btf_resolve_size(const struct ebpfmini_btf *btf, uint32_t id, uint32_t *size);
 
 #define EM_BTF_OFF_BLOCK 16
+#define EM_BTF_KBLOCK 16
 
-/* Offset inside the type section of this blob's i-th type (i < nr_types). */
+/*
+ * Bytes after struct btf_type in a record of kind k: em_btf_tail_bytes[k][0] plus vlen
+ * times em_btf_tail_bytes[k][1]. A table, not a switch: a walk over a kernel's ~126,000
+ * records of mixed kinds would mispredict a branch on most of them.
+ */
+extern const uint8_t em_btf_tail_bytes[32][2];
+
+/* Bytes of the record t: struct btf_type and what follows it (t's kind was checked by
+ * the parse that indexed it). Walks a blob's records in order, as em_core_index does. */
+static inline size_t em_btf_record_size(const struct btf_type *t)
+{
+	const uint8_t *b = em_btf_tail_bytes[BTF_INFO_KIND(t->info)];
+
+	return sizeof(*t) + b[0] + (size_t)BTF_INFO_VLEN(t->info) * b[1];
+}
+
+/* Offset inside the type section of this blob's i-th type (i < nr_types, not kernel BTF). */
 static inline uint32_t em_btf_type_off(const struct ebpfmini_btf *btf, uint32_t i)
 {
 	if (btf->type_deltas)

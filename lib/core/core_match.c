@@ -334,13 +334,13 @@ static int ix_push(struct ix_entry *e, uint32_t id)
 
 /*
  * One pass over the target's own types for the entries from first on. The
- * records are walked through the type offset table directly (the hot loop
- * of a first load: ~130,000 kernel types).
+ * records are walked in order, their headers only (the hot loop of a first
+ * load: ~130,000 kernel types).
  */
 static int ix_scan(struct em_core_index *idx, size_t first)
 {
 	const struct ebpfmini_btf *btf = idx->btf;
-	const uint8_t *types = btf->raw + btf->hdr_len + btf->type_off;
+	const uint8_t *rec = btf->raw + btf->hdr_len + btf->type_off;
 	uint8_t *filter = calloc(1, (1u << FILTER_BITS) / 8);
 	int err = 0;
 
@@ -348,9 +348,9 @@ static int ix_scan(struct em_core_index *idx, size_t first)
 		return -ENOMEM;
 	for (size_t i = first; i < idx->nents; i++)
 		filter_add(filter, idx->ents[i].name, idx->ents[i].len);
-	for (uint32_t i = 0; i < btf->nr_types && !err; i++) {
-		const struct btf_type *t =
-			(const struct btf_type *)(types + em_btf_type_off(btf, i));
+	for (uint32_t i = 0; i < btf->nr_types && !err;
+	     i++, rec += em_btf_record_size((const struct btf_type *)rec)) {
+		const struct btf_type *t = (const struct btf_type *)rec;
 		uint32_t off = t->name_off;
 		const char *name;
 		struct ix_entry *e;

@@ -36,7 +36,9 @@ static struct kbtf *cache;
 
 /*
  * BTF inside data: raw BTF, or the .BTF section of an ELF file (vmlinux
- * image, object). Parsed in place: data stays mapped (or allocated) for the
+ * image, object). The kernel's own (sysfs) BTF has each type checked when a
+ * load first reaches it (em_btf_parse_kernel); any other file, named by a
+ * caller, is checked whole. Parsed in place: data stays mapped (or allocated) for the
  * life of the process, so nothing is copied; bytes not 4-aligned (a .BTF
  * section at an odd file offset) are copied instead.
  */
@@ -48,7 +50,9 @@ static int parse_blob(const char *path, const void *data, size_t size,
 	int err;
 
 	if (size < 4 || memcmp(data, "\177ELF", 4) != 0)
-		return em_btf_parse_borrowed(data, size, base, out);
+		return strncmp(path, SYSFS_BTF_DIR, strlen(SYSFS_BTF_DIR)) == 0
+			       ? em_btf_parse_kernel(data, size, base, out)
+			       : em_btf_parse_borrowed(data, size, base, out);
 	err = em_elf_parse(data, size, &elf);
 	if (err)
 		return err;

@@ -87,6 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ebpfmini_btf *btf = NULL, *split = NULL;
 
 	fuzz_init_log();
+	/* as the kernel's own BTF: each type checked only when reached */
+	if (em_btf_parse_kernel(data, size, NULL, &btf) == 0) {
+		query(btf);
+		em_btf_free(btf);
+	}
 	if (ebpfmini_btf_new(data, size, &btf) != 0)
 		return 0;
 	in_objects(data, size);

@@ -1,5 +1,6 @@
 /* test_btf_damage.c - unit tests of lib/btf.c on hand-built and damaged BTF: every kind, a
- * corruption table, truncation, loops, size overflow, split BTF, mutation of a real blob */
+ * corruption table (also as kernel BTF, checked per type), truncation, loops, size overflow,
+ * split BTF, mutation of a real blob */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -263,6 +264,48 @@ static void test_corruptions(void **state)
 	}
 }
 
+/*
+ * The kernel's own BTF (em_btf_parse_kernel) is checked per type when reached: a
+ * corruption of the header, a kind or a record's extent still fails the parse; any other
+ * makes em_btf_type() refuse the damaged type (NULL, one 'btf: ' line), never a crash.
+ */
+static void test_corruptions_kernel(void **state)
+{
+	for (size_t i = 0; i < EM_ARRAY_SIZE(corruptions); i++) {
+		const struct corruption *c = &corruptions[i];
+		struct ebpfmini_btf *btf = NULL;
+		struct bb b;
+		size_t size;
+		uint8_t *p;
+		int err;
+
+		(void)state;
+		bb_reference(&b);
+		apply(&b, c);
+		p = bb_bytes(&b, &size);
+		log_capture_reset();
+		err = em_btf_parse_kernel(p, size, NULL, &btf);
+		if (err) {
+			if (err != -EBADMSG)
+				fail_msg("%s: error %d, not -EBADMSG", c->what, err);
+			assert_null(btf);
+		} else {
+			if (c->target != T_WORD || em_btf_type(btf, c->id))
+				fail_msg("%s: type [%u] reached without an error", c->what, c->id);
+			assert_null(ebpfmini_btf_type_name(btf, c->id));
+			assert_int_equal(ebpfmini_btf_type_kind(btf, c->id), -ENOENT);
+			/* a type that passes is reached as in a full parse: INT [1] unless hit */
+			if (c->id != 1)
+				assert_non_null(em_btf_type(btf, 1));
+			em_btf_free(btf);
+		}
+		if (logcap.count < 1 || strncmp(logcap.last, "btf: ", 5) != 0)
+			fail_msg("%s: expected a 'btf: ' line, got %d ('%s')", c->what, logcap.count,
+				 logcap.last);
+		free(p);
+	}
+}
+
 /* Cut the type section at every byte: only a cut at a record boundary may parse. */
 static void test_truncation(void **state)
 {
@@ -522,6 +565,33 @@ static void exercise(struct ebpfmini_btf *btf)
 	}
 }
 
+/* The same bytes as kernel BTF: each query stays in bounds, refusing damaged types. */
+static void exercise_kernel(const uint8_t *p, size_t n)
+{
+	struct ebpfmini_btf *btf = NULL;
+	uint32_t size;
+	int r = em_btf_parse_kernel(p, n, NULL, &btf);
+
+	if (r) {
+		assert_int_equal(r, -EBADMSG);
+		return;
+	}
+	for (uint32_t id = 0; id <= em_btf_type_end(btf); id++) {
+		const char *name = ebpfmini_btf_type_name(btf, id);
+
+		r = em_btf_resolve_size(btf, id, &size);
+		assert_true(r == 0 || r == -EINVAL || r == -ELOOP || r == -E2BIG || r == -EBADMSG);
+		r = em_btf_skip_mods(btf, id);
+		assert_true(r >= 0 || r == -ELOOP || r == -EBADMSG);
+		if (name)
+			assert_non_null(strchr(name, '\0'));
+		r = ebpfmini_btf_type_kind(btf, id);
+		assert_true(r >= 0 || r == -ENOENT);
+	}
+	(void)em_btf_find(btf, "sample_value", BTF_KIND_STRUCT);
+	em_btf_free(btf);
+}
+
 static void test_mutations(void **state)
 {
 	static const uint8_t xors[] = { 0xff, 0x01, 0x80, 0x10 };
@@ -538,6 +608,7 @@ static void test_mutations(void **state)
 
 			memcpy(p, sample_btf, n);
 			p[off] = x < EM_ARRAY_SIZE(xors) ? p[off] ^ xors[x] : 0;
+			exercise_kernel(p, n);
 			err = em_btf_parse(p, n, NULL, &btf);
 			if (err) {
 				if (err != -EBADMSG)
@@ -563,6 +634,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference_blob),
 		cmocka_unit_test(test_corruptions),
+		cmocka_unit_test(test_corruptions_kernel),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_loops),
 		cmocka_unit_test(test_size_overflow),

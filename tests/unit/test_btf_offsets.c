@@ -1,4 +1,4 @@
-/* test_btf_offsets.c - the type offset tables of btf.c: compact (16-bit deltas) for large blobs, plain otherwise, and the fall back between them */
+/* test_btf_offsets.c - the type offset tables of btf.c: compact (16-bit deltas) for large blobs, plain otherwise, the fall back between them, and kernel BTF's sparse table */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,10 +128,33 @@ static void test_compact_falls_back(void **state)
 	free(recs);
 }
 
+/* Kernel BTF keeps every 16th offset and walks to the records between; the big enum
+ * (past any 16-bit delta) is no matter. Each type is checked when reached. */
+static void test_kernel_sparse_table(void **state)
+{
+	struct ebpfmini_btf *btf;
+	uint32_t *recs;
+	uint8_t *blob;
+	size_t size = build(20000, 9003, 10000, &blob, &recs);
+
+	(void)state;
+	assert_int_equal(em_btf_parse_kernel(blob, size, NULL, &btf), 0);
+	assert_ptr_equal(btf->raw, blob);
+	assert_null(btf->type_deltas);
+	assert_non_null(btf->checked);
+	assert_int_equal(btf->checked[0], 0); /* nothing reached yet */
+	check_all(btf, blob, recs, 20001);
+	assert_int_equal(btf->checked[0], 0xff);
+	assert_int_equal(em_btf_find(btf, "e", BTF_KIND_ENUM), 9004);
+	em_btf_free(btf);
+	free(blob);
+	free(recs);
+}
+
 /* The running kernel's BTF parsed both ways gives the same records. */
 static void test_kernel_btf_both_ways(void **state)
 {
-	struct ebpfmini_btf *copy, *borrowed;
+	struct ebpfmini_btf *copy, *borrowed, *kernel;
 	FILE *f = fopen("/sys/kernel/btf/vmlinux", "rb");
 	size_t cap = 64u << 20, size;
 	uint8_t *buf;
@@ -148,10 +171,15 @@ static void test_kernel_btf_both_ways(void **state)
 	assert_int_equal(em_btf_parse(buf, size, NULL, &copy), 0);
 	assert_int_equal(em_btf_parse_borrowed(buf, size, NULL, &borrowed), 0);
 	assert_non_null(borrowed->type_deltas);
+	assert_int_equal(em_btf_parse_kernel(buf, size, NULL, &kernel), 0);
 	assert_int_equal(copy->nr_types, borrowed->nr_types);
-	for (uint32_t id = 1; id < em_btf_type_end(copy); id++)
+	assert_int_equal(copy->nr_types, kernel->nr_types);
+	for (uint32_t id = 1; id < em_btf_type_end(copy); id++) {
 		assert_memory_equal(em_btf_type(copy, id), em_btf_type(borrowed, id),
 				    sizeof(struct btf_type));
+		assert_ptr_equal(em_btf_type(kernel, id), em_btf_type(borrowed, id));
+	}
+	em_btf_free(kernel);
 	/* a borrowed BTF is never written */
 	assert_int_equal(em_btf_fixup_datasecs(borrowed, &(struct em_btf_fixup_ops){ 0 }), -EINVAL);
 	em_btf_free(copy);
@@ -165,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_small_blob_plain_table),
 		cmocka_unit_test(test_large_blob_compact_table),
 		cmocka_unit_test(test_compact_falls_back),
+		cmocka_unit_test(test_kernel_sparse_table),
 		cmocka_unit_test(test_kernel_btf_both_ways),
 	};
 

@@ -26,6 +26,11 @@ struct ebpfmini_object_open_opts {
 					kfuncs, attach targets): raw BTF or an ELF file
 					with a .BTF section; default /sys/kernel/btf/vmlinux
 					(then module BTF is not searched) */
+	int load_threads; /* programs ebpfmini_object_load() has the kernel verify at
+			     once: 0 (default) one after another until one takes
+			     the verifier 0.5 ms, then as many as the CPUs the
+			     process may run on; 1 one after another; n > 1 up to
+			     n from the first */
 };
 
 /**
@@ -38,7 +43,7 @@ struct ebpfmini_object_open_opts {
  * ebpfmini_map_pin_path()). No fd is open after this call.
  *
  * Return: 0, or -EINVAL (NULL path/out, bad opts: sz too small or unknown
- * non-zero fields), -ENOENT/-EACCES (cannot read the file), -E2BIG (file
+ * non-zero fields, a negative load_threads), -ENOENT/-EACCES (cannot read the file), -E2BIG (file
  * over 256 MiB), -EBADMSG (damaged ELF or BTF), -ENOEXEC (not an eBPF
  * object), -EOPNOTSUPP (a construct not supported yet), -ENOMEM.
  */
@@ -68,7 +73,8 @@ int ebpfmini_object_open_mem(const void *data, size_t size,
  * .kconfig values → maps (reused from pins when compatible, otherwise
  * created and pinned when a pin path is set) → global data (initial image
  * copied in, .rodata/.kconfig frozen, mmap'ed) → relocations → programs
- * (those with autoload) → initial slots of prog arrays and maps of maps.
+ * (those with autoload; verified side by side, see load_threads) → initial
+ * slots of prog arrays and maps of maps.
  *
  * Only one load per object: after a failure every fd the load opened is
  * closed, the pins it made are removed, and the object can only be closed; a

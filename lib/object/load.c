@@ -1,8 +1,10 @@
 /* load.c - loading an object into the kernel: a flat list of phases with one rollback (L4 object) */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -18,6 +20,10 @@
 /* Verifier log buffer: start here, grow x4 (or to log_true_size) on ENOSPC, stop here. */
 #define LOG_MIN (64u << 10)
 #define LOG_MAX (16u << 20)
+/* Threads verifying programs at once, at most. */
+#define EM_LOAD_THREADS_MAX 64
+/* A program whose load took this long (us) has the rest verified side by side. */
+#define EM_LOAD_SIDE_BY_SIDE_US 500
 /* Bytes of a failed program's verifier log handed to the log callback (its tail). */
 #define LOG_CALLBACK_TAIL 900
 
@@ -528,8 +534,10 @@ static uint32_t grow_log(uint32_t size, uint32_t true_size)
  * BPF_PROG_LOAD with the log the program asked for (none at level 0). On
  * failure, load again with a level-1 log to learn why; a log that does not
  * fit (ENOSPC) is retried in a larger buffer. The first real errno wins.
+ * Logs nothing (it may run on a worker thread): returns the fd or the error,
+ * the verifier log kept in the program's state.
  */
-static int load_program(struct load_state *st, struct ebpfmini_program *prog)
+static int attempt(const struct load_state *st, struct ebpfmini_program *prog)
 {
 	struct em_prog_state *ps = em_prog_state(prog);
 	const struct ebpfmini_object *obj = st->obj;
@@ -604,30 +612,142 @@ static int load_program(struct load_state *st, struct ebpfmini_program *prog)
 		buf = NULL;
 	}
 	free(buf);
-	if (fd >= 0) {
-		ps->fd = fd;
-		em_info("prog '%s': loaded (fd %d, %zu instructions)", prog->name, fd,
-			prog->insn_cnt);
-		return 0;
-	}
-	fd = first_err ? first_err : fd;
-	report_load_failure(prog, fd);
-	return fd;
+	return fd >= 0 ? fd : first_err ? first_err : fd;
 }
 
+/* The outcome of attempt() (an fd or an error), kept and logged in section order. */
+static int finish(struct ebpfmini_program *prog, int fd)
+{
+	if (fd < 0) {
+		report_load_failure(prog, fd);
+		return fd;
+	}
+	em_prog_state(prog)->fd = fd;
+	em_info("prog '%s': loaded (fd %d, %zu instructions)", prog->name, fd, prog->insn_cnt);
+	return 0;
+}
+
+/*
+ * Threads to verify n programs at once. The kernel's verifier runs privileged
+ * loads side by side, so programs that keep it busy load in about the time of
+ * the longest when each has a CPU: as many threads as the programs, the CPUs
+ * this process may run on and the object's load_threads allow. One (a plain
+ * loop) under a fault-injection hook, whose scripts count calls in order.
+ */
+static size_t threads_for(const struct ebpfmini_object *obj, size_t n)
+{
+	int cpus;
+
+	if (n < 2 || obj->load_threads == 1 || em_sys_hooked())
+		return 1;
+	if (obj->load_threads > 1)
+		n = EM_MIN(n, (size_t)obj->load_threads);
+	cpus = em_sys_cpus_allowed();
+	return cpus > 1 ? EM_MIN(EM_MIN(n, (size_t)cpus), (size_t)EM_LOAD_THREADS_MAX) : 1;
+}
+
+/* Programs shared by the threads of one load: each takes the next one not taken. */
+struct prog_queue {
+	const struct load_state *st;
+	struct ebpfmini_program **progs;
+	int *result; /* per program: its fd or error */
+	size_t n, next;
+};
+
+static void *verify_queue(void *arg)
+{
+	struct prog_queue *q = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED)) < q->n)
+		q->result[i] = attempt(q->st, q->progs[i]);
+	return NULL;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * The programs from q->next on, verified on nthreads threads; then their
+ * outcomes in section order, as a plain loop would take them: the first
+ * failure is reported and returned, programs loaded after it are left to the
+ * rollback unreported, their logs dropped.
+ */
+static int verify_side_by_side(struct prog_queue *q, size_t nthreads)
+{
+	pthread_t tids[EM_LOAD_THREADS_MAX];
+	size_t first = q->next, started = 0;
+	int err = 0;
+
+	/* a thread that does not start leaves its share to the others */
+	while (started < nthreads - 1 &&
+	       pthread_create(&tids[started], NULL, verify_queue, q) == 0)
+		started++;
+	verify_queue(q);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	em_debug("load: %zu programs verified by %zu threads", q->n - first, started + 1);
+	for (size_t i = first; i < q->n; i++) {
+		struct em_prog_state *ps = em_prog_state(q->progs[i]);
+
+		if (!err) {
+			err = finish(q->progs[i], q->result[i]);
+			continue;
+		}
+		if (q->result[i] >= 0)
+			ps->fd = q->result[i]; /* closed by the rollback */
+		free(ps->log);
+		ps->log = NULL;
+	}
+	return err;
+}
+
+/*
+ * Programs with autoload, in section order. With load_threads 0, one after
+ * another until one keeps the verifier busy for EM_LOAD_SIDE_BY_SIDE_US, and
+ * the rest side by side (starting a thread costs more than verifying a small
+ * program); with load_threads above 1, all side by side.
+ */
 static int load_programs(struct load_state *st)
 {
-	for (size_t i = 0; i < st->obj->model.nprogs; i++) {
-		struct ebpfmini_program *prog = &st->obj->model.progs[i];
-		int err;
+	struct ebpfmini_object *obj = st->obj;
+	struct prog_queue q = { .st = st };
+	size_t nthreads;
+	int err = 0;
 
-		if (!prog->autoload)
-			continue;
-		err = load_program(st, prog);
-		if (err)
-			return err;
+	q.progs = em_calloc(obj->model.nprogs + 1, sizeof(*q.progs));
+	q.result = em_calloc(obj->model.nprogs + 1, sizeof(*q.result));
+	if (!q.progs || !q.result) {
+		err = -ENOMEM;
+		goto out;
 	}
-	return 0;
+	for (size_t i = 0; i < obj->model.nprogs; i++)
+		if (obj->model.progs[i].autoload)
+			q.progs[q.n++] = &obj->model.progs[i];
+	if (obj->load_threads > 1 && (nthreads = threads_for(obj, q.n)) > 1) {
+		err = verify_side_by_side(&q, nthreads);
+		goto out;
+	}
+	while (q.next < q.n && !err) {
+		uint64_t t0 = now_us();
+
+		err = finish(q.progs[q.next], attempt(st, q.progs[q.next]));
+		q.next++;
+		if (!err && now_us() - t0 >= EM_LOAD_SIDE_BY_SIDE_US &&
+		    (nthreads = threads_for(obj, q.n - q.next)) > 1) {
+			err = verify_side_by_side(&q, nthreads);
+			break;
+		}
+	}
+out:
+	free(q.progs);
+	free(q.result);
+	return err;
 }
 
 /* ---- phase 9: initial slots of prog arrays and maps of maps -------------------------- */

@@ -73,8 +73,12 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 	const char *pin_root = EM_OPT(opts, pin_root, NULL);
 	const char *kconfig_path = EM_OPT(opts, kconfig_path, NULL);
 	const char *btf_custom_path = EM_OPT(opts, btf_custom_path, NULL);
-	int err;
+	int load_threads = EM_OPT(opts, load_threads, 0), err;
 
+	if (load_threads < 0) {
+		free(image);
+		return -EINVAL;
+	}
 	obj = calloc(1, sizeof(*obj));
 	if (!obj) {
 		free(image);
@@ -86,6 +90,7 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 	obj->model.pin_root = strdup(pin_root && *pin_root ? pin_root : DEFAULT_PIN_ROOT);
 	obj->model.kconfig_path = em_strdup(kconfig_path);
 	obj->model.btf_custom_path = em_strdup(btf_custom_path);
+	obj->load_threads = load_threads;
 	if (!obj->model.name || !obj->model.pin_root ||
 	    (kconfig_path && !obj->model.kconfig_path) ||
 	    (btf_custom_path && !obj->model.btf_custom_path)) {

@@ -50,6 +50,7 @@ struct ebpfmini_object {
 	struct em_map_state *map_state;    /* model.nmaps entries */
 	struct em_prog_state *prog_state;  /* model.nprogs entries */
 	struct em_extern_state *ext_state; /* model.nexterns entries */
+	int load_threads; /* from the open options: 0 as many as the CPUs, 1 one at a time */
 	bool load_attempted;
 	bool loaded;
 	bool core_done; /* CO-RE relocations applied to model.code[] (never twice) */

@@ -168,6 +168,8 @@ static long real_call(const struct em_sys_call *c, void **out)
 		return write_whole((int)a[0], (const char *)a[1], (size_t)a[2]);
 	case SYS_uname:
 		return uname((struct utsname *)a[0]);
+	case SYS_sched_getaffinity: /* the raw call: the bytes of the mask it wrote */
+		return syscall(SYS_sched_getaffinity, a[0], a[1], a[2]);
 	default:
 		errno = ENOSYS;
 		return -1;
@@ -537,6 +539,24 @@ long em_sys_read(int fd, void *buf, size_t len)
 int em_sys_write_all(int fd, const void *buf, size_t len)
 {
 	return (int)CALL(RET_ZERO, NULL, SYS_write, fd, (long)buf, (long)len);
+}
+
+int em_sys_cpus_allowed(void)
+{
+	uint64_t mask[1024 / 64] = { 0 }; /* CPU_SETSIZE bits */
+	long ret = CALL(0, NULL, SYS_sched_getaffinity, 0, (long)sizeof(mask), (long)mask);
+	int n = 0;
+
+	if (ret < 0)
+		return (int)ret;
+	for (size_t i = 0; i < EM_ARRAY_SIZE(mask); i++)
+		n += __builtin_popcountll(mask[i]);
+	return n ? n : 1; /* a hook's answer writes no mask */
+}
+
+bool em_sys_hooked(void)
+{
+	return hook_fn || hook_ex_fn;
 }
 
 /* The running kernel's release string (uname -r), e.g. "6.18.44". */

@@ -3,6 +3,7 @@
 #define EBPFMINI_SYS_PRIV_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -72,6 +73,11 @@ long em_sys_read(int fd, void *buf, size_t len);
 int em_sys_write_all(int fd, const void *buf, size_t len);
 /* uname(2): the kernel release string into buf ("" on failure): 0 or -errno. */
 int em_sys_kernel_release(char *buf, size_t size);
+/* sched_getaffinity(2): how many CPUs this thread may run on (>= 1), or -errno. The hook
+ * sees SYS_sched_getaffinity (arg0 0, arg1 the mask's size; args[2] the mask). */
+int em_sys_cpus_allowed(void);
+/* Whether a fault-injection hook (below) is set: callers keep their calls in one order. */
+bool em_sys_hooked(void);
 
 /*
  * Fault injection for tests: when a hook is set, every em_sys_* call asks it

@@ -223,6 +223,10 @@ void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 	case SYS_uname:
 		em_sys_trace_begin(t, "uname(%p", (void *)a[0]);
 		break;
+	case SYS_sched_getaffinity:
+		em_sys_trace_begin(t, "sched_getaffinity(%d, %zu, %p", (int)a[0], (size_t)a[1],
+				   (void *)a[2]);
+		break;
 	default:
 		em_sys_trace_begin(t, "syscall(%ld", c->nr);
 		break;

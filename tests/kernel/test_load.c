@@ -627,6 +627,64 @@ static void test_verifier_reject(void **state)
 	ebpfmini_object_close(obj);
 }
 
+/*
+ * Eight programs verified side by side (load_threads 3), one after another
+ * (1) or as the load sees fit (0): either way the error is that of the first in
+ * section order that fails, the other failure stays unreported and without a
+ * log, and everything the load opened is closed.
+ */
+static void many_reject(int threads)
+{
+	struct ebpfmini_object_open_opts opts = { .sz = sizeof(opts), .load_threads = threads };
+	struct ebpfmini_object *obj = NULL;
+	int before = count_fds(), err;
+
+	assert_int_equal(ebpfmini_object_open(OBJ("load_many"), &opts, &obj), 0);
+	log_capture_start(EBPFMINI_LOG_DEBUG);
+	err = ebpfmini_object_load(obj);
+	log_capture_stop();
+	assert_int_equal(err, -EACCES);
+	assert_true(log_captured("prog 'bad_first': load: Permission denied: R0 invalid mem "
+				 "access 'map_value_or_null'\n"));
+	assert_false(log_captured("prog 'bad_second'"));
+	assert_non_null(ebpfmini_program_log(prog_of(obj, "bad_first")));
+	assert_null(ebpfmini_program_log(prog_of(obj, "bad_second")));
+	assert_int_equal(ebpfmini_program_fd(prog_of(obj, "good8")), -EBUSY);
+	assert_int_equal(count_fds(), before);
+	ebpfmini_object_close(obj);
+}
+
+static void test_parallel_reject(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	many_reject(0);
+	many_reject(1);
+	many_reject(3);
+}
+
+/* Without the refused programs, all six load on several threads and run. */
+static void test_parallel_load(void **state)
+{
+	struct ebpfmini_object_open_opts opts = { .sz = sizeof(opts), .load_threads = 4 };
+	struct ebpfmini_object *obj = NULL;
+	static const char *const good[] = { "good1", "good2", "good4", "good5", "good7", "good8" };
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	assert_int_equal(ebpfmini_object_open(OBJ("load_many"), &opts, &obj), 0);
+	ebpfmini_program_set_autoload(prog_of(obj, "bad_first"), false);
+	ebpfmini_program_set_autoload(prog_of(obj, "bad_second"), false);
+	log_capture_start(EBPFMINI_LOG_DEBUG);
+	assert_int_equal(ebpfmini_object_load(obj), 0);
+	log_capture_stop();
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		assert_true(log_captured("load: 6 programs verified by "));
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(run_xdp(prog_of(obj, good[i])), XDP_PASS);
+	ebpfmini_object_close(obj);
+}
+
 static void test_unknown_section(void **state)
 {
 	struct ebpfmini_object *obj;
@@ -806,6 +864,8 @@ int main(void)
 		cmocka_unit_test(test_set_before_load),
 		cmocka_unit_test(test_autoload_off),
 		cmocka_unit_test(test_verifier_reject),
+		cmocka_unit_test(test_parallel_reject),
+		cmocka_unit_test(test_parallel_load),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_test_run_errors),
 		cmocka_unit_test(test_kconfig),

@@ -1,5 +1,6 @@
 /* openload.c - benchmark: open, load and close an eBPF object N times; median time and peak RSS; --cold: N fresh processes */
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,17 +50,27 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One cycle: open, load, close. Returns 0 or the first error. */
-static int cycle(const char *path)
-{
-	struct ebpfmini_object *obj;
-	int err;
+/* Programs to load in a cycle */
+enum { ALL = -1, NONE = -2 }; /* or the index of the one program */
 
-	err = ebpfmini_object_open(path, NULL, &obj);
+/*
+ * One cycle: open, load, close, with load_threads threads, and the programs
+ * in only (ALL, NONE or one). Returns 0 or the first error.
+ */
+static int cycle_of(const char *path, int threads, int only)
+{
+	struct ebpfmini_object_open_opts opts = { .sz = sizeof(opts), .load_threads = threads };
+	struct ebpfmini_object *obj;
+	struct ebpfmini_program *prog = NULL;
+	int err, i = 0;
+
+	err = ebpfmini_object_open(path, &opts, &obj);
 	if (err) {
 		fprintf(stderr, "openload: open %s: %s\n", path, strerror(-err));
 		return err;
 	}
+	while (only != ALL && (prog = ebpfmini_object_next_program(obj, prog)))
+		ebpfmini_program_set_autoload(prog, i++ == only);
 	err = ebpfmini_object_load(obj);
 	if (err)
 		fprintf(stderr, "openload: load %s: %s\n", path, strerror(-err));
@@ -67,10 +78,77 @@ static int cycle(const char *path)
 	return err;
 }
 
+static int cycle(const char *path)
+{
+	return cycle_of(path, 0, ALL);
+}
+
 static double median_of(double *t, long n)
 {
 	qsort(t, (size_t)n, sizeof(*t), cmp_double);
 	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+/* Median wall time of n cycles of cycle_of(path, threads, only); < 0 on failure. */
+static double median_cycle(const char *path, long n, int threads, int only, double *t)
+{
+	for (long i = 0; i < n; i++) {
+		double t0 = now_us();
+
+		if (cycle_of(path, threads, only))
+			return -1;
+		t[i] = now_us() - t0;
+	}
+	return median_of(t, n);
+}
+
+/*
+ * An object of several programs: its load one program after another
+ * (load_threads 1), and each program's own share (a load of it alone, less a
+ * load of none), against which the default load (side by side) is judged:
+ * at most the longest program plus the rest divided by the CPUs.
+ */
+static int programs(const char *path, long n, double median)
+{
+	struct ebpfmini_object *obj;
+	struct ebpfmini_program *prog = NULL;
+	double *t = calloc((size_t)n, sizeof(*t)), seq, none, one, longest = 0, sum = 0;
+	int nprogs = 0, cpus;
+	cpu_set_t set;
+
+	if (!t || ebpfmini_object_open(path, NULL, &obj)) {
+		free(t);
+		return 1;
+	}
+	while ((prog = ebpfmini_object_next_program(obj, prog)))
+		nprogs++;
+	ebpfmini_object_close(obj);
+	cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+	if (nprogs < 2) {
+		free(t);
+		return 0;
+	}
+	if ((seq = median_cycle(path, n, 1, ALL, t)) < 0 ||
+	    (none = median_cycle(path, n, 1, NONE, t)) < 0) {
+		free(t);
+		return 1;
+	}
+	for (int i = 0; i < nprogs; i++) {
+		if ((one = median_cycle(path, n, 1, i, t)) < 0) {
+			free(t);
+			return 1;
+		}
+		one = one > none ? one - none : 0;
+		sum += one;
+		longest = one > longest ? one : longest;
+	}
+	/* the programs' part of the default load, against its bound */
+	printf("programs=%d cpus=%d seq_median_us=%.0f progs_us=%.0f longest_prog_us=%.0f "
+	       "rest_prog_us=%.0f bound_us=%.0f ",
+	       nprogs, cpus, seq, median - none, longest, sum - longest,
+	       longest + (sum - longest) / cpus);
+	free(t);
+	return 0;
 }
 
 /*
@@ -178,7 +256,11 @@ int main(int argc, char **argv)
 				"  --cold: first N fresh processes (fork, exec) that each load OBJ\n"
 				"  once and N that exit before opening it, in pairs; prints\n"
 				"  cold_median_us=, empty_median_us=, delta_median_us= (of the pairs'\n"
-				"  differences), their CPU time and cold_peak_rss_kb= (the largest) too\n");
+				"  differences), their CPU time and cold_peak_rss_kb= (the largest) too;\n"
+				"  an object of several programs: seq_median_us= (loaded one after\n"
+				"  another), progs_us= (the programs' part of median_us=), each\n"
+				"  program's own share (longest_prog_us=, rest_prog_us=) and\n"
+				"  bound_us= (longest + rest / cpus)\n");
 		return 2;
 	}
 	if (is_cold && cold(argv[1], n))
@@ -206,7 +288,10 @@ int main(int argc, char **argv)
 		((double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec) / (double)n,
 		((double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec) / (double)n);
 	fprintf(stderr, "openload: peak RSS %ld kB before the first cycle\n", start_kb);
-	printf("median_us=%.0f peak_rss_kb=%ld\n", median, peak_rss_kb());
+	printf("median_us=%.0f peak_rss_kb=%ld ", median, peak_rss_kb());
 	free(t);
+	if (programs(argv[1], n, median))
+		return 1;
+	printf("\n");
 	return 0;
 }

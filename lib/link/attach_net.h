@@ -67,4 +67,28 @@ int em_attach_tc_netlink(int prog_fd, uint32_t prog_id, const char *prog_name, i
 int em_attach_tc_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, const char *subject,
 			     const char *target, struct ebpfmini_link **out);
 
+/* ---- the rtnetlink round trip of attach_tc.c (also the tool's net commands) ---- */
+
+/* A NETLINK_ROUTE socket of the thread's network namespace (extended acks on); logs
+ * with subject. Return: the fd or the errno. */
+int em_attach_tc_nl_open(const char *subject);
+/* A fresh sequence number for a request. */
+uint32_t em_attach_tc_seq(void);
+/* Send req (len bytes, or a negative errno from its builder) and read the replies until
+ * the ack or the end of the dump; data messages go to fn. Return: 0 or the kernel's
+ * errno, its extended ack text in ext (or ""). */
+int em_attach_tc_nl_talk(int fd, uint32_t seq, const void *req, int len,
+			 void (*fn)(void *ctx, uint16_t type, const void *msg, size_t len),
+			 void *ctx, char *ext, size_t ext_len);
+struct em_tc_filter;
+struct em_tc_filter_list {
+	struct em_tc_filter *items; /* malloc'd */
+	size_t n, cap;
+	int err;
+};
+/* Every filter on parent (EM_TC_H_INGRESS/EGRESS) of ifindex (none without a clsact
+ * qdisc). Return: 0 or the errno (nothing to free then). */
+int em_attach_tc_filters(int fd, int ifindex, uint32_t parent, struct em_tc_filter_list *l,
+			 char *ext, size_t ext_len);
+
 #endif /* EBPFMINI_ATTACH_NET_H */

@@ -24,7 +24,7 @@
 
 /* A NETLINK_ROUTE socket of the calling thread's network namespace, asking
  * for extended acks (the kernel's reason as text) and capped error replies. */
-static int nl_open(const char *subject)
+int em_attach_tc_nl_open(const char *subject)
 {
 	int one = 1, fd = em_sys_socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 
@@ -38,7 +38,7 @@ static int nl_open(const char *subject)
 	return fd;
 }
 
-static uint32_t next_seq(void)
+uint32_t em_attach_tc_seq(void)
 {
 	static uint32_t seq;
 
@@ -50,7 +50,7 @@ static uint32_t next_seq(void)
  * until the kernel acks it or ends the dump; data messages go to fn.
  * Return: 0 or the kernel's errno, its extended ack text in ext (or "").
  */
-static int nl_talk(int fd, uint32_t seq, const void *req, int len,
+int em_attach_tc_nl_talk(int fd, uint32_t seq, const void *req, int len,
 		   void (*fn)(void *ctx, uint16_t type, const void *msg, size_t len), void *ctx,
 		   char *ext, size_t ext_len)
 {
@@ -109,15 +109,9 @@ struct tc_attachment {
 	uint32_t prog_id;
 };
 
-struct filter_list {
-	struct em_tc_filter *items;
-	size_t n, cap;
-	int err;
-};
-
 static void collect_filter(void *ctx, uint16_t type, const void *msg, size_t len)
 {
-	struct filter_list *l = ctx;
+	struct em_tc_filter_list *l = ctx;
 	struct em_tc_filter f;
 
 	/* handle 0: the entry of a priority itself, before its filters */
@@ -138,15 +132,15 @@ static void collect_filter(void *ctx, uint16_t type, const void *msg, size_t len
 }
 
 /* Every filter on parent of ifindex (none when there is no clsact qdisc). */
-static int list_filters(int fd, int ifindex, uint32_t parent, struct filter_list *l, char *ext,
+int em_attach_tc_filters(int fd, int ifindex, uint32_t parent, struct em_tc_filter_list *l, char *ext,
 			size_t ext_len)
 {
 	unsigned char req[128];
-	uint32_t seq = next_seq();
+	uint32_t seq = em_attach_tc_seq();
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	err = nl_talk(fd, seq, req, em_netlink_filter_dump(req, sizeof(req), seq, ifindex, parent),
+	err = em_attach_tc_nl_talk(fd, seq, req, em_netlink_filter_dump(req, sizeof(req), seq, ifindex, parent),
 		      collect_filter, l, ext, ext_len);
 	if (!err)
 		err = l->err;
@@ -161,7 +155,7 @@ static int list_filters(int fd, int ifindex, uint32_t parent, struct filter_list
 static void release_tc(struct ebpfmini_link *link)
 {
 	struct tc_attachment *a = link->priv;
-	struct filter_list l;
+	struct em_tc_filter_list l;
 	char ext[256], eb[300];
 	unsigned char req[128];
 	bool ours = false;
@@ -170,15 +164,15 @@ static void release_tc(struct ebpfmini_link *link)
 	if (!a)
 		return;
 	/* only our program at our place: the filter may be gone or replaced meanwhile */
-	err = list_filters(a->nl_fd, a->filter.ifindex, a->filter.parent, &l, ext, sizeof(ext));
+	err = em_attach_tc_filters(a->nl_fd, a->filter.ifindex, a->filter.parent, &l, ext, sizeof(ext));
 	for (size_t i = 0; !err && i < l.n; i++)
 		ours |= l.items[i].prio == a->filter.prio && l.items[i].handle == a->filter.handle &&
 			strcmp(l.items[i].kind, "bpf") == 0 && l.items[i].prog_id == a->prog_id;
 	free(l.items);
 	if (!err && ours) {
-		uint32_t seq = next_seq();
+		uint32_t seq = em_attach_tc_seq();
 
-		err = nl_talk(a->nl_fd, seq, req,
+		err = em_attach_tc_nl_talk(a->nl_fd, seq, req,
 			      em_netlink_filter_del(req, sizeof(req), seq, &a->filter), NULL, NULL,
 			      ext, sizeof(ext));
 	} else if (!err) {
@@ -197,10 +191,10 @@ static int ensure_clsact(int fd, int ifindex, const char *subject)
 {
 	unsigned char req[128];
 	char ext[256], eb[300];
-	uint32_t seq = next_seq();
+	uint32_t seq = em_attach_tc_seq();
 	int err;
 
-	err = nl_talk(fd, seq, req, em_netlink_clsact(req, sizeof(req), seq, ifindex, true), NULL,
+	err = em_attach_tc_nl_talk(fd, seq, req, em_netlink_clsact(req, sizeof(req), seq, ifindex, true), NULL,
 		      NULL, ext, sizeof(ext));
 	if (err == -EEXIST)
 		return 0; /* there already (ours of an earlier attach, or someone's): shared */
@@ -222,13 +216,13 @@ int em_attach_tc_netlink(int prog_fd, uint32_t prog_id, const char *prog_name, i
 			 struct ebpfmini_link **out)
 {
 	struct tc_attachment *a;
-	struct filter_list l;
+	struct em_tc_filter_list l;
 	char ext[256], eb[300], full[192];
 	unsigned char req[256];
 	int fd, err = -EEXIST;
 
 	*out = NULL;
-	fd = nl_open(subject);
+	fd = em_attach_tc_nl_open(subject);
 	if (fd < 0)
 		return fd;
 	a = em_calloc(1, sizeof(*a));
@@ -246,9 +240,9 @@ int em_attach_tc_netlink(int prog_fd, uint32_t prog_id, const char *prog_name, i
 	/* a priority of its own after every filter there (tcx appends too); a
 	 * race for it makes the kernel say EEXIST: try the next one */
 	for (int tries = 0; err >= 0 && tries < 4; tries++) {
-		uint32_t seq = next_seq(), max = 0;
+		uint32_t seq = em_attach_tc_seq(), max = 0;
 
-		err = list_filters(fd, ifindex, a->filter.parent, &l, ext, sizeof(ext));
+		err = em_attach_tc_filters(fd, ifindex, a->filter.parent, &l, ext, sizeof(ext));
 		if (err) {
 			em_err("%s: listing the filters: %s%s", subject, strerror(-err),
 			       ext_text(ext, eb, sizeof(eb)));
@@ -265,7 +259,7 @@ int em_attach_tc_netlink(int prog_fd, uint32_t prog_id, const char *prog_name, i
 			break;
 		}
 		a->filter.prio = (uint16_t)(max + 1);
-		err = nl_talk(fd, seq, req,
+		err = em_attach_tc_nl_talk(fd, seq, req,
 			      em_netlink_filter_add(req, sizeof(req), seq, &a->filter, prog_fd,
 						    prog_name),
 			      NULL, NULL, ext, sizeof(ext));
@@ -319,8 +313,8 @@ static void release_xdp(struct ebpfmini_link *link)
 	if (!a)
 		return;
 	/* -1 replaces the program only while it is ours (expected fd) */
-	seq = next_seq();
-	err = nl_talk(a->nl_fd, seq, req,
+	seq = em_attach_tc_seq();
+	err = em_attach_tc_nl_talk(a->nl_fd, seq, req,
 		      em_netlink_xdp(req, sizeof(req), seq, a->ifindex, -1, a->mode_flags,
 				     a->prog_fd),
 		      NULL, NULL, ext, sizeof(ext));
@@ -342,7 +336,7 @@ int em_attach_tc_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, cons
 	struct xdp_attachment *a;
 	unsigned char req[128];
 	char ext[256], eb[300];
-	uint32_t seq = next_seq();
+	uint32_t seq = em_attach_tc_seq();
 	int err;
 
 	*out = NULL;
@@ -351,7 +345,7 @@ int em_attach_tc_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, cons
 		return -ENOMEM;
 	a->ifindex = ifindex;
 	a->mode_flags = mode_flags;
-	a->nl_fd = nl_open(subject);
+	a->nl_fd = em_attach_tc_nl_open(subject);
 	a->prog_fd = a->nl_fd < 0 ? -1 : em_sys_dup(prog_fd);
 	if (a->nl_fd < 0 || a->prog_fd < 0) {
 		err = a->nl_fd < 0 ? a->nl_fd : a->prog_fd;
@@ -363,7 +357,7 @@ int em_attach_tc_xdp_netlink(int prog_fd, int ifindex, uint32_t mode_flags, cons
 		return err;
 	}
 	/* like a link: never over another program (UPDATE_IF_NOEXIST) */
-	err = nl_talk(a->nl_fd, seq, req,
+	err = em_attach_tc_nl_talk(a->nl_fd, seq, req,
 		      em_netlink_xdp(req, sizeof(req), seq, ifindex, prog_fd,
 				     mode_flags | EM_XDP_FLAGS_UPDATE_IF_NOEXIST, -1),
 		      NULL, NULL, ext, sizeof(ext));

@@ -113,6 +113,10 @@ int cmd_map_create(int argc, char **argv);
 int cmd_cgroup_show(int argc, char **argv);
 int cmd_cgroup_attach(int argc, char **argv);
 
+/* cmd_net.c */
+int cmd_net_list(int argc, char **argv);
+int cmd_net_attach(int argc, char **argv);
+
 /* cmd_perf.c */
 int cmd_perf_list(int argc, char **argv);
 

@@ -80,12 +80,20 @@ if [ $rc = 1 ] && grep -qF "prog 'dump_squares' was not accepted: Operation not 
 	echo "skipped part: iterator output: $skipped"
 else
 	[ $rc = 0 ] || fail "load attach_iter.bpf.o: exit $rc"
+	# bpf_map_elem needs a map: skipped with the reason, the others attached
 	run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o" --attach -d 0
-	[ $rc = 1 ] || fail "iter objects: exit $rc (bpf_map_elem needs a map: want 1)"
-	expect_out "link 'list_tasks': iter task (iter link, id " "tgid comm"
+	[ $rc = 0 ] || fail "iter objects: exit $rc (what can attach is attached: want 0)"
+	expect_out "link 'list_tasks': iter task (iter link, id " "tgid comm" \
+		"skipped 1 program this kernel cannot attach: 'dump_squares'"
 	grep -q "^1 \|^2 kthreadd" "$tmp/out" || fail "iter/task output missing"
 	grep -qF "does this iterator need options, such as a map?" "$tmp/err" ||
 		fail "iter/bpf_map_elem: no explanation"
+	# a program asked for by name must attach
+	run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o" --attach -d 0 --prog dump_squares
+	[ $rc = 1 ] || fail "--prog dump_squares: exit $rc, want 1"
+	run "$TOOL" object load "$OBJDIR/attach_iter.bpf.o" --attach -d 0 --prog list_tasks
+	[ $rc = 0 ] || fail "--prog list_tasks: exit $rc"
+	expect_out "link 'list_tasks': iter task" "prog 'dump_squares': not loaded (not picked by --prog)"
 fi
 
 # --- an iterator's output is written as read, NUL bytes included (it was printed as a C string)

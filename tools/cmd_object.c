@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ebpfmini/ebpfmini.h>
 
@@ -59,6 +61,77 @@ static const char *map_flags(uint32_t flags, char *buf, size_t size)
 	if (n < size)
 		buf[n - 1] = ')';
 	return buf;
+}
+
+/*
+ * The library's messages during open and load are held here and printed
+ * after the outcome is known: a failed program's verifier log (a warning)
+ * is left out, as the tool prints the whole log itself after the error;
+ * when the load fails for want of privileges, the BTF warnings that the
+ * same cause made are left out; when the library explained an error, the
+ * tool does not explain it a second time.
+ */
+static struct {
+	char text[8192];
+	size_t len;
+	bool error; /* an error-level line was held */
+} held;
+
+static void hold_log(enum ebpfmini_log_level level, const char *line, void *ctx)
+{
+	(void)ctx;
+	if (level == EBPFMINI_LOG_WARN && strstr(line, "': verifier log"))
+		return;
+	held.error |= level == EBPFMINI_LOG_ERROR;
+	if (held.len < sizeof(held.text))
+		held.len += (size_t)snprintf(held.text + held.len, sizeof(held.text) - held.len,
+					     "ebpfmini: %s\n", line);
+	if (held.len > sizeof(held.text))
+		held.len = sizeof(held.text);
+}
+
+/* Print the held lines (without those of subject "btf: " when drop_btf) and forget them. */
+static void flush_log(bool drop_btf)
+{
+	char *line = held.text, *end = held.text + strnlen(held.text, held.len);
+
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
+
+		if (!drop_btf || strncmp(line, "ebpfmini: btf: ", 15))
+			fwrite(line, 1, n, stderr);
+		line += n;
+	}
+	memset(&held, 0, sizeof(held));
+}
+
+/*
+ * ebpfmini_object_open() failed on path: a file that is missing, unreadable or
+ * not a regular file gets a file's explanation, not the kernel-oriented one of
+ * its errno (ENOENT is "no such file" here, not "no element with that key").
+ */
+static int open_error(const char *path, int err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0)
+		flush_log(false); /* the parser's own words on what is wrong inside */
+	else
+		memset(&held, 0, sizeof(held));
+	if (stat(path, &st))
+		return tool_error("%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return tool_error("%s: not a regular file (an eBPF object is the ELF file that "
+				  "clang -target bpf writes)",
+				  path);
+	if (access(path, R_OK))
+		return tool_error("%s: %s", path, strerror(errno));
+	if (err == -EBADMSG || err == -E2BIG)
+		return tool_error("%s: not an eBPF object this tool can read (%s): an ELF file "
+				  "from clang -target bpf -g -O2 -c x.bpf.c is",
+				  path, strerror(-err));
+	return tool_explain(path, err, -1, NULL);
 }
 
 static void show_sections(const struct em_model *obj)
@@ -198,9 +271,12 @@ int cmd_object_show(int argc, char **argv)
 		tool_error("usage: ebpfmini object show OBJ");
 		return 2;
 	}
+	ebpfmini_log_set(hold_log, ebpfmini_log_level(), NULL);
 	err = ebpfmini_object_open(argv[1], NULL, &obj);
+	ebpfmini_log_set(NULL, ebpfmini_log_level(), NULL);
 	if (err)
-		return tool_explain(argv[1], err, -1, NULL);
+		return open_error(argv[1], err);
+	flush_log(false);
 
 	printf("object %s (%s): license \"%s\", kernel version %u, %s\n", ebpfmini_object_name(obj),
 	       argv[1], ebpfmini_object_license(obj), ebpfmini_object_kversion(obj),
@@ -211,20 +287,6 @@ int cmd_object_show(int argc, char **argv)
 	show_relocations(&obj->model);
 	ebpfmini_object_close(obj);
 	return 0;
-}
-
-/*
- * The library hands a failed program's verifier log to the log callback as
- * a warning; the tool prints the whole log itself after the error, so it
- * leaves those lines out and passes everything else through as the default
- * writer would.
- */
-static void load_log(enum ebpfmini_log_level level, const char *line, void *ctx)
-{
-	(void)ctx;
-	if (level == EBPFMINI_LOG_WARN && strstr(line, "': verifier log"))
-		return;
-	fprintf(stderr, "ebpfmini: %s\n", line);
 }
 
 /* After a failed load: the verifier log of each program that did not load. */
@@ -261,9 +323,12 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 	int err;
 
 	*out = NULL;
+	ebpfmini_log_set(hold_log, ebpfmini_log_level(), NULL);
 	err = ebpfmini_object_open(path, NULL, &obj);
+	ebpfmini_log_set(NULL, ebpfmini_log_level(), NULL);
 	if (err)
-		return tool_explain(path, err, -1, NULL);
+		return open_error(path, err);
+	flush_log(false);
 	for (int i = 0; i < count; i++)
 		if (!ebpfmini_object_find_program(obj, only[i])) {
 			tool_error("%s: no program '%s' (object show lists them)", path, only[i]);
@@ -277,15 +342,21 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 			picked |= !strcmp(ebpfmini_program_name(prog), only[i]);
 		ebpfmini_program_set_autoload(prog, picked);
 	}
-	ebpfmini_log_set(load_log, ebpfmini_log_level(), NULL);
+	ebpfmini_log_set(hold_log, ebpfmini_log_level(), NULL);
 	err = ebpfmini_object_load(obj);
 	ebpfmini_log_set(NULL, ebpfmini_log_level(), NULL);
 	if (err) {
+		bool explained = held.error;
+
+		flush_log(err == -EPERM);
 		failed = first_failed(obj);
 		if (failed) {
 			/* the library explained the error above; the log follows */
 			tool_error("%s: load failed: prog '%s' was not accepted: %s", path,
 				   ebpfmini_program_name(failed), strerror(-err));
+		} else if (explained) {
+			/* the library's line above says why */
+			tool_error("%s: load failed: %s", path, strerror(-err));
 		} else {
 			char what[512];
 
@@ -296,6 +367,7 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 		ebpfmini_object_close(obj);
 		return 1;
 	}
+	flush_log(false);
 	*out = obj;
 	return 0;
 }

@@ -75,6 +75,21 @@ run "$TOOL" object show "$tmp/notelf"
 [ $rc != 0 ] || fail "object show of a text file succeeded"
 run "$TOOL" object show "$tmp/does-not-exist.o"
 [ $rc != 0 ] || fail "object show of a missing file succeeded"
+grep -q "does-not-exist.o: No such file or directory" "$tmp/err" || fail "missing file: no file error"
+[ "$(wc -l <"$tmp/err")" = 1 ] || fail "missing file: more than one line"
+run "$TOOL" object load /dev/zero
+[ $rc = 1 ] && grep -q "/dev/zero: not a regular file" "$tmp/err" || fail "object load /dev/zero"
+! grep -q "E2BIG" "$tmp/err" || fail "object load /dev/zero: a kernel explanation"
+
+# --- as a user without CAP_BPF: the error once, no BTF warnings before it
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$TOOL" object load "$OBJDIR/tp_count.bpf.o" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc = 1 ] || fail "object load without privileges: exit $rc"
+	[ "$(grep -c EPERM "$tmp/err")" = 1 ] || fail "without privileges: EPERM not explained once"
+	! grep -q "btf:" "$tmp/err" || fail "without privileges: BTF warnings before the error"
+fi
 
 # --- object load: ids of every map and program, exit 0
 run "$TOOL" object load "$OBJDIR/tp_count.bpf.o"

@@ -358,9 +358,6 @@ const struct em_flag_name em_perf_attr_bit_names[] = {
 	END,
 };
 
-#undef F
-#undef END
-
 const char *em_sys_perf_type_name(uint32_t type)
 {
 	static const char *const names[] = {
@@ -371,23 +368,28 @@ const char *em_sys_perf_type_name(uint32_t type)
 	return type < EM_ARRAY_SIZE(names) ? names[type] : NULL;
 }
 
+/* The name of an exact value in a table of em_flag_name, or NULL. */
+static const char *value_name(const struct em_flag_name *names, uint64_t value)
+{
+	for (const struct em_flag_name *f = names; f->name; f++)
+		if (f->bit == value)
+			return f->name;
+	return NULL;
+}
+
 const char *em_sys_perf_ioctl_name(unsigned long request)
 {
-	switch (request) {
-	case PERF_EVENT_IOC_ENABLE: return "PERF_EVENT_IOC_ENABLE";
-	case PERF_EVENT_IOC_DISABLE: return "PERF_EVENT_IOC_DISABLE";
-	case PERF_EVENT_IOC_REFRESH: return "PERF_EVENT_IOC_REFRESH";
-	case PERF_EVENT_IOC_RESET: return "PERF_EVENT_IOC_RESET";
-	case PERF_EVENT_IOC_PERIOD: return "PERF_EVENT_IOC_PERIOD";
-	case PERF_EVENT_IOC_SET_OUTPUT: return "PERF_EVENT_IOC_SET_OUTPUT";
-	case PERF_EVENT_IOC_SET_FILTER: return "PERF_EVENT_IOC_SET_FILTER";
-	case PERF_EVENT_IOC_ID: return "PERF_EVENT_IOC_ID";
-	case PERF_EVENT_IOC_SET_BPF: return "PERF_EVENT_IOC_SET_BPF";
-	case PERF_EVENT_IOC_PAUSE_OUTPUT: return "PERF_EVENT_IOC_PAUSE_OUTPUT";
-	case PERF_EVENT_IOC_QUERY_BPF: return "PERF_EVENT_IOC_QUERY_BPF";
-	case PERF_EVENT_IOC_MODIFY_ATTRIBUTES: return "PERF_EVENT_IOC_MODIFY_ATTRIBUTES";
-	default: return NULL;
-	}
+	static const struct em_flag_name names[] = {
+		F(PERF_EVENT_IOC_ENABLE),      F(PERF_EVENT_IOC_DISABLE),
+		F(PERF_EVENT_IOC_REFRESH),     F(PERF_EVENT_IOC_RESET),
+		F(PERF_EVENT_IOC_PERIOD),      F(PERF_EVENT_IOC_SET_OUTPUT),
+		F(PERF_EVENT_IOC_SET_FILTER),  F(PERF_EVENT_IOC_ID),
+		F(PERF_EVENT_IOC_SET_BPF),     F(PERF_EVENT_IOC_PAUSE_OUTPUT),
+		F(PERF_EVENT_IOC_QUERY_BPF),   F(PERF_EVENT_IOC_MODIFY_ATTRIBUTES),
+		END,
+	};
+
+	return value_name(names, request);
 }
 
 const char *em_sys_stats_type_name(uint32_t type)
@@ -398,17 +400,18 @@ const char *em_sys_stats_type_name(uint32_t type)
 /* statfs f_type values the library meets, by their <linux/magic.h> names. */
 const char *em_sys_fs_magic_name(unsigned long magic)
 {
-	switch (magic) {
-	case 0xcafe4a11UL: return "BPF_FS_MAGIC";
-	case 0x74726163UL: return "TRACEFS_MAGIC";
-	case 0x64626720UL: return "DEBUGFS_MAGIC";
-	case 0x62656572UL: return "SYSFS_MAGIC";
-	case 0x9fa0UL: return "PROC_SUPER_MAGIC";
-	case 0x63677270UL: return "CGROUP2_SUPER_MAGIC";
-	case 0x01021994UL: return "TMPFS_MAGIC";
-	default: return NULL;
-	}
+	static const struct em_flag_name names[] = {
+		{ 0xcafe4a11UL, "BPF_FS_MAGIC" },  { 0x74726163UL, "TRACEFS_MAGIC" },
+		{ 0x64626720UL, "DEBUGFS_MAGIC" }, { 0x62656572UL, "SYSFS_MAGIC" },
+		{ 0x9fa0UL, "PROC_SUPER_MAGIC" },  { 0x63677270UL, "CGROUP2_SUPER_MAGIC" },
+		{ 0x01021994UL, "TMPFS_MAGIC" },   END,
+	};
+
+	return value_name(names, magic);
 }
+
+#undef F
+#undef END
 
 /* ---- which options link_create takes (sys_cmds.c builds them, sys_trace.c prints them) ---- */
 

@@ -113,24 +113,11 @@ static void begin_open(struct em_trace *t, const char *path, int flags, mode_t m
 		em_sys_trace_printf(t, ", 0%o", (unsigned)mode);
 }
 
-static const char *epoll_op_name(int op)
-{
-	switch (op) {
-	case EPOLL_CTL_ADD:
-		return "EPOLL_CTL_ADD";
-	case EPOLL_CTL_DEL:
-		return "EPOLL_CTL_DEL";
-	case EPOLL_CTL_MOD:
-		return "EPOLL_CTL_MOD";
-	default:
-		return NULL;
-	}
-}
-
 static void begin_epoll_ctl(struct em_trace *t, int epfd, int op, int fd,
 			    const struct epoll_event *ev)
 {
-	const char *name = epoll_op_name(op);
+	static const char *const ops[] = { NULL, "EPOLL_CTL_ADD", "EPOLL_CTL_DEL", "EPOLL_CTL_MOD" };
+	const char *name = op >= 0 && op < (int)EM_ARRAY_SIZE(ops) ? ops[op] : NULL;
 
 	if (name)
 		em_sys_trace_begin(t, "epoll_ctl(%d, %s, %d", epfd, name, fd);

@@ -244,7 +244,7 @@ EM_EXPORT const char *ebpfmini_sys_link_type_name(uint32_t type)
 #define F(x) { (uint64_t)(x), #x }
 #define END { 0, NULL }
 
-const struct em_flag_name em_map_flag_names[] = {
+const struct em_flag_name em_sys_map_flag_names[] = {
 	F(BPF_F_NO_PREALLOC),   F(BPF_F_NO_COMMON_LRU), F(BPF_F_NUMA_NODE),
 	F(BPF_F_RDONLY),        F(BPF_F_WRONLY),        F(BPF_F_STACK_BUILD_ID),
 	F(BPF_F_ZERO_SEED),     F(BPF_F_RDONLY_PROG),   F(BPF_F_WRONLY_PROG),
@@ -254,21 +254,21 @@ const struct em_flag_name em_map_flag_names[] = {
 	END,
 };
 
-const struct em_flag_name em_prog_flag_names[] = {
+const struct em_flag_name em_sys_prog_flag_names[] = {
 	F(BPF_F_STRICT_ALIGNMENT),   F(BPF_F_ANY_ALIGNMENT),     F(BPF_F_TEST_RND_HI32),
 	F(BPF_F_TEST_STATE_FREQ),    F(BPF_F_SLEEPABLE),         F(BPF_F_XDP_HAS_FRAGS),
 	F(BPF_F_XDP_DEV_BOUND_ONLY), F(BPF_F_TEST_REG_INVARIANTS), F(BPF_F_TOKEN_FD),
 	END,
 };
 
-const struct em_flag_name em_attach_flag_names[] = {
+const struct em_flag_name em_sys_attach_flag_names[] = {
 	F(BPF_F_ALLOW_OVERRIDE), F(BPF_F_ALLOW_MULTI), F(BPF_F_REPLACE), F(BPF_F_BEFORE),
 	F(BPF_F_AFTER),          F(BPF_F_ID),          F(BPF_F_PREORDER), F(BPF_F_LINK),
 	END,
 };
 
 /* XDP_FLAGS_* of <linux/if_link.h>, used by LINK_CREATE for BPF_XDP */
-const struct em_flag_name em_xdp_flag_names[] = {
+const struct em_flag_name em_sys_xdp_flag_names[] = {
 	{ 1U << 0, "XDP_FLAGS_UPDATE_IF_NOEXIST" },
 	{ 1U << 1, "XDP_FLAGS_SKB_MODE" },
 	{ 1U << 2, "XDP_FLAGS_DRV_MODE" },
@@ -277,57 +277,57 @@ const struct em_flag_name em_xdp_flag_names[] = {
 	END,
 };
 
-const struct em_flag_name em_file_flag_names[] = {
+const struct em_flag_name em_sys_file_flag_names[] = {
 	F(BPF_F_RDONLY), F(BPF_F_WRONLY), F(BPF_F_PATH_FD), F(BPF_F_TOKEN_FD), END,
 };
 
-const struct em_flag_name em_token_flag_names[] = {
+const struct em_flag_name em_sys_token_flag_names[] = {
 	F(BPF_F_TOKEN_FD),
 	END,
 };
 
-const struct em_flag_name em_test_run_flag_names[] = {
+const struct em_flag_name em_sys_test_run_flag_names[] = {
 	F(BPF_F_TEST_RUN_ON_CPU),
 	F(BPF_F_TEST_XDP_LIVE_FRAMES),
 	F(BPF_F_TEST_SKB_CHECKSUM_COMPLETE),
 	END,
 };
 
-const struct em_flag_name em_query_flag_names[] = {
+const struct em_flag_name em_sys_query_flag_names[] = {
 	F(BPF_F_QUERY_EFFECTIVE),
 	END,
 };
 
-const struct em_flag_name em_uprobe_multi_flag_names[] = {
+const struct em_flag_name em_sys_uprobe_multi_flag_names[] = {
 	F(BPF_F_UPROBE_MULTI_RETURN),
 	END,
 };
 
-const struct em_flag_name em_kprobe_multi_flag_names[] = {
+const struct em_flag_name em_sys_kprobe_multi_flag_names[] = {
 	F(BPF_F_KPROBE_MULTI_RETURN),
 	END,
 };
 
-const struct em_flag_name em_open_flag_names[] = {
+const struct em_flag_name em_sys_open_flag_names[] = {
 	F(O_CREAT),     F(O_EXCL),      F(O_NOCTTY),   F(O_TRUNC),    F(O_APPEND),
 	F(O_NONBLOCK),  F(O_DIRECTORY), F(O_NOFOLLOW), F(O_CLOEXEC),  F(O_PATH),
 	END,
 };
 
-const struct em_flag_name em_prot_names[] = {
+const struct em_flag_name em_sys_prot_names[] = {
 	F(PROT_READ),
 	F(PROT_WRITE),
 	F(PROT_EXEC),
 	END,
 };
 
-const struct em_flag_name em_mmap_flag_names[] = {
+const struct em_flag_name em_sys_mmap_flag_names[] = {
 	F(MAP_FIXED),     F(MAP_ANONYMOUS), F(MAP_NORESERVE), F(MAP_POPULATE),
 	F(MAP_FIXED_NOREPLACE),
 	END,
 };
 
-const struct em_flag_name em_perf_sample_names[] = {
+const struct em_flag_name em_sys_perf_sample_names[] = {
 	F(PERF_SAMPLE_IP),       F(PERF_SAMPLE_TID),       F(PERF_SAMPLE_TIME),
 	F(PERF_SAMPLE_ADDR),     F(PERF_SAMPLE_READ),      F(PERF_SAMPLE_CALLCHAIN),
 	F(PERF_SAMPLE_ID),       F(PERF_SAMPLE_CPU),       F(PERF_SAMPLE_PERIOD),
@@ -337,7 +337,7 @@ const struct em_flag_name em_perf_sample_names[] = {
 	END,
 };
 
-const struct em_flag_name em_perf_flag_names[] = {
+const struct em_flag_name em_sys_perf_flag_names[] = {
 	F(PERF_FLAG_FD_NO_GROUP),
 	F(PERF_FLAG_FD_OUTPUT),
 	F(PERF_FLAG_PID_CGROUP),
@@ -346,7 +346,7 @@ const struct em_flag_name em_perf_flag_names[] = {
 };
 
 /* The first bits of perf_event_attr's flag word, in order. */
-const struct em_flag_name em_perf_attr_bit_names[] = {
+const struct em_flag_name em_sys_perf_attr_bit_names[] = {
 	{ 1ULL << 0, "disabled" },      { 1ULL << 1, "inherit" },
 	{ 1ULL << 2, "pinned" },        { 1ULL << 3, "exclusive" },
 	{ 1ULL << 4, "exclude_user" },  { 1ULL << 5, "exclude_kernel" },

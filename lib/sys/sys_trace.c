@@ -275,7 +275,7 @@ struct field {
 static const struct field map_create_fields[] = {
 	A(map_create, map_type, K_MAP_TYPE), A(map_create, key_size, K_U32),
 	A(map_create, value_size, K_U32), A(map_create, max_entries, K_U32),
-	FL(map_create, map_flags, K_FLAGS32, em_map_flag_names), Z(map_create, inner_map_fd, K_U32),
+	FL(map_create, map_flags, K_FLAGS32, em_sys_map_flag_names), Z(map_create, inner_map_fd, K_U32),
 	Z(map_create, numa_node, K_U32), Z(map_create, map_name, K_NAME),
 	Z(map_create, map_ifindex, K_U32), Z(map_create, btf_fd, K_U32),
 	Z(map_create, btf_key_type_id, K_U32), Z(map_create, btf_value_type_id, K_U32),
@@ -314,7 +314,7 @@ static const struct field prog_load_fields[] = {
 	A(prog_load, prog_type, K_PROG_TYPE), A(prog_load, insn_cnt, K_U32),
 	A(prog_load, insns, K_PTR), A(prog_load, license, K_STR), Z(prog_load, log_level, K_U32),
 	Z(prog_load, log_size, K_U32), Z(prog_load, log_buf, K_PTR),
-	Z(prog_load, kern_version, K_U32), FL(prog_load, prog_flags, K_FLAGS32, em_prog_flag_names),
+	Z(prog_load, kern_version, K_U32), FL(prog_load, prog_flags, K_FLAGS32, em_sys_prog_flag_names),
 	Z(prog_load, prog_name, K_NAME), Z(prog_load, prog_ifindex, K_U32),
 	Z(prog_load, expected_attach_type, K_ATTACH_TYPE), Z(prog_load, prog_btf_fd, K_U32),
 	Z(prog_load, func_info_rec_size, K_U32), Z(prog_load, func_info, K_PTR),
@@ -331,18 +331,18 @@ static const struct field prog_load_fields[] = {
 
 static const struct field obj_pin_fields[] = {
 	A(obj, pathname, K_STR), A(obj, bpf_fd, K_U32),
-	FL(obj, file_flags, K_FLAGS32, em_file_flag_names), Z(obj, path_fd, K_S32), END,
+	FL(obj, file_flags, K_FLAGS32, em_sys_file_flag_names), Z(obj, path_fd, K_S32), END,
 };
 
 static const struct field obj_get_fields[] = {
 	A(obj, pathname, K_STR), Z(obj, bpf_fd, K_U32),
-	FL(obj, file_flags, K_FLAGS32, em_file_flag_names), Z(obj, path_fd, K_S32), END,
+	FL(obj, file_flags, K_FLAGS32, em_sys_file_flag_names), Z(obj, path_fd, K_S32), END,
 };
 
 static const struct field attach_fields[] = {
 	X(attach, target_fd, K_TARGET, attach.attach_type, 1), Z(attach, attach_bpf_fd, K_U32),
 	A(attach, attach_type, K_ATTACH_TYPE),
-	FL(attach, attach_flags, K_FLAGS32, em_attach_flag_names), Z(attach, replace_bpf_fd, K_U32),
+	FL(attach, attach_flags, K_FLAGS32, em_sys_attach_flag_names), Z(attach, replace_bpf_fd, K_U32),
 	X(attach, relative_fd, K_RELATIVE, attach.attach_flags, 0),
 	Z(attach, expected_revision, K_U64), END,
 };
@@ -351,14 +351,14 @@ static const struct field test_run_fields[] = {
 	A(test, prog_fd, K_U32), Z(test, data_size_in, K_U32), Z(test, data_size_out, K_U32),
 	Z(test, data_in, K_PTR), Z(test, data_out, K_PTR), Z(test, repeat, K_U32),
 	Z(test, ctx_size_in, K_U32), Z(test, ctx_size_out, K_U32), Z(test, ctx_in, K_PTR),
-	Z(test, ctx_out, K_PTR), FL(test, flags, K_FLAGS32, em_test_run_flag_names),
+	Z(test, ctx_out, K_PTR), FL(test, flags, K_FLAGS32, em_sys_test_run_flag_names),
 	Z(test, cpu, K_U32), Z(test, batch_size, K_U32), END,
 };
 
 static const struct field next_id_fields[] = { A(by_id, start_id, K_U32), END };
 
 #define FD_BY_ID_FIELDS(idname)                                                                    \
-	{ A(by_id, idname, K_U32), FL(by_id, open_flags, K_FLAGS32, em_file_flag_names),          \
+	{ A(by_id, idname, K_U32), FL(by_id, open_flags, K_FLAGS32, em_sys_file_flag_names),          \
 	  Z(by_id, fd_by_id_token_fd, K_S32), END }
 static const struct field prog_by_id_fields[] = FD_BY_ID_FIELDS(prog_id);
 static const struct field map_by_id_fields[] = FD_BY_ID_FIELDS(map_id);
@@ -371,7 +371,7 @@ static const struct field info_fields[] = {
 
 static const struct field query_fields[] = {
 	X(query, target_fd, K_TARGET, query.attach_type, 1), A(query, attach_type, K_ATTACH_TYPE),
-	FL(query, query_flags, K_FLAGS32, em_query_flag_names), Z(query, prog_ids, K_PTR),
+	FL(query, query_flags, K_FLAGS32, em_sys_query_flag_names), Z(query, prog_ids, K_PTR),
 	A(query, prog_cnt, K_U32), Z(query, prog_attach_flags, K_PTR), Z(query, link_ids, K_PTR),
 	Z(query, link_attach_flags, K_PTR), END,
 };
@@ -383,7 +383,7 @@ static const struct field raw_tp_fields[] = {
 static const struct field btf_load_fields[] = {
 	A(btf_load, btf, K_PTR), Z(btf_load, btf_log_buf, K_PTR), A(btf_load, btf_size, K_U32),
 	Z(btf_load, btf_log_size, K_U32), Z(btf_load, btf_log_level, K_U32),
-	FL(btf_load, btf_flags, K_FLAGS32, em_token_flag_names), Z(btf_load, btf_token_fd, K_S32),
+	FL(btf_load, btf_flags, K_FLAGS32, em_sys_token_flag_names), Z(btf_load, btf_token_fd, K_S32),
 	END,
 };
 
@@ -407,7 +407,7 @@ static const struct field link_perf_fields[] = {
 	Z(link_create.perf_event, bpf_cookie, K_U64), END,
 };
 static const struct field link_kprobe_fields[] = {
-	FL(link_create, kprobe_multi.flags, K_FLAGS32, em_kprobe_multi_flag_names),
+	FL(link_create, kprobe_multi.flags, K_FLAGS32, em_sys_kprobe_multi_flag_names),
 	A(link_create.kprobe_multi, cnt, K_U32), Z(link_create.kprobe_multi, syms, K_PTR),
 	Z(link_create.kprobe_multi, addrs, K_PTR), Z(link_create.kprobe_multi, cookies, K_PTR), END,
 };
@@ -415,7 +415,7 @@ static const struct field link_uprobe_fields[] = {
 	A(link_create.uprobe_multi, path, K_STR), Z(link_create.uprobe_multi, offsets, K_PTR),
 	Z(link_create.uprobe_multi, ref_ctr_offsets, K_PTR),
 	Z(link_create.uprobe_multi, cookies, K_PTR), A(link_create.uprobe_multi, cnt, K_U32),
-	FL(link_create, uprobe_multi.flags, K_FLAGS32, em_uprobe_multi_flag_names),
+	FL(link_create, uprobe_multi.flags, K_FLAGS32, em_sys_uprobe_multi_flag_names),
 	Z(link_create.uprobe_multi, pid, K_U32), END,
 };
 static const struct field link_netfilter_fields[] = {
@@ -440,7 +440,7 @@ static const struct field *const link_union_fields[] = {
 
 static const struct field link_update_fields[] = {
 	A(link_update, link_fd, K_U32), A(link_update, new_prog_fd, K_U32),
-	FL(link_update, flags, K_FLAGS32, em_attach_flag_names), Z(link_update, old_prog_fd, K_U32),
+	FL(link_update, flags, K_FLAGS32, em_sys_attach_flag_names), Z(link_update, old_prog_fd, K_U32),
 	END,
 };
 
@@ -642,8 +642,8 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 		em_sys_trace_flags(t, f->flags, x);
 		break;
 	case K_LINK_FLAGS:
-		em_sys_trace_flags(t, has(v, f->aux, 4) && get32(v, f->aux) == BPF_XDP ? em_xdp_flag_names
-									 : em_attach_flag_names,
+		em_sys_trace_flags(t, has(v, f->aux, 4) && get32(v, f->aux) == BPF_XDP ? em_sys_xdp_flag_names
+									 : em_sys_attach_flag_names,
 			       x);
 		break;
 	case K_ELEM_FLAGS:

@@ -51,22 +51,22 @@ struct em_flag_name {
 	const char *name;
 };
 
-extern const struct em_flag_name em_map_flag_names[];     /* MAP_CREATE map_flags */
-extern const struct em_flag_name em_prog_flag_names[];    /* PROG_LOAD prog_flags */
-extern const struct em_flag_name em_attach_flag_names[];  /* PROG_ATTACH/LINK_CREATE flags */
-extern const struct em_flag_name em_file_flag_names[];    /* OBJ_GET file_flags, open_flags */
-extern const struct em_flag_name em_test_run_flag_names[]; /* PROG_TEST_RUN flags */
-extern const struct em_flag_name em_query_flag_names[];   /* PROG_QUERY query_flags */
-extern const struct em_flag_name em_open_flag_names[];    /* open(2) flags beyond the access mode */
-extern const struct em_flag_name em_prot_names[];         /* mmap prot */
-extern const struct em_flag_name em_mmap_flag_names[];    /* mmap flags beyond the sharing type */
-extern const struct em_flag_name em_perf_sample_names[];  /* perf_event_attr.sample_type */
-extern const struct em_flag_name em_xdp_flag_names[];     /* LINK_CREATE flags for BPF_XDP */
-extern const struct em_flag_name em_token_flag_names[];   /* BTF_LOAD btf_flags */
-extern const struct em_flag_name em_uprobe_multi_flag_names[];
-extern const struct em_flag_name em_kprobe_multi_flag_names[];
-extern const struct em_flag_name em_perf_flag_names[];    /* perf_event_open flags */
-extern const struct em_flag_name em_perf_attr_bit_names[]; /* perf_event_attr flag bits */
+extern const struct em_flag_name em_sys_map_flag_names[];     /* MAP_CREATE map_flags */
+extern const struct em_flag_name em_sys_prog_flag_names[];    /* PROG_LOAD prog_flags */
+extern const struct em_flag_name em_sys_attach_flag_names[];  /* PROG_ATTACH/LINK_CREATE flags */
+extern const struct em_flag_name em_sys_file_flag_names[];    /* OBJ_GET file_flags, open_flags */
+extern const struct em_flag_name em_sys_test_run_flag_names[]; /* PROG_TEST_RUN flags */
+extern const struct em_flag_name em_sys_query_flag_names[];   /* PROG_QUERY query_flags */
+extern const struct em_flag_name em_sys_open_flag_names[];    /* open(2) flags beyond the access mode */
+extern const struct em_flag_name em_sys_prot_names[];         /* mmap prot */
+extern const struct em_flag_name em_sys_mmap_flag_names[];    /* mmap flags beyond the sharing type */
+extern const struct em_flag_name em_sys_perf_sample_names[];  /* perf_event_attr.sample_type */
+extern const struct em_flag_name em_sys_xdp_flag_names[];     /* LINK_CREATE flags for BPF_XDP */
+extern const struct em_flag_name em_sys_token_flag_names[];   /* BTF_LOAD btf_flags */
+extern const struct em_flag_name em_sys_uprobe_multi_flag_names[];
+extern const struct em_flag_name em_sys_kprobe_multi_flag_names[];
+extern const struct em_flag_name em_sys_perf_flag_names[];    /* perf_event_open flags */
+extern const struct em_flag_name em_sys_perf_attr_bit_names[]; /* perf_event_attr flag bits */
 
 /* Appends "A|B|0x40" for flags (or "0" when zero) to t. */
 void em_sys_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags);

@@ -39,13 +39,13 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 					(unsigned long long)a.sample_period);
 		if (a.sample_type) {
 			em_sys_trace_printf(t, ", sample_type=");
-			em_sys_trace_flags(t, em_perf_sample_names, a.sample_type);
+			em_sys_trace_flags(t, em_sys_perf_sample_names, a.sample_type);
 		}
 		/* the flag bit-field word follows read_format */
 		memcpy(&bits, (const uint8_t *)&a + offsetof(struct perf_event_attr, read_format) +
 				      sizeof(a.read_format),
 		       sizeof(bits));
-		for (const struct em_flag_name *f = em_perf_attr_bit_names; f->name; f++)
+		for (const struct em_flag_name *f = em_sys_perf_attr_bit_names; f->name; f++)
 			if (bits & f->bit)
 				em_sys_trace_printf(t, ", %s=1", f->name);
 		if (a.wakeup_events)
@@ -58,7 +58,7 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 		em_sys_trace_printf(t, "}");
 	}
 	em_sys_trace_printf(t, ", %d, %d, %d, ", (int)pid, cpu, group_fd);
-	em_sys_trace_flags(t, em_perf_flag_names, flags);
+	em_sys_trace_flags(t, em_sys_perf_flag_names, flags);
 }
 
 static void begin_ioctl(struct em_trace *t, int fd, unsigned long request, unsigned long arg)
@@ -83,7 +83,7 @@ static void begin_mmap(struct em_trace *t, const void *addr, size_t len, int pro
 	else
 		em_sys_trace_begin(t, "mmap(NULL, %zu, ", len);
 	if (prot)
-		em_sys_trace_flags(t, em_prot_names, (unsigned)prot);
+		em_sys_trace_flags(t, em_sys_prot_names, (unsigned)prot);
 	else
 		em_sys_trace_printf(t, "PROT_NONE");
 	if (type < 4)
@@ -92,7 +92,7 @@ static void begin_mmap(struct em_trace *t, const void *addr, size_t len, int pro
 		em_sys_trace_printf(t, ", 0x%x", type);
 	if (flags & ~0x0f) {
 		em_sys_trace_printf(t, "|");
-		em_sys_trace_flags(t, em_mmap_flag_names, (unsigned)(flags & ~0x0f));
+		em_sys_trace_flags(t, em_sys_mmap_flag_names, (unsigned)(flags & ~0x0f));
 	}
 	em_sys_trace_printf(t, ", %d, %lld", fd, (long long)off);
 }
@@ -107,7 +107,7 @@ static void begin_open(struct em_trace *t, const char *path, int flags, mode_t m
 	em_sys_trace_printf(t, ", %s", modes[flags & O_ACCMODE]);
 	if (rest) {
 		em_sys_trace_printf(t, "|");
-		em_sys_trace_flags(t, em_open_flag_names, (unsigned)rest);
+		em_sys_trace_flags(t, em_sys_open_flag_names, (unsigned)rest);
 	}
 	if (flags & O_CREAT)
 		em_sys_trace_printf(t, ", 0%o", (unsigned)mode);

@@ -1,9 +1,21 @@
 #!/usr/bin/env python3
-# gen_helper_defs.py - generates include/ebpfmini/bpf_helper_defs.h from the UAPI <linux/bpf.h> (build tool)
+# gen_helper_defs.py - generates include/ebpfmini/bpf_helper_defs.h from the in-tree helper list (build tool)
 #
-# Usage: gen_helper_defs.py path/to/linux/bpf.h path/to/bpf_helper_defs.h
+# Usage:
+#   gen_helper_defs.py bpf_helpers.list bpf_helper_defs.h
+#       the build step: one constant function pointer per helper of the list
+#   gen_helper_defs.py --from-uapi path/to/linux/bpf.h [bpf_helpers.list]
+#       maintenance: prints the list read from a kernel UAPI header, keeping the
+#       entries of the given list that the header lacks (an older header never
+#       drops helpers); redirect it over scripts/bpf_helpers.list when the kernel
+#       adds helpers
 #
-# Two things are read from the UAPI header:
+# The list (scripts/bpf_helpers.list) has one helper a line, "ID<TAB>prototype",
+# the prototype in the types BPF C sees (__u32, struct __sk_buff, void *map);
+# '#' starts a comment line. Nothing is read from the build machine's kernel
+# headers, so every build declares the same helpers.
+#
+# From a UAPI header two things are read:
 #   1. the helper id list: the FN(...) entries of the __BPF_FUNC_MAPPER macro
 #      (Linux <= 6.1: "FN(name)", id = position in the list) or of
 #      ___BPF_FUNC_MAPPER (Linux >= 6.2: "FN(name, id, ##ctx)", id explicit);
@@ -11,9 +23,8 @@
 #      " * Start of BPF helper function descriptions:", where each helper starts
 #      with a C prototype line (" * long bpf_x(u32 a, void *b)") followed by
 #      indented "Description" and "Return" sections.
-# For every helper id except 0 (unspec) one constant function pointer is
-# emitted; calling it makes clang emit "call ID", which is how BPF programs
-# call helpers. Output depends only on the input text (deterministic).
+# Calling a helper pointer makes clang emit "call ID", which is how BPF
+# programs call helpers. Output depends only on the input text (deterministic).
 
 import re
 import sys
@@ -205,42 +216,75 @@ def parse_ids(lines):
     return result
 
 
-def comment_safe(text):
-    return text.replace('*/', '*\\/').replace('/*', '/\\*')
+
+def proto_text(name, proto):
+    ret = type_str(*proto.ret)
+    sep = '' if ret.endswith('*') else ' '
+    args = ', '.join(a.render() for a in proto.args) or 'void'
+    return '%s%sbpf_%s(%s)' % (ret, sep, name, args)
 
 
-def generate(src_text):
+def uapi_to_list(src_text, old_list_text=None):
+    """The helper list of a UAPI header, merged over an existing list."""
     lines = src_text.split('\n')
     ids = parse_ids(lines)
     docs = parse_docs(lines)
-
-    helpers = []
-    fwd = set()
+    entries = dict(parse_list(old_list_text)) if old_list_text else {}
     for hid, name in ids:
         if hid == 0:
             continue  # BPF_FUNC_unspec is not callable
-        if name in docs:
-            proto = merge_protos(docs[name][0])
-            doc = docs[name][1]
-            for q, base, s in [proto.ret] + [(a.quals, a.base, a.stars) for a in proto.args]:
-                if base.startswith('struct ') or base.startswith('union '):
-                    fwd.add(base)
-            ret = type_str(*proto.ret)
-            args = ', '.join(a.render() for a in proto.args) or 'void'
-        else:
-            doc = ['(no documentation or prototype in the UAPI header)']
-            ret, args = 'long', ''
-        helpers.append((hid, name, ret, args, doc))
+        if name not in docs:
+            raise GenError('helper %s (id %d) has no documented prototype' % (name, hid))
+        entries[hid] = (name, merge_protos(docs[name][0]))
+    out = ['# bpf_helpers.list - BPF helper ids and prototypes, as the kernel UAPI <linux/bpf.h> documents them',
+           '# (read by scripts/gen_helper_defs.py; refresh with its --from-uapi mode)',
+           '# id<TAB>prototype, in the types BPF C sees']
+    for hid in sorted(entries):
+        name, proto = entries[hid]
+        out.append('%d\t%s' % (hid, proto_text(name, proto)))
+    return '\n'.join(out) + '\n'
 
+
+def parse_list(text):
+    """Returns [(id, (name, Proto))] from the list format, checked."""
+    result = []
+    seen_ids, seen_names = set(), set()
+    for n, line in enumerate(text.split('\n'), 1):
+        if not line.strip() or line.lstrip().startswith('#'):
+            continue
+        m = re.match(r'^(\d+)\t(.*)$', line.rstrip())
+        pm = PROTO_RE.match(m.group(2)) if m else None
+        if not pm:
+            raise GenError('line %d: not "id<TAB>prototype": %r' % (n, line))
+        hid, name = int(m.group(1)), pm.group('name')[len('bpf_'):]
+        if hid == 0 or hid in seen_ids or name in seen_names:
+            raise GenError('line %d: id 0, or duplicate helper %s / id %d' % (n, name, hid))
+        seen_ids.add(hid)
+        seen_names.add(name)
+        result.append((hid, (name, Proto(pm.group('ret'), pm.group('name'), pm.group('args')))))
+    if not result:
+        raise GenError('no helpers in the list')
+    return sorted(result, key=lambda e: e[0])
+
+
+def generate(list_text):
+    helpers = parse_list(list_text)
+    fwd = set()
+    for _, (_, proto) in helpers:
+        for q, base, s in [proto.ret] + [(a.quals, a.base, a.stars) for a in proto.args]:
+            if base.startswith('struct ') or base.startswith('union '):
+                fwd.add(base)
     out = []
     out.append('/* bpf_helper_defs.h - BPF helper prototypes (generated, BPF side) */')
     out.append('/*')
-    out.append(' * Generated by scripts/gen_helper_defs.py from the kernel UAPI header')
-    out.append(' * <linux/bpf.h>: do not edit. Include <ebpfmini/bpf_helpers.h>, not this')
-    out.append(' * file, after the type definitions (<linux/types.h> or vmlinux.h).')
+    out.append(' * Generated by scripts/gen_helper_defs.py from scripts/bpf_helpers.list (the')
+    out.append(' * helper ids and prototypes of the kernel UAPI <linux/bpf.h>): do not edit.')
+    out.append(' * Include <ebpfmini/bpf_helpers.h>, not this file, after the type')
+    out.append(' * definitions (<linux/types.h> or vmlinux.h).')
     out.append(' *')
     out.append(' * Each helper is a constant pointer whose value is the helper id; clang')
-    out.append(' * turns a call through it into the BPF "call <id>" instruction.')
+    out.append(' * turns a call through it into the BPF "call <id>" instruction. The')
+    out.append(' * kernel documents each helper in bpf-helpers(7) and in <linux/bpf.h>.')
     out.append(' */')
     out.append('#ifndef EBPFMINI_BPF_HELPER_DEFS_H')
     out.append('#define EBPFMINI_BPF_HELPER_DEFS_H')
@@ -249,32 +293,33 @@ def generate(src_text):
     for s in sorted(fwd):
         out.append(s + ';')
     out.append('')
-    for hid, name, ret, args, doc in helpers:
-        out.append('/*')
-        out.append(' * bpf_%s (helper id %d)' % (name, hid))
-        if doc:
-            out.append(' *')
-        for d in doc:
-            d = comment_safe(d).rstrip()
-            out.append(' *' + (' ' + d if d else ''))
-        out.append(' */')
+    for hid, (name, proto) in helpers:
+        ret = type_str(*proto.ret)
         sep = '' if ret.endswith('*') else ' '
+        args = ', '.join(a.render() for a in proto.args) or 'void'
         out.append('static %s%s(* const bpf_%s)(%s) = (void *) %d;' % (ret, sep, name, args, hid))
-        out.append('')
+    out.append('')
     out.append('#endif /* EBPFMINI_BPF_HELPER_DEFS_H */')
     return '\n'.join(out) + '\n'
 
 
+def read(path):
+    with open(path, encoding='utf-8', errors='replace') as f:
+        return f.read()
+
+
 def main(argv):
-    if len(argv) != 3:
-        sys.stderr.write('usage: %s linux/bpf.h bpf_helper_defs.h\n' % argv[0])
-        return 2
     try:
-        with open(argv[1], encoding='utf-8', errors='replace') as f:
-            text = f.read()
-        result = generate(text)
+        if len(argv) in (3, 4) and argv[1] == '--from-uapi':
+            sys.stdout.write(uapi_to_list(read(argv[2]), read(argv[3]) if len(argv) == 4 else None))
+            return 0
+        if len(argv) != 3 or argv[1].startswith('-'):
+            sys.stderr.write('usage: %s bpf_helpers.list bpf_helper_defs.h\n'
+                             '       %s --from-uapi linux/bpf.h [bpf_helpers.list]\n' % (argv[0], argv[0]))
+            return 2
+        result = generate(read(argv[1]))
     except (OSError, GenError) as e:
-        sys.stderr.write('gen_helper_defs: %s: %s\n' % (argv[1], e))
+        sys.stderr.write('gen_helper_defs: %s: %s\n' % (argv[-1] if argv[1] == '--from-uapi' else argv[1], e))
         return 1
     with open(argv[2], 'w', encoding='utf-8', newline='\n') as f:
         f.write(result)

@@ -1,4 +1,4 @@
-/* test_helper_defs.c - checks the generated bpf_helper_defs.h against the UAPI helper list (unit test) */
+/* test_helper_defs.c - checks the generated bpf_helper_defs.h against the build machine's UAPI helper list (unit test) */
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,7 +172,8 @@ static void test_counts_and_ids(void **state)
 				 u.v[i].id);
 		assert_int_equal(h->id, u.v[i].id);
 	}
-	assert_int_equal(d.n, callable);
+	/* the in-tree list may be newer than the build machine's headers, never older */
+	assert_true(d.n >= callable);
 	/* no name or id twice */
 	for (size_t i = 0; i < d.n; i++)
 		for (size_t j = i + 1; j < d.n; j++) {
@@ -186,6 +187,9 @@ static void test_counts_and_ids(void **state)
 	assert_int_equal(list_find(&d, "ringbuf_output")->id, 130);
 	assert_int_equal(list_find(&d, "get_current_pid_tgid")->id, 14);
 	assert_int_equal(list_find(&d, "loop")->id, 181);
+	/* added in Linux 6.2: declared even when the build machine has older headers */
+	assert_int_equal(list_find(&d, "cgrp_storage_get")->id, 210);
+	assert_int_equal(list_find(&d, "cgrp_storage_delete")->id, 211);
 
 	free(u.v);
 	free(d.v);

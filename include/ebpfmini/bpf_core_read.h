@@ -62,6 +62,16 @@ enum bpf_enum_value_kind {
 #define bpf_core_type_matches(type)                                                                \
 	__builtin_preserve_type_info(*(typeof(type) *)0, BPF_TYPE_MATCHES)
 
+/*
+ * bpf_core_cast(ptr, struct sk_buff): ptr as a read-only pointer to the
+ * kernel's type, which the verifier then lets the program dereference
+ * directly (faults read as zero). Uses the bpf_rdonly_cast kfunc (Linux >= 6.2)
+ * with the type's kernel BTF id.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define bpf_core_cast(ptr, type)                                                                   \
+	((typeof(type) *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
+
 /* bpf_core_enum_value(enum pid_type, PIDTYPE_TGID) */
 #define bpf_core_enum_value_exists(enum_type, enumerator)                                          \
 	__builtin_preserve_enum_value(*(typeof(enum_type) *)enumerator, BPF_ENUMVAL_EXISTS)
@@ -98,6 +108,31 @@ enum bpf_enum_value_kind {
 		default: ___v = 0; break; /* no other sizes exist */                                \
 		}                                                                                  \
 		___bpf_bitfield_extract(s, field, ___v);                                           \
+	})
+
+/*
+ * Writes new_val into a bitfield with plain loads and stores (memory the
+ * program may write directly), leaving the other bits of its storage unit as
+ * they were. With the relocated shifts the field is the bits
+ * [rshift - lshift, 64 - lshift) of the storage unit read as an integer.
+ */
+#define BPF_CORE_WRITE_BITFIELD(s, field, new_val)                                                 \
+	({                                                                                         \
+		void *___p = (void *)(s) +                                                         \
+			__builtin_preserve_field_info((s)->field, BPF_FIELD_BYTE_OFFSET);          \
+		unsigned int ___sz = __builtin_preserve_field_info((s)->field, BPF_FIELD_BYTE_SIZE); \
+		unsigned int ___l = __builtin_preserve_field_info((s)->field, BPF_FIELD_LSHIFT_U64); \
+		unsigned int ___r = __builtin_preserve_field_info((s)->field, BPF_FIELD_RSHIFT_U64); \
+		unsigned long long ___m = (~0ULL >> ___r) << (___r - ___l);                        \
+		unsigned long long ___w = ((unsigned long long)(new_val) << (___r - ___l)) & ___m; \
+		barrier_var(___p);                                                                 \
+		switch (___sz) {                                                                   \
+		case 1: *(unsigned char *)___p = (*(unsigned char *)___p & ~___m) | ___w; break;   \
+		case 2: *(unsigned short *)___p = (*(unsigned short *)___p & ~___m) | ___w; break; \
+		case 4: *(unsigned int *)___p = (*(unsigned int *)___p & ~___m) | ___w; break;     \
+		case 8: *(unsigned long long *)___p =                                              \
+				(*(unsigned long long *)___p & ~___m) | ___w; break;               \
+		}                                                                                  \
 	})
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

@@ -53,6 +53,14 @@
 #define __bpf_constant_cpu_to_be64(x) ___bpf_const_to_be64(x)
 #define __bpf_constant_be64_to_cpu(x) ___bpf_const_to_be64(x)
 
+/* run-time forms: always the conversion instruction, never folded by hand */
+#define __bpf_htons(x) ___bpf_to_be16(x)
+#define __bpf_ntohs(x) ___bpf_to_be16(x)
+#define __bpf_htonl(x) ___bpf_to_be32(x)
+#define __bpf_ntohl(x) ___bpf_to_be32(x)
+#define __bpf_cpu_to_be64(x) ___bpf_to_be64(x)
+#define __bpf_be64_to_cpu(x) ___bpf_to_be64(x)
+
 #define ___bpf_pick_swap(cfn, rfn, x) (__builtin_constant_p(x) ? cfn(x) : rfn(x))
 
 #define bpf_htons(x) ___bpf_pick_swap(___bpf_const_to_be16, ___bpf_to_be16, x)

@@ -104,7 +104,26 @@ enum libbpf_tristate {
 #define __contains(name, node) __attribute__((btf_decl_tag("contains:" #name ":" #node)))
 #endif
 
+/* a helper or kfunc whose calls keep the caller-saved registers it does not use
+ * (clang >= 19 with the bpf_fastcall attribute; empty otherwise) */
+#if __has_attribute(bpf_fastcall)
+#define __bpf_fastcall __attribute__((bpf_fastcall))
+#else
+#define __bpf_fastcall
+#endif
+
+/* Referenced kernel pointer in a map value, spelled as Linux 6.1 and 6.2 read it
+ * (the "kptr_ref" type tag). Later kernels name it __kptr (and the unreferenced
+ * one __kptr_untrusted); this spelling stays for programs written for 6.1. */
+#if __has_attribute(btf_type_tag)
+#define __kptr_ref __attribute__((btf_type_tag("kptr_ref")))
+#endif
+
 /* ---- small utilities ---------------------------------------------------------- */
+
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
 
 #ifndef offsetof
 #define offsetof(type, member) __builtin_offsetof(type, member)
@@ -232,6 +251,12 @@ static __always_inline void bpf_tail_call_static(void *ctx, const void *map, con
 #define bpf_printk(fmt, args...)                                                                   \
 	___bpf_apply(___bpf_printk_pick_, ___bpf_narg(args))(fmt, ##args)
 
+/* the two forms bpf_printk picks from, by name: __bpf_printk always calls
+ * bpf_trace_printk (0 to 3 arguments), __bpf_vprintk always bpf_trace_vprintk
+ * (0 to 12 arguments, Linux >= 5.16) */
+#define __bpf_printk(fmt, args...) ___bpf_printk_direct(fmt, ##args)
+#define __bpf_vprintk(fmt, args...) ___bpf_printk_array(fmt, ##args)
+
 /* snprintf into a buffer: returns the length bpf_snprintf reports */
 #define BPF_SNPRINTF(out, out_size, fmt, args...)                                                  \
 	({                                                                                         \
@@ -247,5 +272,57 @@ static __always_inline void bpf_tail_call_static(void *ctx, const void *map, con
 		___bpf_pack_args(args);                                                            \
 		bpf_seq_printf(seq, ___fmt, sizeof(___fmt), ___param, sizeof(___param));           \
 	})
+
+/* ---- open-coded iterators (Linux >= 6.4) ----------------------------------------
+ * A kernel iterator type NAME comes with three kfuncs: bpf_iter_NAME_new fills
+ * an iterator object on the program's stack, bpf_iter_NAME_next returns a
+ * pointer to the next element or NULL at the end, bpf_iter_NAME_destroy ends
+ * it. The verifier checks that every object made by _new is destroyed, which
+ * the loops below do through the cleanup attribute when the loop's scope ends
+ * (also on break or return). The number iterator yields start, start+1, ...
+ * end-1 (nothing when start >= end; _new fails on too large ranges and the
+ * loop then runs zero times).
+ */
+struct bpf_iter_num;
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __weak __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __weak __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __weak __ksym;
+
+/* The number iterator object is 8 bytes, 8-aligned; bpf_for and bpf_repeat keep
+ * it in a u64 of their own so that they need no definition of struct
+ * bpf_iter_num (which 6.1's UAPI headers lack). */
+static __always_inline void ___bpf_iter_num_end(unsigned long long (*it)[1])
+{
+	bpf_iter_num_destroy((struct bpf_iter_num *)it);
+}
+
+#define ___bpf_num_loop(cond_fn, i, start, end)                                                    \
+	for (unsigned long long ___it[1] __attribute__((aligned(8), cleanup(___bpf_iter_num_end))), \
+	     *___once __attribute__((unused)) =                                                    \
+		     (bpf_iter_num_new((struct bpf_iter_num *)___it, (start), (end)), (void *)0);  \
+	     cond_fn(i, start, end);)
+
+/* Stores the next number into i and tells the verifier its bounds (the kfunc
+ * returns a plain pointer to an int it knows nothing about). */
+#define ___bpf_num_next_bounded(i, start, end)                                                     \
+	({                                                                                         \
+		int *___n = bpf_iter_num_next((struct bpf_iter_num *)___it);                       \
+		___n && ((i) = *___n, (i) >= (start) && (i) < (end));                             \
+	})
+#define ___bpf_num_next_any(i, start, end) (bpf_iter_num_next((struct bpf_iter_num *)___it) != 0)
+
+/* for (i = start; i < end; i++), with i an int declared before the loop */
+#define bpf_for(i, start, end) ___bpf_num_loop(___bpf_num_next_bounded, i, start, end)
+/* the body runs n times */
+#define bpf_repeat(n) ___bpf_num_loop(___bpf_num_next_any, _, 0, n)
+
+/* bpf_for_each(task, t, cgroup, flags): any iterator type; cur is set to each
+ * element (pointer) in turn. struct bpf_iter_<type> must be defined (vmlinux.h,
+ * or the UAPI <linux/bpf.h> for num) and the kfuncs declared. */
+#define bpf_for_each(type, cur, args...)                                                           \
+	for (struct bpf_iter_##type ___it                                                          \
+		     __attribute__((aligned(8), cleanup(bpf_iter_##type##_destroy))),              \
+	     *___once __attribute__((unused)) = (bpf_iter_##type##_new(&___it, ##args), (void *)0); \
+	     (((cur) = bpf_iter_##type##_next(&___it)));)
 
 #endif /* EBPFMINI_BPF_HELPERS_H */

@@ -258,6 +258,83 @@ static void show_relocations(const struct em_model *obj)
 		printf("  (none)\n");
 }
 
+/* object show -j: the same four tables as one JSON object */
+static void show_json(const struct ebpfmini_object *obj, const char *path)
+{
+	const struct em_model *m = &obj->model;
+	const struct ebpfmini_program *p = NULL;
+	const struct ebpfmini_map *map = NULL;
+	struct json *j = tool_json;
+	char buf[160];
+
+	json_open(j, NULL);
+	json_str(j, "name", ebpfmini_object_name(obj));
+	json_str(j, "file", path);
+	json_str(j, "license", ebpfmini_object_license(obj));
+	json_uint(j, "kernel_version", ebpfmini_object_kversion(obj));
+	json_bool(j, "btf", ebpfmini_object_btf(obj) != NULL);
+	json_open_array(j, "sections");
+	for (size_t i = 1; i < m->elf->nsections; i++) {
+		const struct em_elf_section *sec = &m->elf->sections[i];
+
+		json_open(j, NULL);
+		json_uint(j, "index", sec->index);
+		json_str(j, "name", sec->name);
+		json_str(j, "type", section_type_name(sec->type));
+		json_uint(j, "flags", sec->flags);
+		json_uint(j, "size", sec->size);
+		json_close(j);
+	}
+	json_close_array(j);
+	json_open_array(j, "programs");
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		json_open(j, NULL);
+		json_str(j, "name", ebpfmini_program_name(p));
+		json_str(j, "section", ebpfmini_program_section(p));
+		json_str(j, "type", tool_prog_type(ebpfmini_program_type(p), buf, sizeof(buf)));
+		json_uint(j, "insns", ebpfmini_program_insn_count(p));
+		json_bool(j, "autoload", ebpfmini_program_autoload(p));
+		json_close(j);
+	}
+	json_close_array(j);
+	json_open_array(j, "maps");
+	while ((map = ebpfmini_object_next_map(obj, map))) {
+		json_open(j, NULL);
+		json_str(j, "name", ebpfmini_map_name(map));
+		json_str(j, "type", tool_map_type(ebpfmini_map_type(map), buf, sizeof(buf)));
+		json_uint(j, "bytes_key", ebpfmini_map_key_size(map));
+		json_uint(j, "bytes_value", ebpfmini_map_value_size(map));
+		json_uint(j, "max_entries", ebpfmini_map_max_entries(map));
+		json_uint(j, "flags", ebpfmini_map_flags(map));
+		json_str(j, "pinned", ebpfmini_map_pin_path(map));
+		json_close(j);
+	}
+	json_close_array(j);
+	json_open_array(j, "relocations");
+	for (size_t i = 0; i < m->ncode; i++)
+		for (size_t k = 0; k < m->code[i].nrelos; k++) {
+			const struct em_reloc *r = &m->code[i].relos[k];
+
+			json_open(j, NULL);
+			json_str(j, "section", m->code[i].name);
+			json_uint(j, "insn", r->insn_idx);
+			json_str(j, "kind", r->kind == EM_RELO_MAP_FD	? "map_fd" :
+					    r->kind == EM_RELO_MAP_VALUE ? "map_value" :
+					    r->kind == EM_RELO_CALL	 ? "call" :
+					    r->kind == EM_RELO_FUNC_PTR	 ? "func_ptr" :
+					    r->kind == EM_RELO_KCONFIG	 ? "kconfig" :
+					    r->kind == EM_RELO_EXTERN	 ? "extern" :
+									   "?");
+			if (r->kind == EM_RELO_MAP_FD || r->kind == EM_RELO_MAP_VALUE)
+				json_str(j, "map", map_name_at(m, r->map_idx));
+			if (r->kind == EM_RELO_MAP_VALUE)
+				json_uint(j, "offset", r->value_off);
+			json_close(j);
+		}
+	json_close_array(j);
+	json_close(j);
+}
+
 int cmd_object_show(int argc, char **argv)
 {
 	struct ebpfmini_object *obj;
@@ -277,7 +354,11 @@ int cmd_object_show(int argc, char **argv)
 	if (err)
 		return open_error(argv[1], err);
 	flush_log(false);
-
+	if (tool_json) {
+		show_json(obj, argv[1]);
+		ebpfmini_object_close(obj);
+		return 0;
+	}
 	printf("object %s (%s): license \"%s\", kernel version %u, %s\n", ebpfmini_object_name(obj),
 	       argv[1], ebpfmini_object_license(obj), ebpfmini_object_kversion(obj),
 	       ebpfmini_object_btf(obj) ? "BTF" : "no BTF");

@@ -56,6 +56,12 @@ fi
 fs=$tmp/fs
 mkdir "$fs" && mount -t bpf bpf "$fs" || fail "cannot mount bpffs at $fs"
 
+# --- object show -j: the object's tables as JSON
+json object show "$OBJDIR/tool_maps.bpf.o"
+has '"name":"count_xdp","section":"xdp","type":"xdp"' \
+	'"name":"records","type":"hash","bytes_key":4,"bytes_value":40,"max_entries":8' \
+	'"kind":"map_value","map":".bss"'
+
 # --- prog loadall / load: every program and map pinned
 ok "$TOOL" prog loadall "$OBJDIR/tool_maps.bpf.o" "$fs/p" pinmaps "$fs/m"
 for pin in p/count_xdp m/records m/fifo m/_bss; do

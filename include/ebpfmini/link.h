@@ -29,7 +29,8 @@ int ebpfmini_program_attach_tracepoint(struct ebpfmini_program *prog, const char
  * (and ".w"), "tp_btf/name", "fentry/fn", "fexit/fn", "fmod_ret/fn",
  * "lsm/hook" (and ".s"), "kprobe/fn[+off]", "kretprobe/fn",
  * "ksyscall/name", "kretsyscall/name", "uprobe/path:symbol[+off]",
- * "uprobe/path:offset", "uretprobe/..." (and ".s"), "iter/name".
+ * "uprobe/path:offset", "uretprobe/..." (and ".s"), "usdt/path:provider:name",
+ * "iter/name".
  * Return: as the specific attach function; -EINVAL when the part after the
  * prefix is malformed; -EOPNOTSUPP when the SEC name does not say where to
  * attach (xdp, cgroup/..., a bare "kprobe", ...).
@@ -138,6 +139,35 @@ int ebpfmini_program_attach_uprobe(struct ebpfmini_program *prog, const char *bi
 				   const char *symbol,
 				   const struct ebpfmini_program_attach_uprobe_opts *opts,
 				   struct ebpfmini_link **out);
+
+/** Options of ebpfmini_program_attach_usdt(); NULL means all zero. */
+struct ebpfmini_program_attach_usdt_opts {
+	size_t sz;             /* sizeof(struct ebpfmini_program_attach_usdt_opts) */
+	uint64_t usdt_cookie;  /* bpf_usdt_cookie() value */
+};
+
+/**
+ * ebpfmini_program_attach_usdt() - attach a program built with
+ * <ebpfmini/usdt.bpf.h> (SEC "usdt") to every location of the USDT probe
+ * provider:name of binary_path (a path, or a bare name found as for
+ * ebpfmini_program_attach_uprobe()), for pid (> 0) or every process (0 or
+ * -1). Reads the file's .note.stapsdt notes (adjusted for prelink through
+ * .stapsdt.base), decodes each location's x86-64 argument string into a
+ * slot of the object's spec map (__bpf_usdt_specs), and attaches one uprobe
+ * per location with the slot as its bpf_get_attach_cookie() value; a probe
+ * with a semaphore has it counted up by the kernel while attached
+ * (ref_ctr_offset). The link stands for every location; closing it frees the
+ * spec slots.
+ * Return: 0, -EINVAL (NULL argument, bad opts, an argument string it cannot
+ * decode, a program without the spec map), -EBUSY (not loaded), -ENOENT (no
+ * such binary, no such probe), -ENOEXEC (not an x86-64 ELF file), -EBADMSG (a
+ * damaged note), -E2BIG (the spec map is full), or as
+ * ebpfmini_program_attach_uprobe().
+ */
+int ebpfmini_program_attach_usdt(struct ebpfmini_program *prog, int pid, const char *binary_path,
+				 const char *provider, const char *name,
+				 const struct ebpfmini_program_attach_usdt_opts *opts,
+				 struct ebpfmini_link **out);
 
 /** Options of ebpfmini_program_attach_perf_event(); NULL means all zero. */
 struct ebpfmini_program_attach_perf_event_opts {

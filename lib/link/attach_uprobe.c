@@ -126,15 +126,13 @@ int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size)
 	return -ENOENT;
 }
 
-int em_attach_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset)
+int em_attach_uprobe_open_elf(const char *path, struct em_attach_uprobe_file *f)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
-	struct em_elf *elf = NULL;
 	struct stat st;
-	void *map = NULL;
-	size_t size = 0;
 	int fd, err;
 
+	memset(f, 0, sizeof(*f));
 	fd = em_sys_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
@@ -145,22 +143,36 @@ int em_attach_uprobe_symbol_offset(const char *path, const char *symbol, uint64_
 		err = -ENOEXEC;
 		goto out;
 	}
-	size = (size_t)st.st_size;
-	err = em_sys_mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0, &map);
-	if (err)
-		goto out;
-	if (memcmp(map, magic, sizeof(magic)) != 0) {
-		err = -ENOEXEC;
+	f->size = (size_t)st.st_size;
+	err = em_sys_mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0, &f->map);
+	if (err) {
+		f->map = NULL;
 		goto out;
 	}
-	err = em_elf_parse(map, size, &elf);
-	if (!err)
-		err = em_elf_symbol_file_offset(elf, symbol, offset);
+	err = memcmp(f->map, magic, sizeof(magic)) ? -ENOEXEC : em_elf_parse(f->map, f->size, &f->elf);
 out:
-	em_elf_free(elf);
-	if (map)
-		em_sys_munmap(map, size);
 	em_sys_close(fd);
+	if (err)
+		em_attach_uprobe_close_elf(f);
+	return err;
+}
+
+void em_attach_uprobe_close_elf(struct em_attach_uprobe_file *f)
+{
+	em_elf_free(f->elf);
+	if (f->map)
+		em_sys_munmap(f->map, f->size);
+	memset(f, 0, sizeof(*f));
+}
+
+int em_attach_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset)
+{
+	struct em_attach_uprobe_file f;
+	int err = em_attach_uprobe_open_elf(path, &f);
+
+	if (!err)
+		err = em_elf_symbol_file_offset(f.elf, symbol, offset);
+	em_attach_uprobe_close_elf(&f);
 	return err;
 }
 

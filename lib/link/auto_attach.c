@@ -25,6 +25,7 @@ static const em_auto_attach_fn auto_attach_fns[] = {
 	[EM_ATTACH_KRETSYSCALL] = em_attach_kprobe_auto,
 	[EM_ATTACH_UPROBE] = em_attach_uprobe_auto,
 	[EM_ATTACH_URETPROBE] = em_attach_uprobe_auto,
+	[EM_ATTACH_USDT] = em_attach_usdt_auto,
 	[EM_ATTACH_ITER] = em_attach_iter_auto,
 	[EM_ATTACH_NETNS] = em_attach_net_auto,
 };

@@ -111,4 +111,27 @@ int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size);
  */
 int em_attach_uprobe_symbol_offset(const char *path, const char *symbol, uint64_t *offset);
 
+/*
+ * em_attach_uprobe_open_elf() - map the file path read-only and parse it as ELF
+ * into f (f->elf points into f->map); em_attach_uprobe_close_elf() undoes it
+ * (also on a zeroed f). Errors: as em_attach_uprobe_symbol_offset().
+ */
+struct em_elf;
+struct em_attach_uprobe_file {
+	void *map;
+	size_t size;
+	struct em_elf *elf;
+};
+int em_attach_uprobe_open_elf(const char *path, struct em_attach_uprobe_file *f);
+void em_attach_uprobe_close_elf(struct em_attach_uprobe_file *f);
+
+/* ---- attach_usdt.c -------------------------------------------------------------------- */
+
+/*
+ * em_attach_usdt_parse_target() - "path:provider:name" (split at the last two
+ * ':') into malloc'd *path, *provider, *name. Errors: -EINVAL (a part
+ * missing or empty), -ENOMEM.
+ */
+int em_attach_usdt_parse_target(const char *target, char **path, char **provider, char **name);
+
 #endif /* EBPFMINI_KUPROBE_H */

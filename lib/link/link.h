@@ -105,6 +105,10 @@ int em_attach_kprobe_auto(struct ebpfmini_program *prog, enum em_attach_kind kin
 int em_attach_uprobe_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
 			  const char *target, struct ebpfmini_link **out);
 
+/* attach_usdt.c: "usdt/<path>:<provider>:<name>" (every process) */
+int em_attach_usdt_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			const char *target, struct ebpfmini_link **out);
+
 /* attach_iter.c: "iter/<name>" (no options: every object of the kind) */
 int em_attach_iter_auto(struct ebpfmini_program *prog, enum em_attach_kind kind, const char *target,
 			struct ebpfmini_link **out);

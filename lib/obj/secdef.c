@@ -46,8 +46,8 @@ static const struct em_secdef secdefs[] = {
 	NAMED("uretprobe", BPF_PROG_TYPE_KPROBE, 0, 0, NONE, URETPROBE),
 	NAMED("ksyscall", BPF_PROG_TYPE_KPROBE, 0, 0, NONE, KSYSCALL),
 	NAMED("kretsyscall", BPF_PROG_TYPE_KPROBE, 0, 0, NONE, KRETSYSCALL),
-	NAMED("usdt.s", BPF_PROG_TYPE_KPROBE, 0, SLP, NONE, NONE),
-	NAMED("usdt", BPF_PROG_TYPE_KPROBE, 0, 0, NONE, NONE),
+	NAMED("usdt.s", BPF_PROG_TYPE_KPROBE, 0, SLP, NONE, USDT),
+	NAMED("usdt", BPF_PROG_TYPE_KPROBE, 0, 0, NONE, USDT),
 	/* traffic control */
 	FIXED("tc/ingress", BPF_PROG_TYPE_SCHED_CLS, BPF_TCX_INGRESS, 0, NONE),
 	FIXED("tc/egress", BPF_PROG_TYPE_SCHED_CLS, BPF_TCX_EGRESS, 0, NONE),

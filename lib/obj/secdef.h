@@ -38,6 +38,7 @@ enum em_attach_kind {
 	EM_ATTACH_KRETSYSCALL,    /* kretsyscall/<syscall> */
 	EM_ATTACH_UPROBE,         /* uprobe/<path>:<symbol>[+<offset>] */
 	EM_ATTACH_URETPROBE,      /* uretprobe/<path>:<symbol> */
+	EM_ATTACH_USDT,           /* usdt/<path>:<provider>:<name> */
 	EM_ATTACH_ITER,           /* iter/<name>: target resolved at load */
 	EM_ATTACH_NETNS,          /* sk_lookup, flow_dissector: the caller's network namespace */
 	EM_ATTACH_KIND_COUNT

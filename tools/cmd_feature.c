@@ -61,7 +61,12 @@ static void reason(int answer, const char *enum_name, uint32_t v, enum ebpfmini_
 static void answer(struct json *j, const char *key, int yes, const char *why)
 {
 	if (j) {
+		char reason_key[224];
+
 		json_bool(j, key, yes > 0);
+		snprintf(reason_key, sizeof(reason_key), "%s_reason", key);
+		if (yes <= 0)
+			json_str(j, reason_key, why); /* as the text's parentheses */
 		return;
 	}
 	printf("  %-34s %s%s%s%s\n", key, yes > 0 ? "yes" : "no", yes > 0 ? "" : " (",

@@ -72,6 +72,10 @@ tcx=no
 grep -Eq "^  tcx links +yes$" "$tmp/out" && tcx=yes
 json feature probe nohelpers
 has '"have_hash_map_type":true' '"bpffs":{"available":true'
+# each false comes with its reason
+n_false=$(grep -o '_type":false' "$tmp/out" | wc -l)
+n_reason=$(grep -o '_type_reason":"[^"]' "$tmp/out" | wc -l)
+[ "$n_false" = "$n_reason" ] || fail "feature probe -j: $n_false no, $n_reason reasons"
 
 # --- net: XDP through netlink, tcx, in this test's network namespace
 ok "$TOOL" prog loadall "$OBJDIR/net_xdp.bpf.o" "$fs/nx"

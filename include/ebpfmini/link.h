@@ -30,7 +30,10 @@ int ebpfmini_program_attach_tracepoint(struct ebpfmini_program *prog, const char
  * "lsm/hook" (and ".s"), "kprobe/fn[+off]", "kretprobe/fn",
  * "ksyscall/name", "kretsyscall/name", "uprobe/path:symbol[+off]",
  * "uprobe/path:offset", "uretprobe/..." (and ".s"), "usdt/path:provider:name",
- * "iter/name".
+ * "iter/name",
+ * "kprobe.multi/pattern", "kretprobe.multi/pattern", "kprobe.session/pattern",
+ * "uprobe.multi/path:pattern", "uretprobe.multi/path:pattern",
+ * "uprobe.session/path:pattern" (and ".s"; every process).
  * Return: as the specific attach function; -EINVAL when the part after the
  * prefix is malformed; -EOPNOTSUPP when the SEC name does not say where to
  * attach (xdp, cgroup/..., a bare "kprobe", ...).
@@ -168,6 +171,67 @@ int ebpfmini_program_attach_usdt(struct ebpfmini_program *prog, int pid, const c
 				 const char *provider, const char *name,
 				 const struct ebpfmini_program_attach_usdt_opts *opts,
 				 struct ebpfmini_link **out);
+
+/** Options of ebpfmini_program_attach_kprobe_multi(); NULL means all zero. */
+struct ebpfmini_program_attach_kprobe_multi_opts {
+	size_t sz;               /* sizeof(struct ebpfmini_program_attach_kprobe_multi_opts) */
+	const char *const *syms; /* cnt kernel function names (no pattern) */
+	const uint64_t *addrs;   /* or cnt kernel function addresses (no pattern) */
+	const uint64_t *cookies; /* cnt bpf_get_attach_cookie() values, one per function, or NULL */
+	size_t cnt;
+	bool retprobe;           /* run at the functions' returns (kretprobe.multi) */
+	bool session;            /* at entry and return, one session (kprobe.session; Linux 6.10) */
+};
+
+/**
+ * ebpfmini_program_attach_kprobe_multi() - attach a kprobe program to many
+ * kernel functions with one link (BPF_LINK_CREATE, BPF_TRACE_KPROBE_MULTI or
+ * BPF_TRACE_KPROBE_SESSION; the kernel needs CONFIG_FPROBE: see
+ * ebpfmini_sys_probe_feature() with EBPFMINI_FEATURE_KPROBE_MULTI): every
+ * function that matches the fnmatch(3) pattern (such as "vfs_read*") in
+ * tracefs available_filter_functions (or, where that cannot be read, among
+ * the text symbols of /proc/kallsyms), or, with pattern NULL, the opts->cnt
+ * functions of opts->syms or opts->addrs, with opts->cookies. A program of
+ * SEC "kprobe.session/..." is attached as a session.
+ * Return: 0, -EINVAL (NULL prog/out, bad opts: not exactly one of pattern,
+ * syms and addrs, cookies with a pattern, retprobe with session), -EBUSY (not
+ * loaded), -ENOENT (no function matches), -EOPNOTSUPP (no kprobe.multi in
+ * this kernel), or the kernel's errno.
+ */
+int ebpfmini_program_attach_kprobe_multi(
+	struct ebpfmini_program *prog, const char *pattern,
+	const struct ebpfmini_program_attach_kprobe_multi_opts *opts, struct ebpfmini_link **out);
+
+/** Options of ebpfmini_program_attach_uprobe_multi(); NULL means all zero. */
+struct ebpfmini_program_attach_uprobe_multi_opts {
+	size_t sz;                       /* sizeof(struct ebpfmini_program_attach_uprobe_multi_opts) */
+	const char *const *syms;         /* cnt function names of the binary (no pattern) */
+	const uint64_t *offsets;         /* or cnt file offsets (no pattern) */
+	const uint64_t *ref_ctr_offsets; /* cnt USDT semaphore offsets, or NULL */
+	const uint64_t *cookies;         /* cnt bpf_get_attach_cookie() values, or NULL */
+	size_t cnt;
+	bool retprobe;                   /* run at the functions' returns (uretprobe.multi) */
+	bool session;                    /* at entry and return (uprobe.session; Linux 6.13) */
+};
+
+/**
+ * ebpfmini_program_attach_uprobe_multi() - attach a uprobe program to many
+ * functions of the executable or shared library binary (found as by
+ * ebpfmini_program_attach_uprobe()) with one link (BPF_LINK_CREATE,
+ * BPF_TRACE_UPROBE_MULTI or BPF_TRACE_UPROBE_SESSION; Linux 6.6): every
+ * function of its .symtab and .dynsym that matches the fnmatch(3) pattern,
+ * or, with pattern NULL, the opts->cnt functions of opts->syms or the file
+ * offsets opts->offsets, with opts->cookies and opts->ref_ctr_offsets. pid 0
+ * probes every process, pid > 0 only that one. A program of SEC
+ * "uprobe.session/..." is attached as a session.
+ * Return: 0, -EINVAL (NULL prog/binary/out, bad opts as for
+ * ebpfmini_program_attach_kprobe_multi(), negative pid), -EBUSY (not loaded),
+ * -ENOENT (no such binary or function), -ENOEXEC (not ELF), -EOPNOTSUPP or
+ * -EINVAL (no uprobe.multi in this kernel), or the kernel's errno.
+ */
+int ebpfmini_program_attach_uprobe_multi(
+	struct ebpfmini_program *prog, int pid, const char *binary, const char *pattern,
+	const struct ebpfmini_program_attach_uprobe_multi_opts *opts, struct ebpfmini_link **out);
 
 /** Options of ebpfmini_program_attach_perf_event(); NULL means all zero. */
 struct ebpfmini_program_attach_perf_event_opts {

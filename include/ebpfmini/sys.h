@@ -400,6 +400,10 @@ enum ebpfmini_feature {
 	EBPFMINI_FEATURE_NETFILTER_LINK, /* netfilter programs and links (Linux 6.4) */
 	EBPFMINI_FEATURE_CGROUP_LINK,    /* bpf links on cgroups (Linux 5.7) */
 	EBPFMINI_FEATURE_XDP_LINK,       /* bpf links for XDP programs (Linux 5.9) */
+	EBPFMINI_FEATURE_KPROBE_MULTI,   /* kprobe.multi links (Linux 5.18 with CONFIG_FPROBE) */
+	EBPFMINI_FEATURE_UPROBE_MULTI,   /* uprobe.multi links (Linux 6.6) */
+	EBPFMINI_FEATURE_KPROBE_SESSION, /* kprobe.session links (Linux 6.10 with CONFIG_FPROBE) */
+	EBPFMINI_FEATURE_UPROBE_SESSION, /* uprobe.session links (Linux 6.13) */
 };
 
 /**

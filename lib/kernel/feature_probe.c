@@ -17,7 +17,7 @@
 #include "uapi_compat.h"
 
 #define REASON_MAX 320
-#define NFEATURES (EBPFMINI_FEATURE_XDP_LINK + 1)
+#define NFEATURES (EBPFMINI_FEATURE_UPROBE_SESSION + 1)
 
 static const char *const feature_names[NFEATURES] = {
 	[EBPFMINI_FEATURE_KPROBES] = "kprobes",
@@ -32,6 +32,10 @@ static const char *const feature_names[NFEATURES] = {
 	[EBPFMINI_FEATURE_NETFILTER_LINK] = "netfilter links",
 	[EBPFMINI_FEATURE_CGROUP_LINK] = "cgroup links",
 	[EBPFMINI_FEATURE_XDP_LINK] = "XDP links",
+	[EBPFMINI_FEATURE_KPROBE_MULTI] = "kprobe.multi links",
+	[EBPFMINI_FEATURE_UPROBE_MULTI] = "uprobe.multi links",
+	[EBPFMINI_FEATURE_KPROBE_SESSION] = "kprobe.session links",
+	[EBPFMINI_FEATURE_UPROBE_SESSION] = "uprobe.session links",
 };
 
 /* One answer: what the probe found and why. Kernel facts are cached; what
@@ -239,6 +243,38 @@ static int probe_link_create(struct answer *a, uint32_t attach_type)
 		   em_errno_name(err));
 }
 
+/*
+ * A multi-probe link of attach_type that cannot be made: a kprobe program
+ * on a function no kernel has (ENOENT where the kernel has the link kind),
+ * a uprobe program on "/" (EBADF: not a regular file). Without the kind the
+ * load (EINVAL) or the link (EINVAL, EOPNOTSUPP without CONFIG_FPROBE) fails.
+ */
+static int probe_multi(struct answer *a, uint32_t attach_type, const char *needs)
+{
+	static const char *const syms[] = { "ebpfmini_no_such_function_for_probing" };
+	bool kprobe = attach_type == BPF_TRACE_KPROBE_MULTI ||
+		      attach_type == BPF_TRACE_KPROBE_SESSION;
+	struct em_sys_multi m = { .cnt = 1, .syms = syms, .path = "/" };
+	uint64_t offset = 0;
+	int fd, err, want = kprobe ? -ENOENT : -EBADF;
+
+	m.offsets = &offset;
+	fd = em_feature_load(BPF_PROG_TYPE_KPROBE, attach_type, 0, NULL, 0);
+	if (fd < 0)
+		return say(a, fd == -EPERM ? -EPERM : 0, fd != -EPERM,
+			   "%s programs do not load (%s; %s)", ebpfmini_sys_attach_type_name(attach_type),
+			   em_errno_name(fd), needs);
+	err = em_sys_link_create_multi(fd, attach_type, &m);
+	em_sys_close(fd);
+	if (err >= 0)
+		em_sys_close(err);
+	if (err == want)
+		return say(a, 1, true, "BPF_LINK_CREATE takes %s",
+			   ebpfmini_sys_attach_type_name(attach_type));
+	return say(a, 0, err != -EPERM, "BPF_LINK_CREATE of %s: %s (%s)",
+		   ebpfmini_sys_attach_type_name(attach_type), em_errno_name(err), needs);
+}
+
 static int probe(enum ebpfmini_feature f, struct answer *a)
 {
 	const struct ebpfmini_btf *btf;
@@ -289,6 +325,14 @@ static int probe(enum ebpfmini_feature f, struct answer *a)
 		return probe_link_create(a, BPF_CGROUP_INET_INGRESS);
 	case EBPFMINI_FEATURE_XDP_LINK:
 		return probe_link_create(a, BPF_XDP);
+	case EBPFMINI_FEATURE_KPROBE_MULTI:
+		return probe_multi(a, BPF_TRACE_KPROBE_MULTI, "Linux 5.18 with CONFIG_FPROBE");
+	case EBPFMINI_FEATURE_UPROBE_MULTI:
+		return probe_multi(a, BPF_TRACE_UPROBE_MULTI, "Linux 6.6");
+	case EBPFMINI_FEATURE_KPROBE_SESSION:
+		return probe_multi(a, BPF_TRACE_KPROBE_SESSION, "Linux 6.10 with CONFIG_FPROBE");
+	case EBPFMINI_FEATURE_UPROBE_SESSION:
+		return probe_multi(a, BPF_TRACE_UPROBE_SESSION, "Linux 6.13");
 	default:
 		return say(a, -EINVAL, false, "unknown feature %d", (int)f);
 	}

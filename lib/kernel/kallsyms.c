@@ -1,4 +1,5 @@
 /* kallsyms.c - /proc/kallsyms: the one parser; addresses hidden by kptr_restrict told from absent names (L3' kernel) */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,4 +107,60 @@ int em_kallsyms_lookup(struct em_kallsyms_query *q, size_t n, bool *hidden, size
 	err = em_kallsyms_parse(text, q, n, hidden, ambiguous);
 	free(text);
 	return err;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int em_kallsyms_glob(char *text, bool kallsyms, const char *glob, const char ***names, size_t *n)
+{
+	const char **v = NULL;
+	size_t cnt = 0, cap = 0, out = 0;
+	char *p = text;
+
+	*names = NULL;
+	*n = 0;
+	while (*p) {
+		char *eol = strchr(p, '\n'), *name = p, *end;
+
+		if (!eol)
+			eol = p + strlen(p);
+		if (kallsyms) { /* "<hex> <type> <name>[\t[module]]" */
+			name = strchr(p, ' ');
+			if (!name || name + 3 > eol || (name[1] != 't' && name[1] != 'T') ||
+			    name[2] != ' ')
+				name = eol;
+			else
+				name += 3;
+		}
+		end = name + strcspn(name, " \t\n");
+		p = *eol ? eol + 1 : eol;
+		if (end == name || strncmp(name, "__ftrace_invalid_address__", 26) == 0)
+			continue;
+		*end = '\0';
+		if (fnmatch(glob, name, 0) != 0)
+			continue;
+		if (cnt == cap) {
+			const char **nv = em_reallocarray(v, cap ? cap * 2 : 64, sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 64;
+		}
+		v[cnt++] = name;
+	}
+	if (!cnt)
+		return -ENOENT;
+	qsort(v, cnt, sizeof(*v), by_name);
+	for (size_t i = 0; i < cnt; i++)
+		if (!out || strcmp(v[out - 1], v[i]) != 0)
+			v[out++] = v[i];
+	*names = v;
+	*n = out;
+	return 0;
 }

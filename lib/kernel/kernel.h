@@ -93,6 +93,16 @@ int em_kallsyms_read(char **text);
  */
 int em_kallsyms_lookup(struct em_kallsyms_query *q, size_t n, bool *hidden, size_t *ambiguous);
 
+/*
+ * em_kallsyms_glob() - pure: the distinct function names in text that match
+ * the fnmatch(3) pattern glob, sorted, in a malloc'd array *names (*n of
+ * them) whose strings point into text, which is cut at each name's end. text
+ * is tracefs available_filter_functions ("<name>[ [module]]" per line) or,
+ * with kallsyms true, /proc/kallsyms (its text symbols, types 't' and 'T').
+ * Errors: -ENOENT (no name matches), -ENOMEM.
+ */
+int em_kallsyms_glob(char *text, bool kallsyms, const char *glob, const char ***names, size_t *n);
+
 /* ---- lockdown.c: kernel lockdown ------------------------------------------------------ */
 
 #define EM_LOCKDOWN_FILE "/sys/kernel/security/lockdown"

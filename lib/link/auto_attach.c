@@ -28,6 +28,10 @@ static const em_auto_attach_fn auto_attach_fns[] = {
 	[EM_ATTACH_USDT] = em_attach_usdt_auto,
 	[EM_ATTACH_ITER] = em_attach_iter_auto,
 	[EM_ATTACH_NETNS] = em_attach_net_auto,
+	[EM_ATTACH_KPROBE_MULTI] = em_attach_multi_auto,
+	[EM_ATTACH_KRETPROBE_MULTI] = em_attach_multi_auto,
+	[EM_ATTACH_UPROBE_MULTI] = em_attach_multi_auto,
+	[EM_ATTACH_URETPROBE_MULTI] = em_attach_multi_auto,
 };
 _Static_assert(EM_ARRAY_SIZE(auto_attach_fns) == EM_ATTACH_KIND_COUNT,
 	       "every auto-attach kind of secdef.h needs its attach function here");

@@ -134,4 +134,21 @@ void em_attach_uprobe_close_elf(struct em_attach_uprobe_file *f);
  */
 int em_attach_usdt_parse_target(const char *target, char **path, char **provider, char **name);
 
+/* ---- attach_multi.c: pure parts -------------------------------------------------------- */
+
+/*
+ * em_attach_multi_uprobe_target() - "path:pattern" (split at the first ':')
+ * into malloc'd *path and *pattern. Errors: -EINVAL (no ':', an empty part), -ENOMEM.
+ */
+int em_attach_multi_uprobe_target(const char *target, char **path, char **pattern);
+
+/*
+ * em_attach_multi_elf_glob() - the distinct names of the functions (STT_FUNC,
+ * STT_GNU_IFUNC) defined in .symtab and .dynsym of elf that match the
+ * fnmatch(3) pattern glob, in a malloc'd array pointing into elf's data.
+ * Errors: -ENOENT (none), -EBADMSG, -ENOMEM.
+ */
+int em_attach_multi_elf_glob(const struct em_elf *elf, const char *glob, const char ***names,
+			     size_t *n);
+
 #endif /* EBPFMINI_KUPROBE_H */

@@ -117,4 +117,9 @@ int em_attach_iter_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
 int em_attach_net_auto(struct ebpfmini_program *prog, enum em_attach_kind kind, const char *target,
 		       struct ebpfmini_link **out);
 
+/* attach_multi.c: "kprobe.multi/<glob>", "kretprobe.multi/<glob>", "kprobe.session/<glob>",
+ * "uprobe.multi/<path>:<glob>", "uretprobe.multi/...", "uprobe.session/..." (and ".s") */
+int em_attach_multi_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,
+			 const char *target, struct ebpfmini_link **out);
+
 #endif /* EBPFMINI_LINK_PRIV_H */

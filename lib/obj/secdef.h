@@ -41,6 +41,10 @@ enum em_attach_kind {
 	EM_ATTACH_USDT,           /* usdt/<path>:<provider>:<name> */
 	EM_ATTACH_ITER,           /* iter/<name>: target resolved at load */
 	EM_ATTACH_NETNS,          /* sk_lookup, flow_dissector: the caller's network namespace */
+	EM_ATTACH_KPROBE_MULTI,   /* kprobe.multi/<glob>, kprobe.session/<glob> */
+	EM_ATTACH_KRETPROBE_MULTI, /* kretprobe.multi/<glob> */
+	EM_ATTACH_UPROBE_MULTI,   /* uprobe.multi/<path>:<glob>, uprobe.session/... (and ".s") */
+	EM_ATTACH_URETPROBE_MULTI, /* uretprobe.multi/<path>:<glob> (and ".s") */
 	EM_ATTACH_KIND_COUNT
 };
 

@@ -23,6 +23,21 @@ struct stat;
 
 /* bpf(cmd, attr, size): traced and decoded. */
 int em_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
+/*
+ * BPF_LINK_CREATE of the multi-probe kinds: attach_type BPF_TRACE_KPROBE_MULTI
+ * or _KPROBE_SESSION (syms or addrs), BPF_TRACE_UPROBE_MULTI or
+ * _UPROBE_SESSION (path, offsets, ref_ctr_offsets, pid); cookies may be NULL.
+ * Every array holds cnt entries. Returns the link fd.
+ */
+struct em_sys_multi {
+	uint32_t flags, cnt;
+	const char *const *syms;
+	const uint64_t *addrs, *cookies;
+	const char *path;
+	const uint64_t *offsets, *ref_ctr_offsets;
+	int pid;
+};
+int em_sys_link_create_multi(int prog_fd, uint32_t attach_type, const struct em_sys_multi *m);
 /* perf_event_open with PERF_FLAG_FD_CLOEXEC. */
 int em_sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
 			   unsigned long flags);

@@ -591,6 +591,31 @@ EM_EXPORT int ebpfmini_sys_link_create(int prog_fd, int target_fd, uint32_t atta
 	return em_sys_bpf(BPF_LINK_CREATE, &u.attr, size);
 }
 
+int em_sys_link_create_multi(int prog_fd, uint32_t attach_type, const struct em_sys_multi *m)
+{
+	union em_bpf_attr u;
+
+	memset(&u, 0, sizeof(u));
+	u.link_create.prog_fd = (uint32_t)prog_fd;
+	u.link_create.attach_type = attach_type;
+	if (em_sys_link_variant(attach_type) == EM_LINK_KPROBE_MULTI) {
+		u.link_create.kprobe_multi.flags = m->flags;
+		u.link_create.kprobe_multi.cnt = m->cnt;
+		u.link_create.kprobe_multi.syms = EM_PTR_U64(m->syms);
+		u.link_create.kprobe_multi.addrs = EM_PTR_U64(m->addrs);
+		u.link_create.kprobe_multi.cookies = EM_PTR_U64(m->cookies);
+		return em_sys_bpf(BPF_LINK_CREATE, &u.attr, EM_ATTR_END(link_create.kprobe_multi));
+	}
+	u.link_create.uprobe_multi.path = EM_PTR_U64(m->path);
+	u.link_create.uprobe_multi.offsets = EM_PTR_U64(m->offsets);
+	u.link_create.uprobe_multi.ref_ctr_offsets = EM_PTR_U64(m->ref_ctr_offsets);
+	u.link_create.uprobe_multi.cookies = EM_PTR_U64(m->cookies);
+	u.link_create.uprobe_multi.cnt = m->cnt;
+	u.link_create.uprobe_multi.flags = m->flags;
+	u.link_create.uprobe_multi.pid = (uint32_t)m->pid;
+	return em_sys_bpf(BPF_LINK_CREATE, &u.attr, EM_ATTR_END(link_create.uprobe_multi.pid));
+}
+
 EM_EXPORT int ebpfmini_sys_link_update(int link_fd, int new_prog_fd,
 				       const struct ebpfmini_sys_link_update_opts *opts)
 {

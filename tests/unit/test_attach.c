@@ -1,4 +1,4 @@
-/* test_attach.c - attach_{trace,kprobe,uprobe,perf,iter}.c and kuprobe.c: parsers, and attach against a scripted kernel */
+/* test_attach.c - attach_{trace,kprobe,uprobe,multi,perf,iter}.c and kuprobe.c: parsers, and attach against a scripted kernel */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <setjmp.h>
@@ -21,6 +21,8 @@
 #include "objstate.h"
 #include "kuprobe.h"
 #include "sys.h"
+#include "sys_attr.h"
+#include "uapi_compat.h"
 #include "tracefs.h"
 
 #define FAKE_PROG_FD 900
@@ -684,6 +686,152 @@ static void test_iter(void **state)
 	assert_int_equal(ebpfmini_link_iter_read(NULL, 0, &text, NULL), -EINVAL);
 }
 
+/* ---- kprobe.multi, uprobe.multi ------------------------------------------------------ */
+
+__attribute__((noinline, used)) int unit_multi_target_a(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x + 2;
+}
+
+__attribute__((noinline, used)) int unit_multi_target_b(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x + 3;
+}
+
+static void test_multi_parse(void **state)
+{
+	char filter[] = "vfs_read\nvfs_readv [ext4]\n__ftrace_invalid_address___12\nvfs_write\n"
+			"vfs_read\nzz_read";
+	char ksyms[] = "ffff0001 T vfs_read\nffff0002 D vfs_read_data\nffff0003 t vfs_readx\t[m]\n"
+		       "ffff0004 T other\n";
+	const char **names;
+	char *path, *pat;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(em_kallsyms_glob(filter, false, "*read*", &names, &n), 0);
+	assert_int_equal(n, 3); /* sorted, vfs_read once */
+	assert_string_equal(names[0], "vfs_read");
+	assert_string_equal(names[1], "vfs_readv");
+	assert_string_equal(names[2], "zz_read");
+	free(names);
+	assert_int_equal(em_kallsyms_glob(ksyms, true, "vfs_read*", &names, &n), 0);
+	assert_int_equal(n, 2); /* the data symbol is no function */
+	assert_string_equal(names[0], "vfs_read");
+	assert_string_equal(names[1], "vfs_readx");
+	free(names);
+	assert_int_equal(em_kallsyms_glob(ksyms, true, "nothing*", &names, &n), -ENOENT);
+	assert_null(names);
+
+	assert_int_equal(em_attach_multi_uprobe_target("/bin/x:f*:g", &path, &pat), 0);
+	assert_string_equal(path, "/bin/x");
+	assert_string_equal(pat, "f*:g");
+	free(path);
+	free(pat);
+	assert_int_equal(em_attach_multi_uprobe_target("libc.so.6:getpid*", &path, &pat), 0);
+	assert_string_equal(path, "libc.so.6");
+	free(path);
+	free(pat);
+	assert_int_equal(em_attach_multi_uprobe_target("/bin/x", &path, &pat), -EINVAL);
+	assert_int_equal(em_attach_multi_uprobe_target(":f", &path, &pat), -EINVAL);
+	assert_int_equal(em_attach_multi_uprobe_target("/bin/x:", &path, &pat), -EINVAL);
+	assert_null(path);
+}
+
+static void test_kprobe_multi(void **state)
+{
+	struct ebpfmini_program prog =
+		fake_prog("kprobe.multi/vfs_read*", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI);
+	static const char *const syms[] = { "a", "b" };
+	static const uint64_t cookies[] = { 7, 8 };
+	struct ebpfmini_program_attach_kprobe_multi_opts o = { .sz = sizeof(o) };
+	union em_bpf_attr *a = (union em_bpf_attr *)&fk.link_attr;
+	struct ebpfmini_link *link = NULL;
+
+	(void)state;
+	fk.files[0][0] = "/sys/kernel/tracing/available_filter_functions";
+	fk.files[0][1] = "vfs_read\nvfs_readv [ext4]\nvfs_write\nvfs_read\n";
+	assert_int_equal(ebpfmini_program_attach(&prog, &link), 0);
+	assert_int_equal(a->link_create.attach_type, BPF_TRACE_KPROBE_MULTI);
+	assert_int_equal(a->link_create.kprobe_multi.cnt, 2);
+	assert_int_equal(a->link_create.kprobe_multi.flags, 0);
+	assert_string_equal(ebpfmini_link_target(link), "kprobe.multi vfs_read* (2 functions)");
+	ebpfmini_link_close(link);
+
+	/* a list with cookies, at the returns */
+	o.syms = syms;
+	o.cookies = cookies;
+	o.cnt = 2;
+	o.retprobe = true;
+	assert_int_equal(ebpfmini_program_attach_kprobe_multi(&prog, NULL, &o, &link), 0);
+	assert_int_equal(a->link_create.kprobe_multi.flags, BPF_F_KPROBE_MULTI_RETURN);
+	assert_int_equal(a->link_create.kprobe_multi.syms, (uintptr_t)syms);
+	assert_int_equal(a->link_create.kprobe_multi.cookies, (uintptr_t)cookies);
+	ebpfmini_link_close(link);
+
+	/* a session: from the option or the program's SEC */
+	o.retprobe = false;
+	o.session = true;
+	assert_int_equal(ebpfmini_program_attach_kprobe_multi(&prog, NULL, &o, &link), 0);
+	assert_int_equal(a->link_create.attach_type, BPF_TRACE_KPROBE_SESSION);
+	ebpfmini_link_close(link);
+
+	/* bad combinations */
+	o.retprobe = true;
+	assert_int_equal(ebpfmini_program_attach_kprobe_multi(&prog, NULL, &o, &link), -EINVAL);
+	o.retprobe = o.session = false;
+	assert_int_equal(ebpfmini_program_attach_kprobe_multi(&prog, "x*", &o, &link), -EINVAL);
+	o.cnt = 0;
+	assert_int_equal(ebpfmini_program_attach_kprobe_multi(&prog, NULL, &o, &link), -EINVAL);
+	assert_int_equal(ebpfmini_program_attach_kprobe_multi(&prog, "nothing*", NULL, &link),
+			 -ENOENT);
+	assert_null(link);
+	assert_int_equal(fk.nlinks, 3);
+}
+
+static void test_uprobe_multi(void **state)
+{
+	struct ebpfmini_program prog =
+		fake_prog("uretprobe.multi//proc/self/exe:unit_multi_target_*", BPF_PROG_TYPE_KPROBE,
+			  BPF_TRACE_UPROBE_MULTI);
+	static const uint64_t offsets[] = { 0x100, 0x200 }, cookies[] = { 1, 2 };
+	struct ebpfmini_program_attach_uprobe_multi_opts o = {
+		.sz = sizeof(o), .offsets = offsets, .cookies = cookies, .cnt = 2,
+	};
+	union em_bpf_attr *a = (union em_bpf_attr *)&fk.link_attr;
+	struct ebpfmini_link *link = NULL;
+
+	(void)state;
+	assert_int_equal(ebpfmini_program_attach(&prog, &link), 0);
+	assert_int_equal(a->link_create.attach_type, BPF_TRACE_UPROBE_MULTI);
+	assert_int_equal(a->link_create.uprobe_multi.cnt, 2);
+	assert_int_equal(a->link_create.uprobe_multi.flags, BPF_F_UPROBE_MULTI_RETURN);
+	assert_int_equal(a->link_create.uprobe_multi.pid, 0);
+	assert_string_equal(ebpfmini_link_target(link),
+			    "uretprobe.multi /proc/self/exe:unit_multi_target_* (2 functions)");
+	ebpfmini_link_close(link);
+
+	assert_int_equal(
+		ebpfmini_program_attach_uprobe_multi(&prog, 42, "/proc/self/exe", NULL, &o, &link), 0);
+	assert_int_equal(a->link_create.uprobe_multi.offsets, (uintptr_t)offsets);
+	assert_int_equal(a->link_create.uprobe_multi.cookies, (uintptr_t)cookies);
+	assert_int_equal(a->link_create.uprobe_multi.pid, 42);
+	assert_int_equal(a->link_create.uprobe_multi.flags, 0);
+	ebpfmini_link_close(link);
+
+	assert_int_equal(ebpfmini_program_attach_uprobe_multi(&prog, 0, "/proc/self/exe",
+							      "no_such_fn*", NULL, &link),
+			 -ENOENT);
+	assert_int_equal(ebpfmini_program_attach_uprobe_multi(&prog, -1, "/proc/self/exe", NULL,
+							      &o, &link),
+			 -EINVAL);
+	prog.sec_name = (char *)"uprobe.multi//proc/self/exe";
+	assert_int_equal(ebpfmini_program_attach(&prog, &link), -EINVAL);
+	assert_int_equal(fk.nlinks, 2);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -699,6 +847,9 @@ int main(void)
 		T(test_ksyscall),
 		T(test_uprobe_pmu),
 		T(test_find_binary),
+		T(test_multi_parse),
+		T(test_kprobe_multi),
+		T(test_uprobe_multi),
 		T(test_perf_set),
 		T(test_trace_links),
 		T(test_iter),

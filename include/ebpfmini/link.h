@@ -127,7 +127,10 @@ struct ebpfmini_program_attach_uprobe_opts {
  * ebpfmini_program_attach_uprobe() - attach a uprobe program to a function
  * of a user-space executable or shared library: binary is a path, or a bare
  * name looked up in LD_LIBRARY_PATH and the usual library directories
- * ("libc.so.6") or in PATH (a name without ".so"); symbol, when not NULL, is
+ * ("libc.so.6") or in PATH (a name without ".so"), absolute directories
+ * only, and not the caller's variables in a set-id or file-capability
+ * program (secure_getenv: a fixed PATH then); a regular file only, read
+ * rather than mapped; symbol, when not NULL, is
  * a function found by ebpfmini's ELF reader in .symtab or .dynsym and turned
  * into a file offset through the program headers; opts->offset is added to
  * it (or is the file offset, with symbol NULL). Through the uprobe PMU and a

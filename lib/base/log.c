@@ -1,4 +1,5 @@
 /* log.c - the process-wide log callback and errno names (L0 base) */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,20 @@ static void default_writer(enum ebpfmini_log_level level, const char *line, void
 	fprintf(stderr, "ebpfmini: %s\n", line);
 }
 
+/*
+ * The callback and its context change together under the lock, and a line is
+ * delivered with the lock held: a callback never sees another's context, and
+ * once ebpfmini_log_set() returns the previous callback is not running any
+ * more. Recursive, so that a callback may log or set the logger itself. The
+ * level is also atomic, for the check every em_log() makes first.
+ */
+static pthread_mutex_t log_lock;
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
 static ebpfmini_log_fn log_fn = default_writer;
 static void *log_ctx;
-static enum ebpfmini_log_level log_max = EBPFMINI_LOG_WARN;
-static bool log_env_read;
+static int log_max = EBPFMINI_LOG_WARN;
 
-static void read_env_level(void)
+static void log_init(void)
 {
 	static const struct {
 		const char *name;
@@ -28,33 +37,33 @@ static void read_env_level(void)
 		{ "warn", EBPFMINI_LOG_WARN }, { "info", EBPFMINI_LOG_INFO },
 		{ "debug", EBPFMINI_LOG_DEBUG },
 	};
-	const char *env;
+	pthread_mutexattr_t attr;
+	/* not from the environment of a set-id or file-capability program's caller */
+	const char *env = secure_getenv("EBPFMINI_LOG");
 
-	log_env_read = true;
-	env = getenv("EBPFMINI_LOG");
-	if (!env)
-		return;
-	for (size_t i = 0; i < EM_ARRAY_SIZE(names); i++) {
-		if (strcasecmp(env, names[i].name) == 0) {
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&log_lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	for (size_t i = 0; env && i < EM_ARRAY_SIZE(names); i++)
+		if (strcasecmp(env, names[i].name) == 0)
 			log_max = names[i].level;
-			return;
-		}
-	}
 }
 
 EM_EXPORT void ebpfmini_log_set(ebpfmini_log_fn fn, enum ebpfmini_log_level max_level, void *ctx)
 {
-	log_env_read = true; /* an explicit choice wins over the environment */
+	pthread_once(&log_once, log_init); /* an explicit choice wins over the environment */
+	pthread_mutex_lock(&log_lock);
 	log_fn = fn ? fn : default_writer;
 	log_ctx = ctx;
-	log_max = max_level;
+	__atomic_store_n(&log_max, (int)max_level, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&log_lock);
 }
 
 EM_EXPORT enum ebpfmini_log_level ebpfmini_log_level(void)
 {
-	if (!log_env_read)
-		read_env_level();
-	return log_max;
+	pthread_once(&log_once, log_init);
+	return (enum ebpfmini_log_level)__atomic_load_n(&log_max, __ATOMIC_RELAXED);
 }
 
 bool em_log_enabled(enum ebpfmini_log_level level)
@@ -62,9 +71,32 @@ bool em_log_enabled(enum ebpfmini_log_level level)
 	return level != EBPFMINI_LOG_OFF && level <= ebpfmini_log_level();
 }
 
+/*
+ * Names in a line come from objects and files that may be hostile: control
+ * bytes are written as \xNN (\t as a tab), and a line break inside a message
+ * (a verifier log) is followed by a tab, so that no text can start a line of
+ * its own or move the terminal's cursor.
+ */
+static void escape(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 5 < size; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c == '\n')
+			o += (size_t)snprintf(out + o, size - o, "\n\t");
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
 void em_log(enum ebpfmini_log_level level, const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], safe[4 * sizeof(line)];
 	va_list ap;
 	int saved = errno;
 
@@ -77,7 +109,10 @@ void em_log(enum ebpfmini_log_level level, const char *fmt, ...)
 	size_t n = strlen(line);
 	while (n && line[n - 1] == '\n')
 		line[--n] = '\0';
-	log_fn(level, line, log_ctx);
+	escape(line, safe, sizeof(safe));
+	pthread_mutex_lock(&log_lock);
+	log_fn(level, safe, log_ctx);
+	pthread_mutex_unlock(&log_lock);
 	errno = saved;
 }
 

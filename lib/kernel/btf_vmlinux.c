@@ -71,10 +71,13 @@ static int parse_blob(const char *path, const void *data, size_t size,
 }
 
 /*
- * Map the file (sysfs BTF files allow it on recent kernels), else read it.
- * The mapping or buffer is kept for the life of the process: the parsed BTF
- * points into it. Kernel BTF mappings are not page cache (the kernel maps its
- * own read-only BTF section), so they add nothing to the resident set.
+ * Map the kernel's own BTF files (sysfs allows it on recent kernels: the
+ * kernel's read-only BTF section, not page cache, so nothing to the resident
+ * set, and nobody can truncate or rewrite it), else read the file: a file the
+ * caller names is read into private memory, since a mapped one could be
+ * truncated (SIGBUS on the next lookup) or rewritten after validation. The
+ * mapping or buffer is kept for the life of the process: the parsed BTF
+ * points into it.
  */
 static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 			 struct ebpfmini_btf **out)
@@ -84,7 +87,9 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 	size_t size = 0;
 	int fd, err;
 
-	fd = em_sys_open(path, O_RDONLY, 0);
+	fd = strncmp(path, SYSFS_BTF_DIR, strlen(SYSFS_BTF_DIR)) || strstr(path, "/..")
+		     ? -EPERM
+		     : em_sys_open(path, O_RDONLY, 0);
 	if (fd >= 0) {
 		if (em_sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 		    (uint64_t)st.st_size <= BTF_FILE_MAX) {
@@ -100,7 +105,7 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 			em_sys_munmap(map, size);
 		return err;
 	}
-	/* no mmap (older kernels), or no open: read() says why if it fails too */
+	/* no mmap (older kernels), not a sysfs file, or no open: read() says why if it fails too */
 	err = em_sys_read_file(path, BTF_FILE_MAX, &map, &size);
 	if (err)
 		return err;

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "elf.h"
@@ -34,6 +33,9 @@ static const char *const lib_dirs[] = {
 #endif
 	"/lib64",          "/usr/lib64",          "/lib", "/usr/lib", "/usr/local/lib",
 };
+
+/* Larger than any executable or library one would probe; refuses nonsense. */
+#define UPROBE_FILE_MAX (1ul << 31)
 
 /* ---- pure parts ------------------------------------------------------------------ */
 
@@ -78,9 +80,10 @@ int em_attach_uprobe_parse_target(const char *target, char **path, char **symbol
 	return 0;
 }
 
+/* O_PATH: a FIFO or a device is found without being opened. */
 static bool file_exists(const char *path)
 {
-	int fd = em_sys_open(path, O_RDONLY, 0);
+	int fd = em_sys_open(path, O_PATH, 0);
 
 	if (fd < 0)
 		return false;
@@ -88,14 +91,18 @@ static bool file_exists(const char *path)
 	return true;
 }
 
-/* The first "<dir>/<name>" that exists, dirs separated by ':' (empty entries skipped). */
+/*
+ * The first "<dir>/<name>" that exists, dirs separated by ':'. Only absolute
+ * directories count: a relative one (or the empty one, the current directory)
+ * would hand the kernel a path that depends on where the caller stands.
+ */
 static int search_list(const char *dirs, const char *name, char *buf, size_t size)
 {
 	while (dirs && *dirs) {
 		const char *sep = strchr(dirs, ':');
 		size_t n = sep ? (size_t)(sep - dirs) : strlen(dirs);
 
-		if (n) {
+		if (n && dirs[0] == '/') {
 			int len = snprintf(buf, size, "%.*s/%s", (int)n, dirs, name);
 
 			if (len > 0 && (size_t)len < size && file_exists(buf))
@@ -106,8 +113,15 @@ static int search_list(const char *dirs, const char *name, char *buf, size_t siz
 	return -ENOENT;
 }
 
+/*
+ * A set-id or file-capability program does not search the PATH and
+ * LD_LIBRARY_PATH of whoever runs it (secure_getenv): executables are then
+ * looked up on a fixed PATH, libraries in the usual directories.
+ */
 int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size)
 {
+	const char *path = secure_getenv("PATH");
+
 	if (!*binary)
 		return -ENOENT;
 	if (strchr(binary, '/')) {
@@ -117,8 +131,8 @@ int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size)
 		return file_exists(buf) ? 0 : -ENOENT;
 	}
 	if (!strstr(binary, ".so"))
-		return search_list(getenv("PATH"), binary, buf, size);
-	if (search_list(getenv("LD_LIBRARY_PATH"), binary, buf, size) == 0)
+		return search_list(path ? path : "/usr/local/bin:/usr/bin:/bin", binary, buf, size);
+	if (search_list(secure_getenv("LD_LIBRARY_PATH"), binary, buf, size) == 0)
 		return 0;
 	for (size_t i = 0; i < EM_ARRAY_SIZE(lib_dirs); i++)
 		if (search_list(lib_dirs[i], binary, buf, size) == 0)
@@ -126,6 +140,12 @@ int em_attach_uprobe_find_binary(const char *binary, char *buf, size_t size)
 	return -ENOENT;
 }
 
+/*
+ * Read into private memory, not mapped (a file truncated under a mapping
+ * kills the reader with SIGBUS); opened non-blocking and without becoming
+ * the controlling terminal, and refused unless it is a regular file (a FIFO
+ * would block the call).
+ */
 int em_attach_uprobe_open_elf(const char *path, struct em_attach_uprobe_file *f)
 {
 	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
@@ -133,25 +153,19 @@ int em_attach_uprobe_open_elf(const char *path, struct em_attach_uprobe_file *f)
 	int fd, err;
 
 	memset(f, 0, sizeof(*f));
-	fd = em_sys_open(path, O_RDONLY, 0);
+	fd = em_sys_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
 		return fd;
 	err = em_sys_fstat(fd, &st);
-	if (err)
-		goto out;
-	if (!S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(magic)) {
+	if (!err && !S_ISREG(st.st_mode))
 		err = -ENOEXEC;
-		goto out;
-	}
-	f->size = (size_t)st.st_size;
-	err = em_sys_mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0, &f->map);
-	if (err) {
-		f->map = NULL;
-		goto out;
-	}
-	err = memcmp(f->map, magic, sizeof(magic)) ? -ENOEXEC : em_elf_parse(f->map, f->size, &f->elf);
-out:
+	if (!err)
+		err = em_sys_read_fd(fd, UPROBE_FILE_MAX, &f->map, &f->size);
 	em_sys_close(fd);
+	if (!err)
+		err = f->size < sizeof(magic) || memcmp(f->map, magic, sizeof(magic))
+			      ? -ENOEXEC
+			      : em_elf_parse(f->map, f->size, &f->elf);
 	if (err)
 		em_attach_uprobe_close_elf(f);
 	return err;
@@ -160,8 +174,7 @@ out:
 void em_attach_uprobe_close_elf(struct em_attach_uprobe_file *f)
 {
 	em_elf_free(f->elf);
-	if (f->map)
-		em_sys_munmap(f->map, f->size);
+	free(f->map);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -1,5 +1,6 @@
 /* sys.c - the kernel edge: every syscall, through one dispatch: hook, call, errno, trace (L3 sys) */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -21,22 +22,52 @@
 
 /* ---- fault-injection hook ------------------------------------------------------- */
 
+/*
+ * The hook and its context change together under the lock, which a call
+ * holds (shared) while it asks the hook: once em_sys_set_hook*() returns, the
+ * previous hook is not running any more. hook_on spares the calls the lock
+ * while no hook is set.
+ */
+static pthread_rwlock_t hook_lock = PTHREAD_RWLOCK_INITIALIZER;
+static bool hook_on;
 static em_sys_hook_fn hook_fn;
 static em_sys_hook_ex_fn hook_ex_fn;
 static void *hook_ctx;
 
+static void set_hook(em_sys_hook_fn fn, em_sys_hook_ex_fn ex, void *ctx)
+{
+	pthread_rwlock_wrlock(&hook_lock);
+	hook_fn = fn;
+	hook_ex_fn = ex;
+	hook_ctx = ctx;
+	__atomic_store_n(&hook_on, fn || ex, __ATOMIC_RELEASE);
+	pthread_rwlock_unlock(&hook_lock);
+}
+
 void em_sys_set_hook(em_sys_hook_fn fn, void *ctx)
 {
-	hook_ex_fn = NULL;
-	hook_fn = fn;
-	hook_ctx = ctx;
+	set_hook(fn, NULL, ctx);
 }
 
 void em_sys_set_hook_ex(em_sys_hook_ex_fn fn, void *ctx)
 {
-	hook_fn = NULL;
-	hook_ex_fn = fn;
-	hook_ctx = ctx;
+	set_hook(NULL, fn, ctx);
+}
+
+/* The hook's answer to c (0: none, make the real call); ex_only: not the plain hook's. */
+static long ask_hook(struct em_sys_call *c, bool ex_only)
+{
+	long ans = 0;
+
+	if (!__atomic_load_n(&hook_on, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_rwlock_rdlock(&hook_lock);
+	if (hook_ex_fn)
+		ans = hook_ex_fn(hook_ctx, c);
+	else if (hook_fn && !ex_only)
+		ans = hook_fn(hook_ctx, c->nr, c->args[0], (void *)c->args[1]);
+	pthread_rwlock_unlock(&hook_lock);
+	return ans;
 }
 
 /* ---- tracing switch ------------------------------------------------------------- */
@@ -49,7 +80,8 @@ int em_sys_tracing(void)
 	int st = __atomic_load_n(&trace_state, __ATOMIC_RELAXED);
 
 	if (st < 0) {
-		const char *env = getenv("EBPFMINI_TRACE");
+		/* not from the environment of a set-id or file-capability program's caller */
+		const char *env = secure_getenv("EBPFMINI_TRACE");
 
 		st = env && *env && strcmp(env, "0") != 0;
 		__atomic_store_n(&trace_state, st, __ATOMIC_RELAXED);
@@ -226,10 +258,7 @@ static long dispatch(struct em_sys_call *c, unsigned int how, void **out)
 
 	if (tr)
 		em_sys_trace_call_begin(&t, c);
-	if (hook_ex_fn)
-		ans = hook_ex_fn(hook_ctx, c);
-	else if (hook_fn)
-		ans = hook_fn(hook_ctx, c->nr, c->args[0], (void *)c->args[1]);
+	ans = ask_hook(c, false);
 	if (ans < 0) {
 		ret = ans;
 	} else if (ans > 0) {
@@ -402,16 +431,13 @@ static int read_all(int fd, size_t hint, size_t max, void **buf, size_t *size)
 int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size)
 {
 	struct em_sys_call call = { .nr = EM_SYS_READ_FILE, .args = { (long)path } };
-	struct stat st;
 	long ret = 0;
-	size_t hint;
 	int fd, err;
 
 	if (!path || !buf)
 		return -EINVAL;
 	*buf = NULL;
-	if (hook_ex_fn)
-		ret = hook_ex_fn(hook_ctx, &call);
+	ret = ask_hook(&call, true);
 	if (ret < 0)
 		return (int)ret;
 	if (ret > 0) { /* served by the hook (EM_SYS_OK with no data: an empty file) */
@@ -433,15 +459,24 @@ int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size)
 	fd = em_sys_open(path, O_RDONLY, 0);
 	if (fd < 0)
 		return fd;
+	err = em_sys_read_fd(fd, max, buf, size);
+	em_sys_close(fd);
+	return err;
+}
+
+int em_sys_read_fd(int fd, size_t max, void **buf, size_t *size)
+{
+	struct stat st;
+	size_t hint;
+
+	*buf = NULL;
 	/* pseudo files (/proc, /sys) report st_size 0: the size is only a hint */
 	memset(&st, 0, sizeof(st));
 	hint = em_sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 		       (uint64_t)st.st_size <= max
 		       ? (size_t)st.st_size
 		       : 0;
-	err = read_all(fd, hint, max, buf, size);
-	em_sys_close(fd);
-	return err;
+	return read_all(fd, hint, max, buf, size);
 }
 
 int em_sys_write_file(const char *path, const char *text)

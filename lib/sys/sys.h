@@ -51,6 +51,8 @@ int em_sys_close(int fd);
 /* Read a whole file (regular or pseudo file) into a malloc'd buffer with a
  * terminating NUL not counted in *size. Fails with -E2BIG past max bytes. */
 int em_sys_read_file(const char *path, size_t max, void **buf, size_t *size);
+/* The same from an open fd, to its end. */
+int em_sys_read_fd(int fd, size_t max, void **buf, size_t *size);
 /* Write a string to a file (tracefs control files). */
 int em_sys_write_file(const char *path, const char *text);
 /* epoll_create1(EPOLL_CLOEXEC): an epoll fd, or -errno. */

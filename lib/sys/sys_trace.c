@@ -135,8 +135,10 @@ void em_sys_trace_end_ptr(struct em_trace *t, const void *ptr, int err)
  * Pointers in an attr come from the caller of ebpfmini_sys_bpf() and may be
  * wrong (the kernel answers EFAULT). The decoder reads them with
  * process_vm_readv on its own process, which fails instead of crashing; where
- * that syscall is filtered it trusts the pointer, as the kernel's caller did.
- * A single iovec is read all or nothing, so strings go page by page.
+ * that syscall is filtered (seccomp) nothing is decoded: the pointer is
+ * printed as it is, and the kernel answers EFAULT for a bad one, as it would
+ * without tracing. A single iovec is read all or nothing, so strings go page
+ * by page.
  */
 size_t em_sys_trace_read_mem(void *dst, uint64_t src, size_t len)
 {
@@ -147,13 +149,7 @@ size_t em_sys_trace_read_mem(void *dst, uint64_t src, size_t len)
 	if (!src || !len)
 		return 0;
 	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
-	if (n >= 0)
-		return (size_t)n;
-	if (errno == ENOSYS || errno == EPERM) {
-		memcpy(dst, (const void *)(uintptr_t)src, len);
-		return len;
-	}
-	return 0;
+	return n > 0 ? (size_t)n : 0;
 }
 
 static void put_quoted(struct em_trace *t, const char *s, size_t n, bool more)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -533,6 +534,77 @@ static void test_find_binary(void **state)
 	assert_int_equal(em_attach_uprobe_find_binary("", buf, sizeof(buf)), -ENOENT);
 }
 
+/* A relative PATH or LD_LIBRARY_PATH entry is not searched: it would hand the kernel a relative path. */
+static void test_find_binary_relative(void **state)
+{
+	char dir[] = "/tmp/ebpfmini-rel-XXXXXX", cwd[4096], buf[256], *old_path, *old_lib;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(mkdir("rel", 0700), 0);
+	fp = fopen("rel/em-probe-target", "w");
+	assert_non_null(fp);
+	fclose(fp);
+	fp = fopen("rel/libem-probe-target.so", "w");
+	assert_non_null(fp);
+	fclose(fp);
+	old_path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	old_lib = getenv("LD_LIBRARY_PATH") ? strdup(getenv("LD_LIBRARY_PATH")) : NULL;
+	setenv("PATH", "rel:/nonexistent", 1);
+	setenv("LD_LIBRARY_PATH", "rel", 1);
+	assert_int_equal(em_attach_uprobe_find_binary("em-probe-target", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(em_attach_uprobe_find_binary("libem-probe-target.so", buf, sizeof(buf)), -ENOENT);
+	/* the same directory given absolute is searched */
+	snprintf(buf, sizeof(buf), "%s/rel", dir);
+	setenv("PATH", buf, 1);
+	assert_int_equal(em_attach_uprobe_find_binary("em-probe-target", buf, sizeof(buf)), 0);
+	assert_true(buf[0] == '/');
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	else
+		unsetenv("PATH");
+	if (old_lib)
+		setenv("LD_LIBRARY_PATH", old_lib, 1);
+	else
+		unsetenv("LD_LIBRARY_PATH");
+	free(old_path);
+	free(old_lib);
+	unlink("rel/em-probe-target");
+	unlink("rel/libem-probe-target.so");
+	rmdir("rel");
+	assert_int_equal(chdir(cwd), 0);
+	rmdir(dir);
+}
+
+/* A FIFO as the uprobe target: refused at once (it used to block in open), as a directory is. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("em_attach_uprobe_symbol_offset blocked on a FIFO");
+}
+
+static void test_symbol_offset_not_regular(void **state)
+{
+	char dir[] = "/tmp/ebpfmini-fifo-XXXXXX", fifo[64];
+	uint64_t off = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/target", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	assert_int_equal(em_attach_uprobe_symbol_offset(fifo, "main", &off), -ENOEXEC);
+	assert_int_equal(em_attach_uprobe_symbol_offset(dir, "main", &off), -ENOEXEC);
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 /* ---- perf events: one per online CPU ------------------------------------------------------ */
 
 static void test_perf_set(void **state)
@@ -850,6 +922,8 @@ int main(void)
 		T(test_multi_parse),
 		T(test_kprobe_multi),
 		T(test_uprobe_multi),
+		T(test_find_binary_relative),
+		T(test_symbol_offset_not_regular),
 		T(test_perf_set),
 		T(test_trace_links),
 		T(test_iter),

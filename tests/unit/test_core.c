@@ -386,6 +386,33 @@ static void check_target_a(struct fix *f, const struct ebpfmini_btf *t)
 	expect_rest_untouched(f);
 }
 
+/*
+ * A BTF file the caller names is read, not mapped: truncating it after the
+ * first use (another process can) must not kill the next lookup with SIGBUS.
+ */
+static void test_custom_btf_truncated(void **state)
+{
+	char path[] = "/tmp/ebpfmini-btf-XXXXXX";
+	const struct ebpfmini_btf *t;
+	void *image;
+	size_t size;
+	int fd;
+
+	(void)state;
+	assert_int_equal(em_sys_read_file(TARGET("a"), 1 << 24, &image, &size), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, image, size), (ssize_t)size);
+	free(image);
+	assert_int_equal(em_btf_vmlinux_get(path, &t), 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	close(fd);
+	unlink(path);
+	assert_true(em_btf_find(t, "core_s", BTF_KIND_STRUCT) > 0);
+	for (uint32_t id = 1; id <= ebpfmini_btf_type_count(t); id++)
+		(void)ebpfmini_btf_type_name(t, id);
+}
+
 static void test_target_a(void **state)
 {
 	const struct ebpfmini_btf *t, *again;
@@ -1240,6 +1267,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_essential_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_a, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_custom_btf_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_entry_with_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_type_matches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_none, setup, teardown),

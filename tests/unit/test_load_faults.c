@@ -301,8 +301,8 @@ static void test_first_errno_and_log(void **state)
 		 "'scalar'\n",
 		 ebpfmini_program_name(first));
 	assert_non_null(strstr(logcap.text, want));
-	/* the whole log reached the callback as one block */
-	assert_non_null(strstr(logcap.text, "verifier log:\n0: R1=ctx() R10=fp0\n; return *v;"));
+	/* the whole log reached the callback as one block, each line after the first indented */
+	assert_non_null(strstr(logcap.text, "verifier log:\n\t0: R1=ctx() R10=fp0\n\t; return *v;"));
 	assert_all_released("failed load");
 	ebpfmini_object_close(obj);
 }

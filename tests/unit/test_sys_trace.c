@@ -8,13 +8,16 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/filter.h>
 #include <linux/perf_event.h>
+#include <linux/seccomp.h>
 
 #include "internal.h"
 #include "sys.h"
@@ -73,6 +76,50 @@ static void test_trace_env_default(void **state)
 	assert_true(ebpfmini_sys_trace());
 	ebpfmini_sys_set_trace(false);
 	assert_false(ebpfmini_sys_trace());
+}
+
+/*
+ * Where seccomp refuses process_vm_readv, the decoder must not read the
+ * caller's pointers itself: a bad attr pointer is then the kernel's EFAULT
+ * (here the hook's), not a crash of the process. In a child: the filter
+ * stays with it.
+ */
+static long answer_efault(void *ctx, long nr, long arg0, void *arg1)
+{
+	(void)ctx, (void)nr, (void)arg0, (void)arg1;
+	return -EFAULT;
+}
+
+static void test_trace_bad_pointer_under_seccomp(void **state)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { EM_ARRAY_SIZE(code), code };
+	int status, devnull;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		if (devnull < 0 || dup2(devnull, 2) != 2 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(2);
+		em_sys_set_hook(answer_efault, NULL);
+		ebpfmini_sys_set_trace(true);
+		_exit(ebpfmini_sys_bpf(BPF_MAP_CREATE, (union bpf_attr *)16, 72) == -EFAULT ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("tracing a bad attr pointer killed the process (signal %d)",
+			 WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 static const struct bpf_insn ret2[] = {
@@ -458,6 +505,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trace_env_default),
+		cmocka_unit_test(test_trace_bad_pointer_under_seccomp),
 		cmocka_unit_test_setup_teardown(test_trace_map_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_prog_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_pin_link, setup, teardown),

@@ -44,7 +44,8 @@ struct ebpfmini_object_open_opts {
  *
  * Return: 0, or -EINVAL (NULL path/out, bad opts: sz too small or unknown
  * non-zero fields, a negative load_threads), -ENOENT/-EACCES (cannot read the file), -E2BIG (file
- * over 256 MiB), -EBADMSG (damaged ELF or BTF), -ENOEXEC (not an eBPF
+ * over 256 MiB, or global data sections declaring over 256 MiB together), -EBADMSG (damaged
+ * ELF or BTF), -ENOEXEC (not an eBPF
  * object), -EOPNOTSUPP (a construct not supported yet), -ENOMEM.
  */
 int ebpfmini_object_open(const char *path, const struct ebpfmini_object_open_opts *opts,
@@ -90,8 +91,9 @@ int ebpfmini_object_open_mem(const void *data, size_t size,
  * message names the field), -ENOENT (no kernel BTF, a non-weak .kconfig,
  * ksym or kfunc extern or an attach target the kernel lacks), -EBADMSG
  * (malformed BTF or CO-RE records), -ENODEV (a pin path outside bpffs),
- * -EPERM (kallsyms hides the addresses typeless ksyms need), -ENOMEM, or the
- * kernel's errno,
+ * -EPERM (kallsyms hides the addresses typeless ksyms need), -E2BIG (a
+ * program linked to over 1,000,000 instructions, or the object's programs to
+ * over 4,000,000 together), -ENOMEM, or the kernel's errno,
  * unchanged (-EPERM, -EACCES from the verifier, -EINVAL, -E2BIG, ...); for a
  * program the errno of its first load attempt.
  */

@@ -491,9 +491,25 @@ static bool is_flex_array(const struct ebpfmini_btf *btf, const struct em_core_a
  * descending into anonymous struct/union members, and extend targ with the
  * raw steps and bit offset on the way. 1: found and compatible, 0: not, < 0: error.
  */
+struct member_walk {
+	uint32_t budget;
+	/* anonymous members' types already searched in vain: a type is searched
+	 * once, however many members lead to it (else 2^depth visits) */
+	uint32_t failed[2 * MATCH_DEPTH];
+	uint32_t nfailed;
+};
+
+static bool failed_before(const struct member_walk *w, uint32_t tid)
+{
+	for (uint32_t i = 0; i < w->nfailed; i++)
+		if (w->failed[i] == tid)
+			return true;
+	return false;
+}
+
 static int match_member(const struct em_core_spec *local, const struct em_core_acc *lacc,
 			const struct ebpfmini_btf *tb, uint32_t tid, struct em_core_spec *targ,
-			uint32_t *next_tid, int depth, uint32_t *budget)
+			uint32_t *next_tid, int depth, struct member_walk *w)
 {
 	const struct btf_type *t = skip_mods(tb, tid, &tid), *lt;
 	const struct btf_member *lm, *m;
@@ -516,18 +532,21 @@ static int match_member(const struct em_core_spec *local, const struct em_core_a
 
 		if (!name)
 			return -EBADMSG;
-		if (!spend(budget))
+		if (!spend(&w->budget))
 			return -ELOOP;
 		if (targ->raw_len == EM_CORE_SPEC_MAX)
 			return -E2BIG;
+		if (!*name && failed_before(w, m->type))
+			continue;
 		/* assume this member is the one; undone below if not */
 		targ->bit_off += bit_off;
 		targ->raw[targ->raw_len++] = i;
 		if (!*name) {
-			found = match_member(local, lacc, tb, m->type, targ, next_tid, depth + 1,
-					     budget);
+			found = match_member(local, lacc, tb, m->type, targ, next_tid, depth + 1, w);
 			if (found)
 				return found;
+			if (w->nfailed < EM_ARRAY_SIZE(w->failed))
+				w->failed[w->nfailed++] = m->type;
 		} else if (strcmp(name, lacc->name) == 0) {
 			if (targ->len == EM_CORE_SPEC_MAX)
 				return -E2BIG;
@@ -784,7 +803,7 @@ static int types_match(const struct ebpfmini_btf *lb, uint32_t lid, const struct
 int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_btf *tb,
 		       uint32_t tid, struct em_core_spec *targ)
 {
-	uint32_t budget = MATCH_STEPS;
+	struct member_walk w = { .budget = MATCH_STEPS };
 
 	memset(targ, 0, sizeof(*targ));
 	targ->btf = tb;
@@ -795,7 +814,7 @@ int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_b
 	case EM_CORE_TYPE:
 		if (local->kind == BPF_CORE_TYPE_MATCHES)
 			return types_match(local->btf, local->root_id, tb, tid, false, MATCH_DEPTH,
-					   &budget);
+					   &w.budget);
 		return em_core_types_compat(local->btf, local->root_id, tb, tid);
 	case EM_CORE_ENUMVAL:
 		return match_enumval(local, tb, tid, targ);
@@ -812,7 +831,8 @@ int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_b
 		if (!t)
 			return -EBADMSG;
 		if (lacc->name) {
-			r = match_member(local, lacc, tb, tid, targ, &tid, 0, &budget);
+			w.nfailed = 0; /* another name: what failed before may hold it */
+			r = match_member(local, lacc, tb, tid, targ, &tid, 0, &w);
 			if (r <= 0)
 				return r;
 			continue;

@@ -239,12 +239,19 @@ struct em_reloc_input {
 				   * the kernel's value into the code sections; NULL: none */
 };
 
+/* The most instructions the kernel loads in one program (BPF_COMPLEXITY_LIMIT_INSNS),
+ * so the most a linked program may hold; and the most all the linked programs of
+ * one object may hold together (32 MiB of code: each subprogram is copied into
+ * every program that calls it, so a small object could otherwise make gigabytes). */
+#define EM_RELOC_MAX_INSNS 1000000u
+#define EM_RELOC_MAX_OBJECT_INSNS (4 * EM_RELOC_MAX_INSNS)
+
 /* Build prog->insns: its own instructions, then every subprogram it reaches
  * (each once), with calls, function pointers, map fds (from in) and global
  * data offsets patched; and prog->func_info / line_info for the linked
  * program. Errors: -EBADMSG (a relocation that points nowhere), -ENOENT (a
  * referenced map has no fd), -EOPNOTSUPP (a ksym/kfunc extern the load has not
- * resolved), -ENOMEM. */
+ * resolved), -E2BIG (more than EM_RELOC_MAX_INSNS linked), -ENOMEM. */
 int em_reloc_program(struct em_model *obj, struct ebpfmini_program *prog,
 		     const struct em_reloc_input *in);
 

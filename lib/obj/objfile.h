@@ -22,6 +22,7 @@ struct em_objparse {
 	uint32_t
 		kconfig_size; /* bytes of the .kconfig image; 0 when there are no kconfig externs */
 	size_t nmaps_alloc;   /* entries allocated in obj->maps */
+	uint64_t data_total;  /* bytes of the global data sections so far */
 	/* sorted tables of objindex.c (em_objindex_free() releases them) */
 	struct em_objname *sym_names; /* named symbols, by (section, name, index) */
 	size_t nsym_names;

@@ -7,7 +7,9 @@
 #include "model.h"
 #include "objfile.h"
 
-/* Largest .bss-like image we allocate: NOBITS sizes are not backed by file bytes. */
+/* Most bytes of global data (.data, .rodata, .bss and their .N kin) one object may
+ * declare: NOBITS sizes are not backed by file bytes, so a few bytes of ELF could
+ * otherwise reserve any amount of memory. */
 #define DATA_MAP_MAX (256u << 20)
 /* struct bpf_map_def of the legacy "maps" section: type, key_size, value_size, max_entries, map_flags */
 #define LEGACY_DEF_SIZE 20u
@@ -679,11 +681,14 @@ static int add_data_map(struct em_objparse *p, const struct em_elf_section *s,
 	struct em_model *obj = p->obj;
 	struct ebpfmini_map *m = &obj->maps[obj->nmaps];
 
-	if (s->size > DATA_MAP_MAX) {
-		em_warn("map '%s': section of %llu bytes is larger than the %u bytes supported",
-			s->name, (unsigned long long)s->size, DATA_MAP_MAX);
+	if (s->size > DATA_MAP_MAX - p->data_total) {
+		em_warn("map '%s': %llu bytes, after %llu of other global data: more than the %u"
+			" bytes supported per object",
+			s->name, (unsigned long long)s->size, (unsigned long long)p->data_total,
+			DATA_MAP_MAX);
 		return -E2BIG;
 	}
+	p->data_total += s->size;
 	init_map(p, m, obj->nmaps);
 	m->name = strdup(s->name);
 	if (!m->name)

@@ -46,8 +46,9 @@ static int add_unit(struct link *l, size_t code_idx, uint32_t start, uint32_t cn
 			l->prog->name, start, cnt, c->name, c->insn_cnt);
 		return -EBADMSG;
 	}
-	if (l->len + cnt > INT32_MAX) {
-		em_warn("prog '%s': linked program too large", l->prog->name);
+	if (l->len + cnt > EM_RELOC_MAX_INSNS) {
+		em_warn("prog '%s': linked program larger than the kernel's %u instructions",
+			l->prog->name, EM_RELOC_MAX_INSNS);
 		return -E2BIG;
 	}
 	units = em_reallocarray(l->units, l->nunits + 1, sizeof(*units));

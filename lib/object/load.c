@@ -372,7 +372,7 @@ static int relocate(struct load_state *st)
 	}
 	in.map_fds = map_fds;
 	in.ext_resolved = resolved;
-	for (size_t i = 0; i < st->obj->model.nprogs && !err; i++) {
+	for (size_t i = 0, total = 0; i < st->obj->model.nprogs && !err; i++) {
 		struct ebpfmini_program *prog = &st->obj->model.progs[i];
 
 		if (!prog->autoload)
@@ -380,6 +380,13 @@ static int relocate(struct load_state *st)
 		err = em_reloc_program(&st->obj->model, prog, &in); /* logs what is wrong itself */
 		if (err)
 			em_debug("prog '%s': relocate: %s", prog->name, strerror(-err));
+		total += err ? 0 : prog->insn_cnt;
+		if (total > EM_RELOC_MAX_OBJECT_INSNS) {
+			em_err("prog '%s': the linked programs of the object reach %zu instructions,"
+			       " more than the %u supported",
+			       prog->name, total, EM_RELOC_MAX_OBJECT_INSNS);
+			err = -E2BIG;
+		}
 	}
 	free(map_fds);
 	free(resolved);

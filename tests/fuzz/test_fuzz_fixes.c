@@ -90,12 +90,14 @@ static void test_core_offset_wrap(void **state)
 	assert_non_null(strstr(logcap.text, "core_s.anon_b): the field lies beyond 4 GiB"));
 }
 
-/* Two anonymous members per level, 26 levels deep: 2^25 visits per look-up (a hang). */
+/* Two anonymous members per level, 26 levels deep: 2^25 visits per look-up (a hang),
+ * then -ELOOP from the step budget; now each anonymous type is searched once per
+ * name, so the relocation completes (issue 14, finding 10). */
 static void test_core_anon_dag(void **state)
 {
 	(void)state;
-	assert_int_equal(relocate_against(CORPUS("core", "crash-core-anon-dag")), -ELOOP);
-	assert_non_null(strstr(logcap.text, "is malformed"));
+	assert_true(relocate_against(CORPUS("core", "crash-core-anon-dag")) > 0);
+	assert_null(strstr(logcap.text, "is malformed"));
 }
 
 int main(void)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -411,6 +412,72 @@ static void test_custom_btf_truncated(void **state)
 	assert_true(em_btf_find(t, "core_s", BTF_KIND_STRUCT) > 0);
 	for (uint32_t id = 1; id <= ebpfmini_btf_type_count(t); id++)
 		(void)ebpfmini_btf_type_name(t, id);
+}
+
+/*
+ * Crafted target BTF (finding 10, found by fuzzing): 16 candidates for
+ * core_s, each with two anonymous members leading into a 20-level chain of
+ * structs that each hold two anonymous members of the next, ending in an
+ * ENUM64. Searching a member name visited each level's struct 2^level times
+ * (1,858 bytes of BTF: 6.3 s for one small object at -O2), just within the
+ * step budget of one match (a longer chain spends it: -ELOOP); each
+ * anonymous type is now searched once per name. The bound: one CPU second,
+ * far above what the relocation takes here even under the sanitizers.
+ */
+#define CHAIN 17
+
+static void test_crafted_target_cost(void **state)
+{
+	const struct ebpfmini_btf *t;
+	struct rusage before, after;
+	uint32_t chain[CHAIN + 1], e64;
+	char name[32];
+	struct bb b;
+	uint8_t *raw;
+	size_t size;
+	struct fix f;
+	double cpu;
+
+	(void)state;
+	bb_init(&b);
+	e64 = bb_type(&b, "e", BTF_KIND_ENUM64, 1, 0, 8);
+	bb_word(&b, bb_str(&b, "E"));
+	bb_word(&b, 1);
+	bb_word(&b, 0);
+	chain[CHAIN] = e64;
+	for (int k = CHAIN - 1; k >= 0; k--) {
+		snprintf(name, sizeof(name), "l%d", k);
+		chain[k] = bb_type(&b, name, BTF_KIND_STRUCT, 2, 0, 8);
+		for (int m = 0; m < 2; m++) {
+			bb_word(&b, 0);
+			bb_word(&b, chain[k + 1]);
+			bb_word(&b, 0);
+		}
+	}
+	for (int i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "core_s___%d", i);
+		bb_type(&b, name, BTF_KIND_STRUCT, 2, 0, 8);
+		for (int m = 0; m < 2; m++) {
+			bb_word(&b, 0);
+			bb_word(&b, chain[0]);
+			bb_word(&b, 0);
+		}
+	}
+	bb_finish(&b);
+	raw = bb_bytes(&b, &size);
+	assert_int_equal(em_btf_parse(raw, size, NULL, (struct ebpfmini_btf **)&t), 0);
+
+	fix_open(&f, CORE_READS);
+	getrusage(RUSAGE_SELF, &before);
+	relocate_against(&f, t); /* the 16 candidates make type relocations ambiguous: -EINVAL */
+	getrusage(RUSAGE_SELF, &after);
+	cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+	      (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6;
+	print_message("crafted target BTF of %zu bytes: relocated in %.3f s of CPU\n", size, cpu);
+	assert_true(cpu < 1.0);
+	fix_close(&f);
+	em_btf_free((struct ebpfmini_btf *)t);
+	free(raw);
 }
 
 static void test_target_a(void **state)
@@ -1268,6 +1335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_a, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_custom_btf_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crafted_target_cost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_entry_with_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_type_matches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_none, setup, teardown),

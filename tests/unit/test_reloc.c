@@ -590,6 +590,25 @@ static void test_model_errors(void **state)
 	assert_int_equal(em_reloc_program(NULL, &m.prog, &m.in), -EINVAL);
 }
 
+/* A program linked to more instructions than the kernel loads is refused, not built (finding 3). */
+static void test_model_too_large(void **state)
+{
+	struct bpf_insn *big = calloc(EM_RELOC_MAX_INSNS, sizeof(*big));
+	struct model m;
+
+	(void)state;
+	assert_non_null(big);
+	big[0] = CALL_INSN; /* T still calls S first, then its body runs to the end */
+	big[EM_RELOC_MAX_INSNS - 1] = EXIT_INSN;
+	model_init(&m);
+	m.code[1].insns = big;
+	m.code[1].insn_cnt = EM_RELOC_MAX_INSNS;
+	m.fb[0].insn_cnt = EM_RELOC_MAX_INSNS;
+	model_expect(&m, -E2BIG); /* P (6) + S (2) + T (1,000,000) */
+	assert_non_null(strstr(logcap.last, "larger than the kernel's 1000000 instructions"));
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +618,7 @@ int main(void)
 		cmocka_unit_test_setup(test_relink, fixture_setup),
 		cmocka_unit_test_setup(test_legacy_and_ksym, fixture_setup),
 		cmocka_unit_test_setup(test_model_link, fixture_setup),
+		cmocka_unit_test_setup(test_model_too_large, fixture_setup),
 		cmocka_unit_test_setup(test_model_errors, fixture_setup),
 	};
 

@@ -141,7 +141,8 @@ struct ebpfmini_map *ebpfmini_object_next_map(const struct ebpfmini_object *obj,
 /**
  * ebpfmini_object_pin_maps() - pin every map as dir/<map name>, creating dir
  * (on bpffs) as needed. bpffs refuses dots in names, so the dots of a name
- * become '_' (".data" is pinned as "_data"). A map the load pinned at that
+ * become '_' (".data" is pinned as "_data"), and so do '/' and control
+ * characters; no symlink inside bpffs is followed. A map the load pinned at that
  * very path already counts as pinned.
  * Return: 0, -EINVAL (NULL obj or dir), -EBUSY (not loaded), -ENODEV (dir
  * is not on bpffs), or the errno of the first pin that failed (-EEXIST when

@@ -172,6 +172,8 @@ static long real_call(const struct em_sys_call *c, void **out)
 		return epoll_pwait((int)a[0], (struct epoll_event *)a[1], (int)a[2], (int)a[3], NULL);
 	case SYS_statfs:
 		return statfs((const char *)a[0], (struct statfs *)a[1]);
+	case SYS_fstatfs:
+		return fstatfs((int)a[0], (struct statfs *)a[1]);
 	case SYS_fstat:
 		return fstat((int)a[0], (struct stat *)a[1]);
 	case SYS_mkdirat:
@@ -227,6 +229,7 @@ static long hook_answer(const struct em_sys_call *c, long ans, unsigned int how,
 		*out = (void *)ans;
 		return 0;
 	case SYS_statfs: /* the f_type to report */
+	case SYS_fstatfs:
 		if (ans > 0)
 			((struct statfs *)c->args[1])->f_type = ans;
 		return 0;
@@ -348,9 +351,14 @@ int em_sys_munmap(void *addr, size_t len)
 
 int em_sys_open(const char *path, int flags, mode_t mode)
 {
+	return em_sys_openat(AT_FDCWD, path, flags, mode);
+}
+
+int em_sys_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
 	if (!path)
 		return -EINVAL;
-	return (int)CALL(RET_FD, NULL, SYS_openat, AT_FDCWD, (long)path, flags | O_CLOEXEC, mode);
+	return (int)CALL(RET_FD, NULL, SYS_openat, dirfd, (long)path, flags | O_CLOEXEC, mode);
 }
 
 int em_sys_close(int fd)
@@ -494,19 +502,28 @@ int em_sys_write_file(const char *path, const char *text)
 	return err;
 }
 
-int em_sys_statfs_type(const char *path, long *magic)
+/* f_type of statfs(path) or fstatfs(fd): nr and its first argument. */
+static int fs_type(long nr, long arg, long *magic)
 {
 	struct statfs sfs;
 	long ret;
 
-	if (!path || !magic)
-		return -EINVAL;
 	memset(&sfs, 0, sizeof(sfs));
-	ret = CALL(0, NULL, SYS_statfs, (long)path, (long)&sfs);
+	ret = CALL(0, NULL, nr, arg, (long)&sfs);
 	if (ret < 0)
 		return (int)ret;
 	*magic = (long)sfs.f_type;
 	return 0;
+}
+
+int em_sys_statfs_type(const char *path, long *magic)
+{
+	return path && magic ? fs_type(SYS_statfs, (long)path, magic) : -EINVAL;
+}
+
+int em_sys_fstatfs_type(int fd, long *magic)
+{
+	return magic ? fs_type(SYS_fstatfs, fd, magic) : -EINVAL;
 }
 
 int em_sys_fstat(int fd, struct stat *st)
@@ -516,25 +533,18 @@ int em_sys_fstat(int fd, struct stat *st)
 	return (int)CALL(0, NULL, SYS_fstat, fd, (long)st);
 }
 
-int em_sys_mkdir(const char *path, mode_t mode)
+int em_sys_mkdirat(int dirfd, const char *path, mode_t mode)
 {
 	if (!path)
 		return -EINVAL;
-	return (int)CALL(RET_ZERO, NULL, SYS_mkdirat, AT_FDCWD, (long)path, mode);
+	return (int)CALL(RET_ZERO, NULL, SYS_mkdirat, dirfd, (long)path, mode);
 }
 
-int em_sys_unlink(const char *path)
+int em_sys_unlinkat(int dirfd, const char *path, int flags)
 {
 	if (!path)
 		return -EINVAL;
-	return (int)CALL(RET_ZERO, NULL, SYS_unlinkat, AT_FDCWD, (long)path, 0);
-}
-
-int em_sys_rmdir(const char *path)
-{
-	if (!path)
-		return -EINVAL;
-	return (int)CALL(RET_ZERO, NULL, SYS_unlinkat, AT_FDCWD, (long)path, AT_REMOVEDIR);
+	return (int)CALL(RET_ZERO, NULL, SYS_unlinkat, dirfd, (long)path, flags);
 }
 
 /* ---- sockets (interface lookups, socket filters) ------------------------------------ */

@@ -45,8 +45,9 @@ int em_sys_ioctl(int fd, unsigned long request, unsigned long arg);
 /* mmap: returns 0 and sets *out, or -errno. */
 int em_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void **out);
 int em_sys_munmap(void *addr, size_t len);
-/* open(2) with O_CLOEXEC added. */
+/* open(2), openat(2) with O_CLOEXEC added. */
 int em_sys_open(const char *path, int flags, mode_t mode);
+int em_sys_openat(int dirfd, const char *path, int flags, mode_t mode);
 int em_sys_close(int fd);
 /* Read a whole file (regular or pseudo file) into a malloc'd buffer with a
  * terminating NUL not counted in *size. Fails with -E2BIG past max bytes. */
@@ -64,11 +65,12 @@ int em_sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 int em_sys_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms);
 /* fstat(fd, st). */
 int em_sys_fstat(int fd, struct stat *st);
-/* statfs(path).f_type into *magic. */
+/* statfs(path).f_type, fstatfs(fd).f_type into *magic. */
 int em_sys_statfs_type(const char *path, long *magic);
-int em_sys_mkdir(const char *path, mode_t mode);
-int em_sys_unlink(const char *path);
-int em_sys_rmdir(const char *path);
+int em_sys_fstatfs_type(int fd, long *magic);
+/* mkdirat(2), unlinkat(2) (flags: AT_REMOVEDIR for a directory). */
+int em_sys_mkdirat(int dirfd, const char *path, mode_t mode);
+int em_sys_unlinkat(int dirfd, const char *path, int flags);
 /* socket(domain, type | SOCK_CLOEXEC, protocol): an fd, or -errno (interface
  * ioctls of the attach code). */
 int em_sys_socket(int domain, int type, int protocol);
@@ -113,7 +115,7 @@ bool em_sys_hooked(void);
  * kernel (0 itself means "call it").
  * Injected results are traced like real ones and are not moved up or
  * closed: they are not real fds (pick fake fds far above real ones, e.g. 1000).
- * em_sys_rmdir is SYS_unlinkat with AT_REMOVEDIR as its third argument.
+ * A directory's removal is SYS_unlinkat with AT_REMOVEDIR as its third argument.
  * em_sys_socket is SYS_socket (arg0 domain, arg1 type; args[2] protocol) and
  * em_sys_setsockopt SYS_setsockopt (arg0 fd, arg1 level; args[2] name,
  * args[3] val, args[4] len), em_sys_dup SYS_fcntl (arg0 fd, arg1 F_DUPFD_CLOEXEC;

@@ -172,7 +172,8 @@ void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 		em_sys_trace_begin(t, "statfs(\"%s\"", (const char *)a[0]);
 		break;
 	case SYS_fstat:
-		em_sys_trace_begin(t, "fstat(%d", (int)a[0]);
+	case SYS_fstatfs:
+		em_sys_trace_begin(t, "%s(%d", c->nr == SYS_fstat ? "fstat" : "fstatfs", (int)a[0]);
 		break;
 	case SYS_mkdirat:
 		em_sys_trace_begin(t, "mkdir(\"%s\", 0%lo", (const char *)a[1], (unsigned long)a[2]);
@@ -228,6 +229,7 @@ void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
 
 	switch (c->nr) {
 	case SYS_statfs:
+	case SYS_fstatfs:
 		sfs = (const struct statfs *)c->args[1];
 		fs = em_sys_fs_magic_name((unsigned long)sfs->f_type);
 		if (fs)

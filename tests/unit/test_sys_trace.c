@@ -459,10 +459,10 @@ static void do_every_call(void *arg)
 	R.result = 123;
 	em_sys_fstat(5, &st);
 	R.result = EM_SYS_OK;
-	em_sys_mkdir("/x", 0700);
+	em_sys_mkdirat(AT_FDCWD, "/x", 0700);
 	R.result = -ENOENT;
-	em_sys_unlink("/x");
-	em_sys_rmdir("/x");
+	em_sys_unlinkat(AT_FDCWD, "/x", 0);
+	em_sys_unlinkat(AT_FDCWD, "/x", AT_REMOVEDIR);
 	R.result = 12;
 	em_sys_socket(2, 2, 0);
 	R.result = EM_SYS_OK;

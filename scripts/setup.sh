@@ -6,7 +6,9 @@
 #                            and run the hello example (build/examples/hello)
 #   scripts/setup.sh test    install the test dependencies when missing, build, and run
 #                            the whole test suite in a normal build (build/) and in an
-#                            AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/)
+#                            AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/),
+#                            then the tsan suite in a ThreadSanitizer build (build-tsan/, only
+#                            what that suite needs is built there)
 #   scripts/setup.sh vm      install qemu and busybox-static when missing, build (build/), and
 #                            run the kernel and examples suites on Debian 12's own kernels
 #                            (6.1 and 6.12) under qemu: scripts/vm.sh
@@ -14,8 +16,10 @@
 # Environment:
 #   BUILDDIR          normal build directory (default: build)
 #   ASAN_BUILDDIR     sanitizer build directory (default: build-asan)
+#   TSAN_BUILDDIR     ThreadSanitizer build directory (default: build-tsan)
 #   MESON_TEST_ARGS   extra arguments for `meson test`, e.g. "--suite unit"
-#   SKIP_ASAN=1       test: run the normal build only
+#   SKIP_ASAN=1       test: run the normal build only (no ASan, no TSan build)
+#   SKIP_TSAN=1       test: no ThreadSanitizer build
 #   VM_KERNELS        vm: the kernels (default: "6.1 6.12"; see scripts/vm.sh for the rest)
 #
 # apt-get waits (up to 10 minutes) for another apt or dpkg to release its lock, as happens on a
@@ -37,6 +41,7 @@ TEST_PKGS=("${BUILD_PKGS[@]}" libcmocka-dev groff-base mandoc binutils libbpf1)
 VM_PKGS=("${TEST_PKGS[@]}" qemu-system-x86 busybox-static cpio kmod util-linux xz-utils)
 
 SAN_OPTS=("-Db_sanitize=address,undefined" -Db_lundef=false)
+TSAN_OPTS=(-Db_sanitize=thread -Db_lundef=false -Dbench=false)
 
 die() {
   echo "setup.sh: $*" >&2
@@ -170,7 +175,7 @@ cmd_test() {
   ensure_packages "${TEST_PKGS[@]}"
   ensure_mounts
 
-  local plain=0 asan=0
+  local plain=0 asan=0 tsan=0
 
   configure "$BUILDDIR" -Dtests=true
   build "$BUILDDIR"
@@ -186,9 +191,19 @@ cmd_test() {
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:print_stacktrace=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
   run_tests "$ASAN_BUILDDIR" --timeout-multiplier 3 || asan=$?
+  if [[ ${SKIP_TSAN:-0} != 1 ]]; then
+    # only the tsan suite (the thread-safety contract): its test and objects are all it builds
+    configure "$TSAN_BUILDDIR" -Dtests=true "${TSAN_OPTS[@]}"
+    step "meson compile -C $TSAN_BUILDDIR tsan-tests"
+    meson compile -C "$TSAN_BUILDDIR" tsan-tests
+    step "meson test -C $TSAN_BUILDDIR --no-rebuild --suite tsan"
+    meson test -C "$TSAN_BUILDDIR" --print-errorlogs --no-rebuild --suite tsan \
+      --timeout-multiplier 3 || tsan=$?
+    step "tests of $TSAN_BUILDDIR (TSan): $( ((tsan == 0)) && echo passed || echo "FAILED (exit $tsan)")"
+  fi
   step "tests of $BUILDDIR: $( ((plain == 0)) && echo passed || echo "FAILED (exit $plain)")"
   step "tests of $ASAN_BUILDDIR (ASan+UBSan): $( ((asan == 0)) && echo passed || echo "FAILED (exit $asan)")"
-  ((plain == 0 && asan == 0))
+  ((plain == 0 && asan == 0 && tsan == 0))
 }
 
 cmd_vm() {
@@ -212,6 +227,7 @@ SELF=$(realpath "${BASH_SOURCE[0]}")
 cd "$(dirname "$SELF")/.."
 BUILDDIR=${BUILDDIR:-build}
 ASAN_BUILDDIR=${ASAN_BUILDDIR:-build-asan}
+TSAN_BUILDDIR=${TSAN_BUILDDIR:-build-tsan}
 
 case "${1:-}" in
   hello) cmd_hello ;;

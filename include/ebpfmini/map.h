@@ -113,7 +113,8 @@ int ebpfmini_map_freeze(const struct ebpfmini_map *map);
  *  Return: as ebpfmini_program_pin(). */
 int ebpfmini_map_pin(struct ebpfmini_map *map, const char *path);
 /** ebpfmini_map_unpin() - remove the pin at path (NULL: the map's pin path).
- *  Return: 0, -EINVAL (NULL map, or no path at all), or -errno of unlink. */
+ *  Return: 0, -EINVAL (NULL map, or no path at all), -ENODEV (path not on
+ *  bpffs: nothing removed), or -errno of unlink. */
 int ebpfmini_map_unpin(struct ebpfmini_map *map, const char *path);
 
 #ifdef __cplusplus

@@ -253,6 +253,13 @@ static int create_map(struct load_state *st, struct ebpfmini_map *map)
 	ms->fd = fd;
 	if (map->pin_path) {
 		err = em_pin_fd(fd, map->pin_path);
+		if (err == -EEXIST) {
+			/* another loader pinned it since em_map_reuse_pinned looked: use that one */
+			em_sys_close(fd);
+			ms->fd = -1;
+			err = em_map_reuse_pinned(map, effective_max_entries(map));
+			return err || ms->reused ? err : -EEXIST;
+		}
 		if (err)
 			return err;
 		st->pinned[map->index] = true;

@@ -166,9 +166,109 @@ static void test_linked_code_capped(void **state)
 			free((void *)eb.sec[i].data);
 }
 
+/*
+ * Cost on crafted names: 8,000 sections and 30,000 functions with long names
+ * that differ only at the end (what an unkeyed hash or a scan per name makes
+ * quadratic) open in linear time and memory. The stated bound: one CPU second
+ * and 64 MiB more peak memory for each object (here: milliseconds, a few MiB).
+ */
+static double cpu_now(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static long peak_kib(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static unsigned int count_maps(const struct ebpfmini_object *obj)
+{
+	unsigned int n = 0;
+
+	for (struct ebpfmini_map *m = NULL; obj && (m = ebpfmini_object_next_map(obj, m));)
+		n++;
+	return n;
+}
+
+static unsigned int count_progs(const struct ebpfmini_object *obj)
+{
+	unsigned int n = 0;
+
+	for (struct ebpfmini_program *p = NULL; obj && (p = ebpfmini_object_next_program(obj, p));)
+		n++;
+	return n;
+}
+
+static void open_within_bounds(const char *what)
+{
+	struct ebpfmini_object *obj = NULL;
+	size_t size;
+	uint8_t *img = eb_write(&eb, &size);
+	double t0 = cpu_now(), dt;
+	long m0 = peak_kib(), dm;
+	int err = ebpfmini_object_open_mem(img, size, NULL, &obj);
+
+	dt = cpu_now() - t0;
+	dm = peak_kib() - m0;
+	print_message("%s: %zu bytes of ELF, open %s (%u maps, %u programs) in %.3f s of CPU,"
+		      " peak memory +%ld KiB\n", what, size, err ? "failed" : "succeeded",
+		      count_maps(obj), count_progs(obj), dt, dm);
+	ebpfmini_object_close(obj);
+	free(img);
+	assert_true(dt < 1.0);
+	assert_true(dm < 64 * 1024);
+}
+
+static void test_crafted_names_cost(void **state)
+{
+	static const struct bpf_insn ret0[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const char *pad = "a_long_prefix_that_all_the_names_share_to_defeat_short_comparisons_";
+	struct bpf_insn *text;
+	uint32_t idx;
+	char name[256];
+
+	(void)state;
+	for (int i = 0; i < 8000; i++) {
+		snprintf(name, sizeof(name), ".bss.%s%d", pad, i);
+		eb_section(&eb, name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE, NULL, 8);
+	}
+	open_within_bounds("8,000 .bss sections");
+
+	eb_free(&eb);
+	eb_init(&eb);
+	text = calloc(30000, sizeof(ret0));
+	for (int i = 0; i < 30000; i++)
+		memcpy(&text[2 * i], ret0, sizeof(ret0));
+	eb_section(&eb, "license", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, "GPL", 4);
+	idx = eb_section(&eb, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, text,
+			 30000 * sizeof(ret0));
+	for (int i = 0; i < 30000; i++) {
+		snprintf(name, sizeof(name), "%s%d", pad, i);
+		eb_symbol(&eb, name, idx, (STB_GLOBAL << 4) | STT_FUNC, (uint64_t)i * sizeof(ret0),
+			  sizeof(ret0));
+	}
+	eb_section(&eb, "kprobe/f", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, ret0, sizeof(ret0));
+	eb_symbol(&eb, "prog", eb.nsec - 1, (STB_GLOBAL << 4) | STT_FUNC, 0, sizeof(ret0));
+	open_within_bounds("30,000 functions");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: the peak memory it measures is the process's high-water mark */
+		cmocka_unit_test_setup_teardown(test_crafted_names_cost, crafted_setup, crafted_teardown),
 		cmocka_unit_test_setup_teardown(test_data_sections_capped, crafted_setup, crafted_teardown),
 		cmocka_unit_test_setup_teardown(test_linked_code_capped, crafted_setup, crafted_teardown),
 	};

@@ -57,11 +57,24 @@ struct elf_builder {
 	size_t nsyms;
 };
 
+/* p (len bytes used) with room for n more: capacities are powers of two (from 64), so
+ * appending one at a time costs linear time, not a copy per append. */
+static inline void *eb_grow(void *p, size_t len, size_t n)
+{
+	size_t have = 64, want = 64;
+
+	while (have < len)
+		have *= 2;
+	while (want < len + n)
+		want *= 2;
+	return !p || want > have ? realloc(p, want) : p;
+}
+
 static inline uint32_t eb_str(struct elf_builder *b, const char *s)
 {
 	size_t n = strlen(s) + 1, at = b->strtab_len;
 
-	b->strtab = realloc(b->strtab, at + n);
+	b->strtab = eb_grow(b->strtab, at, n);
 	memcpy(b->strtab + at, s, n);
 	b->strtab_len += n;
 	return (uint32_t)at;
@@ -87,7 +100,7 @@ static inline uint32_t eb_section(struct elf_builder *b, const char *name, uint3
 static inline void eb_symbol(struct elf_builder *b, const char *name, uint32_t shndx,
 			     unsigned char info, uint64_t value, uint64_t size)
 {
-	b->syms = realloc(b->syms, (b->nsyms + 1) * sizeof(*b->syms));
+	b->syms = eb_grow(b->syms, b->nsyms * sizeof(*b->syms), sizeof(*b->syms));
 	b->syms[b->nsyms++] = (eb_sym){ .st_name = eb_str(b, name), .st_info = info,
 					   .st_shndx = (uint16_t)shndx, .st_value = value,
 					   .st_size = size };
@@ -102,7 +115,8 @@ static inline void eb_init(struct elf_builder *b)
 	eb_section(b, ".symtab", SHT_SYMTAB, 0, NULL, 0);
 	b->sec[2].link = 1;
 	b->sec[2].entsize = sizeof(eb_sym);
-	b->syms = calloc(1, sizeof(*b->syms));
+	b->syms = eb_grow(NULL, 0, sizeof(*b->syms));
+	memset(b->syms, 0, sizeof(*b->syms));
 	b->nsyms = 1;
 }
 

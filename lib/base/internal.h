@@ -72,6 +72,10 @@ static inline bool em_range_ok(uint64_t total, uint64_t off, uint64_t len)
 void *em_calloc(size_t n, size_t size);
 /* realloc of an array with overflow check. */
 void *em_reallocarray(void *ptr, size_t n, size_t size);
+/* ptr, an array of n elements that only this function grew, with room for one more:
+ * capacities double, so appending one at a time copies linearly (a realloc per append
+ * copies the whole array each time where realloc cannot grow in place). NULL: no memory. */
+void *em_array_grow(void *ptr, size_t n, size_t size);
 /* strdup that returns NULL for NULL. */
 char *em_strdup(const char *s);
 /* strndup of at most n bytes. */

@@ -26,6 +26,11 @@ void *em_reallocarray(void *ptr, size_t n, size_t size)
 	return realloc(ptr, total ? total : 1);
 }
 
+void *em_array_grow(void *ptr, size_t n, size_t size)
+{
+	return n & (n - 1) ? ptr : em_reallocarray(ptr, n ? 2 * n : 1, size);
+}
+
 char *em_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;

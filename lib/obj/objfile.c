@@ -167,7 +167,7 @@ static int read_funcs(struct em_objparse *p)
 		err = hide_func(obj, &sym);
 		if (err)
 			return err;
-		f = em_reallocarray(c->funcs, c->nfuncs + 1, sizeof(*f));
+		f = em_array_grow(c->funcs, c->nfuncs, sizeof(*f));
 		if (!f)
 			return -ENOMEM;
 		c->funcs = f;

@@ -544,7 +544,7 @@ static int add_init_slot(struct em_objparse *p, const struct slot_info *slots, s
 			m->type == BPF_MAP_TYPE_PROG_ARRAY ? "program" : "map of '.maps'");
 		return -EBADMSG;
 	}
-	arr = em_reallocarray(m->init_slots, m->n_init_slots + 1, sizeof(*arr));
+	arr = em_array_grow(m->init_slots, m->n_init_slots, sizeof(*arr));
 	if (!arr)
 		return -ENOMEM;
 	m->init_slots = arr;

@@ -51,7 +51,7 @@ static int add_unit(struct link *l, size_t code_idx, uint32_t start, uint32_t cn
 			l->prog->name, EM_RELOC_MAX_INSNS);
 		return -E2BIG;
 	}
-	units = em_reallocarray(l->units, l->nunits + 1, sizeof(*units));
+	units = em_array_grow(l->units, l->nunits, sizeof(*units));
 	if (!units)
 		return -ENOMEM;
 	l->units = units;

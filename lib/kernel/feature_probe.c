@@ -245,7 +245,8 @@ static int probe_link_create(struct answer *a, uint32_t attach_type)
 
 /*
  * A multi-probe link of attach_type that cannot be made: a kprobe program
- * on a function no kernel has (ENOENT where the kernel has the link kind),
+ * on a function no kernel has (ENOENT, or ESRCH from ftrace's symbol look-up
+ * on 6.12, where the kernel has the link kind),
  * a uprobe program on "/" (EBADF: not a regular file). Without the kind the
  * load (EINVAL) or the link (EINVAL, EOPNOTSUPP without CONFIG_FPROBE) fails.
  */
@@ -268,7 +269,7 @@ static int probe_multi(struct answer *a, uint32_t attach_type, const char *needs
 	em_sys_close(fd);
 	if (err >= 0)
 		em_sys_close(err);
-	if (err == want)
+	if (err == want || (kprobe && err == -ESRCH))
 		return say(a, 1, true, "BPF_LINK_CREATE takes %s",
 			   ebpfmini_sys_attach_type_name(attach_type));
 	return say(a, 0, err != -EPERM, "BPF_LINK_CREATE of %s: %s (%s)",

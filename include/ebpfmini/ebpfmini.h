@@ -15,5 +15,6 @@
 #include "ebpfmini/link.h"
 #include "ebpfmini/ringbuf.h"
 #include "ebpfmini/perfbuf.h"
+#include "ebpfmini/insn.h"
 
 #endif /* EBPFMINI_EBPFMINI_H */

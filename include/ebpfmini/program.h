@@ -12,6 +12,7 @@ extern "C" {
 
 struct ebpfmini_object;
 struct ebpfmini_program;
+struct ebpfmini_insn_fmt_opts; /* ebpfmini/insn.h */
 
 /** ebpfmini_program_name() - the program's function name. Never NULL. */
 const char *ebpfmini_program_name(const struct ebpfmini_program *prog);
@@ -106,6 +107,23 @@ struct ebpfmini_program_test_run_opts {
  */
 int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 			      struct ebpfmini_program_test_run_opts *opts);
+
+/**
+ * ebpfmini_program_disasm() - ebpfmini_insn_dump() of a program of an object,
+ * with the names the object knows. Before load: the program's own
+ * instructions as the ELF file holds them, each map reference by map name
+ * (`r1 = map[events]`, `r1 = map[.rodata][0]+16`), calls of subprograms by
+ * function name (`call pc+5#helper_fn`), kfuncs and ksyms by extern name,
+ * with a label at each function. After load: the instructions sent to the
+ * kernel (subprograms appended), maps by kernel id (`r1 = map[id:5]`).
+ * Helpers are named as by ebpfmini_insn_format(). opts may be NULL; its
+ * opcode field is used, and its name and label callbacks, when set, are asked
+ * before the object's names.
+ * Return: as ebpfmini_insn_dump(); -EINVAL also for a NULL prog, -ENOENT when
+ * the program has no instructions.
+ */
+int ebpfmini_program_disasm(const struct ebpfmini_program *prog,
+			    const struct ebpfmini_insn_fmt_opts *opts, char **text);
 
 #ifdef __cplusplus
 }

@@ -151,4 +151,14 @@
 #define BPF_F_UPROBE_MULTI_RETURN (1U << 0)
 #endif
 
+/* ---- instructions ------------------------------------------------------------------- */
+#define EM_BPF_MEMSX 0x80 /* LDX mode: sign-extending load (6.6) */
+#define EM_BPF_JCOND 0xe0 /* JMP op: may_goto, with src_reg EM_BPF_MAY_GOTO (6.9) */
+#define EM_BPF_MAY_GOTO 0
+#define EM_BPF_NOSPEC 0xc0       /* ST mode: speculation barrier the verifier inserts */
+#define EM_BPF_LOAD_ACQ 0x100    /* STX|ATOMIC imm: load-acquire (6.15) */
+#define EM_BPF_STORE_REL 0x110   /* STX|ATOMIC imm: store-release (6.15) */
+#define EM_BPF_ADDR_SPACE_CAST 1 /* ALU64|MOV|X off: addr_space_cast (6.9) */
+#define EM_BPF_ADDR_PERCPU (-1)  /* ALU64|MOV|X off: per-CPU address (6.10, the verifier's) */
+
 #endif /* EBPFMINI_UAPI_COMPAT_H */

@@ -7,6 +7,18 @@
 
 #include "objstate.h"
 
+/* ---- program.c: disassembly -------------------------------------------------- */
+
+struct ebpfmini_insn_fmt_opts;
+/*
+ * ebpfmini_program_disasm() of cnt instructions of code section code_idx from
+ * instruction off, named from the section's relocations and functions (what
+ * `ebpfmini object show --disasm` prints for sections without programs).
+ * Errors: those of ebpfmini_insn_dump(); -EINVAL for a range outside the section.
+ */
+int em_code_disasm(const struct em_model *obj, size_t code_idx, uint32_t off, uint32_t cnt,
+		   const struct ebpfmini_insn_fmt_opts *opts, char **text);
+
 /* ---- pin.c: bpffs paths ---------------------------------------------------- */
 
 /*

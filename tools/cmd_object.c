@@ -10,6 +10,7 @@
 #include <ebpfmini/ebpfmini.h>
 
 #include "internal.h" /* EM_MAX */
+#include "objapi.h"   /* em_code_disasm */
 #include "objstate.h" /* the tool is ours: it may look at the parsed model (and elf.h: SHT_*) */
 #include "tool.h"
 
@@ -335,39 +336,97 @@ static void show_json(const struct ebpfmini_object *obj, const char *path)
 	json_close(j);
 }
 
+/* Print text (a dump) indented by four spaces, then free it. */
+static void print_dump(char *text)
+{
+	for (char *line = text, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		printf("    %.*s\n", (int)(nl - line), line);
+	}
+	free(text);
+}
+
+/* Every function of every code section: programs through ebpfmini_program_disasm(), the
+ * other functions (subprograms) with the same names from the section's relocations. */
+static int show_disasm(const struct ebpfmini_object *obj, bool opcodes)
+{
+	struct ebpfmini_insn_fmt_opts opts = { .sz = sizeof(opts), .opcode = opcodes };
+	const struct em_model *m = &obj->model;
+	char *text;
+	int err = 0;
+
+	printf("\ndisassembly:\n");
+	for (size_t c = 0; c < m->ncode && err >= 0; c++) {
+		printf("  section '%s':\n", m->code[c].name);
+		for (size_t f = 0; f < m->code[c].nfuncs && err >= 0; f++) {
+			const struct em_func *fn = &m->code[c].funcs[f];
+			const struct ebpfmini_program *p = NULL;
+
+			while ((p = ebpfmini_object_next_program(obj, p)))
+				if (p->code_idx == c && p->sec_insn_off == fn->insn_off)
+					break;
+			err = p ? ebpfmini_program_disasm(p, &opts, &text) :
+				  em_code_disasm(m, c, fn->insn_off, fn->insn_cnt, &opts, &text);
+			if (err >= 0)
+				print_dump(text);
+		}
+	}
+	if (err < 0)
+		tool_error("disassemble: %s", strerror(-err));
+	return err < 0 ? 1 : 0;
+}
+
 int cmd_object_show(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "disasm", no_argument, NULL, 'd' },
+		{ "opcodes", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct ebpfmini_object *obj;
-	int err;
+	bool disasm = false, opcodes = false;
+	int opt, err;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		tool_usage(stdout, "object");
-		return 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			disasm = true;
+			break;
+		case 'o':
+			opcodes = true;
+			break;
+		case 'h':
+			tool_usage(stdout, "object");
+			return 0;
+		default:
+			return 2;
+		}
 	}
-	if (argc != 2) {
-		tool_error("usage: ebpfmini object show OBJ");
-		return 2;
-	}
+	if (optind + 1 != argc)
+		return tool_bad_args("object", optind + 1 < argc ? argv[optind + 1] : NULL);
 	ebpfmini_log_set(hold_log, ebpfmini_log_level(), NULL);
-	err = ebpfmini_object_open(argv[1], NULL, &obj);
+	err = ebpfmini_object_open(argv[optind], NULL, &obj);
 	ebpfmini_log_set(NULL, ebpfmini_log_level(), NULL);
 	if (err)
-		return open_error(argv[1], err);
+		return open_error(argv[optind], err);
 	flush_log(false);
 	if (tool_json) {
-		show_json(obj, argv[1]);
+		show_json(obj, argv[optind]);
 		ebpfmini_object_close(obj);
 		return 0;
 	}
 	printf("object %s (%s): license \"%s\", kernel version %u, %s\n", ebpfmini_object_name(obj),
-	       argv[1], ebpfmini_object_license(obj), ebpfmini_object_kversion(obj),
+	       argv[optind], ebpfmini_object_license(obj), ebpfmini_object_kversion(obj),
 	       ebpfmini_object_btf(obj) ? "BTF" : "no BTF");
 	show_sections(&obj->model);
 	show_programs(obj);
 	show_maps(obj);
 	show_relocations(&obj->model);
+	err = disasm ? show_disasm(obj, opcodes) : 0;
 	ebpfmini_object_close(obj);
-	return 0;
+	return err;
 }
 
 /* After a failed load: the verifier log of each program that did not load. */

@@ -22,8 +22,9 @@ static int cmd_version(int argc, char **argv);
 
 /* Every command of the tool. */
 static const struct tool_cmd commands[] = {
-	{ "object", "show", cmd_object_show, "OBJ",
-	  "print the sections, programs, maps and relocations of an eBPF object" },
+	{ "object", "show", cmd_object_show, "OBJ [--disasm [--opcodes]]",
+	  "print the sections, programs, maps and relocations of an eBPF object; with --disasm, "
+	  "its instructions as the verifier writes them" },
 	{ "object", "load", cmd_object_load,
 	  "OBJ [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] [--pin-links DIR]]",
 	  "load every map and program into the kernel and print their ids; with --attach, "

@@ -10,14 +10,6 @@
 #include "tool.h"
 
 static int cmd_help(int argc, char **argv);
-
-/* until tools/cmd_prog_dump.c lands */
-static int prog_dump_stub(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return tool_error("prog dump: not built yet");
-}
 static int cmd_version(int argc, char **argv);
 
 /* Every command of the tool. */
@@ -32,8 +24,8 @@ static const struct tool_cmd commands[] = {
 	{ "prog", "list", cmd_prog_show, "", "list the kernel's programs" },
 	{ "prog", "show", cmd_prog_show, "[PROG]",
 	  "show programs (PROG: ID | id ID | pinned PATH | name NAME | tag TAG)" },
-	{ "prog", "dump", prog_dump_stub, "xlated|jited PROG [linum] [opcodes]",
-	  "print a program's instructions as the kernel holds them" },
+	{ "prog", "dump", cmd_prog_dump, "xlated PROG [linum] [opcodes] | jited PROG",
+	  "print a loaded program's instructions as the kernel holds them" },
 	{ "prog", "pin", cmd_prog_pin, "PROG PATH", "pin a program in bpffs" },
 	{ "prog", "load", cmd_prog_load, "OBJ PATH [pinmaps DIR] [autoattach]",
 	  "load an object and pin its first program at PATH (with autoattach: its link)" },

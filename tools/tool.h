@@ -150,6 +150,9 @@ struct tool_attach_opts {
  * hold the links or pin them. Returns the exit status: 1 when nothing was attached. */
 int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opts *opts);
 
+/* cmd_prog_dump.c: prog dump xlated|jited PROG [linum] [opcodes] (argv[0] = "dump") */
+int cmd_prog_dump(int argc, char **argv);
+
 /* cmd_btf.c */
 int cmd_btf_dump(int argc, char **argv);
 int cmd_btf_show(int argc, char **argv);

@@ -115,8 +115,10 @@ static void jmp(struct text *t, struct ctx *c, const struct bpf_insn *in)
 
 	if (in->code == (BPF_JMP | BPF_CALL)) {
 		name = name_of(c);
+		/* the kernel's dump of a JITed program holds the offset in off (imm: the subprogram's index) */
 		if (in->src_reg == BPF_PSEUDO_CALL)
-			put(t, "call pc%+d%s%s", in->imm, name ? "#" : "", name ? name : "");
+			put(t, "call pc%+d%s%s", in->off ? in->off : in->imm, name ? "#" : "",
+			    name ? name : "");
 		else
 			put(t, "call %s#%d",
 			    name                                 ? name :

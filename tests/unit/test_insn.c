@@ -78,6 +78,7 @@ static const struct tcase cases[] = {
 	{ { I(BPF_JMP | BPF_CALL, 0, 0, 0, 211) }, "call bpf_cgrp_storage_delete#211" },
 	{ { I(BPF_JMP | BPF_CALL, 0, 0, 0, 5000) }, "call unknown#5000" },
 	{ { I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5) }, "call pc+5" },
+	{ { I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 7, 1) }, "call pc+7" },
 	{ { I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 1234) },
 	  "call kernel-function#1234" },
 	{ { I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0) }, "exit" },

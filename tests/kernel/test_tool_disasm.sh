@@ -1,0 +1,81 @@
+#!/bin/sh
+# test_tool_disasm.sh - kernel-tool-disasm: `ebpfmini object show --disasm` before load and
+# `ebpfmini prog dump xlated|jited` after, checked against the ids the load printed
+# usage: test_tool_disasm.sh EBPFMINI_BINARY BPF_OBJ_DIR   (run by meson as root; exit 77 = skip)
+set -u
+TOOL=$1
+OBJDIR=$2
+tmp=$(mktemp -d /tmp/ebpfmini-disasm-XXXXXX) || exit 1
+bpffs=
+cleanup() {
+	[ -n "$bpffs" ] && umount "$bpffs" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	for f in "$tmp"/out "$tmp"/err; do
+		[ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+expect_out() {
+	for word in "$@"; do
+		grep -qF -- "$word" "$tmp/out" || fail "'$word' missing from the output"
+	done
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "skipped: needs root (CAP_BPF)"
+	exit 77
+fi
+obj=$OBJDIR/tp_count.bpf.o
+
+# --- before load: the object's names
+run "$TOOL" object show "$obj" --disasm
+[ $rc = 0 ] || fail "object show --disasm: exit $rc"
+expect_out "disassembly:" "  section 'tp/syscalls/sys_enter_getpid':" "    count_getpid:" \
+	"       0: call bpf_get_current_pid_tgid#14" "       1: r1 = map[.rodata][0]+0" \
+	"       7: r2 = map[.bss][0]+0" "       9: lock *(u64 *)(r2 +0) += r1" "      11: exit"
+run "$TOOL" object show "$obj" --disasm --opcodes
+expect_out "       0: (85) call bpf_get_current_pid_tgid#14" "      11: (95) exit"
+
+# --- after load: the kernel's instructions, maps by the ids the load printed
+bpffs=$tmp/bpffs
+mkdir "$bpffs" && mount -t bpf bpf "$bpffs" || fail "cannot mount bpffs at $bpffs"
+run "$TOOL" object load "$obj" --pin-progs "$bpffs"
+[ $rc = 0 ] || fail "object load: exit $rc"
+bss=$(sed -n "s/^map  '\.bss': id \([0-9]*\),.*/\1/p" "$tmp/out")
+prog=$(sed -n "s/^prog 'count_getpid': id \([0-9]*\),.*/\1/p" "$tmp/out")
+[ -n "$bss" ] && [ -n "$prog" ] || fail "object load printed no ids"
+for sel in "$prog" "id $prog" "pinned $bpffs/count_getpid"; do
+	# shellcheck disable=SC2086
+	run "$TOOL" prog dump xlated $sel
+	[ $rc = 0 ] || fail "prog dump xlated $sel: exit $rc"
+	expect_out "count_getpid:" "(18) r2 = map[id:$bss][0]+0" "(95) exit"
+	grep -Eq '^   0: \(85\) call bpf_get_current_pid_tgid#-?[0-9]+$' "$tmp/out" ||
+		fail "prog dump xlated $sel: the helper call is not named"
+done
+grep -q '^; .*bpf_get_current_pid_tgid' "$tmp/out" || fail "prog dump xlated: no source line"
+run "$TOOL" prog dump xlated "$prog" linum opcodes
+[ $rc = 0 ] || fail "prog dump xlated linum opcodes: exit $rc"
+grep -q '^; .* @ .*tp_count\.bpf\.c:[0-9]*:[0-9]*$' "$tmp/out" || fail "linum: no file:line"
+grep -Eq '^ +95 00 00 00 00 00 00 00$' "$tmp/out" || fail "opcodes: no bytes of exit"
+run "$TOOL" prog dump jited "$prog"
+[ $rc = 0 ] || fail "prog dump jited: exit $rc"
+grep -q '_count_getpid:$' "$tmp/out" || fail "prog dump jited: no symbol"
+grep -Eq '^ +0:( [0-9a-f]{2}){16}$' "$tmp/out" || fail "prog dump jited: no bytes"
+
+# --- wrong usage
+run "$TOOL" prog dump xlated "$prog" bogus
+[ $rc = 2 ] || fail "prog dump with a stray word: exit $rc, want 2"
+grep -q "unexpected 'bogus'" "$tmp/err" || fail "prog dump: the stray word is not named"
+run "$TOOL" prog dump source "$prog"
+[ $rc = 2 ] || fail "prog dump source: exit $rc, want 2"
+run "$TOOL" prog dump xlated 4294967295
+[ $rc = 1 ] || fail "prog dump of a missing id: exit $rc, want 1"
+echo "ok"

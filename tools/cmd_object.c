@@ -455,6 +455,9 @@ static const struct ebpfmini_program *first_failed(const struct ebpfmini_object 
 	return NULL;
 }
 
+/* object load --report: print the load report, also of a load that failed */
+static bool report;
+
 int tool_open_load(const char *path, char **only, int count, struct ebpfmini_object **out)
 {
 	struct ebpfmini_program *prog = NULL;
@@ -504,6 +507,8 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 			tool_explain(what, err, -1, NULL);
 		}
 		print_failed_logs(obj);
+		if (report)
+			tool_print_report(obj);
 		ebpfmini_object_close(obj);
 		return 1;
 	}
@@ -521,6 +526,7 @@ int cmd_object_load(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pin-links", required_argument, NULL, 'l' },
 		{ "prog", required_argument, NULL, 'n' },
+		{ "report", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -565,6 +571,9 @@ int cmd_object_load(int argc, char **argv)
 		case 'n':
 			only[nonly++] = optarg;
 			break;
+		case 'r':
+			report = true;
+			break;
 		case 'h':
 			tool_usage(stdout, "object");
 			goto out;
@@ -589,10 +598,10 @@ int cmd_object_load(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	while ((m = ebpfmini_object_next_map(obj, m)))
+	while (!(report && tool_json) && (m = ebpfmini_object_next_map(obj, m)))
 		printf("map  '%s': id %u, %s\n", ebpfmini_map_name(m), ebpfmini_map_id(m),
 		       tool_map_type(ebpfmini_map_type(m), type, sizeof(type)));
-	while ((p = ebpfmini_object_next_program(obj, p))) {
+	while (!(report && tool_json) && (p = ebpfmini_object_next_program(obj, p))) {
 		if (ebpfmini_program_fd(p) < 0) {
 			printf("prog '%s': not loaded (%s)\n", ebpfmini_program_name(p),
 			       nonly ? "not picked by --prog" : "autoload off");
@@ -624,7 +633,9 @@ int cmd_object_load(int argc, char **argv)
 	}
 	if (attach)
 		status = tool_attach_object(obj, &attach_opts);
-	else if (!pin_maps && !pin_progs)
+	if (report)
+		tool_print_report(obj);
+	else if (!attach && !pin_maps && !pin_progs)
 		printf("(the kernel frees what is not pinned when ebpfmini exits)\n");
 close:
 	ebpfmini_object_close(obj);

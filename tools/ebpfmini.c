@@ -18,9 +18,11 @@ static const struct tool_cmd commands[] = {
 	  "print the sections, programs, maps and relocations of an eBPF object; with --disasm, "
 	  "its instructions as the verifier writes them" },
 	{ "object", "load", cmd_object_load,
-	  "OBJ [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] [--pin-links DIR]]",
+	  "OBJ [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] [--pin-links DIR]] "
+	  "[--report]",
 	  "load every map and program into the kernel and print their ids; with --attach, "
-	  "attach each program whose SEC name says where and hold the links (or pin them)" },
+	  "attach each program whose SEC name says where and hold the links (or pin them); "
+	  "with --report (and -j), each step of the load with its time" },
 	{ "prog", "list", cmd_prog_show, "", "list the kernel's programs" },
 	{ "prog", "show", cmd_prog_show, "[PROG]",
 	  "show programs (PROG: ID | id ID | pinned PATH | name NAME | tag TAG)" },

@@ -150,6 +150,11 @@ struct tool_attach_opts {
  * hold the links or pin them. Returns the exit status: 1 when nothing was attached. */
 int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opts *opts);
 
+/* load_report.c: the object's load report (ebpfmini_object_load_step()) on stdout, as a
+ * table, or as one JSON document with -j */
+struct ebpfmini_object;
+void tool_print_report(const struct ebpfmini_object *obj);
+
 /* cmd_prog_dump.c: prog dump xlated|jited PROG [linum] [opcodes] (argv[0] = "dump") */
 int cmd_prog_dump(int argc, char **argv);
 

@@ -162,6 +162,63 @@ int ebpfmini_object_pin_programs(struct ebpfmini_object *obj, const char *dir);
  *  Return: as unpin_maps. */
 int ebpfmini_object_unpin_programs(struct ebpfmini_object *obj, const char *dir);
 
+/** enum ebpfmini_step_kind - what one step of ebpfmini_object_load_step() did. */
+enum ebpfmini_step_kind {
+	EBPFMINI_STEP_PARSE = 0,      /* open: the ELF file, its BTF and .BTF.ext parsed */
+	EBPFMINI_STEP_KERNEL_BTF = 1, /* the running kernel's BTF read (once per process) */
+	EBPFMINI_STEP_CORE = 2,       /* the CO-RE relocations computed and patched */
+	EBPFMINI_STEP_CORE_FIXUP = 3, /* one CO-RE relocation: instruction, old and new value */
+	EBPFMINI_STEP_BTF_LOAD = 4,   /* the object's BTF loaded (BPF_BTF_LOAD) */
+	EBPFMINI_STEP_MAP_CREATE = 5, /* one map created, or reused from its pin */
+	EBPFMINI_STEP_PROG_LOAD = 6,  /* one program verified and loaded (BPF_PROG_LOAD) */
+	EBPFMINI_STEP_ATTACH = 7,     /* one program attached (ebpfmini_program_attach()) */
+};
+
+/**
+ * struct ebpfmini_load_step - one step of the open, load and attach of an
+ * object, as ebpfmini_object_load_step() gives it. Owned by the object.
+ * @kind:        what the step was
+ * @subject:     what it was about: "elf", "btf", "core", "map 'rb'", "prog 'handle_exec'"
+ * @text:        what it did, one line: "created: ringbuf, max_entries 262144, id 12"
+ * @err:         0, or the negative errno the step failed with
+ * @start_ns:    when it began, in ns since the object was opened (CLOCK_MONOTONIC)
+ * @duration_ns: how long it took (0 for the fixups of a CO-RE step)
+ * @id:          the kernel id of the map, program, BTF or link made; else 0
+ * @insn:        CORE_FIXUP: the instruction patched (index in its ELF section);
+ *               PROG_LOAD: the instructions sent to the kernel
+ * @old_val:     CORE_FIXUP: the value before (immediate or offset, sign-extended)
+ * @new_val:     CORE_FIXUP: the value after (0 for a poisoned instruction)
+ * @verified_insns: PROG_LOAD: the instructions the verifier processed, from the
+ *               kernel's prog info (0 when the kernel does not tell, before 5.16)
+ */
+struct ebpfmini_load_step {
+	enum ebpfmini_step_kind kind;
+	const char *subject;
+	const char *text;
+	int err;
+	uint64_t start_ns;
+	uint64_t duration_ns;
+	uint32_t id;
+	uint32_t insn;
+	uint64_t old_val;
+	uint64_t new_val;
+	uint32_t verified_insns;
+};
+
+/**
+ * ebpfmini_object_load_step() - step i (from 0) of the load report: what
+ * open, ebpfmini_object_load() and ebpfmini_program_attach() did, in order,
+ * each with its time: the parse, the kernel BTF read, the CO-RE relocations
+ * and each fixup, the BTF load, each map created, each program's
+ * verification (with the kernel's count of verified instructions) and each
+ * attach, the failed step included. An embedding program logs the report
+ * by walking i up from 0 until NULL. A step whose memory could not be
+ * allocated is left out. Valid until the object is closed.
+ * Return: the step, or NULL (NULL obj, i past the last step).
+ */
+const struct ebpfmini_load_step *ebpfmini_object_load_step(const struct ebpfmini_object *obj,
+							   size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,8 @@
 /* auto_attach.c - auto-attach by SEC name: the attach function of each kind of the section table; above every attach_*.c (L4 link) */
 #include <string.h>
 
+#include "ebpfmini/link.h"
+
 #include "internal.h"
 #include "link.h"
 #include "objapi.h"
@@ -81,8 +83,19 @@ EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpf
 		return -EINVAL;
 	sec = ebpfmini_program_section(prog);
 	fn = auto_attach_of(sec, &target, &kind);
-	if (fn)
-		return fn(prog, kind, target, out);
+	if (fn) {
+		uint64_t t = em_report_now();
+		int err = fn(prog, kind, target, out);
+		struct ebpfmini_load_step *s =
+			em_report_add(em_object_of(prog->obj), EBPFMINI_STEP_ATTACH, t, err, "prog",
+				      prog->name, "%s %s%s%s", err ? "attach:" : "attached to",
+				      target && *target ? target : sec, err ? ": " : "",
+				      err ? strerror(-err) : "");
+
+		if (s && *out)
+			s->id = ebpfmini_link_id(*out);
+		return err;
+	}
 	em_err("prog '%s': attach: SEC '%s' does not say where to attach: use the attach "
 	       "function of its hook with an explicit target",
 	       ebpfmini_program_name(prog), sec);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -74,16 +73,23 @@ static int relocate_core(struct load_state *st)
 {
 	struct ebpfmini_object *obj = st->obj;
 	struct em_core_input in = em_core_input_of(&obj->model);
-	struct em_core_fixups *fx;
+	const char *path = obj->model.btf_custom_path;
+	const struct ebpfmini_btf *kbtf;
+	struct em_core_fixups *fx = NULL;
+	uint64_t t = em_report_now();
 	int err;
 
 	if (obj->core_done || !obj->model.has_core_relos)
 		return 0;
-	err = em_btf_vmlinux_core_calc(&in, obj->model.btf_custom_path, &fx); /* logs why */
-	if (err < 0)
-		return err;
-	em_core_fixups_log(fx, EBPFMINI_LOG_DEBUG);
-	err = em_core_patch(fx, obj->model.code, obj->model.ncode); /* logs why */
+	err = em_btf_vmlinux_get(path, &kbtf); /* here, so that the report shows what it costs */
+	em_report_btf(obj, EBPFMINI_STEP_KERNEL_BTF, t, err, path, err ? NULL : kbtf);
+	t = em_report_now();
+	err = em_btf_vmlinux_core_calc(&in, path, &fx); /* logs why */
+	if (err >= 0) {
+		em_core_fixups_log(fx, EBPFMINI_LOG_DEBUG);
+		err = em_core_patch(fx, obj->model.code, obj->model.ncode); /* logs why */
+	}
+	em_report_core(obj, t, err, fx);
 	if (err < 0) {
 		em_core_fixups_free(fx);
 		return err;
@@ -91,7 +97,6 @@ static int relocate_core(struct load_state *st)
 	em_core_fixups_free(obj->core_fixups);
 	obj->core_fixups = fx;
 	obj->core_done = true;
-	em_debug("core: %d relocations applied", err);
 	return 0;
 }
 
@@ -105,12 +110,14 @@ static int resolve_names(struct load_state *st)
 
 static int load_btf(struct load_state *st)
 {
+	uint64_t t = em_report_now();
 	int fd;
 
 	st->btf_fd = -1;
 	if (!st->obj->model.btf)
 		return 0;
 	fd = ebpfmini_btf_load(st->obj->model.btf); /* logs the kernel's reason itself */
+	em_report_btf(st->obj, EBPFMINI_STEP_BTF_LOAD, t, fd, "object BTF", st->obj->model.btf);
 	if (fd < 0) {
 		em_warn("btf: continuing without BTF: maps get no BTF type ids, programs no "
 			"func/line info");
@@ -272,8 +279,10 @@ static int create_map(struct load_state *st, struct ebpfmini_map *map)
 static int create_maps(struct load_state *st)
 {
 	for (size_t i = 0; i < st->obj->model.nmaps; i++) {
+		uint64_t t = em_report_now();
 		int err = create_map(st, &st->obj->model.maps[i]);
 
+		em_report_map(&st->obj->model.maps[i], t, err);
 		if (err)
 			return err;
 	}
@@ -402,41 +411,6 @@ static int relocate(struct load_state *st)
 
 /* ---- phase 8: programs ---------------------------------------------------------------- */
 
-/* Summary lines the verifier appends after its verdict. */
-static bool is_summary_line(const char *line, size_t len)
-{
-	static const char *const prefixes[] = { "processed ", "verification time ", "stack depth ",
-						"max_states_per_insn " };
-
-	for (size_t i = 0; i < EM_ARRAY_SIZE(prefixes); i++) {
-		size_t n = strlen(prefixes[i]);
-
-		if (len >= n && strncmp(line, prefixes[i], n) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The verifier's verdict: the last line that is neither empty nor a summary, into buf. */
-static const char *last_line(const char *log, char *buf, size_t size)
-{
-	size_t end = log ? strlen(log) : 0;
-
-	buf[0] = '\0';
-	while (end) {
-		size_t start = end;
-
-		while (start && log[start - 1] != '\n')
-			start--;
-		if (end > start && !is_summary_line(log + start, end - start)) {
-			snprintf(buf, size, "%.*s", (int)(end - start), log + start);
-			break;
-		}
-		end = start ? start - 1 : 0;
-	}
-	return buf;
-}
-
 /* fentry, fexit, fmod_ret, lsm and freplace programs run through BPF trampolines. */
 static bool is_trampoline(const struct ebpfmini_program *prog)
 {
@@ -522,7 +496,7 @@ static void report_load_failure(const struct ebpfmini_program *prog, int err)
 		em_warn("prog '%s': verifier log%s:\n%s", prog->name,
 			from ? " (tail; ebpfmini_program_log() has all of it)" : "", log + from);
 	}
-	last_line(log, last, sizeof(last));
+	em_report_verdict(log, last, sizeof(last));
 	if (ebpfmini_log_explain(err, BPF_PROG_LOAD, log, hint, sizeof(hint)) < 0)
 		hint[0] = '\0';
 	if (err == -EPERM && is_trampoline(prog))
@@ -569,6 +543,8 @@ static int attempt(const struct load_state *st, struct ebpfmini_program *prog)
 	uint32_t level = prog->log_level, size = level ? LOG_MIN : 0, cap = 0;
 	char *buf = NULL;
 	int fd, first_err = 0;
+
+	ps->load_ns[0] = em_report_now(); /* attempt() may run on another thread: no report here */
 
 	if (st->btf_fd >= 0) {
 		o.prog_btf_fd = (uint32_t)st->btf_fd;
@@ -626,17 +602,20 @@ static int attempt(const struct load_state *st, struct ebpfmini_program *prog)
 		buf = NULL;
 	}
 	free(buf);
+	ps->load_ns[1] = em_report_now();
 	return fd >= 0 ? fd : first_err ? first_err : fd;
 }
 
 /* The outcome of attempt() (an fd or an error), kept and logged in section order. */
 static int finish(struct ebpfmini_program *prog, int fd)
 {
+	if (fd >= 0)
+		em_prog_state(prog)->fd = fd;
+	em_report_prog(prog, fd < 0 ? fd : 0);
 	if (fd < 0) {
 		report_load_failure(prog, fd);
 		return fd;
 	}
-	em_prog_state(prog)->fd = fd;
 	em_info("prog '%s': loaded (fd %d, %zu instructions)", prog->name, fd, prog->insn_cnt);
 	return 0;
 }
@@ -676,14 +655,6 @@ static void *verify_queue(void *arg)
 	while ((i = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED)) < q->n)
 		q->result[i] = attempt(q->st, q->progs[i]);
 	return NULL;
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /*
@@ -748,11 +719,11 @@ static int load_programs(struct load_state *st)
 		goto out;
 	}
 	while (q.next < q.n && !err) {
-		uint64_t t0 = now_us();
+		uint64_t t0 = em_report_now();
 
 		err = finish(q.progs[q.next], attempt(st, q.progs[q.next]));
 		q.next++;
-		if (!err && now_us() - t0 >= EM_LOAD_SIDE_BY_SIDE_US &&
+		if (!err && em_report_now() - t0 >= EM_LOAD_SIDE_BY_SIDE_US * 1000 &&
 		    (nthreads = threads_for(obj, q.n - q.next)) > 1) {
 			err = verify_side_by_side(&q, nthreads);
 			break;

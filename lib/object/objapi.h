@@ -5,7 +5,42 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
 #include "objstate.h"
+
+/* ---- report.c: the load report -------------------------------------------------- */
+
+/* CLOCK_MONOTONIC in ns: the clock of the report's steps. */
+uint64_t em_report_now(void);
+/*
+ * Append a step to obj's report (ebpfmini_object_load_step()): begun at start
+ * (em_report_now()), ended now, about subject ("btf") or subject 'name'
+ * ("map 'rb'") when name is not NULL, with err (< 0 when the step failed)
+ * and fmt as its text. Returns the step for the caller to add the fields of
+ * its kind, or NULL (out of memory: the step is left out; never fatal).
+ */
+struct ebpfmini_load_step *em_report_add(struct ebpfmini_object *obj, enum ebpfmini_step_kind kind,
+					 uint64_t start, int err, const char *subject,
+					 const char *name, const char *fmt, ...) EM_PRINTF(7, 8);
+/* A BTF step: the kernel's read (KERNEL_BTF, fd: 0 or the error; what: its path, NULL for
+ * vmlinux's) or the object's loaded (BTF_LOAD, fd: what ebpfmini_btf_load() returned; the
+ * id is asked from the kernel). */
+void em_report_btf(struct ebpfmini_object *obj, enum ebpfmini_step_kind kind, uint64_t start,
+		   int fd, const char *what, const struct ebpfmini_btf *btf);
+/* The steps of a CO-RE pass begun at start: one for the pass, one per fixup of fx (may be NULL). */
+struct em_core_fixups;
+void em_report_core(struct ebpfmini_object *obj, uint64_t start, int err,
+		    const struct em_core_fixups *fx);
+/* The step of a map's creation (err: create's result), with its id. */
+void em_report_map(const struct ebpfmini_map *map, uint64_t start, int err);
+/* The step of a program's load (its time from em_prog_state's load_ns), with its id and
+ * verified instructions from the kernel, or the verifier's verdict (em_report_verdict)
+ * when it failed. Called in section order on the loading thread. */
+void em_report_prog(const struct ebpfmini_program *prog, int err);
+void em_report_free(struct ebpfmini_object *obj);
+/* The verifier's verdict in log (may be NULL): its last line that is neither empty nor a
+ * summary ("processed ...", "verification time ..."), into buf; "" when there is none. */
+const char *em_report_verdict(const char *log, char *buf, size_t size);
 
 /* ---- program.c: disassembly -------------------------------------------------- */
 

@@ -52,6 +52,7 @@ static void destroy(struct ebpfmini_object *obj)
 	free(obj->map_state);
 	free(obj->ext_state);
 	em_core_fixups_free(obj->core_fixups);
+	em_report_free(obj);
 	em_objfile_free(&obj->model);
 	free(obj->model.kconfig_path);
 	free(obj->model.btf_custom_path);
@@ -84,6 +85,7 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 		free(image);
 		return -ENOMEM;
 	}
+	obj->t0 = em_report_now();
 	obj->model.image = image;
 	obj->model.image_size = size;
 	obj->model.name = strdup(name && *name ? name : default_name);
@@ -115,6 +117,11 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 	err = derive_pin_paths(obj);
 	if (err)
 		goto fail;
+	em_report_add(obj, EBPFMINI_STEP_PARSE, obj->t0, 0, "elf", NULL,
+		      "%zu bytes: %zu programs, %zu maps, %zu externs, %s%s", size,
+		      obj->model.nprogs, obj->model.nmaps, obj->model.nexterns,
+		      obj->model.btf ? "BTF" : "no BTF",
+		      obj->model.has_core_relos ? ", CO-RE relocations" : "");
 	*out = obj;
 	return 0;
 fail:

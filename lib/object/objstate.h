@@ -31,6 +31,8 @@ struct em_prog_state {
 	uint32_t attach_btf_id; /* attach target in kernel BTF (tp_btf, fentry, lsm, iter),
 				 * found at load (load_extern.c), else 0 */
 	int attach_btf_obj_fd;  /* the target's module BTF fd during the load, 0 for vmlinux */
+	uint64_t load_ns[2];    /* when the load's BPF_PROG_LOAD attempts began and ended (the
+				 * report: em_report_now()) */
 };
 
 /* The kernel's answer for one ksym/kfunc extern, set at load (load_extern.c): obj->ext_state[i]. */
@@ -55,6 +57,9 @@ struct ebpfmini_object {
 	bool loaded;
 	bool core_done; /* CO-RE relocations applied to model.code[] (never twice) */
 	struct em_core_fixups *core_fixups; /* what CO-RE changed (core.h), or NULL */
+	uint64_t t0;                        /* when open began: the report's clock start */
+	struct ebpfmini_load_step *steps;   /* the load report (report.c), nsteps entries */
+	size_t nsteps;
 };
 
 /* The object whose model is model (every model of the library is embedded in an object). */

@@ -1,6 +1,7 @@
 #!/bin/sh
-# test_tool_disasm.sh - kernel-tool-disasm: `ebpfmini object show --disasm` before load and
-# `ebpfmini prog dump xlated|jited` after, checked against the ids the load printed
+# test_tool_disasm.sh - kernel-tool-disasm: `ebpfmini object show --disasm` before load,
+# `ebpfmini prog dump xlated|jited` after, checked against the ids the load printed, and
+# `ebpfmini object load --report` (and with -j): each step of the load, as text and as JSON
 # usage: test_tool_disasm.sh EBPFMINI_BINARY BPF_OBJ_DIR   (run by meson as root; exit 77 = skip)
 set -u
 TOOL=$1
@@ -69,6 +70,43 @@ run "$TOOL" prog dump jited "$prog"
 [ $rc = 0 ] || fail "prog dump jited: exit $rc"
 grep -q '_count_getpid:$' "$tmp/out" || fail "prog dump jited: no symbol"
 grep -Eq '^ +0:( [0-9a-f]{2}){16}$' "$tmp/out" || fail "prog dump jited: no bytes"
+
+# --- the load report: every step, the ids the kernel gave, JSON that parses
+run "$TOOL" object load "$obj" --report
+[ $rc = 0 ] || fail "object load --report: exit $rc"
+expect_out "load report of 'tp_count'" " parse " " btf_load " " map_create " " prog_load " "ms in all"
+bss=$(sed -n "s/^map  '\.bss': id \([0-9]*\),.*/\1/p" "$tmp/out")
+grep -Eq "map_create +map '\.bss' +created array, key 4, value 16, max_entries 1, id $bss\$" "$tmp/out" ||
+	fail "report: no .bss line with id $bss"
+grep -Eq "prog_load +prog 'count_getpid' +verified: 12 insns, [1-9][0-9]* verified, id [1-9]" "$tmp/out" ||
+	fail "report: no verified count for count_getpid"
+run "$TOOL" object load "$obj" --attach -d 0 --report
+[ $rc = 0 ] || fail "object load --attach --report: exit $rc"
+grep -Eq "attach +prog 'count_getpid' +attached to syscalls/sys_enter_getpid, id [1-9]" "$tmp/out" ||
+	fail "report: no attach step"
+run "$TOOL" object load "$OBJDIR/core_task.bpf.o" --report
+[ $rc = 0 ] || fail "object load --report of a CO-RE object: exit $rc"
+expect_out " kernel_btf " " core " "  fixup " "relocation #0"
+run "$TOOL" object load "$obj" --report --json
+[ $rc = 0 ] || fail "object load --report --json: exit $rc"
+python3 - "$tmp/out" <<'PY' || fail "report JSON"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+steps = doc["steps"]
+assert doc["object"] == "tp_count", doc["object"]
+kinds = [s["step"] for s in steps]
+assert kinds[0] == "parse" and "btf_load" in kinds, kinds
+progs = [s for s in steps if s["step"] == "prog_load"]
+assert len(progs) == 3 and all(p["verified_insns"] > 0 and p["id"] > 0 and p["err"] == 0 for p in progs), progs
+assert all(s["start_ns"] + s["duration_ns"] <= steps[-1]["start_ns"] + steps[-1]["duration_ns"] for s in steps)
+PY
+run "$TOOL" object load "$OBJDIR/bad_verifier.bpf.o" --report
+[ $rc = 1 ] || fail "object load --report of a rejected program: exit $rc"
+grep -Eq "prog_load +prog 'no_null_check' +Permission denied: " "$tmp/out" ||
+	fail "report: the failed step is missing"
+run "$TOOL" -p object load "$obj" --report
+[ $rc = 0 ] || fail "-p object load --report: exit $rc"
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/out" || fail "report: -p is not JSON"
 
 # --- wrong usage
 run "$TOOL" prog dump xlated "$prog" bogus

@@ -434,6 +434,33 @@ static void test_global_data_and_subprograms(void **state)
 	ebpfmini_object_close(obj);
 }
 
+/* ebpfmini_program_disasm() after load: the code sent to the kernel, maps by kernel id,
+ * subprograms and callbacks by their func_info names */
+static void test_disasm_after_load(void **state)
+{
+	struct ebpfmini_object *obj;
+	char *text, want[64];
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	obj = load_basic(NULL);
+	assert_true(ebpfmini_program_disasm(prog_of(obj, "calc"), NULL, &text) > 0);
+	snprintf(want, sizeof(want), ": r1 = map[id:%u]\n", ebpfmini_map_id(map_of(obj, "rb")));
+	if (!strstr(text, want))
+		fail_msg("no \"%s\" in:\n%s", want, text);
+	snprintf(want, sizeof(want), ": r1 = map[id:%u][0]+4\n", ebpfmini_map_id(map_of(obj, ".bss")));
+	if (!strstr(text, want))
+		fail_msg("no \"%s\" in:\n%s", want, text);
+	assert_true(strncmp(text, "calc:\n", 6) == 0);
+	assert_non_null(strstr(text, "#static_add\n"));
+	assert_non_null(strstr(text, "#global_mul\n"));
+	assert_non_null(strstr(text, ": r2 = subprog[sum_cb]\n"));
+	assert_non_null(strstr(text, "\nsum_cb:\n"));
+	assert_non_null(strstr(text, ": call bpf_ringbuf_output#130\n"));
+	free(text);
+	ebpfmini_object_close(obj);
+}
+
 /* A __hidden global subprogram is loaded as static: the verifier checks it in its caller's
  * context, where its pointer argument is known non-NULL (checked alone, as a global
  * function, it is refused: "R1 invalid mem access 'mem_or_null'"). */
@@ -861,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_ringbuf_created),
 		cmocka_unit_test(test_global_data_and_subprograms),
 		cmocka_unit_test(test_hidden_subprogram),
+		cmocka_unit_test(test_disasm_after_load),
 		cmocka_unit_test(test_tail_calls),
 		cmocka_unit_test(test_map_in_map),
 		cmocka_unit_test(test_set_before_load),

@@ -1,5 +1,4 @@
 /* cmd_prog_dump.c - ebpfmini prog dump xlated|jited: a loaded program's instructions as the kernel holds them */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,45 +250,6 @@ static void dump_free(struct dump *d)
 	ebpfmini_btf_free(d->btf);
 }
 
-/* "ID", "id ID" or "pinned PATH": an fd of the program, or -1 after printing why. */
-static int open_prog(int argc, char **argv, int *used)
-{
-	unsigned long id;
-	char *end;
-	int fd;
-
-	*used = 0;
-	if (argc >= 2 && !strcmp(argv[0], "pinned")) {
-		*used = 2;
-		fd = ebpfmini_sys_obj_get(argv[1], 0);
-		if (fd < 0)
-			tool_explain(argv[1], fd, BPF_OBJ_GET, NULL);
-		return fd < 0 ? -1 : fd;
-	}
-	if (argc >= 2 && !strcmp(argv[0], "id"))
-		argv++, argc--, (*used)++;
-	if (argc < 1) {
-		tool_error("prog dump: which program? (ID, id ID or pinned PATH)");
-		return -1;
-	}
-	(*used)++;
-	errno = 0;
-	id = strtoul(argv[0], &end, 0);
-	if (errno || *end || !id || id > UINT32_MAX) {
-		tool_error("prog dump: '%s' is not a program id", argv[0]);
-		return -1;
-	}
-	fd = ebpfmini_sys_prog_get_fd_by_id((uint32_t)id);
-	if (fd < 0) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "prog id %lu", id);
-		tool_explain(what, fd, BPF_PROG_GET_FD_BY_ID, NULL);
-		return -1;
-	}
-	return fd;
-}
-
 int cmd_prog_dump(int argc, char **argv)
 {
 	struct dump d = { 0 };
@@ -301,7 +261,7 @@ int cmd_prog_dump(int argc, char **argv)
 		return 2;
 	}
 	xlated = !strcmp(argv[1], "xlated");
-	fd = open_prog(argc - 2, argv + 2, &used);
+	fd = tool_select_one(TOOL_PROG, argc - 2, argv + 2, &used);
 	if (fd < 0)
 		return 1;
 	for (int i = 2 + used; i < argc; i++) {

@@ -10,7 +10,7 @@
 #include <ebpfmini/ebpfmini.h>
 
 #include "internal.h" /* EM_MAX */
-#include "objapi.h"   /* em_code_disasm */
+#include "objapi.h"   /* em_program_code_disasm */
 #include "objstate.h" /* the tool is ours: it may look at the parsed model (and elf.h: SHT_*) */
 #include "tool.h"
 
@@ -366,7 +366,7 @@ static int show_disasm(const struct ebpfmini_object *obj, bool opcodes)
 				if (p->code_idx == c && p->sec_insn_off == fn->insn_off)
 					break;
 			err = p ? ebpfmini_program_disasm(p, &opts, &text) :
-				  em_code_disasm(m, c, fn->insn_off, fn->insn_cnt, &opts, &text);
+				  em_program_code_disasm(m, c, fn->insn_off, fn->insn_cnt, &opts, &text);
 			if (err >= 0)
 				print_dump(text);
 		}

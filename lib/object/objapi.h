@@ -51,7 +51,7 @@ struct ebpfmini_insn_fmt_opts;
  * `ebpfmini object show --disasm` prints for sections without programs).
  * Errors: those of ebpfmini_insn_dump(); -EINVAL for a range outside the section.
  */
-int em_code_disasm(const struct em_model *obj, size_t code_idx, uint32_t off, uint32_t cnt,
+int em_program_code_disasm(const struct em_model *obj, size_t code_idx, uint32_t off, uint32_t cnt,
 		   const struct ebpfmini_insn_fmt_opts *opts, char **text);
 
 /* ---- pin.c: bpffs paths ---------------------------------------------------- */

@@ -372,7 +372,7 @@ static int disasm(struct disasm *d, const void *insns, size_t cnt,
 	return ebpfmini_insn_dump(insns, cnt, &o, text);
 }
 
-int em_code_disasm(const struct em_model *obj, size_t code_idx, uint32_t off, uint32_t cnt,
+int em_program_code_disasm(const struct em_model *obj, size_t code_idx, uint32_t off, uint32_t cnt,
 		   const struct ebpfmini_insn_fmt_opts *opts, char **text)
 {
 	const struct em_code_sec *code = code_idx < obj->ncode ? &obj->code[code_idx] : NULL;
@@ -394,7 +394,7 @@ EM_EXPORT int ebpfmini_program_disasm(const struct ebpfmini_program *prog,
 		return -EINVAL;
 	}
 	if (!prog->insns)
-		return em_code_disasm(prog->obj, prog->code_idx, prog->sec_insn_off,
+		return em_program_code_disasm(prog->obj, prog->code_idx, prog->sec_insn_off,
 				      prog->sec_insn_cnt, opts, text);
 	d.obj = prog->obj;
 	return disasm(&d, prog->insns, prog->insn_cnt, opts, text);

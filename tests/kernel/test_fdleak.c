@@ -189,7 +189,7 @@ static void inject_every_call(const char *name)
 {
 	struct ebpfmini_object *obj;
 	long total;
-	int before, failures = 0;
+	int before, failures = 0, informational = 0;
 
 	before = count_fds();
 	obj = open_with_root(name);
@@ -213,6 +213,9 @@ static void inject_every_call(const char *name)
 		log_capture_stop();
 		if (fault.failed_nr < 0)
 			fail_msg("%s: call %ld of %ld was never made", name, n, total);
+		/* the load report's questions for ids are not fatal: a failure leaves the id 0 */
+		if (!err && fault.failed_arg0 == BPF_OBJ_GET_INFO_BY_FD)
+			informational++;
 		if (err) {
 			failures++;
 			if (count_fds() != before)
@@ -233,7 +236,7 @@ static void inject_every_call(const char *name)
 	print_message("%s: %ld kernel calls, a fault at %d of them failed the load\n", name, total,
 		      failures);
 	/* most faults must fail the load (only BTF and program loads have fallbacks) */
-	assert_true(failures > total / 2);
+	assert_true(failures > (total - informational) / 2);
 }
 
 static void test_fault_at_each_call(void **state)

@@ -149,7 +149,7 @@ int cmd_feature(int argc, char **argv)
 		json_open(j, "kernel_features");
 	else
 		printf("kernel features:\n");
-	for (int f = EBPFMINI_FEATURE_KPROBES; f <= EBPFMINI_FEATURE_NETFILTER_LINK; f++) {
+	for (int f = EBPFMINI_FEATURE_KPROBES; ebpfmini_sys_feature_name((enum ebpfmini_feature)f); f++) {
 		yes = ebpfmini_sys_probe_feature((enum ebpfmini_feature)f, why, sizeof(why));
 		if (j) {
 			json_open(j, ebpfmini_sys_feature_name((enum ebpfmini_feature)f));

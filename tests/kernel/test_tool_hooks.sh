@@ -68,6 +68,8 @@ has "kernel features:" "program types:" "map types:" "attach types"
 grep -Eq "^  socket_filter +yes$" "$tmp/out" || fail "feature probe: socket_filter"
 grep -Eq "^  bpffs +yes$" "$tmp/out" || fail "feature probe: bpffs"
 ! grep -Eq " no$" "$tmp/out" || fail "feature probe: a no without its reason"
+# every row of the library's feature table is listed, the last one included
+grep -Eq "^  uprobe.session links +(yes|no)" "$tmp/out" || fail "feature probe: last feature row"
 tcx=no
 grep -Eq "^  tcx links +yes$" "$tmp/out" && tcx=yes
 json feature probe nohelpers

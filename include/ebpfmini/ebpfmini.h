@@ -12,6 +12,7 @@
 #include "ebpfmini/object.h"
 #include "ebpfmini/program.h"
 #include "ebpfmini/map.h"
+#include "ebpfmini/var.h"
 #include "ebpfmini/link.h"
 #include "ebpfmini/ringbuf.h"
 #include "ebpfmini/perfbuf.h"

@@ -126,6 +126,11 @@ struct em_ksym_ctx;
  */
 int em_load_extern_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array);
 
+/* ---- var.c ------------------------------------------------------------------ */
+/* Build obj->vars from the DATASEC of every global data map (none without BTF);
+ * an entry that does not lie inside its map's value is skipped. 0 or -ENOMEM. */
+int em_var_index(struct ebpfmini_object *obj);
+
 /* ---- load.c ----------------------------------------------------------------- */
 
 /* Release every kernel resource of obj: unmap global data, close map, program

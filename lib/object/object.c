@@ -51,6 +51,7 @@ static void destroy(struct ebpfmini_object *obj)
 	free(obj->prog_state);
 	free(obj->map_state);
 	free(obj->ext_state);
+	free(obj->vars);
 	em_core_fixups_free(obj->core_fixups);
 	em_report_free(obj);
 	em_objfile_free(&obj->model);
@@ -115,6 +116,8 @@ static int open_image(uint8_t *image, size_t size, const char *default_name,
 	for (size_t i = 0; i < obj->model.nprogs; i++)
 		obj->prog_state[i].fd = -1;
 	err = derive_pin_paths(obj);
+	if (!err)
+		err = em_var_index(obj);
 	if (err)
 		goto fail;
 	em_report_add(obj, EBPFMINI_STEP_PARSE, obj->t0, 0, "elf", NULL,

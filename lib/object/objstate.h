@@ -45,6 +45,15 @@ struct em_extern_state {
 	uint64_t addr;          /* typeless: the kernel address */
 };
 
+/* One global variable, from the DATASEC of its global data map (var.c). */
+struct ebpfmini_var {
+	struct ebpfmini_map *map;
+	const char *name;  /* in the object BTF's strings */
+	uint32_t offset;   /* inside the map's value */
+	uint32_t size;
+	uint32_t type_id;  /* the VAR's type */
+};
+
 struct em_core_fixups;
 
 struct ebpfmini_object {
@@ -53,6 +62,8 @@ struct ebpfmini_object {
 	struct em_prog_state *prog_state;  /* model.nprogs entries */
 	struct em_extern_state *ext_state; /* model.nexterns entries */
 	int load_threads; /* from the open options: 0 as many as the CPUs, 1 one at a time */
+	struct ebpfmini_var *vars;         /* the global variables, built at open (var.c) */
+	size_t nvars;
 	bool load_attempted;
 	bool loaded;
 	bool core_done; /* CO-RE relocations applied to model.code[] (never twice) */

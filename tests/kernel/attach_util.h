@@ -57,11 +57,13 @@ static inline int attach_test_teardown(void **state)
 static inline struct ebpfmini_object *load_for_me(const char *path, const char *const *keep)
 {
 	struct ebpfmini_object *obj = open_obj(path);
+	struct ebpfmini_var *tgid = ebpfmini_object_find_var(obj, "target_tgid");
 	struct ebpfmini_program *p = NULL;
+	uint32_t me = (uint32_t)getpid();
 	int err;
 
-	if (em_btf_find(ebpfmini_object_btf(obj), "target_tgid", BTF_KIND_VAR) > 0)
-		*(uint32_t *)var_ptr(obj, ".rodata", "target_tgid") = (uint32_t)getpid();
+	if (tgid)
+		assert_int_equal(ebpfmini_var_write(tgid, &me, sizeof(me)), 0);
 	while (keep && (p = ebpfmini_object_next_program(obj, p))) {
 		bool wanted = false;
 

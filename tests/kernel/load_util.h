@@ -14,7 +14,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "btf.h" /* private: DATASEC walking for variable offsets */
 #include "ebpfmini/ebpfmini.h"
 #include "log_capture.h"
 
@@ -105,36 +104,20 @@ static inline struct bpf_map_info map_info_of(int fd)
 /*
  * Address of global variable name inside the global data map sec (".bss",
  * ".data", ...), through ebpfmini_map_data(): the initial image before load,
- * the kernel's mapping after. The offset comes from the object's DATASEC.
+ * the kernel's mapping after. The offset is ebpfmini_object_find_var()'s.
  */
 static inline void *var_ptr(struct ebpfmini_object *obj, const char *sec, const char *name)
 {
-	const struct ebpfmini_btf *btf = ebpfmini_object_btf(obj);
-	struct ebpfmini_map *map = map_of(obj, sec);
-	const struct btf_type *t;
-	const struct btf_var_secinfo *vs;
+	struct ebpfmini_var *var = ebpfmini_object_find_var(obj, name);
 	size_t size = 0;
 	uint8_t *base;
-	int id;
 
-	assert_non_null(btf);
-	id = em_btf_find(btf, sec, BTF_KIND_DATASEC);
-	if (id < 0)
-		fail_msg("no DATASEC '%s'", sec);
-	t = em_btf_type(btf, (uint32_t)id);
-	vs = em_btf_tail(t);
-	base = ebpfmini_map_data(map, &size);
+	if (!var || strcmp(ebpfmini_var_section(var), sec) != 0)
+		fail_msg("no variable '%s' in '%s'", name, sec);
+	base = ebpfmini_map_data(map_of(obj, sec), &size);
 	assert_non_null(base);
-	for (uint16_t i = 0; i < em_btf_vlen(t); i++) {
-		const struct btf_type *var = em_btf_type(btf, vs[i].type);
-
-		if (strcmp(em_btf_type_name(btf, var), name) == 0) {
-			assert_true(vs[i].offset + vs[i].size <= size);
-			return base + vs[i].offset;
-		}
-	}
-	fail_msg("no variable '%s' in '%s'", name, sec);
-	return NULL;
+	assert_true(ebpfmini_var_offset(var) + ebpfmini_var_size(var) <= size);
+	return base + ebpfmini_var_offset(var);
 }
 
 #endif /* EBPFMINI_TEST_LOAD_UTIL_H */

@@ -93,6 +93,8 @@ static const struct tool_cmd commands[] = {
 	{ "feature", "probe", cmd_feature, "[kernel] [nohelpers]",
 	  "what the running kernel supports: features, program, map and attach types, "
 	  "helpers per program type; for each no, the reason found" },
+	{ "gen", "skeleton", cmd_gen_skeleton, "OBJ [--name NAME]",
+	  "write a C/C++ header that embeds OBJ, with typed maps, programs and variables" },
 	{ "help", NULL, cmd_help, "[NOUN]", "show the commands (of NOUN)" },
 	{ "version", NULL, cmd_version, "", "print the version of ebpfmini" },
 };

@@ -162,4 +162,7 @@ int cmd_prog_dump(int argc, char **argv);
 int cmd_btf_dump(int argc, char **argv);
 int cmd_btf_show(int argc, char **argv);
 
+/* cmd_gen.c */
+int cmd_gen_skeleton(int argc, char **argv);
+
 #endif /* EBPFMINI_TOOL_H */

@@ -483,23 +483,38 @@ static const char epilogue[] = "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 			       "\n"
 			       "#endif /* __VMLINUX_H__ */\n";
 
+/* Allocates the per-type tables of a C dump; 0 or -ENOMEM (recorded in o). */
+static int cdump_init(struct em_cdump *d, const struct ebpfmini_btf *btf, struct em_dump_out *o)
+{
+	*d = (struct em_cdump){ .btf = btf, .o = o, .end = em_btf_type_end(btf) };
+	d->flags = calloc(d->end, 1);
+	d->lay = calloc(d->end, 1);
+	d->sfx = em_calloc(d->end, sizeof(*d->sfx));
+	/* a compiler built-in: a typedef of that name (x86's va_list) gets ___2 */
+	if (!d->flags || !d->lay || !d->sfx || em_btf_dump_c_reserve(d, "__builtin_va_list")) {
+		em_btf_dump_fail(o, -ENOMEM);
+		return -ENOMEM;
+	}
+	mark_refs(d);
+	return 0;
+}
+
+static int cdump_fini(struct em_cdump *d)
+{
+	free(d->flags);
+	free(d->lay);
+	free(d->sfx);
+	free(d->tags.ents);
+	free(d->idents.ents);
+	return d->o->err;
+}
+
 static int dump_c(const struct ebpfmini_btf *btf, struct em_dump_out *o)
 {
-	struct em_cdump d = { .btf = btf, .o = o, .end = em_btf_type_end(btf) };
-	d.flags = calloc(d.end, 1);
-	d.lay = calloc(d.end, 1);
-	d.sfx = em_calloc(d.end, sizeof(*d.sfx));
-	if (!d.flags || !d.lay || !d.sfx) {
-		em_btf_dump_fail(o, -ENOMEM);
-		goto out;
-	}
-	/* a compiler built-in: a typedef of that name (x86's va_list) gets ___2 */
-	if (em_btf_dump_c_reserve(&d, "__builtin_va_list")) {
-		em_btf_dump_fail(o, -ENOMEM);
-		goto out;
-	}
+	struct em_cdump d;
 
-	mark_refs(&d);
+	if (cdump_init(&d, btf, o))
+		return cdump_fini(&d);
 	em_btf_dump_puts(o, prologue);
 	for (uint32_t id = btf->start_id; id < d.end && !o->err; id++)
 		top_level(&d, id);
@@ -513,13 +528,106 @@ static int dump_c(const struct ebpfmini_btf *btf, struct em_dump_out *o)
 			em_btf_dump_decl(&d, id, t, false);
 	}
 	em_btf_dump_puts(o, epilogue);
-out:
-	free(d.flags);
-	free(d.lay);
-	free(d.sfx);
-	free(d.tags.ents);
-	free(d.idents.ents);
-	return o->err;
+	return cdump_fini(&d);
+}
+
+/* ---- data sections as structs (a skeleton's) ------------------------------------------- */
+
+static const struct btf_var_secinfo *sorted_vars(const struct btf_type *ds)
+{
+	const struct btf_var_secinfo *vi = em_btf_tail(ds);
+	struct btf_var_secinfo *s = em_calloc(em_btf_vlen(ds) + 1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	memcpy(s, vi, em_btf_vlen(ds) * sizeof(*s));
+	/* few entries: insertion sort by offset, stable */
+	for (uint32_t i = 1; i < em_btf_vlen(ds); i++)
+		for (uint32_t j = i; j && s[j - 1].offset > s[j].offset; j--) {
+			struct btf_var_secinfo t = s[j];
+
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	return s;
+}
+
+/* The name of a variable the section struct holds, or NULL: not a VAR, not a C name (a
+ * static local: "f.___fmt"). */
+static const char *var_name(struct em_cdump *d, uint32_t id)
+{
+	const struct btf_type *v = em_btf_type(d->btf, id);
+	const char *name = v && em_btf_kind(v) == BTF_KIND_VAR ? em_btf_type_name(d->btf, v) : NULL;
+
+	return name && em_btf_dump_c_is_ident(name) ? name : NULL;
+}
+
+static void pad_bytes(struct em_cdump *d, unsigned n, uint64_t bytes)
+{
+	em_btf_dump_puts(d->o, "\tchar __pad");
+	em_btf_dump_u64(d->o, n);
+	em_btf_dump_putc(d->o, '[');
+	em_btf_dump_u64(d->o, bytes);
+	em_btf_dump_puts(d->o, "];\n");
+}
+
+static void datasec_struct(struct em_cdump *d, uint32_t sec, const char *name)
+{
+	const struct btf_type *ds = em_btf_type(d->btf, sec);
+	const struct btf_var_secinfo *vi = sorted_vars(ds);
+	uint64_t cur = 0;
+	unsigned pad = 0;
+
+	if (!vi) {
+		em_btf_dump_fail(d->o, -ENOMEM);
+		return;
+	}
+	for (uint32_t i = 0; i < em_btf_vlen(ds) && !d->o->err; i++)
+		if (var_name(d, vi[i].type))
+			need(d, em_btf_type(d->btf, vi[i].type)->type, true, 0);
+	em_btf_dump_puts(d->o, "struct ");
+	em_btf_dump_puts(d->o, name);
+	em_btf_dump_puts(d->o, " {\n");
+	for (uint32_t i = 0; i < em_btf_vlen(ds) && !d->o->err; i++) {
+		const char *vn = var_name(d, vi[i].type);
+
+		/* overlapping the one before, or no C variable: left to the padding */
+		if (!vn || vi[i].offset < cur)
+			continue;
+		if (vi[i].offset > cur)
+			pad_bytes(d, pad++, vi[i].offset - cur);
+		em_btf_dump_decl_var(d, em_btf_type(d->btf, vi[i].type)->type, vn, sec);
+		cur = (uint64_t)vi[i].offset + vi[i].size;
+	}
+	if (ds->size > cur)
+		pad_bytes(d, pad, ds->size - cur);
+	em_btf_dump_puts(d->o, "};\n\n");
+	free((void *)vi);
+}
+
+int em_btf_dump_c_datasecs(const struct ebpfmini_btf *btf, struct em_dump_out *o,
+			   const uint32_t *secs, const char *const *names, uint32_t n)
+{
+	struct em_cdump d;
+
+	if (cdump_init(&d, btf, o))
+		return cdump_fini(&d);
+	d.portable = true;
+	/* <stdbool.h> and C++ take these */
+	if (em_btf_dump_c_reserve(&d, "bool") || em_btf_dump_c_reserve(&d, "true") ||
+	    em_btf_dump_c_reserve(&d, "false")) {
+		em_btf_dump_fail(o, -ENOMEM);
+		return cdump_fini(&d);
+	}
+	for (uint32_t i = 0; i < n && !o->err; i++) {
+		const struct btf_type *t = em_btf_type(btf, secs[i]);
+
+		if (!t || em_btf_kind(t) != BTF_KIND_DATASEC)
+			em_btf_dump_c_fail(&d, -EINVAL, secs[i], "not a DATASEC");
+		else
+			datasec_struct(&d, secs[i], names[i]);
+	}
+	return cdump_fini(&d);
 }
 
 /* ---- public API -------------------------------------------------------------------- */

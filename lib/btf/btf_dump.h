@@ -94,7 +94,20 @@ struct em_cdump {
 	uint32_t *sfx;  /* name suffix per type id: 0 not chosen yet, 1 none, n: ___n */
 	struct em_name_tab tags, idents; /* struct/union/enum tags; typedefs and enumerators */
 	unsigned depth;
+	bool strip_cv; /* the next declarator drops its top-level const and volatile */
+	bool portable; /* for C and C++ compilers, not only clang's BPF C: bool for _Bool,
+			* __restrict, no btf_type_tag */
 };
+
+/*
+ * btf_dump.c: the C text of data sections, for a skeleton: the named types the
+ * variables of DATASECs secs[0..n) need, at file scope, then per section
+ * "struct <names[i]> {...};" with every variable at its DATASEC offset (explicit
+ * "char __padN[]" between and after), its top-level const and volatile dropped.
+ * Variables whose names are not C identifiers are left to the padding.
+ */
+int em_btf_dump_c_datasecs(const struct ebpfmini_btf *btf, struct em_dump_out *o,
+			   const uint32_t *secs, const char *const *names, uint32_t n);
 
 /* btf_dump_out.c: C names. Logs "btf: dump: type [id] 'name': what" once and records err.
  * Returns err. */
@@ -103,6 +116,8 @@ int em_btf_dump_c_fail(struct em_cdump *d, int err, uint32_t id, const char *wha
 uint32_t em_btf_dump_c_sfx(struct em_cdump *d, uint32_t id, const struct btf_type *t);
 /* Writes the (suffixed) name of a named struct/union/enum/fwd/typedef. */
 void em_btf_dump_c_name(struct em_cdump *d, uint32_t id, const struct btf_type *t);
+/* A name C can use: [A-Za-z_][A-Za-z0-9_]* and not a keyword. */
+bool em_btf_dump_c_is_ident(const char *s);
 /* Writes name as an identifier (checked: -EBADMSG for id otherwise) and, when
  * sfx > 1, "___sfx". */
 void em_btf_dump_c_ident(struct em_cdump *d, uint32_t id, const char *name, uint32_t sfx);
@@ -116,5 +131,7 @@ uint32_t em_btf_dump_c_ident_sfx(struct em_cdump *d, const char *name);
  * declared: its forward declaration when fwd is set (and flags it EM_CDUMP_FWD), else
  * its typedef, struct, union or enum definition (and flags it EM_CDUMP_DEF). */
 void em_btf_dump_decl(struct em_cdump *d, uint32_t id, const struct btf_type *t, bool fwd);
+/* "\t<type> <name>;\n" for a variable of type id, without top-level const and volatile. */
+void em_btf_dump_decl_var(struct em_cdump *d, uint32_t type, const char *name, uint32_t owner);
 
 #endif /* EBPFMINI_BTF_DUMP_PRIV_H */

@@ -518,7 +518,7 @@ static void print_quals(struct em_cdump *d, unsigned q)
 	if (q & Q_VOLATILE)
 		em_btf_dump_puts(d->o, "volatile ");
 	if (q & Q_RESTRICT)
-		em_btf_dump_puts(d->o, "restrict ");
+		em_btf_dump_puts(d->o, d->portable ? "__restrict " : "restrict ");
 }
 
 /* The type specifier a declarator starts from (void, int, struct x, an inline body...). */
@@ -532,7 +532,10 @@ static void print_base(struct em_cdump *d, uint32_t id, int lvl)
 		break;
 	case BTF_KIND_INT:
 	case BTF_KIND_FLOAT:
-		em_btf_dump_puts(d->o, base_name(d, id, t));
+		/* portable: C++ and <stdbool.h> call it bool */
+		em_btf_dump_puts(d->o, d->portable && !strcmp(base_name(d, id, t), "_Bool") ?
+					       "bool" :
+					       base_name(d, id, t));
 		break;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
@@ -606,8 +609,10 @@ static void print_decl(struct em_cdump *d, uint32_t id, const char *name, uint32
 		       uint32_t owner)
 {
 	struct layer st[MAX_DECL];
-	bool prefix = false, under_ptr = false;
+	bool prefix = false, under_ptr = false, strip = d->strip_cv;
 	unsigned quals = 0, n = 0;
+
+	d->strip_cv = false;
 
 	if (d->depth >= EM_CDUMP_MAX_DEPTH) {
 		em_btf_dump_c_fail(d, -ELOOP, id, "types nest too deeply");
@@ -624,14 +629,16 @@ static void print_decl(struct em_cdump *d, uint32_t id, const char *name, uint32
 			em_btf_dump_c_fail(d, -ELOOP, id, "declarator too deep");
 			goto out;
 		}
-		if (kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE ||
-		    kind == BTF_KIND_RESTRICT) {
+		if ((kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE) && strip) {
+			/* a variable's own qualifiers (through arrays), dropped */
+		} else if (kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE ||
+			   kind == BTF_KIND_RESTRICT) {
 			quals |= kind == BTF_KIND_CONST    ? Q_CONST :
 				 kind == BTF_KIND_VOLATILE ? Q_VOLATILE :
 							     Q_RESTRICT;
 		} else if (kind == BTF_KIND_TYPE_TAG) {
 			/* type tags mark what a pointer points to; elsewhere they are dropped */
-			if (under_ptr) {
+			if (under_ptr && !d->portable) {
 				st[n++] = (struct layer){ .id = id, .kind = BTF_KIND_TYPE_TAG };
 				prefix = true;
 			}
@@ -641,12 +648,15 @@ static void print_decl(struct em_cdump *d, uint32_t id, const char *name, uint32
 						  .quals = (uint8_t)quals };
 			quals = 0;
 			prefix = under_ptr = true;
+			strip = false;
 		} else if (kind == BTF_KIND_ARRAY || kind == BTF_KIND_FUNC_PROTO) {
 			/* qualifiers pass through an array to its elements; a function has none */
 			st[n++] =
 				(struct layer){ .id = id, .kind = (uint8_t)kind, .paren = prefix };
-			if (kind == BTF_KIND_FUNC_PROTO)
+			if (kind == BTF_KIND_FUNC_PROTO) {
 				quals = 0;
+				strip = false;
+			}
 			prefix = under_ptr = false;
 		} else {
 			break;
@@ -733,4 +743,12 @@ void em_btf_dump_decl(struct em_cdump *d, uint32_t id, const struct btf_type *t,
 		d->flags[id] |= EM_CDUMP_DEF;
 	}
 	em_btf_dump_puts(d->o, ";\n\n");
+}
+
+void em_btf_dump_decl_var(struct em_cdump *d, uint32_t type, const char *name, uint32_t owner)
+{
+	indent(d, 1);
+	d->strip_cv = true;
+	print_decl(d, type, name, 1, 1, owner);
+	em_btf_dump_puts(d->o, ";\n");
 }

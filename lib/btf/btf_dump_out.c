@@ -188,7 +188,7 @@ static int keyword_cmp(const void *key, const void *elem)
 }
 
 /* A name C can use: [A-Za-z_][A-Za-z0-9_]* and not a keyword. */
-static bool is_ident(const char *s)
+bool em_btf_dump_c_is_ident(const char *s)
 {
 	static const char *const keywords[] = {
 		/* sorted (strcmp) */
@@ -254,7 +254,7 @@ static bool is_ident(const char *s)
 
 void em_btf_dump_c_ident(struct em_cdump *d, uint32_t id, const char *name, uint32_t sfx)
 {
-	if (!is_ident(name)) {
+	if (!em_btf_dump_c_is_ident(name)) {
 		em_btf_dump_c_fail(d, -EBADMSG, id, "a name in it is not a C identifier");
 		return;
 	}

@@ -1,0 +1,1 @@
+test_skel_vars.c

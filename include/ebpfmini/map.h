@@ -104,6 +104,26 @@ int ebpfmini_map_next_key(const struct ebpfmini_map *map, const void *key, void 
 /** ebpfmini_map_lookup_and_delete() - copy and remove (pop for queue/stack). */
 int ebpfmini_map_lookup_and_delete(const struct ebpfmini_map *map, const void *key, void *value,
 				   uint64_t flags);
+/** ebpfmini_num_possible_cpus() - the number of possible CPUs as per-CPU maps count
+ *  them (the highest CPU of /sys/devices/system/cpu/possible + 1), read once.
+ *  Return: the number, or -EBADMSG (a list it cannot read) or the errno of reading it. */
+int ebpfmini_num_possible_cpus(void);
+/**
+ * ebpfmini_map_lookup_percpu() - the value of key on every possible CPU, as an
+ * array of value_size-byte values, one per CPU in CPU order (values holds at
+ * least size >= value_size * ebpfmini_num_possible_cpus() bytes); the library
+ * converts from the kernel's layout, where each CPU's value is rounded up to 8
+ * bytes. Return: the number of CPUs (values written), -EINVAL (NULL map or
+ * values, not a per-CPU map, size too small), -ENOMEM, or as
+ * ebpfmini_map_lookup().
+ */
+int ebpfmini_map_lookup_percpu(const struct ebpfmini_map *map, const void *key, void *values,
+			       size_t size, uint64_t flags);
+/** ebpfmini_map_update_percpu() - set key to one value per possible CPU, given as
+ *  ebpfmini_map_lookup_percpu() returns them. Return: the number of CPUs, or as
+ *  ebpfmini_map_lookup_percpu() and ebpfmini_map_update(). */
+int ebpfmini_map_update_percpu(const struct ebpfmini_map *map, const void *key,
+			       const void *values, size_t size, uint64_t flags);
 /** ebpfmini_map_freeze() - make the map read-only for user space (BPF_MAP_FREEZE).
  *  Return: 0, -EINVAL, -EBUSY (not loaded), or the kernel's errno. */
 int ebpfmini_map_freeze(const struct ebpfmini_map *map);

@@ -333,6 +333,56 @@ EM_EXPORT int ebpfmini_map_update(const struct ebpfmini_map *map, const void *ke
 	return ebpfmini_sys_map_update(em_map_state(map)->fd, key, value, flags);
 }
 
+EM_EXPORT int ebpfmini_num_possible_cpus(void)
+{
+	return em_cpus_possible();
+}
+
+/*
+ * A per-CPU element between the kernel's layout (each CPU's value rounded up
+ * to 8 bytes) and the caller's array of one value per possible CPU: lookup
+ * (out set) copies the kernel's into values, update the other way.
+ */
+static int percpu_elem(const struct ebpfmini_map *map, const void *key, void *values, size_t size,
+		       uint64_t flags, bool out)
+{
+	int ncpus = ebpfmini_num_possible_cpus(), err;
+	size_t stride, vs;
+	uint8_t *buf;
+
+	if (ncpus < 0)
+		return ncpus;
+	if (!map || !values || !is_percpu(map->type) ||
+	    size < (size_t)map->value_size * (size_t)ncpus)
+		return -EINVAL;
+	vs = map->value_size;
+	stride = (vs + 7) / 8 * 8;
+	buf = stride == vs ? values : em_calloc((size_t)ncpus, stride);
+	if (!buf)
+		return -ENOMEM;
+	for (int c = 0; !out && buf != values && c < ncpus; c++)
+		memcpy(buf + (size_t)c * stride, (const uint8_t *)values + (size_t)c * vs, vs);
+	err = out ? ebpfmini_map_lookup(map, key, buf, flags) :
+		    ebpfmini_map_update(map, key, buf, flags);
+	for (int c = 0; !err && out && buf != values && c < ncpus; c++)
+		memcpy((uint8_t *)values + (size_t)c * vs, buf + (size_t)c * stride, vs);
+	if (buf != values)
+		free(buf);
+	return err ? err : ncpus;
+}
+
+EM_EXPORT int ebpfmini_map_lookup_percpu(const struct ebpfmini_map *map, const void *key,
+					 void *values, size_t size, uint64_t flags)
+{
+	return percpu_elem(map, key, values, size, flags, true);
+}
+
+EM_EXPORT int ebpfmini_map_update_percpu(const struct ebpfmini_map *map, const void *key,
+					 const void *values, size_t size, uint64_t flags)
+{
+	return percpu_elem(map, key, (void *)values, size, flags, false);
+}
+
 EM_EXPORT int ebpfmini_map_delete(const struct ebpfmini_map *map, const void *key)
 {
 	int err = check_elem(map, key, false);

@@ -137,6 +137,54 @@ int ebpfmini_map_pin(struct ebpfmini_map *map, const char *path);
  *  bpffs: nothing removed), or -errno of unlink. */
 int ebpfmini_map_unpin(struct ebpfmini_map *map, const char *path);
 
+/*
+ * Maps already in the kernel (created by another process, pinned, found by id)
+ * as handles that every map function above takes (element operations,
+ * iteration, pin, info; ebpfmini_map_fd() for the batch commands of sys.h).
+ * Such a handle belongs to no object of the caller's: free it with
+ * ebpfmini_map_close().
+ */
+/**
+ * ebpfmini_map_open_id() - open the map with kernel id id (BPF_MAP_GET_FD_BY_ID);
+ * its name, type and sizes come from the kernel.
+ * Return: 0, -EINVAL (NULL out, or the id is not a map), -ENOENT (no such
+ * map), -EPERM (needs CAP_SYS_ADMIN), -ENOMEM, or the kernel's errno. Logged.
+ */
+int ebpfmini_map_open_id(uint32_t id, struct ebpfmini_map **out);
+/**
+ * ebpfmini_map_open_pinned() - open the map pinned at path (BPF_OBJ_GET), which
+ * becomes its pin path.
+ * Return: 0, -EINVAL (NULL path or out, or what is pinned there is not a map),
+ * -ENOENT (nothing pinned there), -ENOMEM, or the kernel's errno. Logged.
+ */
+int ebpfmini_map_open_pinned(const char *path, struct ebpfmini_map **out);
+/** ebpfmini_map_close() - close a map from ebpfmini_map_open_id() or _open_pinned()
+ *  (its fd, once) and free it. NULL, and a map of an object (freed with the
+ *  object), are no-ops. */
+void ebpfmini_map_close(struct ebpfmini_map *map);
+
+/** What the kernel says about a loaded map: ebpfmini_map_info(). */
+struct ebpfmini_map_info {
+	size_t sz;              /* sizeof(struct ebpfmini_map_info), set by the caller */
+	char name[16];          /* the kernel's name (BPF_OBJ_NAME_LEN) */
+	uint32_t type;          /* enum bpf_map_type */
+	uint32_t id;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;         /* map_flags */
+	uint32_t btf_id;        /* the map's BTF object, 0 without */
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+	uint64_t map_extra;
+};
+/**
+ * ebpfmini_map_info() - fill info (up to info->sz bytes) from BPF_OBJ_GET_INFO_BY_FD.
+ * Return: 0, -EINVAL (NULL map or info, info->sz too small), -EBUSY (not
+ * loaded), or the kernel's errno.
+ */
+int ebpfmini_map_info(const struct ebpfmini_map *map, struct ebpfmini_map_info *info);
+
 #ifdef __cplusplus
 }
 #endif

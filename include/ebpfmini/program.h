@@ -125,6 +125,73 @@ int ebpfmini_program_test_run(struct ebpfmini_program *prog,
 int ebpfmini_program_disasm(const struct ebpfmini_program *prog,
 			    const struct ebpfmini_insn_fmt_opts *opts, char **text);
 
+/*
+ * Programs already in the kernel as handles that the program functions take
+ * (test_run, the attach functions of link.h, pin, info). Their section name
+ * is "" (so ebpfmini_program_attach() does not know where to attach them);
+ * free them with ebpfmini_program_close().
+ */
+/**
+ * ebpfmini_program_open_id() - open the program with kernel id id
+ * (BPF_PROG_GET_FD_BY_ID); its name and type come from the kernel.
+ * Return: 0, -EINVAL (NULL out, or the id is not a program), -ENOENT (no such
+ * program), -EPERM (needs CAP_SYS_ADMIN), -ENOMEM, or the kernel's errno. Logged.
+ */
+int ebpfmini_program_open_id(uint32_t id, struct ebpfmini_program **out);
+/**
+ * ebpfmini_program_open_pinned() - open the program pinned at path (BPF_OBJ_GET).
+ * Return: 0, -EINVAL (NULL path or out, or what is pinned there is not a
+ * program), -ENOENT (nothing pinned there), -ENOMEM, or the kernel's errno.
+ */
+int ebpfmini_program_open_pinned(const char *path, struct ebpfmini_program **out);
+/** ebpfmini_program_close() - close a program from ebpfmini_program_open_id() or
+ *  _open_pinned() and free it. NULL, and a program of an object, are no-ops. */
+void ebpfmini_program_close(struct ebpfmini_program *prog);
+
+/** What the kernel says about a loaded program: ebpfmini_program_info(). */
+struct ebpfmini_program_info {
+	size_t sz;               /* sizeof(struct ebpfmini_program_info), set by the caller */
+	char name[16];           /* the kernel's name (BPF_OBJ_NAME_LEN) */
+	uint8_t tag[8];          /* hash of the instructions (BPF_TAG_SIZE) */
+	uint32_t type;           /* enum bpf_prog_type */
+	uint32_t id;
+	uint32_t btf_id;         /* the program's BTF object, 0 without */
+	uint32_t verified_insns; /* instructions the verifier processed (5.16+) */
+	uint32_t nr_map_ids;     /* maps it uses: ebpfmini_program_map_ids() */
+	uint32_t xlated_len;     /* bytes of translated instructions */
+	uint32_t jited_len;      /* bytes of JITed code */
+	uint32_t created_by_uid;
+	uint32_t gpl_compatible; /* 1 when its license is GPL-compatible */
+	uint64_t load_time_ns;   /* CLOCK_BOOTTIME of the load, in ns */
+	uint64_t run_cnt;        /* runs and their total time, counted while */
+	uint64_t run_time_ns;    /*   ebpfmini_sys_enable_stats() (or the sysctl) is on */
+};
+/**
+ * ebpfmini_program_info() - fill info (up to info->sz bytes) from
+ * BPF_OBJ_GET_INFO_BY_FD.
+ * Return: 0, -EINVAL (NULL prog or info, info->sz too small), -EBUSY (not
+ * loaded), or the kernel's errno.
+ */
+int ebpfmini_program_info(const struct ebpfmini_program *prog,
+			  struct ebpfmini_program_info *info);
+/**
+ * ebpfmini_program_map_ids() - the kernel ids of the maps the program uses,
+ * at most n of them into ids.
+ * Return: how many maps it uses (more than n: call again with a larger
+ * array), -EINVAL (NULL prog, NULL ids with n > 0), -EBUSY (not loaded), or
+ * the kernel's errno.
+ */
+int ebpfmini_program_map_ids(const struct ebpfmini_program *prog, uint32_t *ids, size_t n);
+/**
+ * ebpfmini_program_xlated_insns() - the program as the kernel translated it
+ * (struct bpf_insn, 8 bytes each; map fds replaced by addresses), at most size
+ * bytes into buf (NULL with size 0: just the size).
+ * Return: its size in bytes (more than size: call again with a larger
+ * buffer; 0 when the kernel hides it: kernel.kptr_restrict), -EINVAL, -EBUSY
+ * (not loaded), or the kernel's errno.
+ */
+int ebpfmini_program_xlated_insns(const struct ebpfmini_program *prog, void *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -245,21 +245,6 @@ static int link_fd_info(int fd, struct bpf_link_info *info)
 }
 
 /* True when /proc/self/fdinfo/<fd> describes a bpf link ("link_id:" line). */
-static bool is_link_fd(int fd)
-{
-	char path[64];
-	void *buf = NULL;
-	size_t size = 0;
-	bool yes;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if (em_sys_read_file(path, 1 << 16, &buf, &size) < 0)
-		return false;
-	yes = strstr((const char *)buf, "\nlink_id:") != NULL;
-	free(buf);
-	return yes;
-}
-
 EM_EXPORT int ebpfmini_link_open_pinned(const char *path, struct ebpfmini_link **out)
 {
 	struct bpf_link_info info;
@@ -278,7 +263,7 @@ EM_EXPORT int ebpfmini_link_open_pinned(const char *path, struct ebpfmini_link *
 	}
 	/* OBJ_GET opens maps and programs too; the fd's info would not tell
 	 * them apart (every info struct starts with type and id), its fdinfo does. */
-	if (!is_link_fd(fd) || link_fd_info(fd, &info) < 0) {
+	if (!em_kobj_fdinfo_has(fd, "\nlink_id:") || link_fd_info(fd, &info) < 0) {
 		em_err("pin '%s': link: open: what is pinned there is not a link", path);
 		em_sys_close(fd);
 		return -EINVAL;

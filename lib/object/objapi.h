@@ -131,6 +131,11 @@ int em_load_extern_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, 
  * an entry that does not lie inside its map's value is skipped. 0 or -ENOMEM. */
 int em_var_index(struct ebpfmini_object *obj);
 
+/* ---- kobj.c ----------------------------------------------------------------- */
+/* Whether /proc/self/fdinfo/<fd> holds key ("\nmap_type:", "\nprog_type:",
+ * "\nlink_id:"): what kind of BPF object fd is, which its info does not tell. */
+bool em_kobj_fdinfo_has(int fd, const char *key);
+
 /* ---- load.c ----------------------------------------------------------------- */
 
 /* Release every kernel resource of obj: unmap global data, close map, program

@@ -66,6 +66,7 @@ struct ebpfmini_object {
 	size_t nvars;
 	bool load_attempted;
 	bool loaded;
+	bool standalone; /* wraps one map or program opened by id or pin (kobj.c) */
 	bool core_done; /* CO-RE relocations applied to model.code[] (never twice) */
 	struct em_core_fixups *core_fixups; /* what CO-RE changed (core.h), or NULL */
 	uint64_t t0;                        /* when open began: the report's clock start */

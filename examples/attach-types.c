@@ -1,6 +1,6 @@
 /* attach-types.c - attach one exec counter through every kind of hook the kernel allows */
 #include "common.h"
-#include "attach-types.bpf.o.h" /* attach_types_bpf_o[]: attach-types.bpf.c, embedded */
+#include "attach-types.skel.h" /* struct attach_types: attach-types.bpf.c embedded, typed */
 
 static const char usage[] =
 	"usage: attach-types [-d SECONDS]\n"
@@ -14,7 +14,7 @@ static const char usage[] =
 static struct hook {
 	const char *kind, *prog;
 	enum ebpfmini_feature needs; /* 0: nothing to probe first */
-	struct ebpfmini_object *obj;
+	struct attach_types *skel;
 	struct ebpfmini_link *link;
 	char why[512]; /* why it was skipped */
 } hooks[] = {
@@ -47,24 +47,24 @@ static void try_hook(struct hook *h)
 	if (h->needs && ebpfmini_sys_probe_feature(h->needs, h->why, sizeof(h->why)) != 1)
 		return; /* the probe's reason says what is missing */
 	/* open: each hook gets its own object, so that one refusal cannot fail the others */
-	err = ebpfmini_object_open_mem(attach_types_bpf_o, sizeof(attach_types_bpf_o), NULL,
-				       &h->obj);
-	while (!err && (p = ebpfmini_object_next_program(h->obj, p)))
+	h->skel = attach_types__open();
+	err = h->skel ? 0 : -errno;
+	while (!err && (p = ebpfmini_object_next_program(h->skel->obj, p)))
 		ebpfmini_program_set_autoload(p, strcmp(ebpfmini_program_name(p), h->prog) == 0);
 	/* load, then attach by the SEC name */
 	last_error[0] = '\0';
 	if (!err)
-		err = ebpfmini_object_load(h->obj);
+		err = attach_types__load(h->skel);
 	if (!err)
-		err = ebpfmini_program_attach(ebpfmini_object_find_program(h->obj, h->prog),
+		err = ebpfmini_program_attach(ebpfmini_object_find_program(h->skel->obj, h->prog),
 					      &h->link);
 	if (err) {
 		if (last_error[0])
 			snprintf(h->why, sizeof(h->why), "%s", last_error);
 		else
 			ebpfmini_log_explain(err, -1, NULL, h->why, sizeof(h->why));
-		ebpfmini_object_close(h->obj);
-		h->obj = NULL;
+		attach_types__destroy(h->skel);
+		h->skel = NULL;
 	}
 }
 
@@ -101,14 +101,12 @@ int main(int argc, char **argv)
 
 	/* report, and clean up: each link and object */
 	for (size_t i = 0; i < NHOOKS; i++) {
-		const volatile uint64_t *hits;
-
 		if (!hooks[i].link)
 			continue;
-		hits = ebpfmini_map_data(ebpfmini_object_find_map(hooks[i].obj, ".bss"), NULL);
-		printf("%-10s fired %llu times\n", hooks[i].kind, (unsigned long long)hits[i]);
+		printf("%-10s fired %llu times\n", hooks[i].kind,
+		       (unsigned long long)hooks[i].skel->bss->hits[i]);
 		ebpfmini_link_close(hooks[i].link);
-		ebpfmini_object_close(hooks[i].obj);
+		attach_types__destroy(hooks[i].skel);
 	}
 	return 0;
 }

@@ -3,7 +3,7 @@
 
 #include "common.h"
 #include "connect4.h"
-#include "connect4.bpf.o.h" /* connect4_bpf_o[]: connect4.bpf.c, embedded */
+#include "connect4.skel.h" /* connect4_bpf_o[]: connect4.bpf.c, embedded */
 
 static const char usage[] =
 	"usage: connect4 [--cgroup PATH] [--service ADDR:PORT] --backend ADDR:PORT [-d SECONDS]\n"
@@ -48,11 +48,10 @@ static bool parse_endpoint(const char *text, struct endpoint *ep)
 
 int main(int argc, char **argv)
 {
-	struct ebpfmini_object *obj = NULL;
+	struct connect4 *skel;
 	struct ebpfmini_program *prog;
 	struct ebpfmini_link *link = NULL;
 	struct endpoint svc = { 0 }, be = { 0 };
-	const volatile uint64_t *redirected;
 	int err, ret = 0;
 
 	ex_start(argc, argv, "connect4", usage, option);
@@ -62,20 +61,20 @@ int main(int argc, char **argv)
 	}
 
 	/* open */
-	err = ebpfmini_object_open_mem(connect4_bpf_o, sizeof(connect4_bpf_o), NULL, &obj);
-	if (err)
-		return ex_fail("open", err, NULL);
-	prog = ebpfmini_object_find_program(obj, "connect4");
+	skel = connect4__open();
+	if (!skel)
+		return ex_fail("open", -errno, NULL);
+	prog = skel->progs.connect4;
 
 	/* load: SEC("cgroup/connect4") sets the expected attach type the verifier checks */
-	err = ebpfmini_object_load(obj);
+	err = connect4__load(skel);
 	if (err) {
 		ret = ex_fail("load", err, ebpfmini_program_log(prog));
 		goto cleanup;
 	}
 
 	/* configure: service -> backend into the map */
-	err = ebpfmini_map_update(ebpfmini_object_find_map(obj, "services"), &svc, &be, BPF_ANY);
+	err = ebpfmini_map_update(skel->maps.services, &svc, &be, BPF_ANY);
 	if (err) {
 		ret = ex_fail("configure", err, NULL);
 		goto cleanup;
@@ -90,15 +89,15 @@ int main(int argc, char **argv)
 	printf("attached to cgroup %s: connect() to %s goes to %s\n", cgroup, service, backend);
 
 	/* loop */
-	redirected = ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL);
 	while (ex_running()) {
 		usleep((useconds_t)(ex_timeout_ms(1000) * 1000));
-		printf("redirected %llu connect() calls\n", (unsigned long long)*redirected);
+		printf("redirected %llu connect() calls\n",
+		       (unsigned long long)skel->bss->redirected);
 	}
 
 cleanup:
 	/* clean up: closing the link detaches the program from the cgroup */
 	ebpfmini_link_close(link);
-	ebpfmini_object_close(obj);
+	connect4__destroy(skel);
 	return ret;
 }

@@ -45,35 +45,62 @@ static void print_bytes(const unsigned char *p, uint32_t size)
 		printf("%02x", p[i]);
 }
 
-/* Print the map open at fd: what OBJ_GET_INFO_BY_FD says, then every element. */
-static int dump_map(int fd)
+/* The sum over the CPUs of a per-CPU value of 8 bytes or less (a counter), as a number. */
+static void print_percpu_sum(struct ebpfmini_map *map, const void *key, uint32_t value_size)
 {
-	struct bpf_map_info info = { 0 };
-	uint32_t len = sizeof(info), n = 0;
+	int ncpus = ebpfmini_num_possible_cpus(), n;
+	unsigned char *values = ncpus > 0 ? calloc((size_t)ncpus, value_size) : NULL;
+	uint64_t sum = 0;
+
+	/* one value per possible CPU, each value_size bytes (the library undoes the kernel's
+	 * 8-byte rounding) */
+	n = values ? ebpfmini_map_lookup_percpu(map, key, values, (size_t)ncpus * value_size, 0) :
+		     -ENOMEM;
+	for (int cpu = 0; cpu < n; cpu++) {
+		uint64_t v = 0;
+
+		memcpy(&v, values + (size_t)cpu * value_size, value_size);
+		sum += v;
+	}
+	if (n > 0)
+		printf("%llu (sum over %d CPUs)", (unsigned long long)sum, n);
+	free(values);
+}
+
+/* Print a map: what the kernel says about it, then every element. */
+static int dump_map(struct ebpfmini_map *map)
+{
+	struct ebpfmini_map_info info = { .sz = sizeof(info) };
+	uint32_t n = 0;
 	const char *type;
 	unsigned char *key, *next, *value;
-	int err = ebpfmini_sys_obj_get_info(fd, &info, &len);
+	int err = ebpfmini_map_info(map, &info);
+	bool percpu;
 
 	if (err)
 		return err;
 	type = ebpfmini_sys_map_type_name(info.type);
 	printf("map id %u name '%s' type %s key_size %u value_size %u max_entries %u flags %#x\n",
 	       info.id, info.name, type ? type : "?", info.key_size, info.value_size,
-	       info.max_entries, info.map_flags);
+	       info.max_entries, info.flags);
+	percpu = ebpfmini_map_value_buf_size(map) != (int)info.value_size;
 	key = calloc(1, info.key_size + 1);
 	next = calloc(1, info.key_size + 1);
 	value = calloc(1, info.value_size + 1);
-	/* walk the keys: GET_NEXT_KEY from NULL gives the first (hash maps; arrays have indexes) */
+	/* walk the keys: next_key from NULL gives the first (hash maps; arrays have indexes) */
 	for (void *prev = NULL;
-	     key && next && value && ebpfmini_sys_map_next_key(fd, prev, next) == 0 && n < 1000;
+	     key && next && value && ebpfmini_map_next_key(map, prev, next) == 0 && n < 1000;
 	     prev = key, n++) {
 		memcpy(key, next, info.key_size);
-		if (ebpfmini_sys_map_lookup(fd, key, value, 0) != 0)
-			continue; /* deleted meanwhile, or a per-CPU value (bigger buffer needed) */
+		if (!percpu && ebpfmini_map_lookup(map, key, value, 0) != 0)
+			continue; /* deleted meanwhile */
 		printf("  key ");
 		print_bytes(key, info.key_size);
 		printf(" value ");
-		print_bytes(value, info.value_size);
+		if (percpu && info.value_size <= 8)
+			print_percpu_sum(map, key, info.value_size);
+		else if (!percpu)
+			print_bytes(value, info.value_size);
 		printf("\n");
 	}
 	printf("  (%u elements)\n", n);
@@ -94,20 +121,17 @@ static int find_by_name(const char *name, uint32_t want_id, bool *saw_want)
 	int found = 0;
 
 	while (ebpfmini_sys_map_get_next_id(id, &id) == 0) {
-		struct bpf_map_info info = { 0 };
-		uint32_t len = sizeof(info);
-		int fd = ebpfmini_sys_map_get_fd_by_id(id);
+		struct ebpfmini_map *map = NULL;
 
-		if (fd < 0)
+		if (ebpfmini_map_open_id(id, &map) != 0)
 			continue; /* freed since we got its id */
-		if (ebpfmini_sys_obj_get_info(fd, &info, &len) == 0 &&
-		    strcmp(info.name, name) == 0) {
+		if (strcmp(ebpfmini_map_name(map), name) == 0) {
 			printf("found by name '%s': ", name);
-			if (dump_map(fd) > 0)
+			if (dump_map(map) > 0)
 				found++;
 			*saw_want |= id == want_id;
 		}
-		close(fd);
+		ebpfmini_map_close(map);
 	}
 	if (!found)
 		fprintf(stderr, "find-map: no map named '%s' is loaded\n", name);
@@ -117,15 +141,16 @@ static int find_by_name(const char *name, uint32_t want_id, bool *saw_want)
 /* Open the map pinned at path and print it; return its id or a negative errno. */
 static int find_by_path(const char *path)
 {
-	int fd = ebpfmini_sys_obj_get(path, 0), id;
+	struct ebpfmini_map *map = NULL;
+	int err = ebpfmini_map_open_pinned(path, &map), id;
 
-	if (fd < 0) {
-		fprintf(stderr, "find-map: nothing pinned at '%s': %s\n", path, strerror(-fd));
-		return fd;
+	if (err) {
+		fprintf(stderr, "find-map: nothing pinned at '%s': %s\n", path, strerror(-err));
+		return err;
 	}
 	printf("found by path '%s': ", path);
-	id = dump_map(fd);
-	close(fd);
+	id = dump_map(map);
+	ebpfmini_map_close(map);
 	return id;
 }
 

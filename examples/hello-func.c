@@ -1,6 +1,6 @@
 /* hello-func.c - print a program's instructions, BPF-to-BPF call included, then run it */
 #include "common.h"
-#include "hello-func.bpf.o.h" /* hello_func_bpf_o[]: hello-func.bpf.c, embedded */
+#include "hello-func.skel.h" /* struct hello_func: hello-func.bpf.c embedded, typed (ebpfmini gen skeleton) */
 
 static const char usage[] =
 	"usage: hello-func [-d SECONDS]\n"
@@ -101,31 +101,25 @@ static int print_insn(const struct bpf_insn *insn, size_t i, size_t n)
 	return 1;
 }
 
-/* The global 'seen' of hello-func.bpf.c, the only variable in its .bss. */
-struct seen {
-	uint64_t syscalls, execs;
-};
-
 int main(int argc, char **argv)
 {
-	struct ebpfmini_object *obj = NULL;
+	struct hello_func *skel;
 	struct ebpfmini_program *prog;
-	struct ebpfmini_link *link = NULL;
-	const volatile struct seen *seen;
 	const struct bpf_insn *insns;
 	size_t n;
 	int err, ret = 0;
 
 	ex_start(argc, argv, "hello-func", usage, NULL);
 
-	/* open: parse the object; get_opcode is a subprogram, not a program */
-	err = ebpfmini_object_open_mem(hello_func_bpf_o, sizeof(hello_func_bpf_o), NULL, &obj);
-	if (err)
-		return ex_fail("open", err, NULL);
-	prog = ebpfmini_object_find_program(obj, "hello");
+	/* open: the skeleton parses the object it embeds; get_opcode is a subprogram, not a
+	 * program, so skel->progs has only hello */
+	skel = hello_func__open();
+	if (!skel)
+		return ex_fail("open", -errno, NULL);
+	prog = skel->progs.hello;
 
 	/* load: the loader appends get_opcode to hello and relocates the call */
-	err = ebpfmini_object_load(obj);
+	err = hello_func__load(skel);
 	if (err) {
 		ret = ex_fail("load", err, ebpfmini_program_log(prog));
 		goto cleanup;
@@ -141,25 +135,25 @@ int main(int argc, char **argv)
 		i += (size_t)print_insn(insns, i, n);
 	}
 
-	/* attach: raw tracepoint sys_enter */
-	err = ebpfmini_program_attach(prog, &link);
+	/* attach: every program whose SEC says where (raw tracepoint sys_enter), into
+	 * skel->links */
+	err = hello_func__attach(skel);
 	if (err) {
 		ret = ex_fail("attach", err, NULL);
 		goto cleanup;
 	}
 
-	/* loop: let it run, then read the counters from .bss */
-	seen = ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL);
+	/* loop: let it run, then read the counters from .bss, typed: skel->bss->seen */
 	while (ex_running()) {
 		ex_exec("/bin/true");
 		usleep((useconds_t)(ex_timeout_ms(1000) * 1000));
 	}
-	printf("syscalls seen: %llu, of them execve: %llu\n", (unsigned long long)seen->syscalls,
-	       (unsigned long long)seen->execs);
+	printf("syscalls seen: %llu, of them execve: %llu\n",
+	       (unsigned long long)skel->bss->seen.syscalls,
+	       (unsigned long long)skel->bss->seen.execs);
 
 cleanup:
-	/* clean up */
-	ebpfmini_link_close(link);
-	ebpfmini_object_close(obj);
+	/* clean up: detach (the links) and close */
+	hello_func__destroy(skel);
 	return ret;
 }

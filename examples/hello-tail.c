@@ -2,7 +2,7 @@
 #include <sys/syscall.h>
 
 #include "common.h"
-#include "hello-tail.bpf.o.h" /* hello_tail_bpf_o[]: hello-tail.bpf.c, embedded */
+#include "hello-tail.skel.h" /* struct hello_tail: hello-tail.bpf.c embedded, typed */
 
 static const char usage[] =
 	"usage: hello-tail [-d SECONDS]\n"
@@ -26,49 +26,42 @@ static const struct {
 	{ SYS_write, "ignore_opcode" },
 };
 
-/* The global 'calls' of hello-tail.bpf.c, the only variable in its .bss. */
-struct counts {
-	uint64_t exec, timer, ignored, other;
-};
-
 int main(int argc, char **argv)
 {
-	struct ebpfmini_object *obj = NULL;
+	struct hello_tail *skel;
+	struct ebpfmini_object *obj;
 	struct ebpfmini_link *link = NULL;
-	struct ebpfmini_map *prog_array;
-	const volatile struct counts *c;
 	int err, ret = 0;
 
 	ex_start(argc, argv, "hello-tail", usage, NULL);
 
 	/* open: parse the embedded object */
-	err = ebpfmini_object_open_mem(hello_tail_bpf_o, sizeof(hello_tail_bpf_o), NULL, &obj);
-	if (err)
-		return ex_fail("open", err, NULL);
+	skel = hello_tail__open();
+	if (!skel)
+		return ex_fail("open", -errno, NULL);
+	obj = skel->obj; /* for the programs by name */
 
 	/* load: all four programs, the prog array and .bss */
-	err = ebpfmini_object_load(obj);
+	err = hello_tail__load(skel);
 	if (err) {
 		ret = ex_fail("load", err, NULL);
 		goto cleanup;
 	}
 
 	/* configure: put each tail-call target's fd into its syscall number's slot */
-	prog_array = ebpfmini_object_find_map(obj, "syscall");
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
 		uint32_t key = (uint32_t)slots[i].nr;
 		int fd = ebpfmini_program_fd(ebpfmini_object_find_program(obj, slots[i].prog));
 
-		err = ebpfmini_map_update(prog_array, &key, &fd, BPF_ANY);
+		err = ebpfmini_map_update(skel->maps.syscall, &key, &fd, BPF_ANY);
 		if (err) {
 			ret = ex_fail("fill the prog array", err, NULL);
 			goto cleanup;
 		}
 	}
-	c = ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL);
 
 	/* attach: only the dispatcher; the others run through its tail calls */
-	err = ebpfmini_program_attach(ebpfmini_object_find_program(obj, "hello"), &link);
+	err = ebpfmini_program_attach(skel->progs.hello, &link);
 	if (err) {
 		ret = ex_fail("attach", err, NULL);
 		goto cleanup;
@@ -86,13 +79,15 @@ int main(int argc, char **argv)
 		usleep((useconds_t)(ex_timeout_ms(1000) * 1000));
 		printf("tail calls: execve %llu, timer %llu, ignored (read/write) %llu; "
 		       "no program: %llu\n",
-		       (unsigned long long)c->exec, (unsigned long long)c->timer,
-		       (unsigned long long)c->ignored, (unsigned long long)c->other);
+		       (unsigned long long)skel->bss->calls.exec,
+		       (unsigned long long)skel->bss->calls.timer,
+		       (unsigned long long)skel->bss->calls.ignored,
+		       (unsigned long long)skel->bss->calls.other);
 	}
 
 cleanup:
 	/* clean up: detach, then close the programs and maps */
 	ebpfmini_link_close(link);
-	ebpfmini_object_close(obj);
+	hello_tail__destroy(skel);
 	return ret;
 }

@@ -3,7 +3,7 @@
 #include <net/if.h>
 
 #include "common.h"
-#include "tc-snat.bpf.o.h" /* tc_snat_bpf_o[]: tc-snat.bpf.c, embedded */
+#include "tc-snat.skel.h" /* struct tc_snat: tc-snat.bpf.c embedded, typed (ebpfmini gen skeleton) */
 
 static const char usage[] =
 	"usage: tc-snat [-i IFNAME] [--from ADDR] [--to ADDR] [--port PORT] [-d SECONDS]\n"
@@ -16,17 +16,6 @@ static const char usage[] =
 	"  --port PORT  TCP destination port of the packets to rewrite (default 8080)\n"
 	"  -d SECONDS   run for SECONDS (default 3; 0: until Ctrl-C)\n"
 	"  -h, --help   show this help\n";
-
-/* The global 'cfg' of tc-snat.bpf.c, the only variable in its .rodata. */
-struct config {
-	uint32_t from_addr, to_addr;
-	uint16_t port;
-};
-
-/* The global 'rewritten' of tc-snat.bpf.c, the only variable in its .bss. */
-struct counts {
-	uint64_t out, back;
-};
 
 static const char *ifname = "lo", *from = "127.0.0.1", *to = "127.0.0.2", *port = "8080";
 
@@ -47,37 +36,32 @@ static int option(int argc, char **argv, int i)
 int main(int argc, char **argv)
 {
 	struct ebpfmini_program_attach_tcx_opts tcx_opts = { .sz = sizeof(tcx_opts) };
-	struct ebpfmini_object *obj = NULL;
+	struct tc_snat *skel;
 	struct ebpfmini_program *prog;
 	struct ebpfmini_link *link = NULL;
-	struct config cfg = { 0 };
-	const volatile struct counts *count;
+	uint32_t from_addr, to_addr;
 	int err, ret = 0;
 
 	ex_start(argc, argv, "tc-snat", usage, option);
-	if (inet_pton(AF_INET, from, &cfg.from_addr) != 1 ||
-	    inet_pton(AF_INET, to, &cfg.to_addr) != 1 || atoi(port) <= 0 || atoi(port) > 65535 ||
-	    if_nametoindex(ifname) == 0) {
+	if (inet_pton(AF_INET, from, &from_addr) != 1 || inet_pton(AF_INET, to, &to_addr) != 1 ||
+	    atoi(port) <= 0 || atoi(port) > 65535 || if_nametoindex(ifname) == 0) {
 		fprintf(stderr, "tc-snat: bad address, port or interface\n%s", usage);
 		return 2;
 	}
-	cfg.port = htons((uint16_t)atoi(port));
 
 	/* open */
-	err = ebpfmini_object_open_mem(tc_snat_bpf_o, sizeof(tc_snat_bpf_o), NULL, &obj);
-	if (err)
-		return ex_fail("open", err, NULL);
-	prog = ebpfmini_object_find_program(obj, "snat");
+	skel = tc_snat__open();
+	if (!skel)
+		return ex_fail("open", -errno, NULL);
+	prog = skel->progs.snat;
 
-	/* configure: the addresses go into .rodata, which is writable until load */
-	err = ebpfmini_map_set_data(ebpfmini_object_find_map(obj, ".rodata"), &cfg, sizeof(cfg));
-	if (err) {
-		ret = ex_fail("configure", err, NULL);
-		goto cleanup;
-	}
+	/* configure: the addresses go into .rodata (skel->rodata), writable until load */
+	skel->rodata->cfg.from_addr = from_addr;
+	skel->rodata->cfg.to_addr = to_addr;
+	skel->rodata->cfg.port = htons((uint16_t)atoi(port));
 
 	/* load: .rodata is frozen, the verifier sees the addresses as constants */
-	err = ebpfmini_object_load(obj);
+	err = tc_snat__load(skel);
 	if (err) {
 		ret = ex_fail("load", err, ebpfmini_program_log(prog));
 		goto cleanup;
@@ -95,16 +79,16 @@ int main(int argc, char **argv)
 	       from, to);
 
 	/* loop: print the counters every second */
-	count = ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL);
 	while (ex_running()) {
 		usleep((useconds_t)(ex_timeout_ms(1000) * 1000));
 		printf("rewritten: %llu packets out, %llu replies back\n",
-		       (unsigned long long)count->out, (unsigned long long)count->back);
+		       (unsigned long long)skel->bss->rewritten.out,
+		       (unsigned long long)skel->bss->rewritten.back);
 	}
 
 cleanup:
 	/* clean up: closing the tcx link takes the program off the interface */
 	ebpfmini_link_close(link);
-	ebpfmini_object_close(obj);
+	tc_snat__destroy(skel);
 	return ret;
 }

@@ -3,7 +3,7 @@
 #include <net/if.h>
 
 #include "common.h"
-#include "xdp-ping.bpf.o.h" /* xdp_ping_bpf_o[]: xdp-ping.bpf.c, embedded */
+#include "xdp-ping.skel.h" /* struct xdp_ping: xdp-ping.bpf.c embedded, typed (ebpfmini gen skeleton) */
 
 static const char usage[] =
 	"usage: xdp-ping [-i IFNAME] [--drop] [-d SECONDS]\n"
@@ -33,11 +33,10 @@ static int option(int argc, char **argv, int i)
 int main(int argc, char **argv)
 {
 	struct ebpfmini_program_attach_xdp_opts xdp_opts = { .sz = sizeof(xdp_opts) };
-	struct ebpfmini_object *obj = NULL;
+	struct xdp_ping *skel;
 	struct ebpfmini_program *prog;
 	struct ebpfmini_link *link = NULL;
 	struct ebpfmini_map *pings;
-	uint32_t *drop_pings;
 	int err, ret = 0;
 
 	ex_start(argc, argv, "xdp-ping", usage, option);
@@ -47,22 +46,21 @@ int main(int argc, char **argv)
 	}
 
 	/* open */
-	err = ebpfmini_object_open_mem(xdp_ping_bpf_o, sizeof(xdp_ping_bpf_o), NULL, &obj);
-	if (err)
-		return ex_fail("open", err, NULL);
-	prog = ebpfmini_object_find_program(obj, "xdp_ping");
-	pings = ebpfmini_object_find_map(obj, "pings");
+	skel = xdp_ping__open();
+	if (!skel)
+		return ex_fail("open", -errno, NULL);
+	prog = skel->progs.xdp_ping;
+	pings = skel->maps.pings;
 
 	/* load */
-	err = ebpfmini_object_load(obj);
+	err = xdp_ping__load(skel);
 	if (err) {
 		ret = ex_fail("load", err, ebpfmini_program_log(prog));
 		goto cleanup;
 	}
 
 	/* configure: the drop flag lives in .bss, mapped into this process after load */
-	drop_pings = ebpfmini_map_data(ebpfmini_object_find_map(obj, ".bss"), NULL);
-	*drop_pings = drop;
+	skel->bss->drop_pings = drop;
 
 	/* attach: an XDP link on the interface (generic mode where the driver has no XDP) */
 	xdp_opts.ifname = ifname;
@@ -92,6 +90,6 @@ int main(int argc, char **argv)
 cleanup:
 	/* clean up: closing the XDP link detaches the program from the interface */
 	ebpfmini_link_close(link);
-	ebpfmini_object_close(obj);
+	xdp_ping__destroy(skel);
 	return ret;
 }

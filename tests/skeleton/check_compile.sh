@@ -32,7 +32,7 @@ check() { # check INCLUDE-LINE NAME HEADER COMPILERS
 	done
 }
 for h in "$src_inc"/ebpfmini/*.h; do
-	case $(basename "$h") in bpf_*) continue ;; esac # BPF-side headers: clang -target bpf only
+	case $(basename "$h") in bpf_* | *.bpf.h) continue ;; esac # BPF-side: clang -target bpf only
 	check "#include <ebpfmini/$(basename "$h")>" "$h" "$h" "$compilers"
 done
 skel_compilers=$(echo "$compilers" | tr ' ' '\n' | grep clang | tr '\n' ' ')

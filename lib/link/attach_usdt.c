@@ -174,7 +174,8 @@ EM_EXPORT int ebpfmini_program_attach_usdt(struct ebpfmini_program *prog, int pi
 		if (up.pid)
 			snprintf(target + strlen(target), sizeof(target) - strlen(target), " pid %d",
 				 up.pid);
-		err = em_link_set_new(members, n, target, out);
+		err = em_link_set_new(members, n, target, out); /* takes the links, copies the array */
+		free(members);
 		members = NULL;
 		if (!err) {
 			(*out)->release = usdt_release;

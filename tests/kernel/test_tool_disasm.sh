@@ -6,34 +6,8 @@
 set -u
 TOOL=$1
 OBJDIR=$2
-tmp=$(mktemp -d /tmp/ebpfmini-disasm-XXXXXX) || exit 1
-bpffs=
-cleanup() {
-	[ -n "$bpffs" ] && umount "$bpffs" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*" >&2
-	for f in "$tmp"/out "$tmp"/err; do
-		[ -s "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-	done
-	exit 1
-}
-run() {
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-expect_out() {
-	for word in "$@"; do
-		grep -qF -- "$word" "$tmp/out" || fail "'$word' missing from the output"
-	done
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "skipped: needs root (CAP_BPF)"
-	exit 77
-fi
+TOOL_TEST=disasm
+. "$(dirname "$0")/tool_lib.sh"
 obj=$OBJDIR/tp_count.bpf.o
 
 # --- before load: the object's names

@@ -67,15 +67,19 @@ file -L "$busybox_bin" 2>/dev/null | grep -q 'statically linked' ||
   ldd "$busybox_bin" 2>&1 | grep -q 'not a dynamic executable' ||
   die "$busybox_bin is not statically linked: install busybox-static"
 
-if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+# The accelerator is chosen once, before the first boot (kvm_probe, below): a /dev/kvm that opens is
+# not always one that runs a guest (seen in a nested guest: qemu aborted on an MSR it could not set
+# with -cpu host, or paused on "KVM internal error" and hung until the run's time limit).
+use_tcg() {
+  ACCEL=(-accel tcg -cpu max)
+  accel_name="TCG ($1)"
+  VM_TIMEOUT_MULTIPLIER=${VM_TIMEOUT_MULTIPLIER:-6}
+}
+use_kvm() {
   ACCEL=(-accel kvm -cpu host)
   accel_name=KVM
   VM_TIMEOUT_MULTIPLIER=${VM_TIMEOUT_MULTIPLIER:-2}
-else
-  ACCEL=(-accel tcg -cpu max)
-  accel_name="TCG (no usable /dev/kvm)"
-  VM_TIMEOUT_MULTIPLIER=${VM_TIMEOUT_MULTIPLIER:-6}
-fi
+}
 
 # ---- kernels: find, fetch, unpack ------------------------------------------------------------
 
@@ -384,6 +388,47 @@ make_initramfs() {
 
 # ---- run ---------------------------------------------------------------------------------------
 
+# Boot kernel dir $1 under KVM with an initramfs whose init only prints a marker and powers off;
+# use KVM when the marker comes within 60 s, TCG otherwise (or when /dev/kvm cannot be opened).
+kvm_probe() {
+  local kdir=$1 kver root initrd log pid i verdict="" why
+  if [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
+    use_tcg "no usable /dev/kvm"
+    return 0
+  fi
+  use_kvm
+  kver=$(ls "$kdir/lib/modules")
+  root=$(mktemp -d "${TMPDIR:-/tmp}/ebpfmini-vm-probe-XXXXXX")
+  initrd=$(mktemp "${TMPDIR:-/tmp}/ebpfmini-vm-probe-initrd-XXXXXX")
+  log=$(mktemp "${TMPDIR:-/tmp}/ebpfmini-vm-probe-log-XXXXXX")
+  tmp_paths+=("$root" "$initrd" "$log")
+  mkdir -p "$root/bin"
+  cp "$busybox_bin" "$root/bin/busybox"
+  printf '#!/bin/busybox sh\n/bin/busybox echo "%skvm-ok"\n/bin/busybox poweroff -f\n' "$MARK" >"$root/init"
+  chmod 755 "$root/init"
+  (cd "$root" && find . | cpio -o -H newc --quiet) >"$initrd" || die "cpio failed"
+  # in a subshell whose stderr is the log, so that a qemu killed by a signal is reported there
+  (timeout -s KILL 60 qemu-system-x86_64 "${ACCEL[@]}" -smp 1 -m 256M \
+    -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$initrd" -nographic -monitor none -no-reboot \
+    -nic none -append "console=ttyS0 panic=-1 quiet rdinit=/init") </dev/null >"$log" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 600; i++)); do
+    if grep -q "^${MARK}kvm-ok" "$log"; then
+      verdict=ok
+      break
+    fi
+    grep -qE 'KVM internal error|failed to set MSR|kvm_.*Assertion' "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  pkill -TERM -P "$pid" timeout 2>/dev/null || true  # timeout passes it on to qemu
+  wait "$pid" 2>/dev/null || true
+  if [[ $verdict != ok ]]; then
+    why=$(grep -m1 -E 'error|Assertion' "$log" | tr -d '\r')
+    use_tcg "KVM did not boot a guest here: ${why:-no marker within 60 s}"
+  fi
+}
+
 # Boot kernel dir $1; print the test lines as they come; the console goes to $2. Sets
 # vm_pass/vm_skip/vm_fail/vm_done/vm_release.
 boot() {
@@ -430,6 +475,7 @@ for k in "${kernels[@]}"; do
   kdir=$(unpack "$deb")
   log="$BUILDDIR/meson-logs/vm-$(ls "$kdir/lib/modules").txt"
   vm_pass='' vm_skip='' vm_fail=''
+  [[ -n ${accel_name:-} ]] || kvm_probe "$kdir"
   boot "$kdir" "$log"
   if ! $vm_done; then
     echo "vm.sh: $vm_release: the VM did not finish its tests (crash or time limit): see $log" >&2

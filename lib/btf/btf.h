@@ -82,6 +82,9 @@ uint32_t em_btf_type_end(const struct ebpfmini_btf *btf);
 /* Type record for id (searching base for low ids), NULL for 0 or out of range (or,
  * in kernel BTF, a record whose names or references are out of range). */
 const struct btf_type *em_btf_type(const struct ebpfmini_btf *btf, uint32_t id);
+/* Like em_btf_type(), but in kernel BTF without checking the record's names and
+ * references first: for a look at its kind and name only (em_btf_find). */
+const struct btf_type *em_btf_peek(const struct ebpfmini_btf *btf, uint32_t id);
 /* String at offset off, NULL when out of range. Offset 0 is "". */
 const char *em_btf_str(const struct ebpfmini_btf *btf, uint32_t off);
 /* Name of a type ("" for anonymous). */

@@ -207,6 +207,11 @@ enum em_core_relo_class {
 enum em_core_relo_class em_core_relo_class(uint32_t kind);
 const char *em_core_kind_name(uint32_t kind);
 
+/* The local spec of a relocation of kind (enum bpf_core_relo_kind) on root type_id with
+ * access string access ("0:1:2"), walked through btf. 0, or -EBADMSG / -E2BIG with *why
+ * saying what is wrong (a static string). */
+int em_core_spec_parse(const struct ebpfmini_btf *btf, uint32_t type_id, uint32_t kind,
+		       const char *access, struct em_core_spec *spec, const char **why);
 /* Match a local spec against candidate target type targ_id; fill *targ.
  * Returns 1 (matches), 0 (does not), < 0 (malformed BTF: -EBADMSG, -E2BIG). */
 int em_core_spec_match(const struct em_core_spec *local, const struct ebpfmini_btf *targ_btf,

@@ -60,6 +60,21 @@ void em_objindex_free(struct em_objparse *p);
  * (p->kconfig_size) and write that layout into the object BTF's DATASEC. */
 int em_objextern_read(struct em_objparse *p);
 
+/* A BTF map definition as read from the struct of one .maps variable. */
+struct em_objmapdef {
+	uint32_t type, key_size, value_size, max_entries, map_flags, numa_node, pinning;
+	uint64_t map_extra;
+	uint32_t key_type_id, value_type_id;
+	bool has_values;     /* __array(values, ...) member present */
+	uint32_t values_off; /* its byte offset in the struct */
+	uint32_t inner_id;   /* map-in-map: struct of the inner definition */
+};
+/* Read the definition of map (its name, for messages) from struct struct_id of btf
+ * (inner: the inner template of a map of maps, which may not hold values). 0, or
+ * -EBADMSG (logged) for a member that is not a definition's. */
+int em_objmapdef_parse(const struct ebpfmini_btf *btf, const char *map, uint32_t struct_id,
+		       bool inner, struct em_objmapdef *d);
+
 /* Number of maps the object defines: .maps, "maps", global data, .kconfig. */
 int em_objmaps_count(const struct em_objparse *p, size_t *count);
 /* Fill obj->maps (allocated by the caller with em_objmaps_count() entries,

@@ -136,6 +136,17 @@ int em_var_index(struct ebpfmini_object *obj);
  * "\nlink_id:"): what kind of BPF object fd is, which its info does not tell. */
 bool em_kobj_fdinfo_has(int fd, const char *key);
 
+/* ---- load_prog.c ------------------------------------------------------------ */
+/*
+ * The load's program phase: BPF_PROG_LOAD of every program with autoload, in
+ * section order (btf_fd: the object BTF in the kernel or -1; fd_array: module
+ * BTF fds by kfunc slot or NULL). Each program's fd, verifier log and report
+ * step are set; the first failure is logged with its explanation and returned
+ * (an errno of BPF_PROG_LOAD, -ENOMEM); programs loaded before it keep their
+ * fds for the caller's rollback.
+ */
+int em_load_prog_all(struct ebpfmini_object *obj, int btf_fd, int *fd_array);
+
 /* ---- load.c ----------------------------------------------------------------- */
 
 /* Release every kernel resource of obj: unmap global data, close map, program

@@ -34,8 +34,10 @@ set -euo pipefail
 # libbpf's run-time library, which kernel-libbpf-compat dlopen()s to check that objects built
 # with our BPF headers load with libbpf too (only the library: no libbpf headers), and g++
 # (clang brings clang++): generated skeletons and the public headers must compile as C++.
+# llvm brings llvm-objdump, which unit-insn-objdump compares the disassembler with (clang only
+# recommends it, and recommendations are not installed).
 BUILD_PKGS=(meson ninja-build clang pkg-config gcc libc6-dev linux-libc-dev python3)
-TEST_PKGS=("${BUILD_PKGS[@]}" g++ libcmocka-dev groff-base mandoc binutils libbpf1)
+TEST_PKGS=("${BUILD_PKGS[@]}" g++ libcmocka-dev groff-base mandoc binutils libbpf1 llvm)
 # scripts/vm.sh: qemu, a static busybox for the VM's userland, cpio for its initramfs, kmod
 # (depmod, modprobe) for its modules, util-linux (unshare, setpriv, flock) for the test scripts,
 # xz-utils for compressed modules; apt (apt-get download) fetches the kernels.

@@ -1,4 +1,5 @@
 /* cmd_btf.c - ebpfmini btf list/show, btf dump: BTF as a C header (vmlinux.h) or as a raw listing */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,18 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* btf as text on stdout, or (-j, format raw) as one JSON document: 0, a negative errno, or
+ * 1 after an error printed */
+static int dump(const struct ebpfmini_btf *btf, enum ebpfmini_btf_dump_format fmt)
+{
+	if (!tool_json)
+		return ebpfmini_btf_dump_fd(btf, fmt, STDOUT_FILENO);
+	if (fmt == EBPFMINI_BTF_DUMP_C) {
+		return tool_error("btf dump: a C header has no JSON form: -j goes with format raw");
+	}
+	return tool_btf_json(btf);
+}
+
 /* the BTF object id of map or prog fd */
 static int owner_btf_id(bool map, int fd, uint32_t *id)
 {
@@ -146,14 +159,14 @@ static int dump_words(int argc, char **argv)
 			return 1;
 		btf = kb.btf;
 	}
-	err = ebpfmini_btf_dump_fd(btf, fmt, STDOUT_FILENO);
+	err = dump(btf, fmt);
 	if (btf_id)
 		tool_btf_put(&kb);
 	btf_file_free(&file);
 	btf_file_free(&base);
-	if (err)
+	if (err < 0)
 		return tool_error("btf dump: %s", strerror(-err));
-	return 0;
+	return err;
 }
 
 /* the ids of the programs or maps whose BTF is btf_id, into ids (n at most) */
@@ -281,10 +294,10 @@ int cmd_btf_dump(int argc, char **argv)
 		btf_file_free(&base);
 		return 1;
 	}
-	err = ebpfmini_btf_dump_fd(file.btf, fmt, STDOUT_FILENO);
+	err = dump(file.btf, fmt);
 	btf_file_free(&file);
 	btf_file_free(&base);
-	if (err)
+	if (err < 0)
 		return tool_error("btf dump %s: %s", path, strerror(-err));
-	return 0;
+	return err;
 }

@@ -30,60 +30,96 @@ static const char *link_kind(uint32_t type, char *buf, unsigned size)
 			       size);
 }
 
-static void print_link(const struct ebpfmini_program *prog, const struct ebpfmini_link *link,
+/* The output of one run of an iterator link: an iterator does nothing until read. */
+static char *iter_output(struct ebpfmini_link *link, size_t *len)
+{
+	char *text = NULL;
+
+	*len = 0;
+	if (ebpfmini_link_iter_read(link, 0, &text, len)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* A link as a line of text, or (-j) as an element of the "links" array. */
+static void print_link(const struct ebpfmini_program *prog, struct ebpfmini_link *link,
 		       bool pinned)
 {
 	struct ebpfmini_link_info info = { .sz = sizeof(info) };
-	size_t n = ebpfmini_link_member_count(link);
-	char kind[64] = "perf_event_ioctl";
+	size_t n = ebpfmini_link_member_count(link), len = 0;
+	char kind[64] = "perf_event_ioctl", *text = NULL;
+	struct json *j = tool_json;
 
 	if (ebpfmini_link_info(ebpfmini_link_member(link, 0), &info) == 0)
 		link_kind(info.type, kind, sizeof(kind));
+	if (info.type == BPF_LINK_TYPE_ITER && !pinned)
+		text = iter_output(link, &len);
+	if (j) {
+		json_open(j, NULL);
+		json_str(j, "prog_name", ebpfmini_program_name(prog));
+		json_str(j, "target", ebpfmini_link_target(link));
+		json_str(j, "type", kind);
+		json_open_array(j, "ids");
+		for (size_t i = 0; i < n; i++)
+			json_uint(j, NULL, ebpfmini_link_id(ebpfmini_link_member(link, i)));
+		json_close_array(j);
+		if (text)
+			json_strn(j, "output", text, len);
+		if (!pinned) /* else pin_link() adds the paths and closes it */
+			json_close(j);
+		free(text);
+		return;
+	}
 	printf("link '%s': %s (%s link%s, id%s", ebpfmini_program_name(prog),
 	       ebpfmini_link_target(link), kind, n > 1 ? "s" : "", n > 1 ? "s" : "");
 	for (size_t i = 0; i < n; i++)
 		printf(" %u", ebpfmini_link_id(ebpfmini_link_member(link, i)));
 	printf(")\n");
-	if (info.type == BPF_LINK_TYPE_ITER && !pinned) {
-		char *text = NULL;
-		size_t len = 0;
-
-		/* an iterator does nothing until read: show one run, its bytes as read (NULs
-		 * included: an iterator's output may be binary) */
-		if (ebpfmini_link_iter_read(link, 0, &text, &len) == 0) {
-			fwrite(text, 1, len, stdout);
-			if (len && text[len - 1] != '\n')
-				putchar('\n');
-		}
-		free(text);
+	/* one run, its bytes as read (NULs included: an iterator's output may be binary) */
+	if (text) {
+		fwrite(text, 1, len, stdout);
+		if (len && text[len - 1] != '\n')
+			putchar('\n');
 	}
+	free(text);
 }
 
-/* Pin link (each member of a set) as dir/<name> or dir/<name>_<i>. */
+/* Pin link (each member of a set) as dir/<name> or dir/<name>_<i>; with -j the paths are
+ * the "pinned" array that ends the link's element. */
 static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *link,
 		    const char *dir, const char *name)
 {
 	size_t n = ebpfmini_link_member_count(link);
 	char path[4096];
-	int err;
+	int err = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	if (tool_json)
+		json_open_array(tool_json, "pinned");
+	for (size_t i = 0; i < n && !err; i++) {
 		if (n > 1)
 			snprintf(path, sizeof(path), "%s/%s_%zu", dir, name, i);
 		else
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 		err = ebpfmini_link_pin(ebpfmini_link_member(link, i), path);
-		if (err) {
+		if (err)
 			tool_explain(path, err, BPF_OBJ_PIN, NULL);
-			return err;
-		}
-		printf("link '%s' pinned at %s\n", ebpfmini_program_name(prog), path);
+		else if (tool_json)
+			json_str(tool_json, NULL, path);
+		else
+			printf("link '%s' pinned at %s\n", ebpfmini_program_name(prog), path);
 	}
-	return 0;
+	if (tool_json) {
+		json_close_array(tool_json);
+		json_close(tool_json);
+	}
+	return err;
 }
 
 static void hold(size_t nlinks, int seconds)
 {
+	FILE *out = tool_json ? stderr : stdout; /* the JSON document is complete by now */
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -91,23 +127,78 @@ static void hold(size_t nlinks, int seconds)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (seconds >= 0)
-		printf("holding %zu link%s for %d s\n", nlinks, nlinks == 1 ? "" : "s", seconds);
+		fprintf(out, "holding %zu link%s for %d s\n", nlinks, nlinks == 1 ? "" : "s",
+			seconds);
 	else
-		printf("holding %zu link%s until Ctrl-C\n", nlinks, nlinks == 1 ? "" : "s");
-	fflush(stdout);
+		fprintf(out, "holding %zu link%s until Ctrl-C\n", nlinks, nlinks == 1 ? "" : "s");
+	fflush(out);
 	for (long ms = 0; !stop && (seconds < 0 || ms < seconds * 1000L); ms += 100)
 		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
-	printf("detaching\n");
+	fprintf(out, "detaching\n");
+}
+
+/* A program that was not attached: why, for the summary line or the "skipped" array. */
+struct skip {
+	const struct ebpfmini_program *prog;
+	int err; /* 0: its SEC name does not say where */
+};
+
+static void print_skipped(const struct skip *skips, size_t n)
+{
+	char names[1024] = "", why[1024];
+	size_t nfailed = 0;
+
+	if (tool_json) {
+		json_open_array(tool_json, "skipped");
+		for (size_t i = 0; i < n; i++) {
+			json_open(tool_json, NULL);
+			json_str(tool_json, "prog_name", ebpfmini_program_name(skips[i].prog));
+			json_str(tool_json, "section", ebpfmini_program_section(skips[i].prog));
+			if (skips[i].err) {
+				ebpfmini_log_explain(skips[i].err, -1, NULL, why, sizeof(why));
+				json_int(tool_json, "error", skips[i].err);
+				json_str(tool_json, "reason", why);
+			} else {
+				json_str(tool_json, "reason", "its SEC name does not say where");
+			}
+			json_close(tool_json);
+		}
+		json_close_array(tool_json);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names);
+
+		if (!skips[i].err)
+			continue;
+		snprintf(names + len, sizeof(names) - len, "%s'%s'", nfailed++ ? ", " : "",
+			 ebpfmini_program_name(skips[i].prog));
+	}
+	if (nfailed)
+		printf("skipped %zu program%s this kernel cannot attach: %s (--prog NAME picks "
+		       "programs)\n",
+		       nfailed, nfailed == 1 ? "" : "s", names);
 }
 
 int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opts *opts)
 {
 	const struct ebpfmini_program *p = NULL;
 	struct ebpfmini_link **links = NULL;
-	size_t nlinks = 0, cap = 0, nskipped = 0;
-	char skipped[1024] = "";
+	struct skip *skips = NULL;
+	size_t nlinks = 0, nskips = 0, nfailed = 0, nprogs = 0;
 	int err = 0;
 
+	while ((p = ebpfmini_object_next_program(obj, p)))
+		nprogs++;
+	links = calloc(nprogs + 1, sizeof(*links));
+	skips = calloc(nprogs + 1, sizeof(*skips));
+	if (!links || !skips) {
+		free(links);
+		free(skips);
+		return tool_error("out of memory");
+	}
+	if (tool_json)
+		json_open_array(tool_json, "links");
 	while ((p = ebpfmini_object_next_program(obj, p))) {
 		struct ebpfmini_program *prog = (struct ebpfmini_program *)p;
 		struct ebpfmini_link *link = NULL;
@@ -115,9 +206,11 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 		if (ebpfmini_program_fd(p) < 0 || (opts->only_prog && p != opts->only_prog))
 			continue;
 		if (!em_link_auto_attachable(ebpfmini_program_section(p))) {
-			printf("prog '%s': not attached: SEC '%s' does not say where (attach it "
-			       "with the library's function for its hook)\n",
-			       ebpfmini_program_name(p), ebpfmini_program_section(p));
+			if (!tool_json)
+				printf("prog '%s': not attached: SEC '%s' does not say where (attach "
+				       "it with the library's function for its hook)\n",
+				       ebpfmini_program_name(p), ebpfmini_program_section(p));
+			skips[nskips++] = (struct skip){ p, 0 };
 			continue;
 		}
 		err = ebpfmini_program_attach(prog, &link);
@@ -130,23 +223,10 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 			tool_explain(what, err, -1, NULL);
 			if (opts->strict)
 				break;
+			skips[nskips++] = (struct skip){ p, err };
+			nfailed++;
 			err = 0;
-			nskipped++;
-			snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped),
-				 "%s'%s'", nskipped > 1 ? ", " : "", ebpfmini_program_name(p));
 			continue;
-		}
-		if (nlinks == cap) {
-			struct ebpfmini_link **grown;
-
-			cap = cap ? cap * 2 : 8;
-			grown = realloc(links, cap * sizeof(*links));
-			if (!grown) {
-				ebpfmini_link_close(link);
-				err = -ENOMEM;
-				break;
-			}
-			links = grown;
 		}
 		links[nlinks++] = link;
 		print_link(p, link, opts->pin_dir != NULL);
@@ -157,26 +237,30 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 				break;
 		}
 	}
-
-	if (nskipped)
-		printf("skipped %zu program%s this kernel cannot attach: %s (--prog NAME picks "
-		       "programs)\n",
-		       nskipped, nskipped == 1 ? "" : "s", skipped);
+	if (tool_json)
+		json_close_array(tool_json);
+	print_skipped(skips, nskips);
 	if (!err && !nlinks) {
-		printf("no program of this object %s\n",
-		       nskipped ? "could be attached" : "says where to attach");
-		err = nskipped ? -ENOENT : 0;
-	} else if (!err && opts->pin_dir) {
+		if (!tool_json)
+			printf("no program of this object %s\n",
+			       nfailed ? "could be attached" : "says where to attach");
+		err = nfailed ? -ENOENT : 0;
+	} else if (!err && opts->pin_dir && !tool_json) {
 		printf("links pinned under %s: the programs stay attached until the pins are "
 		       "removed\n",
 		       opts->pin_dir);
-	} else if (!err) {
-		hold(nlinks, opts->seconds);
 	}
+	/* the caller's part of the output (the report, the end of the JSON document) comes
+	 * before the wait */
+	if (opts->done)
+		opts->done(opts->done_ctx);
+	if (!err && nlinks && !opts->pin_dir)
+		hold(nlinks, opts->seconds);
 	/* a pinned link stays attached after its fd is closed */
 	for (size_t i = 0; i < nlinks; i++)
 		ebpfmini_link_close(links[i]);
 	free(links);
+	free(skips);
 	return err ? 1 : 0;
 }
 

@@ -507,14 +507,87 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 			tool_explain(what, err, -1, NULL);
 		}
 		print_failed_logs(obj);
-		if (report)
+		if (report && tool_json) {
+			json_open(tool_json, NULL);
+			json_str(tool_json, "object", ebpfmini_object_name(obj));
+			json_str(tool_json, "file", path);
+			json_int(tool_json, "error", err);
 			tool_print_report(obj);
+			json_close(tool_json);
+		} else if (report) {
+			tool_print_report(obj);
+		}
 		ebpfmini_object_close(obj);
 		return 1;
 	}
 	flush_log(false);
 	*out = obj;
 	return 0;
+}
+
+/* What object load made: the maps and programs with their kernel ids, as lines of text or,
+ * with -j, the first members of the one JSON object (finish() closes it). */
+static void print_loaded(const struct ebpfmini_object *obj, const char *path, bool picked)
+{
+	const struct ebpfmini_program *p = NULL;
+	const struct ebpfmini_map *m = NULL;
+	struct json *j = tool_json;
+	char type[64];
+
+	if (j) {
+		json_open(j, NULL);
+		json_str(j, "object", ebpfmini_object_name(obj));
+		json_str(j, "file", path);
+		json_open_array(j, "maps");
+		while ((m = ebpfmini_object_next_map(obj, m))) {
+			json_open(j, NULL);
+			json_uint(j, "id", ebpfmini_map_id(m));
+			json_str(j, "name", ebpfmini_map_name(m));
+			json_str(j, "type", tool_map_type(ebpfmini_map_type(m), type, sizeof(type)));
+			json_close(j);
+		}
+		json_close_array(j);
+		json_open_array(j, "programs");
+		while ((p = ebpfmini_object_next_program(obj, p))) {
+			bool loaded = ebpfmini_program_fd(p) >= 0;
+
+			json_open(j, NULL);
+			if (loaded)
+				json_uint(j, "id", ebpfmini_program_id(p));
+			json_str(j, "name", ebpfmini_program_name(p));
+			json_str(j, "type",
+				 tool_prog_type(ebpfmini_program_type(p), type, sizeof(type)));
+			json_bool(j, "loaded", loaded);
+			if (loaded)
+				json_uint(j, "insns", ebpfmini_program_insn_count(p));
+			json_close(j);
+		}
+		json_close_array(j);
+		return;
+	}
+	while ((m = ebpfmini_object_next_map(obj, m)))
+		printf("map  '%s': id %u, %s\n", ebpfmini_map_name(m), ebpfmini_map_id(m),
+		       tool_map_type(ebpfmini_map_type(m), type, sizeof(type)));
+	while ((p = ebpfmini_object_next_program(obj, p))) {
+		if (ebpfmini_program_fd(p) < 0) {
+			printf("prog '%s': not loaded (%s)\n", ebpfmini_program_name(p),
+			       picked ? "not picked by --prog" : "autoload off");
+			continue;
+		}
+		printf("prog '%s': id %u, %s, %zu insns\n", ebpfmini_program_name(p),
+		       ebpfmini_program_id(p),
+		       tool_prog_type(ebpfmini_program_type(p), type, sizeof(type)),
+		       ebpfmini_program_insn_count(p));
+	}
+}
+
+/* The end of object load's output: the report (--report), the end of the JSON document. */
+static void finish(void *ctx)
+{
+	if (report)
+		tool_print_report(ctx);
+	if (tool_json)
+		json_close(tool_json);
 }
 
 int cmd_object_load(int argc, char **argv)
@@ -535,10 +608,8 @@ int cmd_object_load(int argc, char **argv)
 	bool attach = false;
 	char *end, **only = NULL;
 	int nonly = 0;
-	const struct ebpfmini_program *p = NULL;
-	const struct ebpfmini_map *m = NULL;
 	struct ebpfmini_object *obj;
-	char type[64];
+	bool obj_done = false; /* finish() was called */
 	int opt, err, status = 0;
 
 	only = calloc((size_t)argc, sizeof(*only));
@@ -598,28 +669,17 @@ int cmd_object_load(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	while (!(report && tool_json) && (m = ebpfmini_object_next_map(obj, m)))
-		printf("map  '%s': id %u, %s\n", ebpfmini_map_name(m), ebpfmini_map_id(m),
-		       tool_map_type(ebpfmini_map_type(m), type, sizeof(type)));
-	while (!(report && tool_json) && (p = ebpfmini_object_next_program(obj, p))) {
-		if (ebpfmini_program_fd(p) < 0) {
-			printf("prog '%s': not loaded (%s)\n", ebpfmini_program_name(p),
-			       nonly ? "not picked by --prog" : "autoload off");
-			continue;
-		}
-		printf("prog '%s': id %u, %s, %zu insns\n", ebpfmini_program_name(p),
-		       ebpfmini_program_id(p),
-		       tool_prog_type(ebpfmini_program_type(p), type, sizeof(type)),
-		       ebpfmini_program_insn_count(p));
-	}
-
+	print_loaded(obj, path, nonly > 0);
 	if (pin_maps) {
 		err = ebpfmini_object_pin_maps(obj, pin_maps);
 		if (err) {
 			status = tool_explain("--pin-maps", err, BPF_OBJ_PIN, NULL);
 			goto close;
 		}
-		printf("maps pinned under %s\n", pin_maps);
+		if (tool_json)
+			json_str(tool_json, "pinned_maps", pin_maps);
+		else
+			printf("maps pinned under %s\n", pin_maps);
 	}
 	if (pin_progs) {
 		err = ebpfmini_object_pin_programs(obj, pin_progs);
@@ -629,15 +689,23 @@ int cmd_object_load(int argc, char **argv)
 				ebpfmini_object_unpin_maps(obj, pin_maps);
 			goto close;
 		}
-		printf("programs pinned under %s\n", pin_progs);
+		if (tool_json)
+			json_str(tool_json, "pinned_programs", pin_progs);
+		else
+			printf("programs pinned under %s\n", pin_progs);
 	}
-	if (attach)
+	if (attach) {
+		/* the report and the end of the document come before the links are held */
+		attach_opts.done = finish;
+		attach_opts.done_ctx = obj;
 		status = tool_attach_object(obj, &attach_opts);
-	if (report)
-		tool_print_report(obj);
-	else if (!attach && !pin_maps && !pin_progs)
+		obj_done = true;
+	} else if (!report && !pin_maps && !pin_progs && !tool_json) {
 		printf("(the kernel frees what is not pinned when ebpfmini exits)\n");
+	}
 close:
+	if (!obj_done)
+		finish(obj);
 	ebpfmini_object_close(obj);
 out:
 	free(only);

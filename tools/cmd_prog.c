@@ -169,12 +169,18 @@ int cmd_prog_load(int argc, char **argv)
 			return tool_error("%s: no program to load", argv[1]);
 		}
 	}
+	if (tool_json) { /* one document: what was pinned, and the links */
+		json_open(tool_json, NULL);
+		json_str(tool_json, "file", argv[1]);
+	}
 	if (pinmaps) {
 		err = ebpfmini_object_pin_maps(obj, pinmaps);
 		if (err) {
 			status = tool_explain(pinmaps, err, BPF_OBJ_PIN, NULL);
 			goto out;
 		}
+		if (tool_json)
+			json_str(tool_json, "pinned_maps", pinmaps);
 	}
 	if (autoattach) {
 		struct tool_attach_opts opts = { .pin_dir = argv[2], .only_prog = prog,
@@ -195,14 +201,20 @@ int cmd_prog_load(int argc, char **argv)
 		err = ebpfmini_object_pin_programs(obj, argv[2]);
 		if (err)
 			status = tool_explain(argv[2], err, BPF_OBJ_PIN, NULL);
+		else if (tool_json)
+			json_str(tool_json, "pinned_programs", argv[2]);
 	} else {
 		err = ebpfmini_program_pin(prog, argv[2]);
 		if (err)
 			status = tool_explain(argv[2], err, BPF_OBJ_PIN, NULL);
+		else if (tool_json)
+			json_str(tool_json, "pinned", argv[2]);
 	}
 	if (status && pinmaps)
 		ebpfmini_object_unpin_maps(obj, pinmaps);
 out:
+	if (tool_json)
+		json_close(tool_json);
 	ebpfmini_object_close(obj);
 	return status;
 }
@@ -344,17 +356,40 @@ out:
 
 static volatile sig_atomic_t stop;
 
+#define TRACE_BUF 4096
+
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
 }
 
+/* Each whole line of buf (len bytes) as a JSON string, flushed; returns the bytes left (the
+ * start of the next line, moved to the front; a line longer than buf is cut there). */
+static size_t json_lines(char *buf, size_t len)
+{
+	char *line = buf, *nl;
+
+	while ((nl = memchr(line, '\n', len - (size_t)(line - buf)))) {
+		json_strn(tool_json, NULL, line, (size_t)(nl - line));
+		line = nl + 1;
+	}
+	len -= (size_t)(line - buf);
+	if (line == buf && len == TRACE_BUF) {
+		json_strn(tool_json, NULL, buf, len);
+		len = 0;
+	}
+	memmove(buf, line, len);
+	fflush(stdout);
+	return len;
+}
+
 /* prog tracelog: the lines of bpf_printk() from trace_pipe, until Ctrl-C */
 int cmd_prog_tracelog(int argc, char **argv)
 {
 	struct sigaction sa;
-	char path[4096], buf[4096];
+	char path[4096], buf[TRACE_BUF];
+	size_t len = 0;
 	int fd, err;
 
 	if (tool_help(argc, argv, "prog"))
@@ -373,13 +408,24 @@ int cmd_prog_tracelog(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	fprintf(stderr, "reading %s (Ctrl-C to stop)\n", path);
+	if (tool_json) /* one document: an array of the lines, as bpftool writes it */
+		json_open_array(tool_json, NULL);
 	while (!stop) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
 
 		if (n <= 0)
 			break;
-		fwrite(buf, 1, (size_t)n, stdout);
-		fflush(stdout);
+		if (!tool_json) {
+			fwrite(buf, 1, (size_t)n, stdout);
+			fflush(stdout);
+			continue;
+		}
+		len = json_lines(buf, len + (size_t)n);
+	}
+	if (tool_json) {
+		if (len) /* a last line without its newline */
+			json_strn(tool_json, NULL, buf, len);
+		json_close_array(tool_json);
 	}
 	close(fd);
 	return 0;

@@ -178,6 +178,60 @@ static void print_line(const struct dump *d, size_t idx)
 	}
 }
 
+/* -j: the line info at instruction idx as members of its element (bpftool's names) */
+static void json_line(const struct dump *d, size_t idx)
+{
+	for (uint32_t i = 0; d->btf && i < d->info.nr_line_info; i++) {
+		const struct bpf_line_info *l = &d->lines[i];
+		const char *src = em_btf_str(d->btf, l->line_off);
+
+		if (l->insn_off != idx || !src || !*src)
+			continue;
+		json_str(tool_json, "src", src);
+		if (d->linum) {
+			json_str(tool_json, "file", em_btf_str(d->btf, l->file_name_off) ?: "?");
+			json_uint(tool_json, "line_num", l->line_col >> 10);
+			json_uint(tool_json, "line_col", l->line_col & 0x3ff);
+		}
+		return;
+	}
+}
+
+/* -j: one instruction (n slots) as an element of the array */
+static void json_insn(const struct dump *d, size_t i, int n, const char *text, bool opcodes)
+{
+	struct json *j = tool_json;
+	const char *fn = label((void *)d, i);
+	const struct bpf_insn *in = &d->insns[i];
+	char hex[32];
+
+	json_open(j, NULL);
+	json_uint(j, "pc", i);
+	if (fn && *fn)
+		json_str(j, "func", fn);
+	json_line(d, i);
+	json_str(j, "disasm", text);
+	if (opcodes) {
+		json_open(j, "opcodes");
+		snprintf(hex, sizeof(hex), "0x%02x", in->code);
+		json_str(j, "code", hex);
+		snprintf(hex, sizeof(hex), "0x%x", in->src_reg);
+		json_str(j, "src_reg", hex);
+		snprintf(hex, sizeof(hex), "0x%x", in->dst_reg);
+		json_str(j, "dst_reg", hex);
+		snprintf(hex, sizeof(hex), "0x%04x", (uint16_t)in->off);
+		json_str(j, "off", hex);
+		snprintf(hex, sizeof(hex), "0x%08x", (uint32_t)in->imm);
+		json_str(j, "imm", hex);
+		if (n > 1) {
+			snprintf(hex, sizeof(hex), "0x%08x", (uint32_t)in[1].imm);
+			json_str(j, "imm_hi", hex);
+		}
+		json_close(j);
+	}
+	json_close(j);
+}
+
 static void dump_xlated(struct dump *d, bool opcodes)
 {
 	struct ebpfmini_insn_fmt_opts opts = {
@@ -187,10 +241,19 @@ static void dump_xlated(struct dump *d, bool opcodes)
 	char text[256];
 
 	find_call_base(d);
+	if (tool_json)
+		json_open_array(tool_json, NULL);
 	for (size_t i = 0; i < cnt;) {
 		const char *fn = label(d, i);
 		int n;
 
+		if (tool_json) {
+			n = ebpfmini_insn_format(d->insns, cnt, i, text, sizeof(text), &opts);
+			n = n > 0 ? n : 1;
+			json_insn(d, i, n, text, opcodes);
+			i += (size_t)n;
+			continue;
+		}
 		if (fn && *fn)
 			printf("%s%s:\n", i ? "\n" : "", fn);
 		print_line(d, i);
@@ -207,6 +270,36 @@ static void dump_xlated(struct dump *d, bool opcodes)
 		}
 		i += (size_t)n;
 	}
+	if (tool_json)
+		json_close_array(tool_json);
+}
+
+/* -j: each function's kernel symbol and JIT bytes as an element of one array */
+static void json_jited(struct dump *d)
+{
+	uint32_t off = 0;
+
+	json_open_array(tool_json, NULL);
+	for (uint32_t f = 0; off < d->info.jited_prog_len; f++) {
+		uint32_t len = f < d->info.nr_jited_func_lens ? d->func_lens[f] :
+								d->info.jited_prog_len - off;
+		char sym[256];
+		const char *s = f < d->info.nr_jited_ksyms ?
+					ksym_at(d->kallsyms, d->ksyms[f], sym, sizeof(sym)) :
+					NULL;
+
+		if (len > d->info.jited_prog_len - off)
+			len = d->info.jited_prog_len - off;
+		json_open(tool_json, NULL);
+		json_str(tool_json, "name", s ? s : func_at(d, 0) ? func_at(d, 0) : "prog");
+		json_uint(tool_json, "len", len);
+		json_hex_array(tool_json, "opcodes", d->jited + off, len);
+		json_close(tool_json);
+		if (!len)
+			break;
+		off += len;
+	}
+	json_close_array(tool_json);
 }
 
 /* The JIT's bytes, 16 a line, each function under its kernel symbol's name. */
@@ -215,6 +308,10 @@ static void dump_jited(struct dump *d)
 	uint32_t off = 0, f = 0, end = d->info.nr_jited_func_lens ? d->func_lens[0] : d->info.jited_prog_len;
 
 	find_call_base(d);
+	if (tool_json) {
+		json_jited(d);
+		return;
+	}
 	for (uint32_t i = 0; i < d->info.jited_prog_len; i++) {
 		if (i == off) {
 			char sym[256];

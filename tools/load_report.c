@@ -24,8 +24,6 @@ static void print_json(struct json *j, const struct ebpfmini_object *obj)
 {
 	const struct ebpfmini_load_step *s;
 
-	json_open(j, NULL);
-	json_str(j, "object", ebpfmini_object_name(obj));
 	json_open_array(j, "steps");
 	for (size_t i = 0; (s = ebpfmini_object_load_step(obj, i)); i++) {
 		json_open(j, NULL);
@@ -49,7 +47,6 @@ static void print_json(struct json *j, const struct ebpfmini_object *obj)
 		json_close(j);
 	}
 	json_close_array(j);
-	json_close(j);
 }
 
 static void print_text(FILE *out, const struct ebpfmini_object *obj)

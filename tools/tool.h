@@ -144,14 +144,18 @@ struct tool_attach_opts {
 	const char *pin_name; /* the file name under pin_dir instead of the program's */
 	const struct ebpfmini_program *only_prog; /* attach only this one */
 	bool strict;          /* an attach that fails is an error, not a skip */
+	void (*done)(void *ctx); /* called after the attach, before the links are held */
+	void *done_ctx;
 };
 /* Attach every loaded program of obj whose SEC name says where (printing each link; one
  * that cannot be attached here is skipped with the reason, unless opts->strict), then
- * hold the links or pin them. Returns the exit status: 1 when nothing was attached. */
+ * hold the links or pin them. With -j it writes the members "links" and "skipped" of the
+ * JSON object the caller opened (and the "holding" lines go to stderr). Returns the exit
+ * status: 1 when nothing was attached. */
 int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opts *opts);
 
 /* load_report.c: the object's load report (ebpfmini_object_load_step()) on stdout, as a
- * table, or as one JSON document with -j */
+ * table, or with -j as the member "steps" of the JSON object the caller opened */
 struct ebpfmini_object;
 void tool_print_report(const struct ebpfmini_object *obj);
 
@@ -161,6 +165,10 @@ int cmd_prog_dump(int argc, char **argv);
 /* cmd_btf.c */
 int cmd_btf_dump(int argc, char **argv);
 int cmd_btf_show(int argc, char **argv);
+
+/* btf_json.c: every type of btf as one JSON document ({"types":[...]}, bpftool's raw
+ * format with -j). Returns 0 or what ebpfmini_btf_dump() returned (nothing written). */
+int tool_btf_json(const struct ebpfmini_btf *btf);
 
 /* cmd_gen.c */
 int cmd_gen_skeleton(int argc, char **argv);

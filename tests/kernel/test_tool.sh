@@ -1,9 +1,10 @@
 #!/bin/sh
 # test_tool.sh - kernel-tool: `ebpfmini object show` and `ebpfmini object load` on real objects
-# usage: test_tool.sh EBPFMINI_BINARY BPF_OBJ_DIR   (run by meson as root; exit 77 = skip)
+# usage: test_tool.sh EBPFMINI_BINARY BPF_OBJ_DIR TOOL_CHECK   (run by meson as root; exit 77 = skip)
 set -u
 TOOL=$1
 OBJDIR=$2
+CHECK=$3
 TOOL_TEST=tool
 . "$(dirname "$0")/tool_lib.sh"
 
@@ -93,4 +94,48 @@ run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --pin-progs "$tmp/not-bpffs"
 grep -q "mount -t bpf bpf" "$tmp/err" || fail "--pin-progs outside bpffs: no mount hint"
 run "$TOOL" object load
 [ $rc = 2 ] || fail "object load without OBJ: exit $rc, want 2"
+
+# --- object load -j: one document with the ids the kernel has (the pins lead to them)
+run "$TOOL" -j object load "$OBJDIR/tp_count.bpf.o" --pin-maps "$bpffs/jmaps" --pin-progs "$bpffs/jprogs"
+[ $rc = 0 ] || fail "-j object load: exit $rc"
+expect_json
+set -- $("$CHECK" prog "$bpffs/jprogs/count_getpid")
+grep -q "\"programs\":\[{\"id\":$1,\"name\":\"count_getpid\",\"type\":\"tracepoint\",\"loaded\":true" "$tmp/out" ||
+	fail "-j object load: no program id $1"
+set -- $("$CHECK" map "$bpffs/jmaps/_bss")
+grep -q "{\"id\":$1,\"name\":\".bss\",\"type\":\"array\"}" "$tmp/out" || fail "-j object load: no map id $1"
+expect_out "\"pinned_maps\":\"$bpffs/jmaps\"" "\"pinned_programs\":\"$bpffs/jprogs\""
+run "$TOOL" -p object load "$OBJDIR/tp_count.bpf.o" --prog count_getppid
+[ $rc = 0 ] || fail "-p object load --prog: exit $rc"
+expect_json
+expect_out '"name": "count_getpid",' '"loaded": false'
+
+# --- prog tracelog: the lines of trace_pipe (written here through trace_marker)
+# tracelog [-j] MARKER: runs prog tracelog while MARKER is written, its output in $tmp/out
+tracelog() {
+	# shellcheck disable=SC2086
+	"$TOOL" ${2:-} prog tracelog >"$tmp/out" 2>"$tmp/err" &
+	reader=$!
+	sleep 0.5
+	echo "$1" >$tr/trace_marker
+	sleep 0.5
+	kill -TERM $reader
+	wait $reader
+	rc=$?
+	[ $rc = 0 ] || fail "prog tracelog ${2:-}: exit $rc"
+}
+tr=/sys/kernel/tracing
+[ -w $tr/trace_marker ] || tr=/sys/kernel/debug/tracing
+if [ -w $tr/trace_marker ] && [ -r $tr/trace_pipe ]; then
+	tracelog "ebpfmini-tracelog-$$"
+	grep -q "tracing_mark_write: ebpfmini-tracelog-$$\$" "$tmp/out" ||
+		fail "prog tracelog: the marker line is missing"
+	# -j: one array of strings, the marker line one of them
+	tracelog "ebpfmini-tracelog-json-$$" -j
+	expect_json
+	grep -q '^\[.*"[^"]*tracing_mark_write: ebpfmini-tracelog-json-'$$'"' "$tmp/out" ||
+		fail "prog tracelog -j: the marker is not a string of the array"
+else
+	echo "skipped part: prog tracelog: tracefs is not mounted"
+fi
 echo "ok"

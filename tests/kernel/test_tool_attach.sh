@@ -1,9 +1,10 @@
 #!/bin/sh
 # test_tool_attach.sh - kernel-tool-attach: `ebpfmini object load --attach [-d] [--pin-links]` and `ebpfmini link list`
-# usage: test_tool_attach.sh EBPFMINI_BINARY BPF_OBJ_DIR   (run by meson as root; exit 77 = skip)
+# usage: test_tool_attach.sh EBPFMINI_BINARY BPF_OBJ_DIR TOOL_CHECK   (run by meson as root; exit 77 = skip)
 set -u
 TOOL=$1
 OBJDIR=$2
+CHECK=$3
 tmp=$(mktemp -d /tmp/ebpfmini-tool-attach-XXXXXX) || exit 1
 bpffs=
 holder=
@@ -135,6 +136,22 @@ run "$TOOL" link list
 for id in $ids; do
 	grep -Eq "^ *$id " "$tmp/out" && fail "link $id still listed after its pin was removed"
 done
+
+# --- -j: one document (maps, programs, links with the pins, what was skipped); the link ids
+# are those of the pinned links
+run "$TOOL" -j object load "$OBJDIR/tp_count.bpf.o" --attach --pin-links "$bpffs/jl" --report
+[ $rc = 0 ] || fail "-j --attach --pin-links: exit $rc"
+"$CHECK" json <"$tmp/out" || fail "-j --attach: not one JSON document"
+set -- $("$CHECK" link "$bpffs/jl/count_getpid")
+grep -qF "{\"prog_name\":\"count_getpid\",\"target\":\"tracepoint syscalls/sys_enter_getpid\",\"type\":\"perf_event\",\"ids\":[$1],\"pinned\":[\"$bpffs/jl/count_getpid\"]}" "$tmp/out" ||
+	fail "-j --attach: no element for link $1"
+expect_out '"skipped":[{"prog_name":"not_auto","section":"xdp","reason":' '"step":"attach"'
+rm -f "$bpffs"/jl/* && rmdir "$bpffs/jl"
+# held links: the document is complete before the wait, the wait's lines go to stderr
+run "$TOOL" -j object load "$OBJDIR/tp_count.bpf.o" --attach -d 0
+[ $rc = 0 ] || fail "-j --attach -d 0: exit $rc"
+"$CHECK" json <"$tmp/out" || fail "-j --attach -d 0: not one JSON document"
+grep -q "^holding 2 links for 0 s" "$tmp/err" || fail "-j --attach: the holding line is not on stderr"
 
 # --- not on a bpffs: the mount hint
 run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach --pin-links "$tmp/plain"

@@ -196,4 +196,21 @@ ok "$TOOL" btf dump file "$OBJDIR/tool_maps.bpf.o" format raw
 has "STRUCT 'point' size=4"
 ok "$TOOL" btf dump id 1 format raw
 has "[1] "
+# -j: bpftool's raw format as JSON, the same types as the text
+json btf dump file "$OBJDIR/tool_maps.bpf.o" format raw
+has '"kind":"STRUCT","name":"point","size":4,"vlen":2,"members":[{"name":"x","type_id":'
+n=$("$TOOL" btf dump file "$OBJDIR/tool_maps.bpf.o" format raw | grep -c '^\[')
+[ "$(grep -o '{"id":[0-9]*,"kind"' "$tmp/out" | wc -l)" = "$n" ] || fail "btf dump -j: not $n types"
+run "$TOOL" -j btf dump file "$OBJDIR/tool_maps.bpf.o"
+[ $rc = 1 ] && grep -q "format raw" "$tmp/err" || fail "btf dump -j format c: exit $rc"
+
+# --- prog dump -j: every instruction, the map ids the kernel gave
+set -- $("$CHECK" prog "$fs/p/count_xdp")
+json prog dump xlated id "$1" opcodes
+has '{"pc":0,"func":"count_xdp",' '"opcodes":{"code":"0x'
+bss=$("$CHECK" map "$fs/m/_bss" | cut -d' ' -f1)
+grep -q "\"disasm\":\"(18) r[0-9] = map\[id:$bss\]\[0\]+0\"" "$tmp/out" || fail "prog dump -j: no .bss id $bss"
+json prog dump jited id "$1"
+has '"opcodes":["0x'
+
 echo "ok"

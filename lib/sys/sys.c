@@ -275,8 +275,7 @@ static long dispatch(struct em_sys_call *c, unsigned int how, void **out)
 			ret = fd_move_up(ret);
 	}
 	if (tr) {
-		if (real && ret >= 0)
-			em_sys_trace_call_details(&t, c);
+		em_sys_trace_call_end(&t, c, ret, real);
 		if (how & RET_PTR)
 			em_sys_trace_end_ptr(&t, ret < 0 ? NULL : *out, ret < 0 ? (int)-ret : 0);
 		else

@@ -152,7 +152,7 @@ size_t em_sys_trace_read_mem(void *dst, uint64_t src, size_t len)
 	return n > 0 ? (size_t)n : 0;
 }
 
-static void put_quoted(struct em_trace *t, const char *s, size_t n, bool more)
+void em_sys_trace_bytes(struct em_trace *t, const char *s, size_t n, bool more)
 {
 	em_sys_trace_printf(t, "\"");
 	for (size_t i = 0; i < n; i++) {
@@ -195,7 +195,7 @@ void em_sys_trace_user_string(struct em_trace *t, uint64_t addr)
 			break;
 		nul = memchr(s + len, '\0', got);
 		if (nul) {
-			put_quoted(t, s, (size_t)(nul - s), false);
+			em_sys_trace_bytes(t, s, (size_t)(nul - s), false);
 			return;
 		}
 		len += got;
@@ -203,7 +203,7 @@ void em_sys_trace_user_string(struct em_trace *t, uint64_t addr)
 	if (len == 0)
 		em_sys_trace_printf(t, "0x%llx", (unsigned long long)addr);
 	else
-		put_quoted(t, s, len, true);
+		em_sys_trace_bytes(t, s, len, true);
 }
 
 void em_sys_trace_flags(struct em_trace *t, const struct em_flag_name *names, uint64_t flags)
@@ -618,7 +618,7 @@ static void put_field(struct em_trace *t, struct attr_view *v, const struct fiel
 		const char *s = (const char *)v->a + f->off;
 		size_t n = strnlen(s, BPF_OBJ_NAME_LEN);
 
-		put_quoted(t, s, n, false);
+		em_sys_trace_bytes(t, s, n, false);
 		break;
 	}
 	case K_MAP_TYPE:

@@ -24,8 +24,12 @@ struct em_trace {
 
 /* The call's name and decoded arguments, up to the result: "close(5", "bpf(BPF_MAP_CREATE, {...}, 72". */
 void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *call);
-/* What a successful call returned through its arguments (statfs f_type, fstat st_mode/size). */
-void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *call);
+/* After the call, up to the result: what it returned through its arguments (the bytes read,
+ * the events of epoll_pwait, statfs f_type, fstat st_mode/size, uname's release), shown only
+ * when real (the kernel made the call: a fault-injection hook's answer fills nothing) and
+ * ret (the result) says it succeeded; the arguments that follow them. */
+void em_sys_trace_call_end(struct em_trace *t, const struct em_sys_call *call, long ret,
+			   bool real);
 /* bpf(CMD, {field=value, ...}, size): only bytes below size are decoded. */
 void em_sys_trace_bpf_begin(struct em_trace *t, int cmd, const void *attr, unsigned int size);
 /* A line begun by hand: em_sys_trace_begin(t, "close(%d", fd). */
@@ -40,6 +44,9 @@ void em_sys_trace_printf(struct em_trace *t, const char *fmt, ...) __attribute__
 /* Copies len bytes from a caller-supplied address without faulting; returns
  * the bytes copied (0 when the address is bad). */
 size_t em_sys_trace_read_mem(void *dst, uint64_t src, size_t len);
+/* n bytes at s (in the tracer's own memory) quoted and escaped ("\\n", "\\x00"), followed
+ * by "..." when more were not shown. */
+void em_sys_trace_bytes(struct em_trace *t, const char *s, size_t n, bool more);
 /* A string at a caller-supplied address, quoted and escaped, read without
  * faulting even if the address is bad (then printed as a pointer). */
 void em_sys_trace_user_string(struct em_trace *t, uint64_t addr);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include <linux/perf_event.h>
 
@@ -15,6 +16,32 @@
 #include "sys_trace.h"
 #include "sys_attr.h"
 #include "uapi_compat.h"
+
+/* Bytes a call passes or fills, by content: at most TRACE_BYTES of them, read without
+ * faulting (a bad pointer is printed as it is). */
+#define TRACE_BYTES 64
+
+static void put_buf(struct em_trace *t, uint64_t addr, size_t n)
+{
+	char b[TRACE_BYTES];
+	size_t want = n < sizeof(b) ? n : sizeof(b);
+	size_t got = em_sys_trace_read_mem(b, addr, want);
+
+	if (want && got != want)
+		em_sys_trace_printf(t, "0x%llx", (unsigned long long)addr);
+	else
+		em_sys_trace_bytes(t, b, got, n > got);
+}
+
+/* The first few events epoll_pwait returned (n of them). */
+static void put_events(struct em_trace *t, const struct epoll_event *ev, long n)
+{
+	em_sys_trace_printf(t, "[");
+	for (long i = 0; i < n && i < 4; i++)
+		em_sys_trace_printf(t, "%s{events=0x%x, data=0x%llx}", i ? ", " : "",
+				    (unsigned int)ev[i].events, (unsigned long long)ev[i].data.u64);
+	em_sys_trace_printf(t, n > 4 ? ", ...]" : "]");
+}
 
 static void begin_perf_event_open(struct em_trace *t, const struct perf_event_attr *attr,
 				  pid_t pid, int cpu, int group_fd, unsigned long flags)
@@ -51,8 +78,14 @@ static void begin_perf_event_open(struct em_trace *t, const struct perf_event_at
 		if (a.wakeup_events)
 			em_sys_trace_printf(t, ", %s=%u", a.watermark ? "wakeup_watermark" : "wakeup_events",
 					a.wakeup_events);
-		if (a.config1)
+		if (a.config1 && a.type >= PERF_TYPE_MAX) {
+			/* a dynamic PMU's config1: the kprobe and uprobe PMUs take the
+			 * function or file name there (read without faulting) */
+			em_sys_trace_printf(t, ", config1=");
+			em_sys_trace_user_string(t, a.config1);
+		} else if (a.config1) {
 			em_sys_trace_printf(t, ", config1=0x%llx", (unsigned long long)a.config1);
+		}
 		if (a.config2)
 			em_sys_trace_printf(t, ", config2=0x%llx", (unsigned long long)a.config2);
 		em_sys_trace_printf(t, "}");
@@ -164,31 +197,41 @@ void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 	case SYS_epoll_ctl:
 		begin_epoll_ctl(t, (int)a[0], (int)a[1], (int)a[2], (const struct epoll_event *)a[3]);
 		break;
-	case SYS_epoll_pwait:
-		em_sys_trace_begin(t, "epoll_pwait(%d, %p, %d, %d, NULL", (int)a[0], (void *)a[1], (int)a[2],
-			       (int)a[3]);
+	case SYS_epoll_pwait: /* the events and the rest after the call */
+		em_sys_trace_begin(t, "epoll_pwait(%d", (int)a[0]);
 		break;
 	case SYS_statfs:
-		em_sys_trace_begin(t, "statfs(\"%s\"", (const char *)a[0]);
+		em_sys_trace_begin(t, "statfs(");
+		em_sys_trace_user_string(t, (uint64_t)a[0]);
 		break;
 	case SYS_fstat:
 	case SYS_fstatfs:
 		em_sys_trace_begin(t, "%s(%d", c->nr == SYS_fstat ? "fstat" : "fstatfs", (int)a[0]);
 		break;
 	case SYS_mkdirat:
-		em_sys_trace_begin(t, "mkdir(\"%s\", 0%lo", (const char *)a[1], (unsigned long)a[2]);
+		em_sys_trace_begin(t, "mkdir(");
+		em_sys_trace_user_string(t, (uint64_t)a[1]);
+		em_sys_trace_printf(t, ", 0%lo", (unsigned long)a[2]);
 		break;
 	case SYS_unlinkat:
-		em_sys_trace_begin(t, "%s(\"%s\"", a[2] == AT_REMOVEDIR ? "rmdir" : "unlink",
-			       (const char *)a[1]);
+		em_sys_trace_begin(t, "%s(", a[2] == AT_REMOVEDIR ? "rmdir" : "unlink");
+		em_sys_trace_user_string(t, (uint64_t)a[1]);
 		break;
 	case SYS_socket:
 		em_sys_trace_begin(t, "socket(%d, 0x%x, %d", (int)a[0], (unsigned int)a[1], (int)a[2]);
 		break;
-	case SYS_setsockopt:
-		em_sys_trace_begin(t, "setsockopt(%d, %d, %d, %p, %u", (int)a[0], (int)a[1], (int)a[2],
-			       (const void *)a[3], (unsigned int)a[4]);
+	case SYS_setsockopt: {
+		int v;
+
+		em_sys_trace_begin(t, "setsockopt(%d, %d, %d, ", (int)a[0], (int)a[1], (int)a[2]);
+		/* an int option (SO_ATTACH_BPF's program fd) by its value */
+		if (a[4] == sizeof(v) && em_sys_trace_read_mem(&v, (uint64_t)a[3], sizeof(v)) == sizeof(v))
+			em_sys_trace_printf(t, "[%d]", v);
+		else
+			em_sys_trace_printf(t, "%p", (const void *)a[3]);
+		em_sys_trace_printf(t, ", %u", (unsigned int)a[4]);
 		break;
+	}
 	case SYS_sendmsg:
 	case SYS_recvmsg: {
 		const struct msghdr *m = (const struct msghdr *)a[1];
@@ -203,13 +246,16 @@ void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 	case SYS_fcntl: /* only F_DUPFD_CLOEXEC */
 		em_sys_trace_begin(t, "fcntl(%d, F_DUPFD_CLOEXEC, %d", (int)a[0], (int)a[2]);
 		break;
-	case SYS_read:
-	case SYS_write:
-		em_sys_trace_begin(t, "%s(%d, %p, %zu", c->nr == SYS_read ? "read" : "write", (int)a[0],
-			       (void *)a[1], (size_t)a[2]);
+	case SYS_read: /* what was read, after the call */
+		em_sys_trace_begin(t, "read(%d", (int)a[0]);
 		break;
-	case SYS_uname:
-		em_sys_trace_begin(t, "uname(%p", (void *)a[0]);
+	case SYS_write:
+		em_sys_trace_begin(t, "write(%d, ", (int)a[0]);
+		put_buf(t, (uint64_t)a[1], (size_t)a[2]);
+		em_sys_trace_printf(t, ", %zu", (size_t)a[2]);
+		break;
+	case SYS_uname: /* the release, after the call */
+		em_sys_trace_begin(t, "uname(");
 		break;
 	case SYS_sched_getaffinity:
 		em_sys_trace_begin(t, "sched_getaffinity(%d, %zu, %p", (int)a[0], (size_t)a[1],
@@ -221,16 +267,43 @@ void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 	}
 }
 
-void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
+void em_sys_trace_call_end(struct em_trace *t, const struct em_sys_call *c, long ret, bool real)
 {
+	const long *a = c->args;
+	bool filled = real && ret >= 0; /* the kernel wrote the outputs */
 	const struct statfs *sfs;
 	const struct stat *st;
 	const char *fs;
 
 	switch (c->nr) {
+	case SYS_read:
+		em_sys_trace_printf(t, ", ");
+		if (filled)
+			put_buf(t, (uint64_t)a[1], (size_t)ret);
+		else
+			em_sys_trace_printf(t, "%p", (void *)a[1]);
+		em_sys_trace_printf(t, ", %zu", (size_t)a[2]);
+		break;
+	case SYS_epoll_pwait:
+		em_sys_trace_printf(t, ", ");
+		if (filled && ret > 0)
+			put_events(t, (const struct epoll_event *)a[1], ret);
+		else
+			em_sys_trace_printf(t, "%p", (void *)a[1]);
+		em_sys_trace_printf(t, ", %d, %d, NULL", (int)a[2], (int)a[3]);
+		break;
+	case SYS_uname:
+		if (filled)
+			em_sys_trace_printf(t, "{release=\"%.64s\"}",
+					    ((const struct utsname *)a[0])->release);
+		else
+			em_sys_trace_printf(t, "%p", (void *)a[0]);
+		break;
 	case SYS_statfs:
 	case SYS_fstatfs:
-		sfs = (const struct statfs *)c->args[1];
+		if (!filled)
+			break;
+		sfs = (const struct statfs *)a[1];
 		fs = em_sys_fs_magic_name((unsigned long)sfs->f_type);
 		if (fs)
 			em_sys_trace_printf(t, ", {f_type=%s}", fs);
@@ -238,7 +311,9 @@ void em_sys_trace_call_details(struct em_trace *t, const struct em_sys_call *c)
 			em_sys_trace_printf(t, ", {f_type=0x%lx}", (unsigned long)sfs->f_type);
 		break;
 	case SYS_fstat:
-		st = (const struct stat *)c->args[1];
+		if (!filled)
+			break;
+		st = (const struct stat *)a[1];
 		em_sys_trace_printf(t, ", {st_mode=0%o, st_size=%lld}", (unsigned)st->st_mode,
 				(long long)st->st_size);
 		break;

@@ -110,6 +110,16 @@ run "$TOOL" -p object load "$OBJDIR/tp_count.bpf.o" --prog count_getppid
 expect_json
 expect_out '"name": "count_getpid",' '"loaded": false'
 
+# --- --trace: the tracepoint's id read from tracefs is the perf event's config
+run "$TOOL" --trace object load "$OBJDIR/tp_count.bpf.o" --attach -d 0 --prog count_getpid
+[ $rc = 0 ] || fail "--trace object load --attach: exit $rc"
+id=$(sed -n 's/^read([0-9]*, "\([0-9]*\)\\n", [0-9]*) = [0-9]*$/\1/p' "$tmp/err" | head -1)
+[ -n "$id" ] || fail "--trace: the read of the tracepoint id is not shown: $(grep -m3 'read(\|openat(' "$tmp/err")"
+grep -q "^perf_event_open({type=PERF_TYPE_TRACEPOINT, size=[0-9]*, config=$id," "$tmp/err" ||
+	fail "--trace: perf_event_open's config is not the id $id read before"
+grep -q '^openat(".*/events/syscalls/sys_enter_getpid/id", O_RDONLY|O_CLOEXEC) = ' "$tmp/err" ||
+	fail "--trace: no openat of the id file"
+
 # --- prog tracelog: the lines of trace_pipe (written here through trace_marker)
 # tracelog [-j] MARKER: runs prog tracelog while MARKER is written, its output in $tmp/out
 tracelog() {

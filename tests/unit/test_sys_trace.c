@@ -470,9 +470,15 @@ static void do_every_call(void *arg)
 	R.result = 13;
 	em_sys_dup(12);
 	R.result = 8;
-	em_sys_read(5, tbuf, sizeof(tbuf));
+	em_sys_read(5, tbuf, sizeof(tbuf)); /* the hook fills nothing: the pointer is shown */
 	R.result = EM_SYS_OK;
-	em_sys_write_all(5, tbuf, sizeof(tbuf));
+	memcpy(tbuf, "id\n\0\x01", 5);
+	em_sys_write_all(5, tbuf, 5);
+	em_sys_setsockopt(12, 1, 50, (int[]){ 9 }, 4);
+	/* a dynamic PMU (kprobe): config1 is the function's name */
+	R.result = 14;
+	em_sys_perf_event_open(&(struct perf_event_attr){ .type = 9, .size = sizeof(struct perf_event_attr),
+		.config1 = (uint64_t)(uintptr_t)"do_unlinkat" }, -1, 0, -1, 0);
 }
 
 static void test_trace_every_call(void **state)
@@ -492,13 +498,69 @@ static void test_trace_every_call(void **state)
 		 "unlink(\"/x\") = -1 ENOENT (No such file or directory)\n"
 		 "rmdir(\"/x\") = -1 ENOENT (No such file or directory)\n"
 		 "socket(2, 0x80002, 0) = 12\n"
-		 "setsockopt(12, 1, 50, %p, 4) = 0\n"
+		 "setsockopt(12, 1, 50, [0], 4) = 0\n"
 		 "fcntl(12, F_DUPFD_CLOEXEC, 3) = 13\n"
 		 "read(5, %p, 8) = 8\n"
-		 "write(5, %p, 8) = 0\n",
-		 (void *)tbuf, (void *)tbuf, (void *)tbuf, (void *)tbuf);
+		 "write(5, \"id\\n\\x00\\x01\", 5) = 0\n"
+		 "setsockopt(12, 1, 50, [9], 4) = 0\n"
+		 "perf_event_open({type=9, size=%zu, config=0, config1=\"do_unlinkat\"}, -1, 0, -1, "
+		 "PERF_FLAG_FD_CLOEXEC) = 14\n",
+		 (void *)tbuf, (void *)tbuf, sizeof(struct perf_event_attr));
 	assert_string_equal(out, expect);
 	free(out);
+}
+
+/* Real calls: what the kernel filled is shown by content (the read of a tracepoint's id). */
+struct real {
+	int pipe[2], ep;
+	char release[128];
+};
+
+static void do_real_calls(void *arg)
+{
+	struct real *r = arg;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x42 }, out[2];
+	char buf[200], hundred[100];
+
+	em_sys_set_hook(NULL, NULL);
+	em_sys_read(r->pipe[0], buf, 65); /* the "862\n" written before */
+	memset(hundred, 'a', sizeof(hundred));
+	assert_int_equal(write(r->pipe[1], hundred, sizeof(hundred)), sizeof(hundred));
+	em_sys_read(r->pipe[0], buf, sizeof(buf)); /* 100 bytes: 64 shown, then "..." */
+	r->ep = em_sys_epoll_create();
+	em_sys_epoll_ctl(r->ep, EPOLL_CTL_ADD, r->pipe[0], &ev);
+	em_sys_write_all(r->pipe[1], "x", 1);
+	em_sys_epoll_wait(r->ep, out, 2, 0);
+	em_sys_close(r->ep);
+	em_sys_kernel_release(r->release, sizeof(r->release));
+	em_sys_set_hook_ex(rec_hook, &R);
+}
+
+static void test_trace_real_contents(void **state)
+{
+	struct real r;
+	char *out, expect[1024], a64[65];
+
+	(void)state;
+	assert_int_equal(pipe(r.pipe), 0);
+	assert_int_equal(write(r.pipe[1], "862\n", 4), 4);
+	out = capture_stderr(do_real_calls, &r);
+	memset(a64, 'a', 64);
+	a64[64] = '\0';
+	snprintf(expect, sizeof(expect),
+		 "read(%d, \"862\\n\", 65) = 4\n"
+		 "read(%d, \"%s\"..., 200) = 100\n"
+		 "epoll_create1(EPOLL_CLOEXEC) = %d\n"
+		 "epoll_ctl(%d, EPOLL_CTL_ADD, %d, {events=0x1, data=0x42}) = 0\n"
+		 "write(%d, \"x\", 1) = 0\n"
+		 "epoll_pwait(%d, [{events=0x1, data=0x42}], 2, 0, NULL) = 1\n"
+		 "close(%d) = 0\n"
+		 "uname({release=\"%s\"}) = 0\n",
+		 r.pipe[0], r.pipe[0], a64, r.ep, r.ep, r.pipe[0], r.pipe[1], r.ep, r.ep, r.release);
+	assert_string_equal(out, expect);
+	free(out);
+	close(r.pipe[0]);
+	close(r.pipe[1]);
 }
 
 int main(void)
@@ -513,6 +575,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trace_other_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_newer_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace_every_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trace_real_contents, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

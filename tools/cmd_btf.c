@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ebpfmini/ebpfmini.h>
@@ -35,12 +36,15 @@ static int btf_file_read(const char *path, const struct ebpfmini_btf *base, stru
 	const void *btf = NULL;
 	size_t size = 0;
 	struct em_elf *elf = NULL;
+	struct stat st;
 	int err;
 
 	memset(f, 0, sizeof(*f));
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) /* /dev/zero would read for ever */
+		return tool_file_error(path, -EINVAL);
 	err = em_sys_read_file(path, BTF_FILE_MAX, &f->data, &f->size);
 	if (err)
-		return tool_error("%s: %s", path, strerror(-err));
+		return tool_file_error(path, err);
 	btf = f->data;
 	size = f->size;
 	if (size >= 4 && memcmp(f->data, "\177ELF", 4) == 0) {
@@ -139,9 +143,13 @@ static int dump_words(int argc, char **argv)
 			return 1;
 	}
 	if (argc > 2 + used) {
-		if (argc != 4 + used || strcmp(argv[2 + used], "format") ||
-		    (strcmp(argv[3 + used], "c") && strcmp(argv[3 + used], "raw")))
-			return tool_bad_args("btf", argv[2 + used]);
+		if (strcmp(argv[2 + used], "format") || argc > 4 + used)
+			return tool_bad_args("btf", argv[argc > 4 + used ? 4 + used : 2 + used]);
+		if (argc == 3 + used)
+			return tool_bad_args("btf", NULL);
+		if (strcmp(argv[3 + used], "c") && strcmp(argv[3 + used], "raw"))
+			return tool_error("btf dump: format wants c or raw, not '%s'",
+					  argv[3 + used]) + 1;
 		fmt = argv[3 + used][0] == 'c' ? EBPFMINI_BTF_DUMP_C : EBPFMINI_BTF_DUMP_RAW;
 	}
 	if (!btf_id) {
@@ -258,7 +266,7 @@ int cmd_btf_dump(int argc, char **argv)
 			  !strcmp(argv[1], "prog") || !strcmp(argv[1], "file")))
 		return dump_words(argc, argv);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "c"))
@@ -275,14 +283,11 @@ int cmd_btf_dump(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return tool_opt_error("btf", argv, c);
 		}
 	}
-	if (optind + 1 < argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (optind + 1 < argc)
+		return tool_bad_args("btf", argv[optind + 1]);
 	if (optind < argc)
 		path = argv[optind];
 	/* module BTF in sysfs is split BTF on top of vmlinux's */

@@ -197,6 +197,8 @@ int cmd_cgroup_show(int argc, char **argv)
 	}
 	if (!tree && !path)
 		return tool_bad_args("cgroup", NULL);
+	if (tool_need_bpf("cgroup: BPF_PROG_QUERY"))
+		return 1;
 	if (tool_json)
 		json_open_array(tool_json, NULL);
 	if (tree) {

@@ -1,9 +1,11 @@
 /* cmd_gen.c - ebpfmini gen skeleton: a C/C++ header that embeds an object and gives typed access to it */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ebpfmini/ebpfmini.h>
 
@@ -332,18 +334,22 @@ int cmd_gen_skeleton(int argc, char **argv)
 	char ident[64];
 	void *data = NULL;
 	size_t size = 0;
+	struct stat st;
 	int c, err, ret = 1;
 
-	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
 		if (c != 'n')
-			return tool_error("usage: ebpfmini gen skeleton OBJ [--name NAME]");
+			return tool_opt_error("gen", argv, c);
 		name = optarg;
 	}
 	if (optind + 1 != argc)
-		return tool_error("usage: ebpfmini gen skeleton OBJ [--name NAME]");
+		return tool_bad_args("gen", optind + 1 < argc ? argv[optind + 1] : NULL);
+	if (stat(argv[optind], &st) || !S_ISREG(st.st_mode))
+		return tool_file_error(argv[optind], -EINVAL);
 	err = em_sys_read_file(argv[optind], OBJ_FILE_MAX, &data, &size);
 	if (err)
-		return tool_error("%s: %s", argv[optind], strerror(-err));
+		return tool_file_error(argv[optind], err);
 	oo.name = name;
 	err = ebpfmini_object_open(argv[optind], &oo, &g.obj);
 	if (!err) {

@@ -207,6 +207,8 @@ int cmd_net_list(int argc, char **argv)
 	} else if (argc != 1) {
 		return tool_bad_args("net", argv[1]);
 	}
+	if (tool_need_bpf("net list"))
+		return 1;
 	nl = em_attach_tc_nl_open("net list");
 	if (nl < 0)
 		return tool_explain("rtnetlink", nl, -1, NULL);

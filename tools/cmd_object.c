@@ -120,14 +120,12 @@ static int open_error(const char *path, int err)
 		flush_log(false); /* the parser's own words on what is wrong inside */
 	else
 		memset(&held, 0, sizeof(held));
-	if (stat(path, &st))
-		return tool_error("%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return tool_error("%s: not a regular file (an eBPF object is the ELF file that "
 				  "clang -target bpf writes)",
 				  path);
-	if (access(path, R_OK))
-		return tool_error("%s: %s", path, strerror(errno));
+	if (stat(path, &st) || access(path, R_OK))
+		return tool_file_error(path, err);
 	if (err == -EBADMSG || err == -E2BIG)
 		return tool_error("%s: not an eBPF object this tool can read (%s): an ELF file "
 				  "from clang -target bpf -g -O2 -c x.bpf.c is",
@@ -389,7 +387,7 @@ int cmd_object_show(int argc, char **argv)
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			disasm = true;
@@ -401,7 +399,7 @@ int cmd_object_show(int argc, char **argv)
 			tool_usage(stdout, "object");
 			return 0;
 		default:
-			return 2;
+			return tool_opt_error("object", argv, opt);
 		}
 	}
 	if (optind + 1 != argc)
@@ -616,7 +614,7 @@ int cmd_object_load(int argc, char **argv)
 	if (!only)
 		return tool_error("out of memory");
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hd:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hd:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			attach = true;
@@ -649,7 +647,7 @@ int cmd_object_load(int argc, char **argv)
 			tool_usage(stdout, "object");
 			goto out;
 		default:
-			status = 2;
+			status = tool_opt_error("object", argv, opt);
 			goto out;
 		}
 	}

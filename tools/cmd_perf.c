@@ -70,6 +70,8 @@ int cmd_perf_list(int argc, char **argv)
 		return 0;
 	if (argc != 1)
 		return tool_bad_args("perf", argv[1]);
+	if (tool_need_bpf("perf list: BPF_TASK_FD_QUERY"))
+		return 1;
 	proc = opendir("/proc");
 	if (!proc)
 		return tool_error("/proc: %s", strerror(errno));

@@ -1,9 +1,13 @@
 /* ebpfmini.c - the ebpfmini command-line tool: global options and the command table */
 #include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ebpfmini/ebpfmini.h>
 
@@ -18,8 +22,8 @@ static const struct tool_cmd commands[] = {
 	  "print the sections, programs, maps and relocations of an eBPF object; with --disasm, "
 	  "its instructions as the verifier writes them" },
 	{ "object", "load", cmd_object_load,
-	  "OBJ [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] [--pin-links DIR]] "
-	  "[--report]",
+	  "OBJ [--prog NAME]... [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] "
+	  "[--pin-links DIR]] [--report]",
 	  "load every map and program into the kernel and print their ids; with --attach, "
 	  "attach each program whose SEC name says where and hold the links (or pin them); "
 	  "with --report (and -j), each step of the load with its time" },
@@ -168,6 +172,9 @@ int tool_bad_args(const char *noun, const char *word)
 {
 	const char *cmd = current && current->verb ? current->verb : "";
 
+	if (current) /* iter pin runs prog load's code: its own noun */
+		noun = current->noun;
+
 	if (word)
 		tool_error("%s %s: unexpected '%s'", noun, cmd, word);
 	else
@@ -179,6 +186,40 @@ int tool_bad_args(const char *noun, const char *word)
 		tool_usage(stderr, noun);
 	}
 	return 2;
+}
+
+int tool_opt_error(const char *noun, char **argv, int opt)
+{
+	if (opt == ':') {
+		tool_error("'%s' wants a value after it", argv[optind - 1]);
+		tool_usage(stderr, noun);
+		return 2;
+	}
+	return tool_bad_args(noun, argv[optind - 1]);
+}
+
+int tool_file_error(const char *path, int err)
+{
+	struct stat st;
+
+	if (stat(path, &st) || access(path, R_OK))
+		return tool_error("%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return tool_error("%s: not a regular file", path);
+	if (err == -E2BIG)
+		return tool_error("%s: too large (%lld bytes) for what it should hold", path,
+				  (long long)st.st_size);
+	return tool_error("%s: %s", path, strerror(-err));
+}
+
+int tool_need_bpf(const char *what)
+{
+	uint32_t id;
+	int err = ebpfmini_sys_prog_get_next_id(0, &id);
+
+	if (err == -EPERM || err == -EACCES)
+		return tool_explain(what, err, BPF_PROG_GET_NEXT_ID, NULL);
+	return 0;
 }
 
 bool tool_help(int argc, char **argv, const char *noun)
@@ -229,6 +270,7 @@ int main(int argc, char **argv)
 	}
 	argc = n;
 	argv[argc] = NULL;
+	opterr = 0; /* the commands say which word they reject (tool_opt_error) */
 
 	/* global options, before the command */
 	for (; i < argc && argv[i][0] == '-'; i++) {

@@ -35,6 +35,15 @@ void tool_usage(FILE *out, const char *noun);
 /* For a command's wrong arguments: "ebpfmini: <noun>: unexpected 'word'" (or what is
  * missing when word is NULL), then the usage of noun. Returns 2. */
 int tool_bad_args(const char *noun, const char *word);
+/* A getopt_long error (opt '?' or, with an optstring starting with ':', ':' for a
+ * missing value) naming the word at argv[optind - 1]; returns 2. */
+int tool_opt_error(const char *noun, char **argv, int opt);
+/* A file that could not be read (err): a file's explanation (missing, unreadable, not a
+ * regular file, too large), not the kernel's meaning of the errno. Returns 1. */
+int tool_file_error(const char *path, int err);
+/* Whether this process may use bpf(): 0, or 1 after explaining the EPERM (before any
+ * output, so that no table header comes before the error). */
+int tool_need_bpf(const char *what);
 /* Whether argv[1] asks for help: then the usage of noun is printed. */
 bool tool_help(int argc, char **argv, const char *noun);
 

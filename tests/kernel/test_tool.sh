@@ -63,7 +63,43 @@ if command -v setpriv >/dev/null; then
 	[ $rc = 1 ] || fail "object load without privileges: exit $rc"
 	[ "$(grep -c EPERM "$tmp/err")" = 1 ] || fail "without privileges: EPERM not explained once"
 	! grep -q "btf:" "$tmp/err" || fail "without privileges: BTF warnings before the error"
+	# the listings: the error, explained, and no table header before it
+	for cmd in "link list" "prog list" "map list" "btf list" "cgroup tree" "perf list" "net list"; do
+		# shellcheck disable=SC2086
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+			"$TOOL" $cmd >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		[ $rc = 1 ] || fail "$cmd without privileges: exit $rc"
+		grep -q "EPERM.*CAP_BPF" "$tmp/err" || fail "$cmd without privileges: EPERM not explained"
+		[ ! -s "$tmp/out" ] || fail "$cmd without privileges: output before the error"
+	done
 fi
+
+# --- usage errors name the word rejected; file errors are a file's
+usage_error() { # WORD CMD...: exit 2, and WORD named
+	word=$1
+	shift
+	run "$TOOL" "$@"
+	[ $rc = 2 ] || fail "$*: exit $rc, want 2"
+	grep -qF "$word" "$tmp/err" || fail "$*: '$word' is not named"
+}
+usage_error "unexpected 'b'" btf dump "$OBJDIR/tp_count.bpf.o" b
+usage_error "unexpected '--bogus'" object load "$OBJDIR/tp_count.bpf.o" --bogus
+usage_error "'--pin-maps' wants a value" object load "$OBJDIR/tp_count.bpf.o" --pin-maps
+usage_error "unexpected '--nope'" btf dump --nope
+usage_error "unexpected 'b'" gen skeleton "$OBJDIR/tp_count.bpf.o" b
+usage_error "iter pin: missing arguments" iter pin "$OBJDIR/tp_count.bpf.o"
+run "$TOOL" btf dump id 1 format x
+[ $rc = 2 ] && grep -q "format wants c or raw, not 'x'" "$tmp/err" || fail "btf dump format x"
+for cmd in "btf dump file" "gen skeleton"; do
+	# shellcheck disable=SC2086
+	run "$TOOL" $cmd /dev/zero
+	[ $rc = 1 ] && grep -q "/dev/zero: not a regular file" "$tmp/err" || fail "$cmd /dev/zero"
+	# shellcheck disable=SC2086
+	run "$TOOL" $cmd "$tmp/does-not-exist"
+	[ $rc = 1 ] && grep -q "does-not-exist: No such file or directory" "$tmp/err" ||
+		fail "$cmd of a missing file"
+done
 
 # --- object load: ids of every map and program, exit 0
 run "$TOOL" object load "$OBJDIR/tp_count.bpf.o"

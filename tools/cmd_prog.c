@@ -130,6 +130,8 @@ int cmd_prog_pin(int argc, char **argv)
 	close(fd);
 	if (err)
 		return tool_explain(argv[argc - 1], err, BPF_OBJ_PIN, NULL);
+	if (tool_json)
+		printf("null\n"); /* one document per call, even when there is nothing to say */
 	return 0;
 }
 

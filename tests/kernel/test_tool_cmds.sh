@@ -85,7 +85,7 @@ json prog list
 grep -q "\"id\":$id," "$tmp/out" || fail "prog list -j: no id $id"
 ok "$TOOL" prog show name count_xdp
 grep -q "^$id: xdp" "$tmp/out" || fail "prog show name: not found"
-ok "$TOOL" prog pin id "$id" "$fs/again"
+json1 prog pin id "$id" "$fs/again"
 set -- $("$CHECK" prog "$fs/again")
 [ "$1" = "$id" ] || fail "prog pin: pinned id $1, want $id"
 

@@ -460,8 +460,8 @@ poison:
 
 struct ctx {
 	const struct em_core_input *in;
-	const struct ebpfmini_btf *target;
-	struct em_core_index *idx;
+	const struct em_core_target *t; /* indexes set */
+	size_t nt;
 	struct em_core_spec local, cand, targ; /* scratch, ~1.4 KiB each */
 };
 
@@ -476,16 +476,37 @@ static const char *root_name(const struct ebpfmini_btf *btf, uint32_t type_id, s
 
 /* Fill f (its site fields already set) with the values and the instruction's change. */
 static int finish(const struct site *s, const struct em_code_sec *sec, const struct result *res,
-		  uint32_t targ_id, struct em_core_fixup *f)
+		  uint32_t targ_id, const char *targ_name, struct em_core_fixup *f)
 {
 	char desc[256];
 
 	f->targ_id = targ_id;
+	f->targ_name = targ_name;
 	describe(s, desc, sizeof(desc));
 	f->what = em_strdup(desc);
 	if (!f->what)
 		return -ENOMEM;
 	return plan(s, sec, res, f);
+}
+
+/* A second candidate (cand_id, values cres) that matches too must agree with the first. */
+static int ambiguous(const struct ctx *c, const struct site *s, const struct result *res,
+		     const struct result *cres, uint32_t cand_id)
+{
+	if (em_core_relo_class(s->r->kind) == EM_CORE_FIELD && c->cand.bit_off != c->targ.bit_off) {
+		site_log(EBPFMINI_LOG_ERROR, s,
+			 "target types [%u] and [%u] both match but place the field at "
+			 "bits %" PRIu64 " and %" PRIu64,
+			 c->targ.root_id, cand_id, c->targ.bit_off, c->cand.bit_off);
+		return -EINVAL;
+	}
+	if (cres->poison != res->poison || cres->val != res->val) {
+		site_log(EBPFMINI_LOG_ERROR, s,
+			 "target types [%u] and [%u] both match but give %" PRIu64 " and %" PRIu64,
+			 c->targ.root_id, cand_id, res->val, cres->val);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int calc_one(struct ctx *c, size_t code, const struct relo *r, uint32_t index,
@@ -500,6 +521,7 @@ static int calc_one(struct ctx *c, size_t code, const struct relo *r, uint32_t i
 	const char *access, *name, *why = "";
 	size_t len;
 	bool found = false, any_kind = false;
+	size_t targ_k = 0;
 	int err;
 
 	*f = (struct em_core_fixup){ .code = code,
@@ -533,48 +555,46 @@ static int calc_one(struct ctx *c, size_t code, const struct relo *r, uint32_t i
 	if (r->kind == BPF_CORE_TYPE_ID_LOCAL) {
 		memset(&res, 0, sizeof(res));
 		res.orig = res.val = r->type_id;
-		return finish(&s, sec, &res, 0, f);
+		return finish(&s, sec, &res, 0, NULL, f);
 	}
 	name = root_name(lb, r->type_id, &len);
 	if (!name) {
 		site_log(EBPFMINI_LOG_ERROR, &s, "anonymous types cannot be relocated");
 		return -EOPNOTSUPP;
 	}
-	cands = em_core_index_get(c->idx, name, len);
-	for (size_t i = 0; cands && i < cands->n; i++) {
-		const struct btf_type *t = em_btf_type(c->target, cands->ids[i]);
+	/* the first target's candidates; the others' (modules) only when it has none */
+	for (size_t k = 0; k < c->nt && !(k == 1 && any_kind); k++) {
+		const struct ebpfmini_btf *tb = c->t[k].btf;
 
-		if (!t || !em_core_kinds_compat(lt, t))
-			continue;
-		any_kind = true;
-		err = em_core_spec_match(&c->local, c->target, cands->ids[i], &c->cand);
-		if (err < 0) {
-			site_log(EBPFMINI_LOG_ERROR, &s, "target type [%u] is malformed: %s",
-				 cands->ids[i], strerror(-err));
-			return err;
-		}
-		if (!err)
-			continue;
-		err = values(&c->local, &c->cand, &cres);
-		if (err)
-			goto values_failed;
-		if (!found) {
-			res = cres;
-			c->targ = c->cand;
-			found = true;
-		} else if (em_core_relo_class(r->kind) == EM_CORE_FIELD &&
-			   c->cand.bit_off != c->targ.bit_off) {
-			site_log(EBPFMINI_LOG_ERROR, &s,
-				 "target types [%u] and [%u] both match but place the field at "
-				 "bits %" PRIu64 " and %" PRIu64,
-				 c->targ.root_id, cands->ids[i], c->targ.bit_off, c->cand.bit_off);
-			return -EINVAL;
-		} else if (cres.poison != res.poison || cres.val != res.val) {
-			site_log(EBPFMINI_LOG_ERROR, &s,
-				 "target types [%u] and [%u] both match but give %" PRIu64
-				 " and %" PRIu64,
-				 c->targ.root_id, cands->ids[i], res.val, cres.val);
-			return -EINVAL;
+		cands = em_core_index_get(c->t[k].idx, name, len);
+		for (size_t i = 0; cands && i < cands->n; i++) {
+			const struct btf_type *t = em_btf_type(tb, cands->ids[i]);
+
+			if (!t || !em_core_kinds_compat(lt, t))
+				continue;
+			any_kind = true;
+			err = em_core_spec_match(&c->local, tb, cands->ids[i], &c->cand);
+			if (err < 0) {
+				site_log(EBPFMINI_LOG_ERROR, &s,
+					 "target type [%u] is malformed: %s", cands->ids[i],
+					 strerror(-err));
+				return err;
+			}
+			if (!err)
+				continue;
+			err = values(&c->local, &c->cand, &cres);
+			if (err)
+				goto values_failed;
+			if (!found) {
+				res = cres;
+				c->targ = c->cand;
+				targ_k = k;
+				found = true;
+				continue;
+			}
+			err = ambiguous(c, &s, &res, &cres, cands->ids[i]);
+			if (err)
+				return err;
 		}
 	}
 	if (!found) {
@@ -584,7 +604,8 @@ static int calc_one(struct ctx *c, size_t code, const struct relo *r, uint32_t i
 		if (res.poison && !any_kind)
 			res.why = "no type of that name in target";
 	}
-	return finish(&s, sec, &res, found ? c->targ.root_id : 0, f);
+	return finish(&s, sec, &res, found ? c->targ.root_id : 0,
+		      found && targ_k ? c->t[targ_k].name : NULL, f);
 
 values_failed:
 	if (err == -E2BIG)
@@ -679,11 +700,12 @@ static int calc_all(struct ctx *c, struct em_core_fixups *fx)
 	return 0;
 }
 
-int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *target,
-		 struct em_core_index *idx, struct em_core_fixups **out)
+int em_core_calc_targets(const struct em_core_input *in, const struct em_core_target *targets,
+			 size_t n, struct em_core_fixups **out)
 {
-	struct em_core_index *own = NULL;
+	struct em_core_target *t = NULL;
 	struct em_core_fixups *fx;
+	bool *own = NULL;
 	struct ctx *c = NULL;
 	size_t total = 0;
 	int err;
@@ -691,9 +713,12 @@ int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *targ
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (!in || !target || (idx && em_core_index_target(idx) != target) ||
-	    (in->ncode && !in->code))
+	if (!in || !targets || !n || (in->ncode && !in->code))
 		return -EINVAL;
+	for (size_t k = 0; k < n; k++)
+		if (!targets[k].btf ||
+		    (targets[k].idx && em_core_index_target(targets[k].idx) != targets[k].btf))
+			return -EINVAL;
 	fx = calloc(1, sizeof(*fx));
 	if (!fx)
 		return -ENOMEM;
@@ -709,30 +734,100 @@ int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *targ
 	}
 	fx->v = em_calloc(total ? total : 1, sizeof(*fx->v));
 	c = calloc(1, sizeof(*c));
-	if (!fx->v || !c) {
+	t = em_calloc(n, sizeof(*t));
+	own = em_calloc(n, sizeof(*own));
+	if (!fx->v || !c || !t || !own) {
 		err = -ENOMEM;
 		goto out;
 	}
-	if (!idx) {
-		err = em_core_index_new(target, &own);
-		if (err)
-			goto out;
-		idx = own;
+	err = 0;
+	for (size_t k = 0; k < n && !err; k++) {
+		t[k] = targets[k];
+		if (!t[k].idx) {
+			err = em_core_index_new(t[k].btf, &t[k].idx);
+			own[k] = !err;
+		}
+		if (!err)
+			err = want_names(in, total, t[k].idx);
 	}
-	err = want_names(in, total, idx);
 	if (err)
 		goto out;
 	c->in = in;
-	c->target = target;
-	c->idx = idx;
+	c->t = t;
+	c->nt = n;
 	err = calc_all(c, fx);
 out:
+	for (size_t k = 0; t && k < n; k++)
+		if (own[k])
+			em_core_index_free(t[k].idx);
+	free(t);
+	free(own);
 	free(c);
-	em_core_index_free(own);
 	if (err) {
 		em_core_fixups_free(fx);
 		return err;
 	}
 	*out = fx;
 	return (int)fx->n;
+}
+
+int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *target,
+		 struct em_core_index *idx, struct em_core_fixups **out)
+{
+	struct em_core_target t = { target, idx, NULL };
+
+	if (!target) {
+		if (out)
+			*out = NULL;
+		return -EINVAL;
+	}
+	return em_core_calc_targets(in, &t, 1, out);
+}
+
+int em_core_unmatched(const struct em_core_input *in, struct em_core_index *idx)
+{
+	const struct em_btf_ext_info *info;
+	const struct ebpfmini_btf *tb;
+	size_t total = 0;
+	int n = 0, err;
+
+	if (!in || !idx)
+		return -EINVAL;
+	info = in->relos;
+	if (!in->btf || !info)
+		return 0;
+	for (size_t s = 0; s < info->nsecs; s++)
+		total += info->secs[s].num_info;
+	if (!total)
+		return 0;
+	if (total > INT_MAX)
+		return -E2BIG;
+	err = want_names(in, total, idx);
+	if (err)
+		return err;
+	tb = em_core_index_target(idx);
+	for (size_t s = 0; s < info->nsecs; s++) {
+		for (uint32_t i = 0; i < info->secs[s].num_info; i++) {
+			const struct em_core_cands *cands;
+			const struct btf_type *lt;
+			bool any = false;
+			const char *name;
+			struct relo r;
+			size_t len;
+
+			read_relo(info, &info->secs[s], i, &r);
+			lt = em_btf_type(in->btf, r.type_id);
+			if (r.kind == BPF_CORE_TYPE_ID_LOCAL || !lt ||
+			    !(name = root_name(in->btf, r.type_id, &len)))
+				continue;
+			cands = em_core_index_get(idx, name, len);
+			for (size_t k = 0; cands && k < cands->n && !any; k++) {
+				const struct btf_type *t = em_btf_type(tb, cands->ids[k]);
+
+				any = t && em_core_kinds_compat(lt, t);
+			}
+			n += !any && n < INT_MAX;
+		}
+	}
+	return n;
 }

@@ -65,6 +65,8 @@ struct em_core_fixup {
 	uint32_t kind;               /* enum bpf_core_relo_kind */
 	uint32_t local_id;           /* root type in the object's BTF */
 	uint32_t targ_id;            /* target type that matched; 0 when none did (or TYPE_ID_LOCAL) */
+	const char *targ_name;       /* the target BTF targ_id lies in when it is not the first
+				      * (em_core_target.name: a kernel module), else NULL */
 	char *what;                  /* "field_byte_offset of struct task_struct.pid" (owned) */
 	enum em_core_fixup_op op;
 	const char *why;             /* EM_CORE_FIX_POISON: why, else NULL (static text) */
@@ -107,6 +109,39 @@ int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *targ
 		 struct em_core_index *idx, struct em_core_fixups **out);
 
 /*
+ * One BTF that CO-RE searches for candidates: the kernel's (vmlinux), or a
+ * kernel module's split BTF on top of it. name, when not NULL, is what the
+ * fixups whose target lies here point to (em_core_fixup.targ_name): it must
+ * live as long as the fixups.
+ */
+struct em_core_target {
+	const struct ebpfmini_btf *btf;
+	struct em_core_index *idx; /* candidate index over btf, or NULL: a temporary one */
+	const char *name;          /* "vmlinux", a module's name; may be NULL */
+};
+
+/*
+ * em_core_calc_targets() - em_core_calc() against n targets searched as
+ * libbpf searches vmlinux and module BTF: a relocation's candidates are the
+ * types of its root's name (and a compatible kind) in targets[0]; only when
+ * targets[0] has none are the others searched, and the candidates of all of
+ * them taken together (two modules defining a type differently is an
+ * ambiguity, -EINVAL, as within one BTF). Same results and errors as
+ * em_core_calc(); -EINVAL also for n == 0 or a target without BTF.
+ */
+int em_core_calc_targets(const struct em_core_input *in, const struct em_core_target *targets,
+			 size_t n, struct em_core_fixups **out);
+
+/*
+ * em_core_unmatched() - how many CO-RE records of in have no candidate in the
+ * target of idx: no type of their root's name and a compatible kind (what
+ * tells the loader to search kernel modules). Records CO-RE cannot read are
+ * not counted: em_core_calc() reports them. Learns the names in idx.
+ * Returns the count, -EINVAL (NULL in or idx), -E2BIG (over INT_MAX records), -ENOMEM.
+ */
+int em_core_unmatched(const struct em_core_input *in, struct em_core_index *idx);
+
+/*
  * em_core_patch() - write each fixup's instructions into code (ncode
  * sections), all or nothing: every instruction must still hold what calc
  * read (fixup.before). Returns the number of fixups applied, -EINVAL (NULL
@@ -121,6 +156,7 @@ void em_core_fixups_free(struct em_core_fixups *fx);
 /*
  * em_core_fixup_format() - one fixup as a line, without the "core: " subject:
  *   prog section 'socket' insn 12: relocation #3 (field_byte_offset of struct core_s.a): imm 4 -> 8 (target [7])
+ *   prog section 'tc' insn 3: relocation #0 (field_byte_offset of struct cls_bpf_prog.gen_flags): off 0 -> 48 (target [131022] in cls_bpf)
  *   prog section 'socket' insn 20: relocation #5 (field_byte_offset of struct core_s.gone): no matching field in target: instruction poisoned
  * Returns what snprintf returns (the length the whole line needs).
  */

@@ -21,10 +21,11 @@ static int format_change(const struct em_core_fixup *f, char *buf, size_t size)
 {
 	const char *target =
 		f->targ_id || f->kind == BPF_CORE_TYPE_ID_LOCAL ? "" : " (no target type)";
-	char tid[24] = "";
+	char tid[96] = "";
 
 	if (f->targ_id)
-		snprintf(tid, sizeof(tid), " (target [%u])", f->targ_id);
+		snprintf(tid, sizeof(tid), " (target [%u]%s%.64s)", f->targ_id,
+			 f->targ_name ? " in " : "", f->targ_name ? f->targ_name : "");
 	switch (f->op) {
 	case EM_CORE_FIX_IMM:
 		return snprintf(buf, size, "imm %" PRId64 " -> %" PRIu64 "%s%s",

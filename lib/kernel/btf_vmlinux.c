@@ -169,7 +169,25 @@ static int vmlinux_locked(const char *path_override, struct kbtf **out)
 	return get_locked(path, false, path, NULL, out);
 }
 
-int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **out)
+/* The cached entry of a module's split BTF, reading it on first use. Called with the lock held. */
+static int module_locked(const char *module, struct kbtf **out)
+{
+	char path[sizeof(SYSFS_BTF_DIR) + 256];
+	struct kbtf *base;
+	int err;
+
+	if (!module || !*module || strchr(module, '/') || strlen(module) >= 256 ||
+	    strcmp(module, "vmlinux") == 0 || module[0] == '.')
+		return -EINVAL;
+	snprintf(path, sizeof(path), SYSFS_BTF_DIR "%s", module);
+	err = vmlinux_locked(NULL, &base);
+	if (!err)
+		err = get_locked(module, true, path, base->btf, out);
+	return err;
+}
+
+/* The BTF of vmlinux (module NULL) or of a module, read on first use. */
+static int get_btf(const char *path_override, const char *module, const struct ebpfmini_btf **out)
 {
 	struct kbtf *k;
 	int err;
@@ -178,34 +196,26 @@ int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **ou
 		return -EINVAL;
 	*out = NULL;
 	pthread_mutex_lock(&cache_lock);
-	err = vmlinux_locked(path_override, &k);
+	err = module ? module_locked(module, &k) : vmlinux_locked(path_override, &k);
 	pthread_mutex_unlock(&cache_lock);
 	if (!err)
 		*out = k->btf;
 	return err;
 }
 
+int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **out)
+{
+	return get_btf(path_override, NULL, out);
+}
+
 int em_btf_vmlinux_module_get(const char *module, const struct ebpfmini_btf **out)
 {
-	char path[sizeof(SYSFS_BTF_DIR) + 256];
-	struct kbtf *base, *k;
-	int err;
-
-	if (!out)
+	if (!module) {
+		if (out)
+			*out = NULL;
 		return -EINVAL;
-	*out = NULL;
-	if (!module || !*module || strchr(module, '/') || strlen(module) >= 256 ||
-	    strcmp(module, "vmlinux") == 0 || module[0] == '.')
-		return -EINVAL;
-	snprintf(path, sizeof(path), SYSFS_BTF_DIR "%s", module);
-	pthread_mutex_lock(&cache_lock);
-	err = vmlinux_locked(NULL, &base);
-	if (!err)
-		err = get_locked(module, true, path, base->btf, &k);
-	pthread_mutex_unlock(&cache_lock);
-	if (!err)
-		*out = k->btf;
-	return err;
+	}
+	return get_btf(NULL, module, out);
 }
 
 /*
@@ -324,5 +334,81 @@ int em_btf_vmlinux_core_calc(const struct em_core_input *in, const char *btf_pat
 	if (!err)
 		err = em_core_calc(in, k->btf, k->idx, out);
 	pthread_mutex_unlock(&cache_lock);
+	return err;
+}
+
+int em_btf_vmlinux_core_unmatched(const struct em_core_input *in)
+{
+	struct kbtf *k;
+	int err;
+
+	if (!in)
+		return -EINVAL;
+	if (!in->btf || !in->relos || !in->relos->nsecs)
+		return 0;
+	pthread_mutex_lock(&cache_lock);
+	err = vmlinux_locked(NULL, &k);
+	if (!err && !k->idx)
+		err = em_core_index_new(k->btf, &k->idx);
+	if (!err)
+		err = em_core_unmatched(in, k->idx);
+	pthread_mutex_unlock(&cache_lock);
+	return err;
+}
+
+/*
+ * The targets of a CO-RE pass over vmlinux and modules: vmlinux first, then
+ * each module whose BTF reads (one that does not is left out, warned about by
+ * get_locked), each with its candidate index. Called with the lock held.
+ */
+static int core_targets_locked(const char *const *modules, size_t n, struct em_core_target *t,
+			       size_t *nt)
+{
+	struct kbtf *k;
+	int err = vmlinux_locked(NULL, &k);
+
+	*nt = 0;
+	if (!err && !k->idx)
+		err = em_core_index_new(k->btf, &k->idx);
+	if (err)
+		return err;
+	t[(*nt)++] = (struct em_core_target){ k->btf, k->idx, "vmlinux" };
+	for (size_t i = 0; i < n; i++) {
+		err = module_locked(modules[i], &k);
+		if (err == -ENOMEM)
+			return err;
+		if (err)
+			continue;
+		if (!k->idx) {
+			err = em_core_index_new(k->btf, &k->idx);
+			if (err)
+				return err;
+		}
+		t[(*nt)++] = (struct em_core_target){ k->btf, k->idx, k->key };
+	}
+	return 0;
+}
+
+int em_btf_vmlinux_core_calc_modules(const struct em_core_input *in, const char *const *modules,
+				     size_t n, struct em_core_fixups **out)
+{
+	struct em_core_target *t;
+	size_t nt = 0;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!in || (n && !modules))
+		return -EINVAL;
+	t = em_calloc(n + 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	pthread_mutex_lock(&cache_lock);
+	err = core_targets_locked(modules, n, t, &nt);
+	if (!err)
+		err = em_core_calc_targets(in, t, nt, out);
+	pthread_mutex_unlock(&cache_lock);
+	free(t);
 	return err;
 }

@@ -39,6 +39,27 @@ int em_btf_vmlinux_core_calc(const struct em_core_input *in, const char *btf_pat
 			     struct em_core_fixups **out);
 
 /*
+ * em_btf_vmlinux_core_unmatched() - em_core_unmatched() of in against the
+ * running kernel's vmlinux BTF (through the shared index): how many CO-RE
+ * records find no candidate there, for which the loader searches modules.
+ * Errors: those of em_btf_vmlinux_get(), -EINVAL, -ENOMEM.
+ */
+int em_btf_vmlinux_core_unmatched(const struct em_core_input *in);
+
+/*
+ * em_btf_vmlinux_core_calc_modules() - em_btf_vmlinux_core_calc() against the
+ * running kernel with its modules: em_core_calc_targets() over vmlinux and
+ * the split BTF of each module named in modules (/sys/kernel/btf/<name>,
+ * read once per process like vmlinux's, each with its own shared index),
+ * searched only for relocations vmlinux has no candidate for. A fixup whose
+ * target lies in a module names it (em_core_fixup.targ_name, valid for the
+ * process). A module whose BTF cannot be read is warned about and left out.
+ * Errors: as em_btf_vmlinux_core_calc(); -EINVAL (NULL modules with n).
+ */
+int em_btf_vmlinux_core_calc_modules(const struct em_core_input *in, const char *const *modules,
+				     size_t n, struct em_core_fixups **out);
+
+/*
  * A name to look up in kernel BTF, and the answer: the one query struct of
  * em_btf_vmlinux_find(), em_btf_vmlinux_module_find() and em_ksym_find().
  */

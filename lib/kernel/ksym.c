@@ -135,3 +135,35 @@ int em_ksym_find(struct em_ksym_ctx *ctx, struct em_kbtf_query *q, size_t n)
 	}
 	return err;
 }
+
+int em_ksym_core_calc(struct em_ksym_ctx *ctx, const struct em_core_input *in,
+		      struct em_core_fixups **out)
+{
+	const char **names;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!ctx || !in)
+		return -EINVAL;
+	/* a BTF file stands for vmlinux alone; so does a kernel whose vmlinux has every type */
+	err = ctx->btf_path ? 0 : em_btf_vmlinux_core_unmatched(in);
+	if (err <= 0)
+		return err < 0 ? err : em_btf_vmlinux_core_calc(in, ctx->btf_path, out);
+	if (!ctx->listed) {
+		err = list_modules(ctx);
+		if (err)
+			return err;
+	}
+	em_debug("core: %d relocation%s find no type in vmlinux: searching %zu module%s", err,
+		 err == 1 ? "" : "s", ctx->nmods, ctx->nmods == 1 ? "" : "s");
+	names = em_calloc(ctx->nmods + 1, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (size_t m = 0; m < ctx->nmods; m++)
+		names[m] = ctx->mods[m].name;
+	err = em_btf_vmlinux_core_calc_modules(in, names, ctx->nmods, out);
+	free(names);
+	return err;
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "btf.h"
+#include "core.h"
 #include "kbtf.h" /* struct em_kbtf_query */
 
 /* Longest module name the kernel gives (MODULE_NAME_LEN is 56), with its NUL. */
@@ -44,6 +45,16 @@ struct em_ksym_ctx {
  * skipped with a warning.
  */
 int em_ksym_find(struct em_ksym_ctx *ctx, struct em_kbtf_query *q, size_t n);
+/*
+ * em_ksym_core_calc() - the CO-RE fixups of in against the kernel (or the BTF
+ * file btf_path): vmlinux's types, and, for the relocations whose root type
+ * vmlinux lacks (a type defined in a module), the BTF of the loaded modules,
+ * listed into the context as for em_ksym_find(), as libbpf searches them. A
+ * fixup whose target is a module's type names it (em_core_fixup.targ_name).
+ * Errors: those of em_btf_vmlinux_core_calc(), -EINVAL (NULL arguments).
+ */
+int em_ksym_core_calc(struct em_ksym_ctx *ctx, const struct em_core_input *in,
+		      struct em_core_fixups **out);
 /* Close the module BTF fds the context opened; the context can be used again. */
 void em_ksym_ctx_release(struct em_ksym_ctx *ctx);
 

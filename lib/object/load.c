@@ -50,7 +50,8 @@ static int check_supported(struct ebpfmini_object *obj)
 
 /*
  * CO-RE: the fixups are computed against the kernel BTF (read, and kept for
- * the process, only when the object has relocations), then patched into the
+ * the process, only when the object has relocations; a type vmlinux lacks is
+ * searched in the loaded modules' BTF), then patched into the
  * code sections, once per object (programs copy them in em_reloc_program).
  * The list stays on the object for whoever wants to show what CO-RE did.
  * Poisoned instructions are logged at debug only: most sit behind an
@@ -73,7 +74,8 @@ static int relocate_core(struct load_state *st)
 	err = em_btf_vmlinux_get(path, &kbtf); /* here, so that the report shows what it costs */
 	em_report_btf(obj, EBPFMINI_STEP_KERNEL_BTF, t, err, path, err ? NULL : kbtf);
 	t = em_report_now();
-	err = em_btf_vmlinux_core_calc(&in, path, &fx); /* logs why */
+	st->ksym.btf_path = path;
+	err = em_ksym_core_calc(&st->ksym, &in, &fx); /* vmlinux, then modules; logs why */
 	if (err >= 0) {
 		em_core_fixups_log(fx, EBPFMINI_LOG_DEBUG);
 		err = em_core_patch(fx, obj->model.code, obj->model.ncode); /* logs why */

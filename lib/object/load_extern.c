@@ -388,6 +388,9 @@ static int take_targets(struct resolve *rs)
 		}
 		obj->prog_state[i].attach_btf_id = q->id;
 		obj->prog_state[i].attach_btf_obj_fd = q->btf_fd;
+		snprintf(obj->prog_state[i].attach_btf_name,
+			 sizeof(obj->prog_state[i].attach_btf_name), "%s",
+			 q->module ? q->module : "vmlinux");
 		em_debug("prog '%s': attach target %s [%u] in %s", prog->name, q->name, q->id,
 			 q->module);
 	}

@@ -31,6 +31,8 @@ struct em_prog_state {
 	uint32_t attach_btf_id; /* attach target in kernel BTF (tp_btf, fentry, lsm, iter),
 				 * found at load (load_extern.c), else 0 */
 	int attach_btf_obj_fd;  /* the target's module BTF fd during the load, 0 for vmlinux */
+	char attach_btf_name[64]; /* the BTF attach_btf_id lies in: "vmlinux", a module's
+				   * name (the load report), "" without target */
 	uint64_t load_ns[2];    /* when the load's BPF_PROG_LOAD attempts began and ended (the
 				 * report: em_report_now()) */
 };

@@ -164,16 +164,20 @@ void em_report_prog(const struct ebpfmini_program *prog, int err)
 {
 	const struct em_prog_state *ps = em_prog_state(prog);
 	struct bpf_prog_info info = { 0 };
-	char verdict[256];
+	char verdict[256], target[256] = "";
 	uint32_t len = sizeof(info);
 	struct ebpfmini_load_step *s;
 
 	if (!err)
 		ebpfmini_sys_obj_get_info(ps->fd, &info, &len);
 	em_report_verdict(ps->log, verdict, sizeof(verdict));
+	/* where the kernel BTF of a tracing program's target came from: vmlinux or a module */
+	if (ps->attach_btf_id && prog->attach_target)
+		snprintf(target, sizeof(target), ", attach target %.96s [%u] in %s",
+			 prog->attach_target, ps->attach_btf_id, ps->attach_btf_name);
 	s = em_report_add(em_object_of(prog->obj), EBPFMINI_STEP_PROG_LOAD, ps->load_ns[0], err,
-			  "prog", prog->name, "%s%s%s", err ? strerror(-err) : "verified",
-			  err && *verdict ? ": " : "", err ? verdict : "");
+			  "prog", prog->name, "%s%s%s%s", err ? strerror(-err) : "verified",
+			  err && *verdict ? ": " : "", err ? verdict : "", target);
 	if (s) {
 		s->duration_ns = ps->load_ns[1] - ps->load_ns[0];
 		s->id = info.id;

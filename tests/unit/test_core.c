@@ -1328,6 +1328,159 @@ static void test_sysfs_fallback_and_module(void **state)
 	assert_int_equal(em_btf_find(mod, "mod_s", BTF_KIND_STRUCT), (int)base_end);
 }
 
+/* ---- several targets: vmlinux, then modules' split BTF ---------------------------------- */
+
+/* The blob b makes, parsed (split on base when base is not NULL). */
+static struct ebpfmini_btf *parse_bb(struct bb *b, const struct ebpfmini_btf *base)
+{
+	struct ebpfmini_btf *btf = NULL;
+	uint8_t *raw;
+	size_t size;
+
+	bb_finish(b);
+	raw = bb_bytes(b, &size);
+	assert_int_equal(em_btf_parse(raw, size, base, &btf), 0);
+	free(raw);
+	return btf;
+}
+
+/* A "vmlinux": int, long, and a typedef core_s (a name CO-RE roots cannot match: wrong kind). */
+static struct ebpfmini_btf *fake_vmlinux(bool with_struct)
+{
+	struct bb b;
+
+	bb_init(&b);
+	bb_type(&b, "int", BTF_KIND_INT, 0, 0, 4);
+	bb_word(&b, BTF_INT_SIGNED << 24 | 32);
+	bb_type(&b, "long", BTF_KIND_INT, 0, 0, 8);
+	bb_word(&b, BTF_INT_SIGNED << 24 | 64);
+	if (with_struct) { /* struct core_s { int a; long b; }, as the object has it */
+		bb_type(&b, "core_s", BTF_KIND_STRUCT, 2, 0, 16);
+		bb_word(&b, bb_str(&b, "a"));
+		bb_word(&b, 1);
+		bb_word(&b, 0);
+		bb_word(&b, bb_str(&b, "b"));
+		bb_word(&b, 2);
+		bb_word(&b, 64);
+	} else {
+		bb_type(&b, "core_s", BTF_KIND_TYPEDEF, 0, 0, 1);
+	}
+	return parse_bb(&b, NULL);
+}
+
+/* A module's split BTF on base: struct name { long b; int a; } (a at byte a_off), and a
+ * struct of another name. */
+static struct ebpfmini_btf *fake_module(const struct ebpfmini_btf *base, const char *name,
+					uint32_t a_off)
+{
+	uint32_t strs = base->str_len, int_id = 1, long_id = 2;
+	struct ebpfmini_btf *btf;
+	struct bb b;
+
+	bb_init(&b);
+	bb_type(&b, "other_s", BTF_KIND_STRUCT, 1, 0, 4);
+	*bb_at(&b, 1, 0) += strs;
+	bb_word(&b, bb_str(&b, "x") + strs);
+	bb_word(&b, int_id);
+	bb_word(&b, 0);
+	bb_type(&b, name, BTF_KIND_STRUCT, 2, 0, 24);
+	*bb_at(&b, 2, 0) += strs;
+	bb_word(&b, bb_str(&b, "b") + strs);
+	bb_word(&b, long_id);
+	bb_word(&b, a_off == 0 ? 64 : 0);
+	bb_word(&b, bb_str(&b, "a") + strs);
+	bb_word(&b, int_id);
+	bb_word(&b, a_off * 8);
+	btf = parse_bb(&b, base);
+	assert_string_equal(em_btf_type_name(btf, em_btf_type(btf, em_btf_type_end(base) + 1)),
+			    name);
+	return btf;
+}
+
+static void test_calc_modules(void **state)
+{
+	struct ebpfmini_btf *vml = fake_vmlinux(false), *vml_s = fake_vmlinux(true);
+	struct ebpfmini_btf *mod_a = fake_module(vml, "core_s", 16);
+	struct ebpfmini_btf *mod_b = fake_module(vml, "unrelated_s", 8);
+	struct ebpfmini_btf *mod_c = fake_module(vml, "core_s", 0);
+	struct ebpfmini_btf *mod_s = fake_module(vml_s, "core_s", 16);
+	struct em_core_target t[3] = { { vml, NULL, "vmlinux" },
+				       { mod_b, NULL, "mod_b" },
+				       { mod_a, NULL, "mod_a" } };
+	struct em_core_fixups *fx = NULL;
+	struct em_core_index *idx;
+	struct em_core_input in;
+	uint32_t core_s_a = em_btf_type_end(vml) + 1;
+	char line[256];
+	struct fix f;
+
+	(void)state;
+	fix_open(&f, CORE_FLAVORS);
+	in = em_core_input_of(&f.obj->model);
+	/* vmlinux has a core_s, but no struct: both records need the modules */
+	assert_int_equal(em_core_index_new(vml, &idx), 0);
+	assert_int_equal(em_core_unmatched(&in, idx), 2);
+	t[0].idx = idx;
+	assert_int_equal(em_core_calc_targets(&in, t, 3, &fx), 2);
+	for (size_t i = 0; i < fx->n; i++) {
+		assert_int_equal(fx->v[i].targ_id, core_s_a);
+		assert_string_equal(fx->v[i].targ_name, "mod_a");
+	}
+	assert_int_equal(em_core_fixup_format(&fx->v[0], line, sizeof(line)) > 0, 1);
+	assert_non_null(strstr(line, " in mod_a)"));
+	assert_int_equal(em_core_patch(fx, f.obj->model.code, f.obj->model.ncode), 2);
+	expect_mem(&f, "flav_read_b", 0, BPF_DW);
+	expect_imm(&f, "flav_off_a", 16);
+	em_core_fixups_free(fx);
+	fix_close(&f);
+
+	/* two modules that place the field differently: ambiguous, as within one BTF */
+	fix_open(&f, CORE_FLAVORS);
+	in = em_core_input_of(&f.obj->model);
+	t[1] = (struct em_core_target){ mod_c, NULL, "mod_c" };
+	assert_int_equal(em_core_calc_targets(&in, t, 3, &fx), -EINVAL);
+	assert_null(fx);
+	assert_non_null(log_captured("both match but place the field at"));
+	/* without modules the records are poisoned: no type of that name */
+	assert_int_equal(em_core_calc_targets(&in, t, 1, &fx), 2);
+	assert_int_equal(fx->v[0].op, EM_CORE_FIX_POISON);
+	assert_null(fx->v[0].targ_name);
+	em_core_fixups_free(fx);
+	em_core_index_free(idx);
+
+	/* a vmlinux with the struct is used alone: the module's core_s is not asked */
+	assert_int_equal(em_core_index_new(vml_s, &idx), 0);
+	assert_int_equal(em_core_unmatched(&in, idx), 0);
+	t[0] = (struct em_core_target){ vml_s, idx, "vmlinux" };
+	t[1] = (struct em_core_target){ mod_s, NULL, "mod_s" };
+	assert_int_equal(em_core_calc_targets(&in, t, 2, &fx), 2);
+	for (size_t i = 0; i < fx->n; i++) {
+		assert_int_equal(fx->v[i].targ_id, em_btf_find(vml_s, "core_s", BTF_KIND_STRUCT));
+		assert_null(fx->v[i].targ_name);
+	}
+	assert_int_equal(em_core_fixup_format(&fx->v[0], line, sizeof(line)) > 0, 1);
+	assert_null(strstr(line, " in "));
+	em_core_fixups_free(fx);
+
+	/* bad arguments */
+	assert_int_equal(em_core_calc_targets(&in, t, 0, &fx), -EINVAL);
+	t[1].btf = NULL;
+	assert_int_equal(em_core_calc_targets(&in, t, 2, &fx), -EINVAL);
+	t[1] = (struct em_core_target){ mod_s, idx, "mod_s" }; /* an index over another BTF */
+	assert_int_equal(em_core_calc_targets(&in, t, 2, &fx), -EINVAL);
+	assert_null(fx);
+	assert_int_equal(em_core_unmatched(NULL, idx), -EINVAL);
+	assert_int_equal(em_core_unmatched(&in, NULL), -EINVAL);
+	em_core_index_free(idx);
+	fix_close(&f);
+	em_btf_free(mod_a);
+	em_btf_free(mod_b);
+	em_btf_free(mod_c);
+	em_btf_free(mod_s);
+	em_btf_free(vml);
+	em_btf_free(vml_s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1351,6 +1504,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_core, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_btf_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_fallback_and_module, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calc_modules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -393,17 +393,18 @@ static void test_kallsyms_and_weak(void **state)
 
 /* ---- modules ---------------------------------------------------------------------------- */
 
-/* Split BTF of a module on top of base: int, a kfunc, a variable and a tracepoint typedef. */
+/* Split BTF of a module on top of base: int, a kfunc, a variable, a tracepoint typedef and
+ * a struct. */
 struct mod_btf {
 	uint8_t bytes[512];
 	size_t size;
-	uint32_t kfunc_id, var_id, tp_id;
+	uint32_t kfunc_id, var_id, tp_id, struct_id;
 };
 
 static void build_mod_btf(const struct ebpfmini_btf *base, struct mod_btf *m)
 {
 	static const char strs[] = "\0int\0x\0ebpfmini_mod_kfunc\0ebpfmini_mod_var\0"
-				   "btf_trace_ebpfmini_mod_tp";
+				   "btf_trace_ebpfmini_mod_tp\0ebpfmini_mod_s\0pad\0m";
 	uint32_t s = em_btf_type_end(base), so = base->start_str_off + base->str_len;
 	uint32_t words[] = {
 		/* s+0 int */ so + 1, BTF_KIND_INT << 24, 4, BTF_INT_SIGNED << 24 | 32,
@@ -413,6 +414,8 @@ static void build_mod_btf(const struct ebpfmini_btf *base, struct mod_btf *m)
 		/* s+4 void (void) */ 0, BTF_KIND_FUNC_PROTO << 24, 0,
 		/* s+5 ptr */ 0, BTF_KIND_PTR << 24, s + 4,
 		/* s+6 typedef */ so + 43, BTF_KIND_TYPEDEF << 24, s + 5,
+		/* s+7 struct ebpfmini_mod_s { int pad; int m; } */ so + 69,
+		BTF_KIND_STRUCT << 24 | 2, 8, so + 84, s, 0, so + 88, s, 32,
 	};
 	struct btf_header h = {
 		.magic = BTF_MAGIC,
@@ -431,6 +434,7 @@ static void build_mod_btf(const struct ebpfmini_btf *base, struct mod_btf *m)
 	m->kfunc_id = s + 2;
 	m->var_id = s + 3;
 	m->tp_id = s + 6;
+	m->struct_id = s + 7;
 }
 
 static void test_module_btf(void **state)
@@ -439,7 +443,9 @@ static void test_module_btf(void **state)
 	struct ebpfmini_object *obj;
 	const struct prog_load *l;
 	struct mod_btf m;
-	int mod_fd = -1, calls = 0, btf_loads = 0;
+	int mod_fd = -1, calls = 0, btf_loads = 0, core_steps = 0, prog_steps = 0;
+	const struct ebpfmini_load_step *step;
+	char want[128];
 
 	(void)state;
 	if (!vmlinux_readable())
@@ -479,6 +485,24 @@ static void test_module_btf(void **state)
 	}
 	assert_int_equal(calls, 1);
 	assert_int_equal(btf_loads, 1);
+	/* CO-RE found the struct vmlinux lacks in the module: m at 4, not 0 */
+	assert_int_equal(obj->core_fixups->n, 1);
+	assert_int_equal(obj->core_fixups->v[0].targ_id, m.struct_id);
+	assert_string_equal(obj->core_fixups->v[0].targ_name, MOD_NAME);
+	assert_int_equal(obj->core_fixups->v[0].new_val, 4);
+	/* the load report names the module of the fixup and of the attach target */
+	for (size_t i = 0; (step = ebpfmini_object_load_step(obj, i)); i++) {
+		if (step->kind == EBPFMINI_STEP_CORE_FIXUP)
+			core_steps += strstr(step->text, " in " MOD_NAME ")") != NULL;
+		if (step->kind == EBPFMINI_STEP_PROG_LOAD) {
+			snprintf(want, sizeof(want), "attach target ebpfmini_mod_tp [%u] in " MOD_NAME,
+				 m.tp_id);
+			prog_steps += strstr(step->text, want) != NULL;
+		}
+	}
+	assert_int_equal(core_steps, 1);
+	assert_int_equal(prog_steps, 1);
+	assert_int_equal(fk.next_id_calls, 4); /* the modules were listed once, for CO-RE */
 	/* the module fd and the others opened while listing are closed by the load */
 	assert_int_equal(K.closed[mod_fd - FAKE_FD_BASE], 1);
 	ebpfmini_object_close(obj);

@@ -44,13 +44,16 @@ static char *iter_output(struct ebpfmini_link *link, size_t *len)
 }
 
 /* A link as a line of text, or (-j) as an element of the "links" array. */
-static void print_link(const struct ebpfmini_program *prog, struct ebpfmini_link *link,
+static void print_link(const char *key, const char *name, struct ebpfmini_link *link,
 		       bool pinned)
 {
 	struct ebpfmini_link_info info = { .sz = sizeof(info) };
 	size_t n = ebpfmini_link_member_count(link), len = 0;
-	char kind[64] = "perf_event_ioctl", *text = NULL;
+	bool map = !strcmp(key, "map_name"); /* a struct_ops map: a link, or registered by update */
+	char kind[64], *text = NULL;
 	struct json *j = tool_json;
+
+	snprintf(kind, sizeof(kind), "%s", map ? "map_update" : "perf_event_ioctl");
 
 	if (ebpfmini_link_info(ebpfmini_link_member(link, 0), &info) == 0)
 		link_kind(info.type, kind, sizeof(kind));
@@ -58,7 +61,7 @@ static void print_link(const struct ebpfmini_program *prog, struct ebpfmini_link
 		text = iter_output(link, &len);
 	if (j) {
 		json_open(j, NULL);
-		json_str(j, "prog_name", ebpfmini_program_name(prog));
+		json_str(j, key, name);
 		json_str(j, "target", ebpfmini_link_target(link));
 		json_str(j, "type", kind);
 		json_open_array(j, "ids");
@@ -72,7 +75,7 @@ static void print_link(const struct ebpfmini_program *prog, struct ebpfmini_link
 		free(text);
 		return;
 	}
-	printf("link '%s': %s (%s link%s, id%s", ebpfmini_program_name(prog),
+	printf("link '%s': %s (%s link%s, id%s", name,
 	       ebpfmini_link_target(link), kind, n > 1 ? "s" : "", n > 1 ? "s" : "");
 	for (size_t i = 0; i < n; i++)
 		printf(" %u", ebpfmini_link_id(ebpfmini_link_member(link, i)));
@@ -88,8 +91,8 @@ static void print_link(const struct ebpfmini_program *prog, struct ebpfmini_link
 
 /* Pin link (each member of a set) as dir/<name> or dir/<name>_<i>; with -j the paths are
  * the "pinned" array that ends the link's element. */
-static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *link,
-		    const char *dir, const char *name)
+static int pin_link(const char *what, struct ebpfmini_link *link, const char *dir,
+		    const char *name)
 {
 	size_t n = ebpfmini_link_member_count(link);
 	char path[4096];
@@ -108,7 +111,7 @@ static int pin_link(const struct ebpfmini_program *prog, struct ebpfmini_link *l
 		else if (tool_json)
 			json_str(tool_json, NULL, path);
 		else
-			printf("link '%s' pinned at %s\n", ebpfmini_program_name(prog), path);
+			printf("link '%s' pinned at %s\n", what, path);
 	}
 	if (tool_json) {
 		json_close_array(tool_json);
@@ -188,8 +191,12 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 	size_t nlinks = 0, nskips = 0, nfailed = 0, nprogs = 0;
 	int err = 0;
 
+	const struct ebpfmini_map *m = NULL;
+
 	while ((p = ebpfmini_object_next_program(obj, p)))
 		nprogs++;
+	while ((m = ebpfmini_object_next_map(obj, m)))
+		nprogs++; /* a struct_ops map makes a link too */
 	links = calloc(nprogs + 1, sizeof(*links));
 	skips = calloc(nprogs + 1, sizeof(*skips));
 	if (!links || !skips) {
@@ -204,6 +211,9 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 		struct ebpfmini_link *link = NULL;
 
 		if (ebpfmini_program_fd(p) < 0 || (opts->only_prog && p != opts->only_prog))
+			continue;
+		/* a struct_ops program runs once its map is registered (below) */
+		if (ebpfmini_program_type(p) == BPF_PROG_TYPE_STRUCT_OPS && !opts->only_prog)
 			continue;
 		if (!em_link_auto_attachable(ebpfmini_program_section(p))) {
 			if (!tool_json)
@@ -229,10 +239,37 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 			continue;
 		}
 		links[nlinks++] = link;
-		print_link(p, link, opts->pin_dir != NULL);
+		print_link("prog_name", ebpfmini_program_name(p), link, opts->pin_dir != NULL);
 		if (opts->pin_dir) {
-			err = pin_link(p, link, opts->pin_dir,
+			err = pin_link(ebpfmini_program_name(p), link, opts->pin_dir,
 				       opts->pin_name ? opts->pin_name : ebpfmini_program_name(p));
+			if (err)
+				break;
+		}
+	}
+	/* struct_ops maps: registered with their subsystem, by link or by map update */
+	while (!err && !opts->only_prog && (m = ebpfmini_object_next_map(obj, m))) {
+		struct ebpfmini_link *link = NULL;
+		const char *name = ebpfmini_map_name(m);
+
+		if (ebpfmini_map_type(m) != BPF_MAP_TYPE_STRUCT_OPS || ebpfmini_map_fd(m) < 0)
+			continue;
+		err = ebpfmini_map_attach_struct_ops((struct ebpfmini_map *)m, &link);
+		if (err) {
+			char what[512];
+
+			snprintf(what, sizeof(what), "map '%s': register struct_ops", name);
+			tool_explain(what, err, -1, NULL);
+			if (opts->strict)
+				break;
+			nfailed++;
+			err = 0;
+			continue;
+		}
+		links[nlinks++] = link;
+		print_link("map_name", name, link, opts->pin_dir != NULL);
+		if (opts->pin_dir) {
+			err = pin_link(name, link, opts->pin_dir, name);
 			if (err)
 				break;
 		}

@@ -40,6 +40,27 @@ int ebpfmini_program_attach_tracepoint(struct ebpfmini_program *prog, const char
  */
 int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpfmini_link **out);
 
+struct ebpfmini_map;
+
+/**
+ * ebpfmini_map_attach_struct_ops() - register a loaded struct_ops map (a
+ * variable of SEC(".struct_ops") or SEC(".struct_ops.link"), such as a
+ * struct tcp_congestion_ops) with its kernel subsystem: its value (each
+ * function pointer member the fd of its program, the data members copied)
+ * is written with BPF_MAP_UPDATE_ELEM; a .struct_ops.link map is then
+ * registered by a struct_ops link (BPF_LINK_CREATE, BPF_STRUCT_OPS; Linux
+ * 6.4), which can be pinned; any other map, or a .struct_ops.link map on a
+ * kernel without such links (load made it without BPF_F_LINK), is
+ * registered by that update itself. Closing or detaching the link
+ * unregisters it (the map's element deleted, or the link released).
+ * struct_ops programs run through BPF trampolines, which kernel lockdown
+ * forbids (their load fails with -EPERM already).
+ * Return: 0, -EINVAL (NULL argument, not a struct_ops map), -EBUSY (not
+ * loaded; or registered already), -EEXIST (the subsystem has an ops of
+ * that name, e.g. a congestion control), or the kernel's errno.
+ */
+int ebpfmini_map_attach_struct_ops(struct ebpfmini_map *map, struct ebpfmini_link **out);
+
 /**
  * ebpfmini_program_attach_raw_tracepoint() - attach a raw tracepoint program
  * (SEC "raw_tp/", "raw_tracepoint/", their ".w" writable variants) to the

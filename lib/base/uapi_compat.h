@@ -124,6 +124,9 @@
 #define BPF_F_LINK (1U << 13)
 #endif
 /* MAP_CREATE / OBJ_* flags */
+#ifndef BPF_F_LINK
+#define BPF_F_LINK (1U << 13) /* a struct_ops map registered by a link, 6.4 */
+#endif
 #ifndef BPF_F_PATH_FD
 #define BPF_F_PATH_FD (1U << 14) /* OBJ_PIN/OBJ_GET: path relative to path_fd, 6.5 */
 #endif

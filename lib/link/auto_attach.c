@@ -96,8 +96,13 @@ EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpf
 			s->id = ebpfmini_link_id(*out);
 		return err;
 	}
-	em_err("prog '%s': attach: SEC '%s' does not say where to attach: use the attach "
-	       "function of its hook with an explicit target",
-	       ebpfmini_program_name(prog), sec);
+	if (ebpfmini_program_type(prog) == BPF_PROG_TYPE_STRUCT_OPS)
+		em_err("prog '%s': attach: a struct_ops program runs once the struct_ops map that "
+		       "names it is registered: ebpfmini_map_attach_struct_ops()",
+		       ebpfmini_program_name(prog));
+	else
+		em_err("prog '%s': attach: SEC '%s' does not say where to attach: use the attach "
+		       "function of its hook with an explicit target",
+		       ebpfmini_program_name(prog), sec);
 	return -EOPNOTSUPP;
 }

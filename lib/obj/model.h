@@ -33,6 +33,7 @@ enum em_map_kind {
 	EM_MAP_RODATA,  /* .rodata, .rodata.* (frozen after load) */
 	EM_MAP_BSS,     /* .bss, .bss.* (zero image) */
 	EM_MAP_KCONFIG, /* .kconfig externs (read-only, filled at load) */
+	EM_MAP_STRUCT_OPS, /* a variable of .struct_ops or .struct_ops.link: a kernel ops struct */
 };
 
 /* Pinning values of the BTF map definition (same numbers as libbpf's). */
@@ -64,6 +65,20 @@ struct em_extern {
 	/* the kernel's answer (found, BTF id, address) is load state: struct em_extern_state */
 };
 
+/*
+ * A struct_ops map (structops.c): one variable of the DATASEC .struct_ops or
+ * .struct_ops.link, whose BTF type is the kernel's ops struct as the object
+ * declares it (a subset of the members, matched by name at load). The
+ * variable's bytes are the map's data image; its function pointer members
+ * are programs, named by the ELF relocations of the section.
+ */
+struct em_st_ops {
+	uint32_t type_id;      /* the ops struct in the object BTF */
+	const char *type_name; /* its name ("tcp_congestion_ops"), in the object BTF */
+	uint16_t nmembers;     /* members of that struct */
+	int *progs;            /* per member: index into obj->progs, or -1 */
+};
+
 struct ebpfmini_map {
 	struct em_model *obj;   /* the model this map belongs to */
 	char *name;             /* map name; ".data", ".rodata", ".bss", ".kconfig" ... for data */
@@ -88,10 +103,19 @@ struct ebpfmini_map {
 	struct ebpfmini_map *inner;
 	struct em_map_init_slot *init_slots;
 	size_t n_init_slots;
-	/* global data: initial image (owned; zeroes for .bss) */
+	/* struct_ops: the ops struct and its programs (owned), NULL for other maps */
+	struct em_st_ops *st_ops;
+	/* global data and struct_ops: initial image (owned; zeroes for .bss) */
 	uint8_t *data;
 	size_t data_size;
 };
+
+/* A global data map (.data, .rodata, .bss and kin, .kconfig): one array element the
+ * programs address directly, with an image from the object. */
+static inline bool em_map_is_data(const struct ebpfmini_map *map)
+{
+	return map->kind != EM_MAP_USER && map->kind != EM_MAP_STRUCT_OPS;
+}
 
 /* Relocation of one instruction of a code section. */
 enum em_reloc_kind {

@@ -8,6 +8,7 @@
 #include "model.h"
 #include "objfile.h"
 #include "secdef.h"
+#include "structops.h"
 
 const struct em_func *em_objfile_func_at(const struct em_code_sec *sec, uint32_t insn_idx)
 {
@@ -34,7 +35,7 @@ void em_objfile_map_kernel_name(const struct ebpfmini_map *map, char out[BPF_OBJ
 	const char *name = map->name ? map->name : "";
 	size_t pfx = 0;
 
-	if (map->kind != EM_MAP_USER && name[0] && !strchr(name + 1, '.')) {
+	if (em_map_is_data(map) && name[0] && !strchr(name + 1, '.')) {
 		size_t len = strlen(name);
 
 		pfx = EM_MIN(strlen(obj_name), (size_t)8);
@@ -596,16 +597,21 @@ static int scan_sections(struct em_objparse *p)
 static int build_maps(struct em_objparse *p)
 {
 	struct em_model *obj = p->obj;
+	size_t n_st_ops = 0;
 	int err = em_objindex_datasecs(p);
 
 	if (!err)
 		err = em_objmaps_count(p, &p->nmaps_alloc);
+	if (!err)
+		err = em_structops_count(p, &n_st_ops);
 	if (err)
 		return err;
+	p->nmaps_alloc += n_st_ops;
 	obj->maps = em_calloc(p->nmaps_alloc ? p->nmaps_alloc : 1, sizeof(*obj->maps));
 	if (!obj->maps)
 		return -ENOMEM;
-	return em_objmaps_build(p);
+	err = em_objmaps_build(p);
+	return err ? err : em_structops_build(p);
 }
 
 int em_objfile_parse(struct em_model *obj)

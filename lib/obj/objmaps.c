@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "model.h"
 #include "objfile.h"
+#include "structops.h"
 
 /* Most bytes of global data (.data, .rodata, .bss and their .N kin) one object may
  * declare: NOBITS sizes are not backed by file bytes, so a few bytes of ELF could
@@ -544,6 +545,7 @@ void em_objmaps_free_map(struct ebpfmini_map *map)
 	free(map->name);
 	free(map->pin_path);
 	free(map->data);
+	em_structops_free(map->st_ops);
 	if (map->inner) {
 		em_objmaps_free_map(map->inner);
 		free(map->inner);

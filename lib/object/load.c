@@ -26,7 +26,7 @@ struct load_state {
 
 static bool is_global_data(const struct ebpfmini_map *map)
 {
-	return map->kind != EM_MAP_USER;
+	return em_map_is_data(map);
 }
 
 /* ---- phase 1: what this version cannot load ------------------------------------------ */
@@ -202,6 +202,12 @@ static int create_one(const struct load_state *st, const struct ebpfmini_map *ma
 	int fd;
 
 	em_objfile_map_kernel_name(map, name);
+	if (map->st_ops) {
+		fd = em_load_structops_create((struct ebpfmini_map *)map, st->btf_fd, &opts);
+		if (fd < 0)
+			log_create_failure(map, fd);
+		return fd;
+	}
 	if (st->btf_fd >= 0 && map->btf_value_type_id && takes_btf_types(map->type)) {
 		opts.btf_fd = (uint32_t)st->btf_fd;
 		opts.btf_key_type_id = map->btf_key_type_id;
@@ -466,6 +472,8 @@ void em_load_release(struct ebpfmini_object *obj)
 			em_sys_munmap(ms->mmaped, ms->mmap_size);
 		ms->mmaped = NULL;
 		ms->mmap_size = 0;
+		free(ms->st_ops_value);
+		ms->st_ops_value = NULL;
 		if (ms->fd >= 0)
 			em_sys_close(ms->fd);
 		ms->fd = -1;
@@ -522,6 +530,9 @@ EM_EXPORT int ebpfmini_object_load(struct ebpfmini_object *obj)
 	err = relocate_core(&st);
 	if (err)
 		goto fail;
+	err = em_load_structops_prepare(obj);
+	if (err)
+		goto fail;
 	err = resolve_names(&st);
 	if (err)
 		goto fail;
@@ -544,6 +555,9 @@ EM_EXPORT int ebpfmini_object_load(struct ebpfmini_object *obj)
 	if (err)
 		goto fail;
 	err = init_slots(&st);
+	if (err)
+		goto fail;
+	err = em_load_structops_values(obj);
 	if (err)
 		goto fail;
 

@@ -29,10 +29,11 @@ struct prog_load {
 	int *fd_array; /* module BTF fds by kfunc slot, or NULL */
 };
 
-/* fentry, fexit, fmod_ret, lsm and freplace programs run through BPF trampolines. */
+/* fentry, fexit, fmod_ret, lsm, freplace and struct_ops programs run through BPF trampolines. */
 static bool is_trampoline(const struct ebpfmini_program *prog)
 {
-	if (prog->type == BPF_PROG_TYPE_LSM || prog->type == BPF_PROG_TYPE_EXT)
+	if (prog->type == BPF_PROG_TYPE_LSM || prog->type == BPF_PROG_TYPE_EXT ||
+	    prog->type == BPF_PROG_TYPE_STRUCT_OPS)
 		return true;
 	return prog->type == BPF_PROG_TYPE_TRACING &&
 	       (prog->expected_attach_type == BPF_TRACE_FENTRY ||
@@ -54,9 +55,9 @@ static void lockdown_note(const struct ebpfmini_program *prog, char *buf, size_t
 	if (known && strcmp(mode, "none") == 0)
 		return;
 	snprintf(buf, size,
-		 "kernel lockdown (%s) forbids BPF trampolines (fentry, fexit, fmod_ret, lsm and "
-		 "freplace programs, '%s' is one)%s; load a tracepoint, raw tracepoint or tp_btf "
-		 "program instead",
+		 "kernel lockdown (%s) forbids BPF trampolines (fentry, fexit, fmod_ret, lsm, "
+		 "freplace and struct_ops programs, '%s' is one)%s; load a tracepoint, raw "
+		 "tracepoint or tp_btf program instead",
 		 known ? mode : "integrity", prog->sec_name,
 		 known ? "" : ", the likely cause for a privileged process (the mode cannot be "
 			      "read: securityfs is not mounted on /sys/kernel/security)");

@@ -170,7 +170,7 @@ EM_EXPORT uint32_t ebpfmini_map_flags(const struct ebpfmini_map *map)
 
 EM_EXPORT bool ebpfmini_map_is_global_data(const struct ebpfmini_map *map)
 {
-	return map->kind != EM_MAP_USER;
+	return em_map_is_data(map);
 }
 
 EM_EXPORT uint32_t ebpfmini_map_id(const struct ebpfmini_map *map)

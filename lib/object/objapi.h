@@ -126,6 +126,30 @@ struct em_ksym_ctx;
  */
 int em_load_extern_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array);
 
+/* ---- load_structops.c ----------------------------------------------------------- */
+struct ebpfmini_sys_map_create_opts;
+/*
+ * Before the programs are relocated: the kernel types of each struct_ops map
+ * (map state st_ops_kern; map->value_size becomes the kernel's value size),
+ * and each of its programs' attach_btf_id (the ops type) and expected attach
+ * type (the kernel's member index). Errors: those of em_btf_vmlinux_get(),
+ * em_structops_kern_find() and em_structops_value(); -EINVAL (a program
+ * with autoload off, or used for two members). Logged.
+ */
+int em_load_structops_prepare(struct ebpfmini_object *obj);
+/*
+ * BPF_MAP_CREATE of a struct_ops map with the object BTF btf_fd (-EOPNOTSUPP,
+ * logged, when there is none) and the kernel's value type, opts (name, flags)
+ * filled by the caller. A BPF_F_LINK map on a kernel without struct_ops links
+ * (EINVAL) is made without the flag, to be registered by map update. Returns
+ * the fd or the kernel's errno (not logged).
+ */
+int em_load_structops_create(struct ebpfmini_map *map, int btf_fd,
+			     struct ebpfmini_sys_map_create_opts *opts);
+/* After the programs are loaded: each struct_ops map's value (map state
+ * st_ops_value), which registration writes. Errors as em_structops_value(). */
+int em_load_structops_values(struct ebpfmini_object *obj);
+
 /* ---- var.c ------------------------------------------------------------------ */
 /* Build obj->vars from the DATASEC of every global data map (none without BTF);
  * an entry that does not lie inside its map's value is skipped. 0 or -ENOMEM. */

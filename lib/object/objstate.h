@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "structops.h"
 
 /*
  * What open produces is a struct em_model (obj/model.h, pure). Everything the
@@ -22,6 +23,10 @@ struct em_map_state {
 	bool reused;  /* opened from an existing pin instead of created */
 	void *mmaped; /* global data mapped after load, or NULL */
 	size_t mmap_size;
+	/* struct_ops maps (load_structops.c) */
+	struct em_st_ops_kern st_ops_kern; /* the kernel's types, found at load */
+	void *st_ops_value; /* the value registration writes (after the programs load), or NULL */
+	bool st_ops_link;   /* created with BPF_F_LINK: registered by a struct_ops link */
 };
 
 /* Kernel state of one program: obj->prog_state[prog->index]. */

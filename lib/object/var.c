@@ -20,7 +20,7 @@ static const struct btf_type *map_datasec(const struct ebpfmini_map *map)
 {
 	int id;
 
-	if (map->kind == EM_MAP_USER || !map->obj->btf)
+	if (!em_map_is_data(map) || !map->obj->btf)
 		return NULL;
 	id = em_btf_find(map->obj->btf, map->name, BTF_KIND_DATASEC);
 	return id > 0 ? em_btf_type(map->obj->btf, (uint32_t)id) : NULL;

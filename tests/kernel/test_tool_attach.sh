@@ -158,6 +158,19 @@ run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach --pin-links "$tmp/plai
 [ $rc = 1 ] || fail "--pin-links on tmpfs: exit $rc"
 grep -qF "mount -t bpf bpf /sys/fs/bpf" "$tmp/err" || fail "--pin-links on tmpfs: no mount hint"
 
+# --- struct_ops maps: --attach registers each (by struct_ops link where the kernel has one,
+# by map update otherwise); their programs are not reported as unattached
+run "$TOOL" object load "$OBJDIR/struct_ops_cc.bpf.o" --attach -d 0
+if [ $rc = 0 ]; then
+	expect_out "link 'ebpfmini_cc': struct_ops tcp_congestion_ops 'ebpfmini_cc' (map_update link" \
+		"link 'ebpfmini_cc_link': struct_ops tcp_congestion_ops 'ebpfmini_cc_link' ("
+	grep -qF "not attached" "$tmp/out" && fail "--attach: a struct_ops program reported as not attached"
+elif grep -qF "forbids BPF trampolines" "$tmp/err"; then
+	skipped="${skipped:+$skipped, }struct_ops (BPF trampolines)"
+else
+	fail "--attach of struct_ops maps: exit $rc"
+fi
+
 # --- usage errors
 run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach -d x
 [ $rc = 2 ] || fail "-d x: exit $rc"

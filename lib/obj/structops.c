@@ -308,15 +308,17 @@ int em_structops_build(struct em_objparse *p)
 		size_t first = obj->nmaps;
 
 		err = st_ops_datasec(p, st_ops_secs[i], &sec, &ds);
-		if (err)
+		if (err > 0) { /* no such section */
+			err = 0;
 			continue;
+		}
+		if (err)
+			break;
 		for (uint16_t v = 0; v < em_btf_vlen(ds) && !err; v++)
 			err = add_map(p, sec, i == 1, &((const struct btf_var_secinfo *)em_btf_tail(ds))[v]);
 		if (!err)
 			err = read_progs(p, sec, first);
 	}
-	if (err > 0)
-		err = 0;
 	if (err)
 		return err;
 	/* a struct_ops program no map names has nothing to be loaded against */

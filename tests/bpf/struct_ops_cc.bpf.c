@@ -5,24 +5,34 @@
 #include <ebpfmini/bpf_helpers.h>
 #include <ebpfmini/bpf_tracing.h>
 
-/* only the members used: the loader finds each by name in the kernel's types */
+/*
+ * Only some members, in another order than the kernel's (the loader matches
+ * them by name), with a data member the kernel has ("flags", zero) and one it
+ * lacks ("ebpfmini_unused", zero, which the loader must leave out).
+ */
 struct sock;
 struct tcp_sock {
-	__u32 snd_cwnd;
-	__u32 snd_ssthresh;
 	__u32 snd_cwnd_clamp;
+	__u32 snd_cwnd;
 } __attribute__((preserve_access_index));
 
 struct tcp_congestion_ops {
-	__u32 (*ssthresh)(struct sock *sk);
+	char name[16];
+	__u32 flags;
+	void (*init)(struct sock *sk);
 	void (*cong_avoid)(struct sock *sk, __u32 ack, __u32 acked);
 	__u32 (*undo_cwnd)(struct sock *sk);
-	void (*init)(struct sock *sk);
-	char name[16];
+	__u32 (*ssthresh)(struct sock *sk);
+	__u64 ebpfmini_unused;
 };
 
 __u64 init_calls = 0;
 __u64 cong_avoid_calls = 0;
+
+static __always_inline struct tcp_sock *tcp_of(struct sock *sk)
+{
+	return (struct tcp_sock *)sk; /* the kernel gives struct_ops programs a tcp_sock */
+}
 
 SEC("struct_ops/cc_init")
 void BPF_PROG(cc_init, struct sock *sk)
@@ -30,31 +40,28 @@ void BPF_PROG(cc_init, struct sock *sk)
 	__sync_fetch_and_add(&init_calls, 1);
 }
 
-SEC("struct_ops/cc_ssthresh")
-__u32 BPF_PROG(cc_ssthresh, struct sock *sk)
-{
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-	__u32 half = tp->snd_cwnd >> 1;
-
-	return half > 2 ? half : 2;
-}
-
 SEC("struct_ops/cc_cong_avoid")
 void BPF_PROG(cc_cong_avoid, struct sock *sk, __u32 ack, __u32 acked)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	__u32 cwnd = tcp_of(sk)->snd_cwnd;
 
 	__sync_fetch_and_add(&cong_avoid_calls, 1);
-	if (tp->snd_cwnd < tp->snd_cwnd_clamp)
-		tp->snd_cwnd = tp->snd_cwnd + 1;
+	if (cwnd < tcp_of(sk)->snd_cwnd_clamp)
+		tcp_of(sk)->snd_cwnd = cwnd + 1;
+}
+
+SEC("struct_ops/cc_ssthresh")
+__u32 BPF_PROG(cc_ssthresh, struct sock *sk)
+{
+	__u32 cwnd = tcp_of(sk)->snd_cwnd;
+
+	return cwnd < 4 ? 2 : cwnd >> 1;
 }
 
 SEC("struct_ops/cc_undo_cwnd")
 __u32 BPF_PROG(cc_undo_cwnd, struct sock *sk)
 {
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-
-	return tp->snd_cwnd;
+	return tcp_of(sk)->snd_cwnd;
 }
 
 /* registered by map update (every kernel with struct_ops) */

@@ -11,7 +11,7 @@
 
 #include "btf.h"      /* DATASEC look-up */
 #include "btf_dump.h" /* em_btf_dump_c_datasecs: the section structs */
-#include "link.h"     /* em_link_auto_attachable: what NAME__attach attaches */
+#include "link.h"     /* em_link_prog_attachable: what NAME__attach attaches */
 #include "sys.h"      /* em_sys_read_file */
 #include "tool.h"
 
@@ -273,7 +273,7 @@ static void functions(const struct gen *g)
 		const struct ebpfmini_program *p =
 			ebpfmini_object_find_program(g->obj, g->progs[i].name);
 
-		if (!em_link_auto_attachable(ebpfmini_program_section(p)))
+		if (!em_link_prog_attachable(p))
 			continue;
 		printf("\tif (!err && !skel->links.%s && ebpfmini_program_fd(skel->progs.%s) >= 0)\n"
 		       "\t\terr = ebpfmini_program_attach(skel->progs.%s, &skel->links.%s);\n",

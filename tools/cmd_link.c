@@ -215,7 +215,7 @@ int tool_attach_object(struct ebpfmini_object *obj, const struct tool_attach_opt
 		/* a struct_ops program runs once its map is registered (below) */
 		if (ebpfmini_program_type(p) == BPF_PROG_TYPE_STRUCT_OPS && !opts->only_prog)
 			continue;
-		if (!em_link_auto_attachable(ebpfmini_program_section(p))) {
+		if (!em_link_prog_attachable(p)) {
 			if (!tool_json)
 				printf("prog '%s': not attached: SEC '%s' does not say where (attach "
 				       "it with the library's function for its hook)\n",

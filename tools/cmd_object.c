@@ -455,6 +455,49 @@ static const struct ebpfmini_program *first_failed(const struct ebpfmini_object 
 
 /* object load --report: print the load report, also of a load that failed */
 static bool report;
+/* object load --target PROG [--target-func FUNC]: the program freplace, fentry, fexit and
+ * fmod_ret programs attach to (an fd of it, 0: none), and the function (NULL: the SEC name's) */
+static int target_fd;
+static const char *target_func;
+
+/* Whether prog can take a target program: freplace, fentry, fexit, fmod_ret. */
+static bool takes_target(const struct ebpfmini_program *prog)
+{
+	uint32_t eat = ebpfmini_program_expected_attach_type(prog);
+
+	if (ebpfmini_program_type(prog) == BPF_PROG_TYPE_EXT)
+		return true;
+	return ebpfmini_program_type(prog) == BPF_PROG_TYPE_TRACING &&
+	       (eat == BPF_TRACE_FENTRY || eat == BPF_TRACE_FEXIT || eat == BPF_MODIFY_RETURN);
+}
+
+/* --target: every program to load that can take it gets it. */
+static int give_target(struct ebpfmini_object *obj, const char *path)
+{
+	struct ebpfmini_program *prog = NULL;
+	int n = 0;
+
+	while (target_fd > 0 && (prog = ebpfmini_object_next_program(obj, prog))) {
+		int err;
+
+		if (!ebpfmini_program_autoload(prog) || !takes_target(prog))
+			continue;
+		err = ebpfmini_program_set_attach_target(prog, target_fd, target_func);
+		if (err) {
+			char what[512];
+
+			snprintf(what, sizeof(what), "%s: prog '%s': --target", path,
+				 ebpfmini_program_name(prog));
+			return tool_explain(what, err, -1, NULL);
+		}
+		n++;
+	}
+	if (target_fd > 0 && !n)
+		return tool_error("%s: --target: no freplace, fentry, fexit or fmod_ret program "
+				  "to load",
+				  path);
+	return 0;
+}
 
 int tool_open_load(const char *path, char **only, int count, struct ebpfmini_object **out)
 {
@@ -482,6 +525,10 @@ int tool_open_load(const char *path, char **only, int count, struct ebpfmini_obj
 		for (int i = 0; i < count; i++)
 			picked |= !strcmp(ebpfmini_program_name(prog), only[i]);
 		ebpfmini_program_set_autoload(prog, picked);
+	}
+	if (give_target(obj, path)) {
+		ebpfmini_object_close(obj);
+		return 1;
 	}
 	ebpfmini_log_set(hold_log, ebpfmini_log_level(), NULL);
 	err = ebpfmini_object_load(obj);
@@ -588,6 +635,29 @@ static void finish(void *ctx)
 		json_close(tool_json);
 }
 
+/* --target PROG: a program id, or the path of a pinned program; its fd or -1 (said why). */
+static int open_target(const char *spec)
+{
+	unsigned long long id;
+	int fd;
+
+	if (strchr(spec, '/')) {
+		fd = ebpfmini_sys_obj_get(spec, 0);
+	} else {
+		if (tool_number(spec, "--target (a program id or a pinned path)", UINT32_MAX, &id))
+			return -1;
+		fd = ebpfmini_sys_prog_get_fd_by_id((uint32_t)id);
+	}
+	if (fd < 0) {
+		char what[512];
+
+		snprintf(what, sizeof(what), "--target %s", spec);
+		tool_explain(what, fd, -1, NULL);
+		return -1;
+	}
+	return fd;
+}
+
 int cmd_object_load(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -598,6 +668,8 @@ int cmd_object_load(int argc, char **argv)
 		{ "pin-links", required_argument, NULL, 'l' },
 		{ "prog", required_argument, NULL, 'n' },
 		{ "report", no_argument, NULL, 'r' },
+		{ "target", required_argument, NULL, 't' },
+		{ "target-func", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -643,6 +715,18 @@ int cmd_object_load(int argc, char **argv)
 		case 'r':
 			report = true;
 			break;
+		case 't':
+			if (target_fd > 0)
+				close(target_fd);
+			target_fd = open_target(optarg);
+			if (target_fd < 0) {
+				status = 1;
+				goto out;
+			}
+			break;
+		case 'f':
+			target_func = optarg;
+			break;
 		case 'h':
 			tool_usage(stdout, "object");
 			goto out;
@@ -653,6 +737,11 @@ int cmd_object_load(int argc, char **argv)
 	}
 	if (optind + 1 != argc) {
 		status = tool_bad_args("object", optind + 1 < argc ? argv[optind + 1] : NULL);
+		goto out;
+	}
+	if (target_func && target_fd <= 0) {
+		tool_error("--target-func goes with --target");
+		status = 2;
 		goto out;
 	}
 	if (!attach && (attach_opts.pin_dir || attach_opts.seconds >= 0)) {
@@ -706,6 +795,9 @@ close:
 		finish(obj);
 	ebpfmini_object_close(obj);
 out:
+	if (target_fd > 0)
+		close(target_fd);
+	target_fd = 0;
 	free(only);
 	return status;
 }

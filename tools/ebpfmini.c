@@ -23,9 +23,11 @@ static const struct tool_cmd commands[] = {
 	  "its instructions as the verifier writes them" },
 	{ "object", "load", cmd_object_load,
 	  "OBJ [--prog NAME]... [--pin-maps DIR] [--pin-progs DIR] [--attach [-d SECONDS] "
-	  "[--pin-links DIR]] [--report]",
+	  "[--pin-links DIR]] [--target PROG [--target-func FUNC]] [--report]",
 	  "load every map and program into the kernel and print their ids; with --attach, "
 	  "attach each program whose SEC name says where and hold the links (or pin them); "
+	  "with --target (a program id or pinned path), freplace, fentry, fexit and fmod_ret "
+	  "programs attach to a function of that BPF program; "
 	  "with --report (and -j), each step of the load with its time" },
 	{ "prog", "list", cmd_prog_show, "", "list the kernel's programs" },
 	{ "prog", "show", cmd_prog_show, "[PROG]",

@@ -27,7 +27,9 @@ int ebpfmini_program_attach_tracepoint(struct ebpfmini_program *prog, const char
  * ebpfmini_program_attach() - attach by the program's SEC name:
  * "tp/cat/name", "tracepoint/cat/name", "raw_tp/name", "raw_tracepoint/name"
  * (and ".w"), "tp_btf/name", "fentry/fn", "fexit/fn", "fmod_ret/fn",
- * "lsm/hook" (and ".s"), "kprobe/fn[+off]", "kretprobe/fn",
+ * "lsm/hook" (and ".s"), "freplace/fn" (fentry, fexit, fmod_ret and freplace
+ * also bare, when ebpfmini_program_set_attach_target() named the function;
+ * on the target program it gave, if any), "kprobe/fn[+off]", "kretprobe/fn",
  * "ksyscall/name", "kretsyscall/name", "uprobe/path:symbol[+off]",
  * "uprobe/path:offset", "uretprobe/..." (and ".s"), "usdt/path:provider:name",
  * "iter/name",
@@ -83,16 +85,25 @@ struct ebpfmini_program_attach_trace_opts {
 /**
  * ebpfmini_program_attach_trace() - attach a BTF-typed tracing program:
  * tp_btf, fentry, fexit, fmod_ret or lsm (and their ".s" sleepable
- * variants). The target was fixed when the program was loaded (its
- * attach_btf_id, from the SEC name), so none is given here. A tracing link
+ * variants), or a freplace program. The target was fixed when the program
+ * was loaded (its attach_btf_id, from the SEC name or
+ * ebpfmini_program_set_attach_target(): a kernel function, or a function
+ * of a BPF program), so none is given here. A tracing link
  * (BPF_LINK_CREATE with the program's expected attach type), or
- * BPF_RAW_TRACEPOINT_OPEN without a name on kernels that lack one.
- * fentry, fexit, fmod_ret and lsm need BPF trampolines, which kernel
- * lockdown forbids (their load fails already: see
+ * BPF_RAW_TRACEPOINT_OPEN without a name on kernels that lack one. A
+ * freplace program is linked with BPF_LINK_CREATE naming its target
+ * program and function (target_fd, target_btf_id), so it can be attached
+ * again after its link is closed; BPF_RAW_TRACEPOINT_OPEN where the kernel
+ * refuses that. While the link lives, calls of the replaced function run
+ * the freplace program; fentry or fexit on that function cannot attach
+ * meanwhile (-EBUSY), nor can freplace while they are attached.
+ * fentry, fexit, fmod_ret, lsm and freplace need BPF trampolines, which
+ * kernel lockdown forbids (their load fails already: see
  * ebpfmini_sys_probe_feature() with EBPFMINI_FEATURE_TRAMPOLINES).
  * Return: 0, -EINVAL (NULL argument, bad opts, a program that is not of one
- * of these kinds), -EBUSY (not loaded), -EOPNOTSUPP (a cookie on a kernel
- * without tracing links), or the kernel's errno.
+ * of these kinds, a cookie on freplace), -EBUSY (not loaded; or the
+ * kernel's: the function is traced or replaced already), -EOPNOTSUPP (a
+ * cookie on a kernel without tracing links), or the kernel's errno.
  */
 int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 				  const struct ebpfmini_program_attach_trace_opts *opts,

@@ -41,6 +41,29 @@ bool ebpfmini_program_autoload(const struct ebpfmini_program *prog);
 int ebpfmini_program_set_autoload(struct ebpfmini_program *prog, bool autoload);
 
 /**
+ * ebpfmini_program_set_attach_target() - what a freplace, fentry, fexit or
+ * fmod_ret program attaches to, before load. target_prog_fd 0: a kernel
+ * function (vmlinux or a module) as the SEC name would name it; > 0: a
+ * loaded BPF program, in whose BTF func is looked up (the program must have
+ * been loaded with BTF: clang -g). func NULL keeps the function of the SEC
+ * name ("freplace/func", "fentry/func"), so a bare SEC("freplace") or
+ * SEC("fentry") needs one here. A freplace program needs a target program
+ * (its load fails with -EINVAL without one) and replaces only a global
+ * function. The library keeps its own duplicate of target_prog_fd until the
+ * object is closed (freplace names it again at each attach): the caller's
+ * fd may be closed afterwards. A second call replaces the first. The
+ * function is looked up at load: a missing one fails the load with -ENOENT,
+ * a target without BTF or a static function to replace with -EINVAL, each
+ * logged with the functions the target has. ebpfmini_program_attach() then
+ * attaches it there.
+ * Return: 0, -EINVAL (NULL prog, a negative fd, an empty func, an fd that is
+ * not a BPF program), -EBUSY after load (or a failed load), -ENOMEM, or the
+ * errno of duplicating the fd (-EMFILE).
+ */
+int ebpfmini_program_set_attach_target(struct ebpfmini_program *prog, int target_prog_fd,
+				       const char *func);
+
+/**
  * ebpfmini_program_set_log_level() - verifier log level for the load (0: a log
  * is requested only to explain a failure; 1 or 2: always, with that level,
  * and kept after a successful load too). 4 (BPF_LOG_STATS) may be or'ed in.

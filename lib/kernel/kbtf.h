@@ -2,6 +2,7 @@
 #ifndef EBPFMINI_KBTF_H
 #define EBPFMINI_KBTF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,5 +87,39 @@ int em_btf_vmlinux_find(const char *btf_path, struct em_kbtf_query *q, size_t n)
 /* em_btf_vmlinux_module_find() - the same against module's split BTF
  * (/sys/kernel/btf/<module>). Errors: those of em_btf_vmlinux_module_get(). */
 int em_btf_vmlinux_module_find(const char *module, struct em_kbtf_query *q, size_t n);
+
+/* ---- btf_prog.c: the BTF of a loaded BPF program ---------------------------------------- */
+
+/*
+ * em_btf_prog_read_btf() - the raw bytes of the kernel's BTF object btf_id
+ * (BPF_BTF_GET_FD_BY_ID, then BPF_OBJ_GET_INFO_BY_FD twice: its size, its
+ * bytes) into *data (malloc'd, the caller frees) and *size. Not logged.
+ * Errors: the kernel's (-ENOENT no such id), -EBADMSG (an empty or oversized
+ * BTF), -EAGAIN (the size changed between the calls), -ENOMEM.
+ */
+int em_btf_prog_read_btf(uint32_t btf_id, void **data, size_t *size);
+
+/*
+ * em_btf_prog_func() - pure: the BTF id of the function func among the n
+ * functions of a program (func_ids: the type ids of its func_info records in
+ * btf). With global_only (freplace), a static function is refused. Logged
+ * with subject ("prog 'x': attach target 'f'"), naming the functions the
+ * program has. Return: the id (> 0), -ENOENT (no such function in the
+ * program), -EINVAL (static while global_only).
+ */
+int em_btf_prog_func(const struct ebpfmini_btf *btf, const uint32_t *func_ids, uint32_t n,
+		      const char *func, bool global_only, const char *subject);
+
+/*
+ * em_btf_prog_find() - the BTF id of function func of the loaded program
+ * prog_fd, read from the kernel: the program's info (its BTF id and
+ * func_info), its BTF parsed with the library's parser, then
+ * em_btf_prog_func(). Logged with subject. Errors: the kernel's (reading
+ * the info or the BTF), -EINVAL (the target has no BTF; a static function
+ * while global_only), -ENOENT (no function func), -EBADMSG (malformed BTF or
+ * info), -ENOMEM.
+ */
+int em_btf_prog_find(int prog_fd, const char *func, bool global_only, const char *subject,
+		      uint32_t *btf_id);
 
 #endif /* EBPFMINI_KBTF_H */

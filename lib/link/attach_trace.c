@@ -1,4 +1,4 @@
-/* attach_trace.c - raw tracepoints and BTF-typed tracing programs (tp_btf, fentry, fexit, fmod_ret, lsm) (L4 link) */
+/* attach_trace.c - raw tracepoints and BTF-typed tracing programs (tp_btf, fentry, fexit, fmod_ret, lsm, freplace) (L4 link) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include "ebpfmini/sys.h"
 #include "internal.h"
 #include "link.h"
+#include "objapi.h"
 #include "sys.h"
 
 /* ---- raw tracepoints: raw_tp/<name> ------------------------------------------- */
@@ -53,6 +54,8 @@ EM_EXPORT int ebpfmini_program_attach_raw_tracepoint(struct ebpfmini_program *pr
 /* The attach types a tracing link takes; NULL for the rest. */
 static const char *trace_kind(uint32_t prog_type, uint32_t attach_type)
 {
+	if (prog_type == BPF_PROG_TYPE_EXT)
+		return "freplace";
 	if (prog_type == BPF_PROG_TYPE_LSM)
 		return attach_type == BPF_LSM_MAC ? "lsm" : NULL;
 	if (prog_type != BPF_PROG_TYPE_TRACING)
@@ -76,6 +79,7 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 					    struct ebpfmini_link **out)
 {
 	struct ebpfmini_sys_link_create_opts lopts = { .sz = sizeof(lopts) };
+	const struct em_prog_state *ps;
 	uint32_t type, attach_type;
 	char subject[320], target[300];
 	const char *kind;
@@ -87,6 +91,7 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 	*out = NULL;
 	if (!prog)
 		return -EINVAL;
+	ps = em_prog_state(prog);
 	snprintf(subject, sizeof(subject), "prog '%s': attach '%s'", ebpfmini_program_name(prog),
 		 ebpfmini_program_section(prog));
 	if (em_opts_check(opts, sizeof(*opts), subject))
@@ -96,7 +101,7 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 	attach_type = ebpfmini_program_expected_attach_type(prog);
 	kind = trace_kind(type, attach_type);
 	if (!kind) {
-		em_err("%s: not a tp_btf, fentry, fexit, fmod_ret or lsm program (type %s, "
+		em_err("%s: not a tp_btf, fentry, fexit, fmod_ret, lsm or freplace program (type %s, "
 		       "attach type %s)%s",
 		       subject, ebpfmini_sys_prog_type_name(type) ?: "?",
 		       ebpfmini_sys_attach_type_name(attach_type) ?: "?",
@@ -109,9 +114,17 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 	if (prog_fd < 0)
 		return prog_fd;
 
-	/* 1. a tracing link: the attach point is the program's attach_btf_id */
+	if (type == BPF_PROG_TYPE_EXT && cookie) {
+		em_err("%s: freplace programs take no bpf cookie", subject);
+		return -EINVAL;
+	}
+	/* 1. a tracing link: the attach point is the program's attach_btf_id (freplace:
+	 * named again, in the target program the library keeps, so it can attach again) */
 	lopts.tracing_cookie = cookie;
-	fd = ebpfmini_sys_link_create(prog_fd, 0, attach_type, &lopts);
+	if (type == BPF_PROG_TYPE_EXT && ps->target_prog_fd > 0 && ps->attach_btf_id)
+		fd = em_sys_link_create_freplace(prog_fd, ps->target_prog_fd, ps->attach_btf_id);
+	else
+		fd = ebpfmini_sys_link_create(prog_fd, 0, attach_type, &lopts);
 	if (fd < 0 && (fd == -EINVAL || fd == -EOPNOTSUPP || fd == -EM_ENOTSUPP)) {
 		/* 2. kernels whose LINK_CREATE takes no tracing programs (or no
 		 * tp_btf ones, before 6.10): RAW_TRACEPOINT_OPEN without a name */
@@ -127,7 +140,8 @@ EM_EXPORT int ebpfmini_program_attach_trace(struct ebpfmini_program *prog,
 	if (fd < 0) {
 		em_err("%s: %s%s", subject, strerror(-fd),
 		       fd == -EPERM ? " (kernel lockdown forbids BPF trampolines?)" :
-		       fd == -EBUSY ? " (another program is attached there exclusively?)" :
+		       fd == -EBUSY ? " (another program is attached there exclusively? freplace "
+				      "excludes fentry and fexit on the function it replaces)" :
 				      "");
 		return fd;
 	}

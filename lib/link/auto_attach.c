@@ -47,14 +47,20 @@ em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind)
  * The attach function for SEC sec and, in *target, what it attaches to (""
  * when the name ends in '/'), or NULL when the name does not say where to
  * attach: no auto-attach kind, or a name that could take a target but has
- * none ("kprobe").
+ * none ("kprobe"). func, when not NULL, is the function that
+ * ebpfmini_program_set_attach_target() named: then a bare "fentry",
+ * "freplace", ... is attachable (its target was resolved at load).
  */
-static em_auto_attach_fn auto_attach_of(const char *sec, const char **target,
+static em_auto_attach_fn auto_attach_of(const char *sec, const char *func, const char **target,
 					enum em_attach_kind *kind)
 {
 	const struct em_secdef *d = em_secdef_find(sec, target);
 
-	if (!d || (d->takes_target && sec[strlen(d->prefix)] != '/'))
+	if (!d)
+		return NULL;
+	if (d->attach == EM_ATTACH_TRACE && func)
+		*target = func;
+	else if (d->takes_target && sec[strlen(d->prefix)] != '/')
 		return NULL;
 	if (!*target)
 		*target = "";
@@ -67,7 +73,16 @@ bool em_link_auto_attachable(const char *sec)
 	enum em_attach_kind kind;
 	const char *target;
 
-	return auto_attach_of(sec, &target, &kind) != NULL;
+	return auto_attach_of(sec, NULL, &target, &kind) != NULL;
+}
+
+bool em_link_prog_attachable(const struct ebpfmini_program *prog)
+{
+	enum em_attach_kind kind;
+	const char *target;
+
+	return auto_attach_of(ebpfmini_program_section(prog), em_prog_state(prog)->target_func,
+			      &target, &kind) != NULL;
 }
 
 EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpfmini_link **out)
@@ -82,7 +97,7 @@ EM_EXPORT int ebpfmini_program_attach(struct ebpfmini_program *prog, struct ebpf
 	if (!prog)
 		return -EINVAL;
 	sec = ebpfmini_program_section(prog);
-	fn = auto_attach_of(sec, &target, &kind);
+	fn = auto_attach_of(sec, em_prog_state(prog)->target_func, &target, &kind);
 	if (fn) {
 		uint64_t t = em_report_now();
 		int err = fn(prog, kind, target, out);

@@ -176,8 +176,10 @@ int em_link_attach_perf_event(int prog_fd, int perf_fd, uint64_t cookie, const c
 
 const char *em_link_sec_target(const struct ebpfmini_program *prog)
 {
-	const char *target;
+	const char *target = em_prog_state(prog)->target_func;
 
+	if (target)
+		return target;
 	em_secdef_find(ebpfmini_program_section(prog), &target);
 	return target ? target : "?";
 }

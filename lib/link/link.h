@@ -79,13 +79,17 @@ typedef int (*em_auto_attach_fn)(struct ebpfmini_program *prog, enum em_attach_k
  * values out of range). */
 em_auto_attach_fn em_link_auto_attach_fn(enum em_attach_kind kind);
 
-/* What prog's SEC name says it attaches to: the attach target of its row in
- * the section table ("task" for "iter/task"), or "?" when it names none. */
+/* What prog attaches to: the function ebpfmini_program_set_attach_target()
+ * named, else the attach target of its SEC name's row in the section table
+ * ("task" for "iter/task"), or "?" when it names none. */
 const char *em_link_sec_target(const struct ebpfmini_program *prog);
 
 /* Whether ebpfmini_program_attach() knows where SEC sec attaches (its row has
  * an auto-attach kind, and the target it needs is there). Pure; for tools. */
 bool em_link_auto_attachable(const char *sec);
+/* The same for prog, whose target may also come from
+ * ebpfmini_program_set_attach_target() (a bare "fentry", "freplace"). */
+bool em_link_prog_attachable(const struct ebpfmini_program *prog);
 
 /* attach_tracepoint.c: "tp/<category>/<name>", "tracepoint/<category>/<name>" */
 int em_attach_tracepoint_auto(struct ebpfmini_program *prog, enum em_attach_kind kind,

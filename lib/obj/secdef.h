@@ -10,7 +10,9 @@
  * What load resolves a program's attach target ("do_unlinkat" in
  * "fentry/do_unlinkat") to: the kernel BTF id the program is loaded against
  * (attach_btf_id). It depends on the program type and expected attach type
- * only, which the table's rows give (em_secdef_btf_target()).
+ * only, which the table's rows give (em_secdef_btf_target()). FUNC and PROG
+ * targets may instead be a function of a loaded BPF program given before
+ * load (ebpfmini_program_set_attach_target()).
  */
 enum em_btf_target {
 	EM_BTF_TARGET_NONE,   /* the program is loaded without attach_btf_id */
@@ -18,7 +20,8 @@ enum em_btf_target {
 	EM_BTF_TARGET_RAW_TP, /* kernel TYPEDEF "btf_trace_<target>": tp_btf */
 	EM_BTF_TARGET_LSM,    /* kernel FUNC "bpf_lsm_<target>": lsm, lsm_cgroup */
 	EM_BTF_TARGET_ITER,   /* kernel FUNC "bpf_iter_<target>": iter */
-	EM_BTF_TARGET_PROG,   /* a function of another loaded program: freplace (unsupported) */
+	EM_BTF_TARGET_PROG,   /* a global function of a loaded BPF program: freplace (the program
+			       * given by ebpfmini_program_set_attach_target()) */
 };
 
 /*
@@ -31,7 +34,8 @@ enum em_attach_kind {
 	EM_ATTACH_NONE,
 	EM_ATTACH_TRACEPOINT,     /* tp/<category>/<name>, tracepoint/... */
 	EM_ATTACH_RAW_TRACEPOINT, /* raw_tp[.w]/<name>, raw_tracepoint[.w]/<name> */
-	EM_ATTACH_TRACE,          /* tp_btf, fentry, fexit, fmod_ret, lsm: target resolved at load */
+	EM_ATTACH_TRACE,          /* tp_btf, fentry, fexit, fmod_ret, lsm, freplace: target
+				   * resolved at load */
 	EM_ATTACH_KPROBE,         /* kprobe/<function>[+<offset>] */
 	EM_ATTACH_KRETPROBE,      /* kretprobe/<function> */
 	EM_ATTACH_KSYSCALL,       /* ksyscall/<syscall> */

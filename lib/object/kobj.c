@@ -1,4 +1,4 @@
-/* kobj.c - maps and programs already in the kernel (by id, or pinned) as library handles, and the kernel's info on any map or program (L4 object) */
+/* kobj.c - maps and programs already in the kernel (by id, or pinned) as library handles, as attach targets, and the kernel's info on any map or program (L4 object) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +209,56 @@ EM_EXPORT void ebpfmini_program_close(struct ebpfmini_program *prog)
 {
 	if (prog && em_object_of(prog->obj)->standalone)
 		ebpfmini_object_close(em_object_of(prog->obj));
+}
+
+/* ---- a program in the kernel as the target of another (freplace, fentry) ---------------- */
+
+EM_EXPORT int ebpfmini_program_set_attach_target(struct ebpfmini_program *prog, int target_prog_fd,
+						 const char *func)
+{
+	struct em_prog_state *ps;
+	char *name = NULL;
+	int fd = 0;
+
+	if (!prog)
+		return -EINVAL;
+	if (em_object_of(prog->obj)->load_attempted)
+		return -EBUSY;
+	if (target_prog_fd < 0 || (func && !*func)) {
+		em_err("prog '%s': set attach target: %s", prog->name,
+		       target_prog_fd < 0 ? "a negative program fd (0 names the kernel)" :
+					    "an empty function name (NULL keeps the SEC name's)");
+		return -EINVAL;
+	}
+	if (target_prog_fd > 0 && !em_kobj_fdinfo_has(target_prog_fd, "\nprog_type:")) {
+		em_err("prog '%s': set attach target: fd %d is not a BPF program (give the fd of a "
+		       "loaded program: ebpfmini_program_fd(), ebpfmini_sys_prog_get_fd_by_id(), "
+		       "a pinned program)",
+		       prog->name, target_prog_fd);
+		return -EINVAL;
+	}
+	if (func) {
+		name = strdup(func);
+		if (!name)
+			return -ENOMEM;
+	}
+	if (target_prog_fd > 0) {
+		/* the library's own reference: the caller may close its fd */
+		fd = em_sys_dup(target_prog_fd);
+		if (fd < 0) {
+			em_err("prog '%s': set attach target: duplicate fd %d: %s", prog->name,
+			       target_prog_fd, strerror(-fd));
+			free(name);
+			return fd;
+		}
+	}
+	ps = em_prog_state(prog);
+	if (ps->target_prog_fd > 0)
+		em_sys_close(ps->target_prog_fd);
+	free(ps->target_func);
+	ps->target_prog_fd = fd;
+	ps->target_func = name;
+	return 0;
 }
 
 /* ---- info ------------------------------------------------------------------------ */

@@ -483,6 +483,9 @@ void em_load_release(struct ebpfmini_object *obj)
 		if (obj->prog_state[i].fd >= 0)
 			em_sys_close(obj->prog_state[i].fd);
 		obj->prog_state[i].fd = -1;
+		if (obj->prog_state[i].target_prog_fd > 0)
+			em_sys_close(obj->prog_state[i].target_prog_fd);
+		obj->prog_state[i].target_prog_fd = 0;
 	}
 	if (obj->model.btf && obj->model.btf->fd >= 0) {
 		em_sys_close(obj->model.btf->fd);

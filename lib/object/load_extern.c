@@ -1,4 +1,4 @@
-/* load_extern.c - the load phase that asks kernel BTF by name: ksym and kfunc externs, BTF attach targets (L4 object) */
+/* load_extern.c - the load phase that asks BTF by name: ksym and kfunc externs, attach targets in kernel BTF or a target program's (L4 object) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,7 +322,44 @@ static void patch_externs(struct ebpfmini_object *obj)
 	}
 }
 
-/* ---- attach targets ----------------------------------------------------------------- */
+/* ---- attach targets: in kernel BTF, or in a loaded program's ------------------------------ */
+
+/* The function given to ebpfmini_program_set_attach_target(), else the SEC name's target. */
+static const char *target_name(const struct ebpfmini_object *obj, size_t i)
+{
+	const char *func = obj->prog_state[i].target_func;
+
+	return func ? func : obj->model.progs[i].attach_target;
+}
+
+/*
+ * A target in a loaded BPF program (ebpfmini_program_set_attach_target()):
+ * freplace, fentry, fexit, fmod_ret. Its BTF id comes from that program's
+ * BTF, not the kernel's.
+ */
+static int prog_target(struct ebpfmini_object *obj, size_t i, enum em_btf_target t)
+{
+	struct ebpfmini_program *prog = &obj->model.progs[i];
+	struct em_prog_state *ps = &obj->prog_state[i];
+	const char *func = target_name(obj, i);
+	char subject[320];
+
+	if (t != EM_BTF_TARGET_FUNC && t != EM_BTF_TARGET_PROG) {
+		em_err("prog '%s': section '%s': a target program was given, but only freplace, "
+		       "fentry, fexit and fmod_ret programs attach to a function of a BPF program",
+		       prog->name, prog->sec_name);
+		return -EINVAL;
+	}
+	if (!func || !*func) {
+		em_err("prog '%s': section '%s' names no function of the target program (write "
+		       "SEC(\"%s/<function>\") or name it in ebpfmini_program_set_attach_target())",
+		       prog->name, prog->sec_name, prog->sec_name);
+		return -EINVAL;
+	}
+	snprintf(subject, sizeof(subject), "prog '%s': attach target '%s'", prog->name, func);
+	return em_btf_prog_find(ps->target_prog_fd, func, t == EM_BTF_TARGET_PROG, subject,
+				&ps->attach_btf_id);
+}
 
 static int ask_targets(struct resolve *rs)
 {
@@ -330,35 +367,48 @@ static int ask_targets(struct resolve *rs)
 
 	for (size_t i = 0; i < obj->model.nprogs; i++) {
 		struct ebpfmini_program *prog = &obj->model.progs[i];
+		const char *prefix, *target = target_name(obj, i);
 		enum em_btf_target t;
-		const char *prefix;
-		int kind;
+		int kind, err;
 
 		rs->prog_q[i] = -1;
 		if (!prog->autoload || obj->prog_state[i].attach_btf_id)
 			continue;
 		t = em_secdef_btf_target(prog->type, prog->expected_attach_type);
+		if (obj->prog_state[i].target_prog_fd > 0) {
+			err = prog_target(obj, i, t);
+			if (err)
+				return err;
+			continue;
+		}
 		if (t == EM_BTF_TARGET_PROG) {
-			em_err("prog '%s': section '%s': freplace programs replace a function of "
-			       "another loaded program, which this version cannot name: not "
-			       "supported",
+			em_err("prog '%s': section '%s': freplace replaces a function of a loaded BPF "
+			       "program: give that program (and the function, when the SEC name "
+			       "has none) with ebpfmini_program_set_attach_target() before load",
 			       prog->name, prog->sec_name);
-			return -EOPNOTSUPP;
+			return -EINVAL;
 		}
 		prefix = em_secdef_btf_name(t, &kind);
+		if (!prefix && obj->prog_state[i].target_func) {
+			em_err("prog '%s': section '%s': an attach target '%s' was set, but programs "
+			       "of this section attach to no kernel function",
+			       prog->name, prog->sec_name, target);
+			return -EINVAL;
+		}
 		if (!prefix)
 			continue;
-		if (!prog->attach_target || !*prog->attach_target) {
+		if (!target || !*target) {
 			em_err("prog '%s': section '%s' names no attach target (write "
-			       "SEC(\"%s/<name>\"))",
+			       "SEC(\"%s/<name>\") or name it in "
+			       "ebpfmini_program_set_attach_target())",
 			       prog->name, prog->sec_name, prog->sec_name);
 			return -EINVAL;
 		}
-		rs->owned[i] = malloc(strlen(prefix) + strlen(prog->attach_target) + 1);
+		rs->owned[i] = malloc(strlen(prefix) + strlen(target) + 1);
 		if (!rs->owned[i])
 			return -ENOMEM;
 		strcpy(rs->owned[i], prefix);
-		strcat(rs->owned[i], prog->attach_target);
+		strcat(rs->owned[i], target);
 		rs->prog_q[i] = (int)rs->nq;
 		rs->q[rs->nq++] = (struct em_kbtf_query){ .name = rs->owned[i], .kind = kind };
 	}
@@ -379,7 +429,7 @@ static int take_targets(struct resolve *rs)
 		if (!q->id) {
 			em_err("prog '%s': attach target '%s': the kernel has no %s '%s' in its BTF "
 			       "(vmlinux%s)",
-			       prog->name, prog->attach_target,
+			       prog->name, target_name(obj, i),
 			       q->kind == BTF_KIND_TYPEDEF ? "tracepoint type" : "function",
 			       q->name,
 			       obj->model.btf_custom_path ? ", from the given BTF file" :

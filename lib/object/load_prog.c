@@ -157,6 +157,8 @@ static int attempt(const struct prog_load *st, struct ebpfmini_program *prog)
 		.attach_btf_id = ps->attach_btf_id,
 		.attach_btf_obj_fd =
 			ps->attach_btf_obj_fd > 0 ? (uint32_t)ps->attach_btf_obj_fd : 0,
+		/* a function of a BPF program: attach_btf_id is in that program's BTF */
+		.attach_prog_fd = ps->target_prog_fd > 0 ? (uint32_t)ps->target_prog_fd : 0,
 		.fd_array = st->fd_array,
 	};
 	uint32_t level = prog->log_level, size = level ? LOG_MIN : 0, cap = 0;

@@ -114,15 +114,18 @@ struct em_ksym_ctx;
  * in obj->ext_state[], each marked resolved; a __weak one the kernel lacks
  * gives 0, its calls a poisoned helper call) and the attach targets of tp_btf,
  * fentry/fexit/fmod_ret, lsm and iter programs (obj->prog_state[]:
- * attach_btf_id, attach_btf_obj_fd). Does nothing,
+ * attach_btf_id, attach_btf_obj_fd); the target of a program given a target
+ * program (freplace, fentry/fexit/fmod_ret on a BPF program) is looked up in
+ * that program's BTF instead. Does nothing,
  * and reads no kernel BTF, for an object that needs neither. *fd_array gets
  * the BTF fds of the modules whose kfuncs are called (slot 0 unused; NULL
  * when none; the caller frees it); the fds themselves belong to kc.
- * Errors: -ENOENT (a non-weak extern or an attach target the kernel lacks),
- * -EINVAL (a declaration that does not match the kernel's type, a section
- * without target, an ambiguous kallsyms name), -EOPNOTSUPP (freplace),
- * -EBADMSG, -EPERM (kallsyms hides addresses), errors reading kernel BTF,
- * -ENOMEM. Logged.
+ * Errors: -ENOENT (a non-weak extern or an attach target the kernel or the
+ * target program lacks), -EINVAL (a declaration that does not match the
+ * kernel's type, a section without target, freplace without a target
+ * program, a target program without BTF, a static function to replace, an
+ * ambiguous kallsyms name), -EBADMSG, -EPERM (kallsyms hides addresses),
+ * errors reading kernel or program BTF, -ENOMEM. Logged.
  */
 int em_load_extern_resolve(struct ebpfmini_object *obj, struct em_ksym_ctx *kc, int **fd_array);
 

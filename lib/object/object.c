@@ -46,8 +46,10 @@ static int derive_pin_paths(struct ebpfmini_object *obj)
 /* Free the object's memory; its kernel state must be released already. */
 static void destroy(struct ebpfmini_object *obj)
 {
-	for (size_t i = 0; obj->prog_state && i < obj->model.nprogs; i++)
+	for (size_t i = 0; obj->prog_state && i < obj->model.nprogs; i++) {
 		free(obj->prog_state[i].log);
+		free(obj->prog_state[i].target_func);
+	}
 	free(obj->prog_state);
 	free(obj->map_state);
 	free(obj->ext_state);

@@ -33,11 +33,17 @@ struct em_map_state {
 struct em_prog_state {
 	int fd;                 /* -1 until loaded */
 	char *log;              /* verifier log of the last attempt, or NULL */
-	uint32_t attach_btf_id; /* attach target in kernel BTF (tp_btf, fentry, lsm, iter),
-				 * found at load (load_extern.c), else 0 */
+	uint32_t attach_btf_id; /* attach target in kernel BTF (tp_btf, fentry, lsm, iter), or
+				 * in the target program's BTF, found at load (load_extern.c),
+				 * else 0 */
 	int attach_btf_obj_fd;  /* the target's module BTF fd during the load, 0 for vmlinux */
 	char attach_btf_name[64]; /* the BTF attach_btf_id lies in: "vmlinux", a module's
 				   * name (the load report), "" without target */
+	/* ebpfmini_program_set_attach_target(): the target program (freplace, fentry, fexit,
+	 * fmod_ret on a BPF program), or the kernel when 0 */
+	int target_prog_fd;     /* the library's duplicate of the caller's fd (O_CLOEXEC), or 0;
+				 * kept until close: attaching freplace names it again */
+	char *target_func;      /* the function given (malloc'd), or NULL: the SEC name's */
 	uint64_t load_ns[2];    /* when the load's BPF_PROG_LOAD attempts began and ended (the
 				 * report: em_report_now()) */
 };

@@ -38,6 +38,13 @@ struct em_sys_multi {
 	int pid;
 };
 int em_sys_link_create_multi(int prog_fd, uint32_t attach_type, const struct em_sys_multi *m);
+/*
+ * BPF_LINK_CREATE of a freplace (BPF_PROG_TYPE_EXT) program onto function
+ * target_btf_id of the loaded program target_fd. The attach type is 0, the
+ * program's expected attach type: the kernel reads none for freplace.
+ * Returns the link fd.
+ */
+int em_sys_link_create_freplace(int prog_fd, int target_fd, uint32_t target_btf_id);
 /* perf_event_open with PERF_FLAG_FD_CLOEXEC. */
 int em_sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
 			   unsigned long flags);

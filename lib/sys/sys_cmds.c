@@ -616,6 +616,17 @@ int em_sys_link_create_multi(int prog_fd, uint32_t attach_type, const struct em_
 	return em_sys_bpf(BPF_LINK_CREATE, &u.attr, EM_ATTR_END(link_create.uprobe_multi.pid));
 }
 
+int em_sys_link_create_freplace(int prog_fd, int target_fd, uint32_t target_btf_id)
+{
+	union em_bpf_attr u;
+
+	memset(&u, 0, sizeof(u));
+	u.link_create.prog_fd = (uint32_t)prog_fd;
+	u.link_create.target_fd = (uint32_t)target_fd;
+	u.link_create.target_btf_id = target_btf_id;
+	return em_sys_bpf(BPF_LINK_CREATE, &u.attr, EM_ATTR_END(link_create.target_btf_id));
+}
+
 EM_EXPORT int ebpfmini_sys_link_update(int link_fd, int new_prog_fd,
 				       const struct ebpfmini_sys_link_update_opts *opts)
 {

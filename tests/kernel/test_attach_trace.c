@@ -101,7 +101,7 @@ static void test_raw_tp_errors(void **state)
 	assert_int_equal(ebpfmini_program_attach_raw_tracepoint(raw, NULL, &link), -EINVAL);
 	/* raw_tp is no tracing-link program; not loaded is EBUSY */
 	assert_int_equal(ebpfmini_program_attach_trace(raw, NULL, &link), -EINVAL);
-	assert_true(log_captured("not a tp_btf, fentry, fexit, fmod_ret or lsm program"));
+	assert_true(log_captured("not a tp_btf, fentry, fexit, fmod_ret, lsm or freplace program"));
 	assert_int_equal(ebpfmini_program_attach(prog_of(obj, "btf_sys_enter"), &link), -EBUSY);
 	assert_true(log_captured("the program is not loaded"));
 	assert_int_equal(count_fds(), fds);

@@ -291,8 +291,9 @@ static void test_missing_target_and_freplace(void **state)
 	log_capture_start(EBPFMINI_LOG_DEBUG);
 	err = ebpfmini_object_load(obj);
 	log_capture_stop();
-	assert_int_equal(err, -EOPNOTSUPP);
-	assert_true(log_captured("prog 'replacement': section 'freplace/some_function': freplace"));
+	assert_int_equal(err, -EINVAL);
+	assert_true(log_captured("prog 'replacement': section 'freplace/some_function': freplace "
+				 "replaces a function of a loaded BPF program: give that program"));
 	ebpfmini_object_close(obj);
 	assert_int_equal(count_fds(), fds);
 }

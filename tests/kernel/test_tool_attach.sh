@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_tool_attach.sh - kernel-tool-attach: `ebpfmini object load --attach [-d] [--pin-links]` and `ebpfmini link list`
+# test_tool_attach.sh - kernel-tool-attach: `ebpfmini object load --attach [-d] [--pin-links] [--target]` and `ebpfmini link list`
 # usage: test_tool_attach.sh EBPFMINI_BINARY BPF_OBJ_DIR TOOL_CHECK   (run by meson as root; exit 77 = skip)
 set -u
 TOOL=$1
@@ -152,6 +152,49 @@ run "$TOOL" -j object load "$OBJDIR/tp_count.bpf.o" --attach -d 0
 [ $rc = 0 ] || fail "-j --attach -d 0: exit $rc"
 "$CHECK" json <"$tmp/out" || fail "-j --attach -d 0: not one JSON document"
 grep -q "^holding 2 links for 0 s" "$tmp/err" || fail "-j --attach: the holding line is not on stderr"
+
+# --- --target: freplace on a function of a pinned XDP program, then a test run sees it
+run "$TOOL" object load "$OBJDIR/freplace_target.bpf.o" --pin-progs "$bpffs/a"
+[ $rc = 0 ] || fail "load freplace_target.bpf.o: exit $rc"
+dd if=/dev/zero of="$tmp/pkt" bs=64 count=1 2>/dev/null || fail "dd: no packet file"
+run "$TOOL" prog run pinned "$bpffs/a/xdp_main" data_in "$tmp/pkt"
+expect_out "Return value: 2,"
+run "$TOOL" object load "$OBJDIR/freplace_ext.bpf.o" --prog new_verdict
+[ $rc = 1 ] || fail "freplace without --target: exit $rc, want 1"
+grep -qF "give that program" "$tmp/err" || fail "freplace without --target: no reason"
+run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --target "$bpffs/a/xdp_main"
+[ $rc = 1 ] || fail "--target without such programs: exit $rc, want 1"
+grep -qF -- "--target: no freplace, fentry, fexit or fmod_ret program" "$tmp/err" ||
+	fail "--target without such programs: no reason"
+run "$TOOL" object load "$OBJDIR/freplace_ext.bpf.o" --target-func verdict
+[ $rc = 2 ] || fail "--target-func without --target: exit $rc, want 2"
+"$TOOL" feature probe nohelpers >"$tmp/features" 2>&1
+if grep -Eq "^  BPF trampolines +yes" "$tmp/features"; then
+	run "$TOOL" object load "$OBJDIR/freplace_ext.bpf.o" --prog new_verdict \
+		--target "$bpffs/a/xdp_main" --attach --pin-links "$bpffs/ext"
+	[ $rc = 0 ] || fail "--target --attach: exit $rc"
+	expect_out "link 'new_verdict': freplace verdict (" "pinned at $bpffs/ext/new_verdict"
+	run "$TOOL" prog run pinned "$bpffs/a/xdp_main" data_in "$tmp/pkt"
+	expect_out "Return value: 3,"
+	# a bare SEC("freplace") with --target-func, the program's id as target
+	rm -f "$bpffs/ext/new_verdict"
+	run "$TOOL" prog show pinned "$bpffs/a/xdp_main"
+	id=$(sed -n 's/^\([0-9][0-9]*\): .*/\1/p' "$tmp/out" | head -n 1)
+	[ -n "$id" ] || fail "prog show: no id for xdp_main"
+	run "$TOOL" object load "$OBJDIR/freplace_ext.bpf.o" --prog drop_verdict --target "$id" \
+		--target-func verdict --attach --pin-links "$bpffs/ext"
+	[ $rc = 0 ] || fail "--target ID --target-func --attach: exit $rc"
+	run "$TOOL" prog run pinned "$bpffs/a/xdp_main" data_in "$tmp/pkt"
+	expect_out "Return value: 1,"
+	rm -f "$bpffs"/ext/* && rmdir "$bpffs/ext"
+	run "$TOOL" prog run pinned "$bpffs/a/xdp_main" data_in "$tmp/pkt"
+	expect_out "Return value: 2,"
+else
+	why="freplace: $(sed -n 's/^  BPF trampolines *no (\(.*\))$/\1/p' "$tmp/features")"
+	echo "skipped part: $why"
+	skipped="${skipped:+$skipped; }$why"
+fi
+rm -f "$bpffs"/a/* && rmdir "$bpffs/a"
 
 # --- not on a bpffs: the mount hint
 run "$TOOL" object load "$OBJDIR/tp_count.bpf.o" --attach --pin-links "$tmp/plain"

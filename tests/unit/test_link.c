@@ -441,7 +441,7 @@ static void test_auto_attach_dispatch(void **state)
 		{ "tp/syscalls", -EINVAL, "is not tp/<category>/<name>" },
 		{ "tp//sys_enter_x", -EINVAL, "is not tp/<category>/<name>" },
 		{ "tracepoint/syscalls/", -EINVAL, "is not tp/<category>/<name>" },
-		{ "tp_btf/sched_switch", -EINVAL, "not a tp_btf, fentry, fexit, fmod_ret or lsm program" },
+		{ "tp_btf/sched_switch", -EINVAL, "not a tp_btf, fentry, fexit, fmod_ret, lsm or freplace program" },
 		{ "iter/task", -EINVAL, "not an iterator program" },
 	};
 

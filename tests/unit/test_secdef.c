@@ -65,7 +65,7 @@ static const struct sec_case cases[] = {
 	C("fentry.s/do_unlinkat", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, BPF_F_SLEEPABLE, "do_unlinkat", FUNC, TRACE),
 	C("fmod_ret.s/do_unlinkat", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN, BPF_F_SLEEPABLE, "do_unlinkat", FUNC, TRACE),
 	C("fexit.s/do_unlinkat", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, BPF_F_SLEEPABLE, "do_unlinkat", FUNC, TRACE),
-	C("freplace/handler", BPF_PROG_TYPE_EXT, 0, 0, "handler", PROG, NONE),
+	C("freplace/handler", BPF_PROG_TYPE_EXT, 0, 0, "handler", PROG, TRACE),
 	C("lsm/file_open", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, 0, "file_open", LSM, TRACE),
 	C("lsm.s/file_open", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, BPF_F_SLEEPABLE, "file_open", LSM, TRACE),
 	C("lsm_cgroup/socket_bind", BPF_PROG_TYPE_LSM, BPF_LSM_CGROUP, 0, "socket_bind", LSM, NONE),

@@ -467,8 +467,9 @@ static int set_off(struct ebpfmini_btf *btf, uint32_t i, size_t pos, size_t boun
 }
 
 static int walk_types(struct ebpfmini_btf *btf, size_t bound, uint32_t *count,
-		      struct check_ctx *c)
+		      struct check_ctx *c, const struct em_btf_visitor *v)
 {
+	uint32_t kinds = v ? v->kinds : 0;
 	const uint8_t *sec = btf->raw + btf->hdr_len + btf->type_off;
 	size_t len = btf->type_len, pos = 0;
 	uint32_t n = 0;
@@ -501,6 +502,8 @@ static int walk_types(struct ebpfmini_btf *btf, size_t bound, uint32_t *count,
 		btf->nr_types = ++n; /* em_btf_type() reaches the records indexed so far */
 		if (!btf->checked && (err = check_type(c, id, t)))
 			return err;
+		if ((kinds >> em_btf_kind(t) & 1) && t->name_off && (err = v->fn(v->ctx, btf, id, t)))
+			return err;
 		pos += sizeof(*t) + (size_t)extra;
 	}
 	*count = n;
@@ -515,7 +518,7 @@ static int walk_types(struct ebpfmini_btf *btf, size_t bound, uint32_t *count,
  */
 #define COMPACT_MIN_TYPES 4096
 
-static int index_types(struct ebpfmini_btf *btf)
+static int index_types(struct ebpfmini_btf *btf, const struct em_btf_visitor *v)
 {
 	size_t bound = btf->type_len / sizeof(struct btf_type) + 1;
 	struct check_ctx c = { .btf = btf, .end = UINT32_MAX };
@@ -538,7 +541,7 @@ static int index_types(struct ebpfmini_btf *btf)
 		btf->type_offs = em_calloc(bound, sizeof(*btf->type_offs));
 	if (!btf->type_offs)
 		return -ENOMEM;
-	err = walk_types(btf, bound, &count, &c);
+	err = walk_types(btf, bound, &count, &c, v);
 	if (!err) {
 		size_t n = count ? count : 1;
 		void *p;
@@ -567,7 +570,7 @@ static int index_types(struct ebpfmini_btf *btf)
 enum parse_mode { PARSE_COPY, PARSE_BORROW, PARSE_KERNEL };
 
 static int parse(const void *data, size_t size, const struct ebpfmini_btf *base,
-		 enum parse_mode mode, struct ebpfmini_btf **out)
+		 enum parse_mode mode, const struct em_btf_visitor *v, struct ebpfmini_btf **out)
 {
 	struct ebpfmini_btf *btf;
 	struct btf_header h;
@@ -617,7 +620,7 @@ static int parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 		err = -ENOMEM;
 		goto fail;
 	}
-	err = index_types(btf);
+	err = index_types(btf, mode == PARSE_KERNEL ? v : NULL);
 	if (err)
 		goto fail;
 	*out = btf;
@@ -630,19 +633,25 @@ fail:
 int em_btf_parse(const void *data, size_t size, const struct ebpfmini_btf *base,
 		 struct ebpfmini_btf **out)
 {
-	return parse(data, size, base, PARSE_COPY, out);
+	return parse(data, size, base, PARSE_COPY, NULL, out);
 }
 
 int em_btf_parse_borrowed(const void *data, size_t size, const struct ebpfmini_btf *base,
 			  struct ebpfmini_btf **out)
 {
-	return parse(data, size, base, PARSE_BORROW, out);
+	return parse(data, size, base, PARSE_BORROW, NULL, out);
 }
 
 int em_btf_parse_kernel(const void *data, size_t size, const struct ebpfmini_btf *base,
 			struct ebpfmini_btf **out)
 {
-	return parse(data, size, base, PARSE_KERNEL, out);
+	return parse(data, size, base, PARSE_KERNEL, NULL, out);
+}
+
+int em_btf_parse_kernel_visit(const void *data, size_t size, const struct ebpfmini_btf *base,
+			      const struct em_btf_visitor *v, struct ebpfmini_btf **out)
+{
+	return parse(data, size, base, PARSE_KERNEL, v && v->fn ? v : NULL, out);
 }
 
 /* ---- DATASEC fix-ups --------------------------------------------------------- */

@@ -72,6 +72,23 @@ int em_btf_parse_borrowed(const void *data, size_t size, const struct ebpfmini_b
  */
 int em_btf_parse_kernel(const void *data, size_t size, const struct ebpfmini_btf *base,
 			struct ebpfmini_btf **out);
+/*
+ * A record visitor: em_btf_parse_kernel_visit() calls fn for each record
+ * whose kind is in the mask kinds (bit k for BTF kind k) and whose name_off
+ * is not 0, as its walk reaches it, so that a scan over the records (CO-RE
+ * candidates by name) shares the parse's one pass over the ~5 MiB. Only the
+ * record's extent is checked then (its name offset is not): fn bounds-checks
+ * what it reads. A non-zero return stops the parse with that error.
+ */
+struct em_btf_visitor {
+	uint32_t kinds;
+	int (*fn)(void *ctx, const struct ebpfmini_btf *btf, uint32_t id,
+		  const struct btf_type *t);
+	void *ctx;
+};
+/* em_btf_parse_kernel(), calling v (may be NULL) for each record it walks. */
+int em_btf_parse_kernel_visit(const void *data, size_t size, const struct ebpfmini_btf *base,
+			      const struct em_btf_visitor *v, struct ebpfmini_btf **out);
 /* Frees the memory only (this L1 file opens and closes no fds): a BTF that may
  * hold a kernel fd (btf->fd >= 0) is released with ebpfmini_btf_free()
  * (btf_kernel.c), which closes the fd and then calls this. NULL is a no-op. */

@@ -636,8 +636,12 @@ static ssize_t code_sec(const struct em_core_input *in, const char *name)
 	return -1;
 }
 
-/* Ask the index, in one pass over the target, for every root name the relocations need. */
-static int want_names(const struct em_core_input *in, size_t total, struct em_core_index *idx)
+/*
+ * Ask the index, in one pass over the target, for every root name the
+ * relocations need (scan: now; else open the scan for a parse to make).
+ */
+static int want_names(const struct em_core_input *in, size_t total, struct em_core_index *idx,
+		      bool scan)
 {
 	const struct em_btf_ext_info *info = in->relos;
 	const char **names;
@@ -663,10 +667,23 @@ static int want_names(const struct em_core_input *in, size_t total, struct em_co
 				n++;
 		}
 	}
-	err = em_core_index_add(idx, names, lens, n);
+	err = scan ? em_core_index_add(idx, names, lens, n) : em_core_index_want(idx, names, lens, n);
 	free(names);
 	free(lens);
 	return err;
+}
+
+int em_core_want_names(const struct em_core_input *in, struct em_core_index *idx)
+{
+	size_t total = 0;
+
+	if (!in || !idx)
+		return -EINVAL;
+	if (!in->btf || !in->relos)
+		return em_core_index_want(idx, NULL, NULL, 0);
+	for (size_t s = 0; s < in->relos->nsecs; s++)
+		total += in->relos->secs[s].num_info;
+	return want_names(in, total, idx, false);
 }
 
 /* Every record of every section, in order. */
@@ -748,7 +765,7 @@ int em_core_calc_targets(const struct em_core_input *in, const struct em_core_ta
 			own[k] = !err;
 		}
 		if (!err)
-			err = want_names(in, total, t[k].idx);
+			err = want_names(in, total, t[k].idx, true);
 	}
 	if (err)
 		goto out;
@@ -802,7 +819,7 @@ int em_core_unmatched(const struct em_core_input *in, struct em_core_index *idx)
 		return 0;
 	if (total > INT_MAX)
 		return -E2BIG;
-	err = want_names(in, total, idx);
+	err = want_names(in, total, idx, true);
 	if (err)
 		return err;
 	tb = em_core_index_target(idx);

@@ -107,6 +107,13 @@ struct em_core_fixups {
  */
 int em_core_calc(const struct em_core_input *in, const struct ebpfmini_btf *target,
 		 struct em_core_index *idx, struct em_core_fixups **out);
+/*
+ * em_core_want_names() - open a scan of idx (em_core_index_want) for the root
+ * names of in's relocations, so that the pass that parses the target learns
+ * their candidates and em_core_calc() later finds them known. Errors:
+ * -EINVAL, -ENOMEM.
+ */
+int em_core_want_names(const struct em_core_input *in, struct em_core_index *idx);
 
 /*
  * One BTF that CO-RE searches for candidates: the kernel's (vmlinux), or a
@@ -194,6 +201,7 @@ struct em_core_cands {
 /* What the loader looks up by name: kfuncs and attach functions, ksym variables, btf_trace_ typedefs. */
 #define EM_CORE_SYMBOL_KINDS (1u << BTF_KIND_FUNC | 1u << BTF_KIND_VAR | 1u << BTF_KIND_TYPEDEF)
 
+/* target may be NULL: the index then learns it from the first em_core_index_visit(). */
 int em_core_index_new(const struct ebpfmini_btf *target, struct em_core_index **out);
 /* An index of the types of the kinds in the mask (bit k for BTF kind k); -EINVAL for 0. */
 int em_core_index_new_kinds(const struct ebpfmini_btf *target, uint32_t kinds,
@@ -204,6 +212,21 @@ const struct ebpfmini_btf *em_core_index_target(const struct em_core_index *idx)
  * needed) that the index does not know yet. Errors: -EINVAL, -ENOMEM. */
 int em_core_index_add(struct em_core_index *idx, const char *const *name, const size_t *len,
 		      size_t n);
+/*
+ * em_core_index_add() in steps, so that the pass over the target is the one
+ * that parses it (em_btf_parse_kernel_visit with em_core_index_visit as the
+ * visitor and the index as its context): em_core_index_want() opens a scan
+ * for the names not known yet (-EINVAL while one is open, -ENOMEM), each
+ * em_core_index_visit() offers one record of the target (0, or -ENOMEM, or
+ * -EINVAL for a record of another BTF), and em_core_index_visit_end() closes
+ * the scan, given the pass's result: on an error the names of the scan are
+ * forgotten and the error returned; else 0 and the index answers for them.
+ */
+int em_core_index_want(struct em_core_index *idx, const char *const *name, const size_t *len,
+		       size_t n);
+int em_core_index_visit(void *idx, const struct ebpfmini_btf *btf, uint32_t id,
+			const struct btf_type *t);
+int em_core_index_visit_end(struct em_core_index *idx, const struct ebpfmini_btf *btf, int err);
 /* Candidates for an essential name added before; NULL when never added. */
 const struct em_core_cands *em_core_index_get(const struct em_core_index *idx, const char *name,
 					      size_t len);

@@ -21,6 +21,8 @@ struct em_core_index {
 	size_t nents, cap;
 	uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
 	size_t nslots;   /* power of two, at least twice nents */
+	uint8_t *filter; /* while a scan is open: prefix keys of the entries from first on */
+	size_t first;
 };
 
 static uint64_t name_hash(const char *s, size_t len)
@@ -86,7 +88,7 @@ int em_core_index_new_kinds(const struct ebpfmini_btf *target, uint32_t kinds,
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (!target || !kinds)
+	if (!kinds)
 		return -EINVAL;
 	idx = calloc(1, sizeof(*idx));
 	if (!idx)
@@ -112,6 +114,7 @@ void em_core_index_free(struct em_core_index *idx)
 	}
 	free(idx->ents);
 	free(idx->slots);
+	free(idx->filter);
 	free(idx);
 }
 
@@ -182,59 +185,31 @@ static int ix_push(struct ix_entry *e, uint32_t id)
 	return 0;
 }
 
-/*
- * One pass over the target's own types for the entries from first on. The
- * records are walked in order, their headers only (the hot loop of a first
- * load: ~130,000 kernel types).
- */
-static int ix_scan(struct em_core_index *idx, size_t first)
+/* Forgets the entries from first on (a scan that failed or never ran), so a retry asks again. */
+static void ix_drop(struct em_core_index *idx, size_t first)
 {
-	const struct ebpfmini_btf *btf = idx->btf;
-	const uint8_t *rec = btf->raw + btf->hdr_len + btf->type_off;
-	uint8_t *filter = calloc(1, (1u << FILTER_BITS) / 8);
-	int err = 0;
-
-	if (!filter)
-		return -ENOMEM;
-	for (size_t i = first; i < idx->nents; i++)
-		filter_add(filter, idx->ents[i].name, idx->ents[i].len);
-	for (uint32_t i = 0; i < btf->nr_types && !err;
-	     i++, rec += em_btf_record_size((const struct btf_type *)rec)) {
-		const struct btf_type *t = (const struct btf_type *)rec;
-		uint32_t off = t->name_off;
-		const char *name;
-		struct ix_entry *e;
-		unsigned int k;
-		size_t len;
-
-		if (!off || !(idx->kinds >> em_btf_kind(t) & 1))
-			continue;
-		if (off >= btf->start_str_off && off - btf->start_str_off < btf->str_len)
-			name = btf->strs + (off - btf->start_str_off);
-		else if (!(name = em_btf_str(btf, off))) /* a base string, for split BTF */
-			continue;
-		k = prefix_key(name);
-		if (!(filter[k >> 3] & (1u << (k & 7))))
-			continue;
-		len = em_core_essential_len(name);
-		e = ix_find(idx, name, len, name_hash(name, len));
-		if (e && (size_t)(e - idx->ents) >= first)
-			err = ix_push(e, btf->start_id + i);
+	if (first == idx->nents)
+		return;
+	for (size_t i = first; i < idx->nents; i++) {
+		free(idx->ents[i].name);
+		free(idx->ents[i].ids);
 	}
-	free(filter);
-	return err;
+	idx->nents = first;
+	memset(idx->slots, 0, idx->nslots * sizeof(*idx->slots));
+	for (size_t e = 0; e < idx->nents; e++)
+		ix_place(idx->slots, idx->nslots, idx->ents[e].hash, e);
 }
 
-int em_core_index_add(struct em_core_index *idx, const char *const *name, const size_t *len,
-		      size_t n)
+int em_core_index_want(struct em_core_index *idx, const char *const *name, const size_t *len,
+		       size_t n)
 {
 	size_t first;
-	int err;
+	int err = 0;
 
-	if (!idx || (n && (!name || !len)))
+	if (!idx || (n && (!name || !len)) || idx->filter)
 		return -EINVAL;
 	first = idx->nents;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !err; i++) {
 		uint64_t h = name_hash(name[i], len[i]);
 		struct ix_entry *e;
 
@@ -244,35 +219,124 @@ int em_core_index_add(struct em_core_index *idx, const char *const *name, const 
 			size_t cap = idx->cap ? idx->cap * 2 : 16;
 			struct ix_entry *ents = em_reallocarray(idx->ents, cap, sizeof(*ents));
 
-			if (!ents)
-				return -ENOMEM;
+			if (!ents) {
+				err = -ENOMEM;
+				break;
+			}
 			idx->ents = ents;
 			idx->cap = cap;
 		}
 		err = ix_rehash(idx, idx->nents + 1);
 		if (err)
-			return err;
+			break;
 		e = &idx->ents[idx->nents];
 		memset(e, 0, sizeof(*e));
 		e->name = em_strndup(name[i], len[i]);
-		if (!e->name)
-			return -ENOMEM;
+		if (!e->name) {
+			err = -ENOMEM;
+			break;
+		}
 		e->len = len[i];
 		e->hash = h;
 		ix_place(idx->slots, idx->nslots, h, idx->nents++);
 	}
-	if (first == idx->nents)
+	idx->first = first;
+	if (!err && first < idx->nents && !(idx->filter = calloc(1, (1u << FILTER_BITS) / 8)))
+		err = -ENOMEM;
+	if (err) {
+		ix_drop(idx, first);
+		return err;
+	}
+	for (size_t i = first; idx->filter && i < idx->nents; i++)
+		filter_add(idx->filter, idx->ents[i].name, idx->ents[i].len);
+	return 0;
+}
+
+/* Record t (named, of a kind indexed) of btf, type id, against the open scan. */
+static inline int ix_visit(struct em_core_index *idx, const struct ebpfmini_btf *btf, uint32_t id,
+			   const struct btf_type *t)
+{
+	uint32_t off = t->name_off;
+	const char *name;
+	struct ix_entry *e;
+	unsigned int k;
+	size_t len;
+
+	if (off >= btf->start_str_off && off - btf->start_str_off < btf->str_len)
+		name = btf->strs + (off - btf->start_str_off);
+	else if (!(name = em_btf_str(btf, off))) /* a base string, for split BTF */
 		return 0;
-	err = ix_scan(idx, first);
-	if (err) { /* forget the half-scanned names so a retry scans them again */
-		for (size_t i = first; i < idx->nents; i++) {
-			free(idx->ents[i].name);
-			free(idx->ents[i].ids);
-		}
-		idx->nents = first;
-		memset(idx->slots, 0, idx->nslots * sizeof(*idx->slots));
-		for (size_t e = 0; e < idx->nents; e++)
-			ix_place(idx->slots, idx->nslots, idx->ents[e].hash, e);
+	k = prefix_key(name);
+	if (!(idx->filter[k >> 3] & (1u << (k & 7))))
+		return 0;
+	len = em_core_essential_len(name);
+	e = ix_find(idx, name, len, name_hash(name, len));
+	return e && (size_t)(e - idx->ents) >= idx->first ? ix_push(e, id) : 0;
+}
+
+int em_core_index_visit(void *ctx, const struct ebpfmini_btf *btf, uint32_t id,
+			const struct btf_type *t)
+{
+	struct em_core_index *idx = ctx;
+
+	if (!idx->filter || !(idx->kinds >> em_btf_kind(t) & 1) || !t->name_off)
+		return 0;
+	if (idx->btf != btf) {
+		if (idx->btf)
+			return -EINVAL;
+		idx->btf = btf;
+	}
+	return ix_visit(idx, btf, id, t);
+}
+
+int em_core_index_visit_end(struct em_core_index *idx, const struct ebpfmini_btf *btf, int err)
+{
+	if (!idx)
+		return err ? err : -EINVAL;
+	if (!err && btf && idx->btf && idx->btf != btf)
+		err = -EINVAL;
+	if (!err && !idx->btf)
+		idx->btf = btf;
+	free(idx->filter);
+	idx->filter = NULL;
+	if (err)
+		ix_drop(idx, idx->first);
+	idx->first = idx->nents;
+	return err;
+}
+
+/*
+ * One pass over the target's own types for the entries of the open scan. The
+ * records are walked in order, their headers only (the hot loop of a first
+ * load: ~130,000 kernel types, unless the parse made this pass: em_btf_vmlinux).
+ */
+static int ix_scan(struct em_core_index *idx)
+{
+	const struct ebpfmini_btf *btf = idx->btf;
+	const uint8_t *rec = btf->raw + btf->hdr_len + btf->type_off;
+	int err = 0;
+
+	for (uint32_t i = 0; i < btf->nr_types && !err;
+	     i++, rec += em_btf_record_size((const struct btf_type *)rec)) {
+		const struct btf_type *t = (const struct btf_type *)rec;
+
+		if (t->name_off && (idx->kinds >> em_btf_kind(t) & 1))
+			err = ix_visit(idx, btf, btf->start_id + i, t);
 	}
 	return err;
+}
+
+int em_core_index_add(struct em_core_index *idx, const char *const *name, const size_t *len,
+		      size_t n)
+{
+	int err;
+
+	if (!idx || !idx->btf)
+		return -EINVAL;
+	err = em_core_index_want(idx, name, len, n);
+	if (err)
+		return err;
+	if (!idx->filter) /* every name known already */
+		return 0;
+	return em_core_index_visit_end(idx, idx->btf, ix_scan(idx));
 }

@@ -43,7 +43,8 @@ static struct kbtf *cache;
  * section at an odd file offset) are copied instead.
  */
 static int parse_blob(const char *path, const void *data, size_t size,
-		      const struct ebpfmini_btf *base, struct ebpfmini_btf **out)
+		      const struct ebpfmini_btf *base, const struct em_btf_visitor *v,
+		      struct ebpfmini_btf **out)
 {
 	const struct em_elf_section *s;
 	struct em_elf *elf;
@@ -51,7 +52,7 @@ static int parse_blob(const char *path, const void *data, size_t size,
 
 	if (size < 4 || memcmp(data, "\177ELF", 4) != 0)
 		return strncmp(path, SYSFS_BTF_DIR, strlen(SYSFS_BTF_DIR)) == 0
-			       ? em_btf_parse_kernel(data, size, base, out)
+			       ? em_btf_parse_kernel_visit(data, size, base, v, out)
 			       : em_btf_parse_borrowed(data, size, base, out);
 	err = em_elf_parse(data, size, &elf);
 	if (err)
@@ -80,7 +81,7 @@ static int parse_blob(const char *path, const void *data, size_t size,
  * points into it.
  */
 static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
-			 struct ebpfmini_btf **out)
+			 const struct em_btf_visitor *v, struct ebpfmini_btf **out)
 {
 	struct stat st;
 	void *map = NULL;
@@ -100,7 +101,7 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 		em_sys_close(fd);
 	}
 	if (map) {
-		err = parse_blob(path, map, size, base, out);
+		err = parse_blob(path, map, size, base, v, out);
 		if (err || !(*out)->borrowed)
 			em_sys_munmap(map, size);
 		return err;
@@ -109,7 +110,7 @@ static int read_btf_file(const char *path, const struct ebpfmini_btf *base,
 	err = em_sys_read_file(path, BTF_FILE_MAX, &map, &size);
 	if (err)
 		return err;
-	err = parse_blob(path, map, size, base, out);
+	err = parse_blob(path, map, size, base, v, out);
 	if (err || !(*out)->borrowed)
 		free(map);
 	return err;
@@ -123,10 +124,17 @@ static struct kbtf *find(const char *key, bool module)
 	return NULL;
 }
 
-/* The cached entry for key, reading path on first use. Called with the lock held. */
+/*
+ * The cached entry for key, reading path on first use; a first read of the
+ * kernel's own BTF offers its records to the CO-RE index idx (when not NULL:
+ * names asked with em_core_want_names), which the entry then keeps. Called
+ * with the lock held.
+ */
 static int get_locked(const char *key, bool module, const char *path,
-		      const struct ebpfmini_btf *base, struct kbtf **out)
+		      const struct ebpfmini_btf *base, struct em_core_index *idx,
+		      struct kbtf **out)
 {
+	struct em_btf_visitor v = { EM_CORE_ROOT_KINDS, em_core_index_visit, idx };
 	struct kbtf *k = find(key, module);
 	int err;
 
@@ -143,7 +151,12 @@ static int get_locked(const char *key, bool module, const char *path,
 		free(k);
 		return -ENOMEM;
 	}
-	err = read_btf_file(path, base, &k->btf);
+	err = read_btf_file(path, base, idx ? &v : NULL, &k->btf);
+	if (idx) { /* the index keeps what it learnt if the parse walked it (kernel BTF) */
+		bool seen = !err && k->btf->checked;
+
+		(void)em_core_index_visit_end(idx, seen ? k->btf : NULL, seen ? 0 : -ECANCELED);
+	}
 	if (err) {
 		if (err == -ENOENT && !module && strcmp(path, VMLINUX_PATH) == 0)
 			em_warn("btf: %s: no such file: the kernel has no BTF "
@@ -166,7 +179,40 @@ static int vmlinux_locked(const char *path_override, struct kbtf **out)
 {
 	const char *path = path_override ? path_override : VMLINUX_PATH;
 
-	return get_locked(path, false, path, NULL, out);
+	return get_locked(path, false, path, NULL, NULL, out);
+}
+
+int em_btf_vmlinux_get_core(const struct em_core_input *in, const char *path_override,
+			    const struct ebpfmini_btf **out)
+{
+	const char *path = path_override ? path_override : VMLINUX_PATH;
+	struct em_core_index *idx = NULL;
+	struct kbtf *k;
+	int err = 0;
+
+	if (!out || !in)
+		return -EINVAL;
+	*out = NULL;
+	pthread_mutex_lock(&cache_lock);
+	if (!find(path, false)) {
+		err = em_core_index_new(NULL, &idx);
+		if (!err)
+			err = em_core_want_names(in, idx);
+	}
+	if (!err)
+		err = get_locked(path, false, path, NULL, idx, &k);
+	if (!err && idx) {
+		if (em_core_index_target(idx) == k->btf && !k->idx)
+			k->idx = idx; /* the names the parse learnt */
+		else
+			em_core_index_free(idx); /* a file checked whole: no visitor ran */
+		idx = NULL;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	em_core_index_free(idx);
+	if (!err)
+		*out = k->btf;
+	return err;
 }
 
 /* The cached entry of a module's split BTF, reading it on first use. Called with the lock held. */
@@ -182,7 +228,7 @@ static int module_locked(const char *module, struct kbtf **out)
 	snprintf(path, sizeof(path), SYSFS_BTF_DIR "%s", module);
 	err = vmlinux_locked(NULL, &base);
 	if (!err)
-		err = get_locked(module, true, path, base->btf, out);
+		err = get_locked(module, true, path, base->btf, NULL, out);
 	return err;
 }
 

@@ -22,6 +22,16 @@
 int em_btf_vmlinux_get(const char *path_override, const struct ebpfmini_btf **out);
 
 /*
+ * em_btf_vmlinux_get_core() - em_btf_vmlinux_get() for a load with CO-RE
+ * relocations in: when this call reads the kernel's own BTF, the parse's walk
+ * over its records also finds the CO-RE candidates of in's root names (one
+ * pass over the ~130,000 records instead of two), and em_btf_vmlinux_core_calc()
+ * then finds them known. Same errors, and -EINVAL for a NULL in.
+ */
+int em_btf_vmlinux_get_core(const struct em_core_input *in, const char *path_override,
+			    const struct ebpfmini_btf **out);
+
+/*
  * em_btf_vmlinux_module_get() - BTF of a kernel module (/sys/kernel/btf/<module>),
  * parsed as split BTF on top of the vmlinux BTF and kept for the life of the
  * process. Same errors; -EINVAL for a name that is empty or holds '/'.

@@ -71,7 +71,7 @@ static int relocate_core(struct load_state *st)
 
 	if (obj->core_done || !obj->model.has_core_relos)
 		return 0;
-	err = em_btf_vmlinux_get(path, &kbtf); /* here, so that the report shows what it costs */
+	err = em_btf_vmlinux_get_core(&in, path, &kbtf); /* here: the report shows its cost */
 	em_report_btf(obj, EBPFMINI_STEP_KERNEL_BTF, t, err, path, err ? NULL : kbtf);
 	t = em_report_now();
 	st->ksym.btf_path = path;

@@ -299,14 +299,59 @@ static void test_index(void **state)
 	assert_int_equal(again->n, 3);
 	assert_int_equal(em_core_index_add(NULL, names, lens, 1), -EINVAL);
 	em_core_index_free(idx);
-	assert_int_equal(em_core_index_new(NULL, &idx), -EINVAL);
-	assert_null(idx);
+	/* without a target, an index learns only from a parse's walk (below) */
+	assert_int_equal(em_core_index_new(NULL, &idx), 0);
+	assert_int_equal(em_core_index_add(idx, names, lens, 1), -EINVAL);
+	em_core_index_free(idx);
 	em_core_index_free(NULL);
 	/* a single-letter name matches its flavors too */
 	assert_int_equal(em_core_index_new(btf, &idx), 0);
 	assert_int_equal(em_core_index_add(idx, (const char *[]){ "c" }, (size_t[]){ 1 }, 1), 0);
 	assert_int_equal(em_core_index_get(idx, "c", 1)->n, 0);
 	em_core_index_free(idx);
+	em_btf_free(btf);
+}
+
+/* The names a kernel BTF parse learns on its walk (em_btf_vmlinux_get_core's one pass) are
+ * those em_core_index_add() finds in a pass of its own. */
+static void test_index_on_parse(void **state)
+{
+	struct ebpfmini_btf *btf = target_from(TARGET("flavors")), *kbtf = NULL;
+	const char *names[] = { "core_s", "nothing_here", "c" };
+	size_t lens[] = { 6, 12, 1 };
+	struct em_core_index *idx, *ref;
+	struct em_btf_visitor v = { EM_CORE_ROOT_KINDS, em_core_index_visit, NULL };
+
+	(void)state;
+	assert_int_equal(em_core_index_new(btf, &ref), 0);
+	assert_int_equal(em_core_index_add(ref, names, lens, 3), 0);
+	assert_int_equal(em_core_index_new(NULL, &idx), 0);
+	v.ctx = idx;
+	assert_int_equal(em_core_index_want(idx, names, lens, 3), 0);
+	assert_int_equal(em_core_index_want(idx, names, lens, 3), -EINVAL); /* one scan open */
+	assert_int_equal(em_btf_parse_kernel_visit(btf->raw, btf->raw_size, NULL, &v, &kbtf), 0);
+	assert_int_equal(em_core_index_visit_end(idx, kbtf, 0), 0);
+	assert_ptr_equal(em_core_index_target(idx), kbtf);
+	for (size_t i = 0; i < 3; i++) {
+		const struct em_core_cands *a = em_core_index_get(ref, names[i], lens[i]);
+		const struct em_core_cands *b = em_core_index_get(idx, names[i], lens[i]);
+
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(a->n, b->n);
+		for (size_t j = 0; j < a->n; j++)
+			assert_int_equal(a->ids[j], b->ids[j]);
+	}
+	assert_int_equal(em_core_index_get(idx, "core_s", 6)->n, 3);
+	/* a failed pass forgets the names it was asked for, so a retry asks again */
+	assert_int_equal(em_core_index_want(idx, (const char *[]){ "other" }, (size_t[]){ 5 }, 1),
+			 0);
+	assert_int_equal(em_core_index_visit_end(idx, kbtf, -ENOMEM), -ENOMEM);
+	assert_null(em_core_index_get(idx, "other", 5));
+	assert_int_equal(em_core_index_get(idx, "core_s", 6)->n, 3);
+	em_core_index_free(idx);
+	em_core_index_free(ref);
+	em_btf_free(kbtf);
 	em_btf_free(btf);
 }
 
@@ -1486,6 +1531,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_essential_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_on_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_a, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_custom_btf_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crafted_target_cost, setup, teardown),

@@ -202,7 +202,8 @@ int em_btf_fixup_datasecs(struct ebpfmini_btf *btf, const struct em_btf_fixup_op
 struct em_btf_ext_sec {
 	const char *sec_name; /* ELF section the records belong to */
 	uint32_t num_info;
-	const uint8_t *data; /* num_info * rec_size bytes, inside the ext's copy */
+	const uint8_t *data; /* num_info * rec_size bytes, inside the ext's copy; func_info and
+				line_info records sorted by insn_off (the first u32) */
 };
 
 struct em_btf_ext_info {

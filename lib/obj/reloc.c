@@ -107,8 +107,8 @@ static int index_funcs(struct link *l)
 		l->func_base[i] = total;
 		total += l->obj->code[i].nfuncs;
 	}
-	l->linked_at = em_calloc(total, sizeof(*l->linked_at));
-	return l->linked_at ? 0 : -ENOMEM;
+	l->func_base[l->obj->ncode] = total; /* linked_at: allocated by the first call out */
+	return 0;
 }
 
 /* Linked position of instruction insn of code section code_idx, appending its function if needed. */
@@ -131,6 +131,9 @@ static int resolve_target(struct link *l, size_t code_idx, uint32_t insn, size_t
 			l->prog->name, insn, c->name);
 		return -EBADMSG;
 	}
+	if (!l->linked_at &&
+	    !(l->linked_at = em_calloc(l->func_base[l->obj->ncode], sizeof(*l->linked_at))))
+		return -ENOMEM;
 	at = &l->linked_at[l->func_base[code_idx] + (size_t)(f - c->funcs)];
 	if (!*at) {
 		err = add_unit(l, code_idx, f->insn_off, f->insn_cnt);
@@ -252,6 +255,24 @@ static int apply_unit(struct link *l, size_t ui)
  * section into the instruction index in the linked program. Records keep the
  * file's rec_size; insn_off is their first u32.
  */
+/* Index of the first record of s (sorted by insn_off) at or after instruction insn. */
+static uint32_t first_record(const struct em_btf_ext_info *info, const struct em_btf_ext_sec *s,
+			     uint32_t insn)
+{
+	uint32_t lo = 0, hi = s->num_info;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, off;
+
+		memcpy(&off, s->data + (size_t)mid * info->rec_size, sizeof(off));
+		if (off / 8 < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int rebase_info(const struct link *l, const struct em_btf_ext_info *info, void **out,
 		       uint32_t *cnt, uint32_t *rec_size)
 {
@@ -268,14 +289,17 @@ static int rebase_info(const struct link *l, const struct em_btf_ext_info *info,
 			const struct em_btf_ext_sec *s =
 				em_btf_ext_find(info, l->obj->code[u->code_idx].name);
 
-			for (uint32_t k = 0; s && k < s->num_info; k++) {
+			for (uint32_t k = s ? first_record(info, s, u->start) : 0;
+			     s && k < s->num_info; k++) {
 				const uint8_t *rec = s->data + (size_t)k * info->rec_size;
 				uint32_t off, idx;
 
 				memcpy(&off, rec, sizeof(off));
 				idx = off / 8;
-				if (off % 8 || idx < u->start || idx - u->start >= u->cnt)
+				if (idx < u->start || off % 8)
 					continue;
+				if (idx - u->start >= u->cnt)
+					break; /* sorted by insn_off: the unit's records are behind */
 				if (pass == 1) {
 					uint8_t *dst = buf + n * info->rec_size;
 					uint32_t linked = (uint32_t)(u->linked + (idx - u->start));

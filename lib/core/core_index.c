@@ -1,6 +1,7 @@
 /* core_index.c - CO-RE candidates: target BTF types indexed by essential name (L2 core, pure) */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "core.h"
 #include "internal.h"
@@ -25,13 +26,38 @@ struct em_core_index {
 	size_t first;
 };
 
+/*
+ * The hash is keyed (FNV-1a from a per-process random start, then mixed so
+ * that the slot bits depend on every byte): names an object chooses cannot be
+ * made to share one slot chain (bench/scale's collide objects did, for the
+ * unkeyed FNV-1a: each name then walked past all the earlier ones).
+ */
+static uint64_t hash_key(void)
+{
+	static uint64_t key; /* 0 until set; every thread computes the same value */
+	uint64_t k = __atomic_load_n(&key, __ATOMIC_RELAXED);
+	const uint8_t *rnd;
+
+	if (k)
+		return k;
+	rnd = (const uint8_t *)(uintptr_t)getauxval(AT_RANDOM); /* 16 bytes from the kernel */
+	k = 0x9e3779b97f4a7c15ull;
+	if (rnd)
+		memcpy(&k, rnd + 8, sizeof(k));
+	k |= 1;
+	__atomic_store_n(&key, k, __ATOMIC_RELAXED);
+	return k;
+}
+
 static uint64_t name_hash(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	uint64_t h = 0xcbf29ce484222325ull ^ hash_key(); /* FNV-1a, keyed */
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
-	return h;
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	return h ^ h >> 32;
 }
 
 static struct ix_entry *ix_find(const struct em_core_index *idx, const char *name, size_t len,

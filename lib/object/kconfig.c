@@ -64,15 +64,18 @@ static enum kcfg_type classify(const struct ebpfmini_btf *btf, uint32_t type_id,
 }
 
 /*
- * The options of a .config text, sorted by name (then by line), so that each
- * extern is found by bisection: a scan of the text per extern made an object
- * with many .kconfig externs cost externs x config lines (1,000 externs
- * against a 210,000-line config: 14 s; bench/scale).
+ * What the .config text says of each CONFIG_ extern, found in one pass over
+ * its lines: a line's name is looked up by bisection among the externs'
+ * names, sorted once. A scan of the whole text per extern made an object with
+ * many .kconfig externs cost externs x config lines (1,000 externs against a
+ * 210,000-line config: 14 s; bench/scale); the memory is per extern.
  */
 struct kopt {
-	const char *name, *val;
-	size_t nlen, vlen, line;
-	bool not_set; /* "# NAME is not set" */
+	const char *name; /* the extern's */
+	size_t nlen;
+	const char *val; /* of the first "NAME=value" line (not terminated), or NULL */
+	size_t vlen;
+	bool not_set; /* a "# NAME is not set" line */
 };
 
 struct kopts {
@@ -87,47 +90,62 @@ static int cmp_kopt(const void *a, const void *b)
 
 	if (c)
 		return c;
-	if (x->nlen != y->nlen)
-		return x->nlen < y->nlen ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	return x->nlen < y->nlen ? -1 : x->nlen > y->nlen;
 }
 
-/* Lines "CONFIG_X=value" and "# CONFIG_X is not set" of config, sorted. */
-static int index_config(const char *config, struct kopts *o)
+/* The first entry named name (nlen bytes), or NULL. */
+static struct kopt *lookup(const struct kopts *o, const char *name, size_t nlen)
 {
-	size_t lines = 1;
+	struct kopt key = { .name = name, .nlen = nlen };
+	size_t lo = 0, hi = o->n;
 
-	for (const char *p = config; (p = strchr(p, '\n')); p++)
-		lines++;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_kopt(&o->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->n && cmp_kopt(&o->v[lo], &key) == 0 ? &o->v[lo] : NULL;
+}
+
+static int index_config(const struct em_model *obj, const char *config, struct kopts *o)
+{
 	o->n = 0;
-	o->v = em_calloc(lines, sizeof(*o->v));
+	o->v = em_calloc(obj->nexterns, sizeof(*o->v));
 	if (!o->v)
 		return -ENOMEM;
-	for (const char *line = config; line && *line;) {
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		const struct em_extern *ext = &obj->externs[i];
+
+		if (ext->is_kconfig && strncmp(ext->name, "CONFIG_", 7) == 0) {
+			o->v[o->n].name = ext->name;
+			o->v[o->n++].nlen = strlen(ext->name);
+		}
+	}
+	qsort(o->v, o->n, sizeof(*o->v), cmp_kopt);
+	for (const char *line = config; o->n && line && *line;) {
 		const char *end = strchr(line, '\n');
 		size_t llen = end ? (size_t)(end - line) : strlen(line);
 		const char *eq = memchr(line, '=', llen);
-		struct kopt *k = &o->v[o->n];
+		struct kopt *k;
 
-		k->line = o->n;
 		if (eq && strncmp(line, "CONFIG_", 7) == 0) {
-			k->name = line;
-			k->nlen = (size_t)(eq - line);
-			k->val = eq + 1;
-			k->vlen = llen - k->nlen - 1;
-			if (k->vlen && k->val[k->vlen - 1] == '\r')
-				k->vlen--;
-			o->n++;
+			k = lookup(o, line, (size_t)(eq - line));
+			if (k && !k->val) {
+				k->val = eq + 1;
+				k->vlen = llen - k->nlen - 1;
+				if (k->vlen && k->val[k->vlen - 1] == '\r')
+					k->vlen--;
+			}
 		} else if (llen > 13 + 7 && strncmp(line, "# CONFIG_", 9) == 0 &&
-			   strncmp(line + llen - 11, " is not set", 11) == 0) {
-			k->name = line + 2;
-			k->nlen = llen - 13;
+			   strncmp(line + llen - 11, " is not set", 11) == 0 &&
+			   (k = lookup(o, line + 2, llen - 13))) {
 			k->not_set = true;
-			o->n++;
 		}
 		line = end ? end + 1 : NULL;
 	}
-	qsort(o->v, o->n, sizeof(*o->v), cmp_kopt);
 	return 0;
 }
 
@@ -138,27 +156,13 @@ static int index_config(const char *config, struct kopts *o)
 static const char *find_option(const struct kopts *o, const char *name, size_t *len,
 			       bool *not_set)
 {
-	struct kopt key = { .name = name, .nlen = strlen(name) };
-	size_t lo = 0, hi = o->n;
+	const struct kopt *k = lookup(o, name, strlen(name));
 
-	*not_set = false;
-	while (lo < hi) { /* the first entry not below name (line 0) */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cmp_kopt(&o->v[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < o->n && o->v[lo].nlen == key.nlen && memcmp(o->v[lo].name, name, key.nlen) == 0;
-	     lo++) {
-		if (!o->v[lo].not_set) {
-			*len = o->v[lo].vlen;
-			return o->v[lo].val;
-		}
-		*not_set = true;
-	}
-	return NULL;
+	*not_set = k && k->not_set;
+	if (!k || !k->val)
+		return NULL;
+	*len = k->vlen;
+	return k->val;
 }
 
 static void store_uint(uint8_t *dst, uint32_t size, uint64_t v)
@@ -372,7 +376,7 @@ int em_kconfig_apply(const struct em_model *obj, const char *release, const char
 			val = builtin;
 			len = strlen(builtin);
 		} else if (strncmp(ext->name, "CONFIG_", 7) == 0 && config) {
-			if (!indexed && (err = index_config(config, &opts)))
+			if (!indexed && (err = index_config(obj, config, &opts)))
 				break;
 			indexed = true;
 			val = find_option(&opts, ext->name, &len, &not_set);

@@ -159,6 +159,8 @@ static long real_call(const struct em_sys_call *c, void **out)
 		return 0;
 	case SYS_munmap:
 		return munmap((void *)a[0], (size_t)a[1]);
+	case SYS_madvise:
+		return madvise((void *)a[0], (size_t)a[1], (int)a[2]);
 	case SYS_openat:
 		return openat((int)a[0], (const char *)a[1], (int)a[2], (mode_t)a[3]);
 	case SYS_close:
@@ -346,6 +348,11 @@ int em_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, 
 int em_sys_munmap(void *addr, size_t len)
 {
 	return (int)CALL(RET_ZERO, NULL, SYS_munmap, (long)addr, (long)len);
+}
+
+int em_sys_madvise(void *addr, size_t len, int advice)
+{
+	return (int)CALL(RET_ZERO, NULL, SYS_madvise, (long)addr, (long)len, advice);
 }
 
 int em_sys_open(const char *path, int flags, mode_t mode)

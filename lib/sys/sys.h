@@ -52,6 +52,8 @@ int em_sys_ioctl(int fd, unsigned long request, unsigned long arg);
 /* mmap: returns 0 and sets *out, or -errno. */
 int em_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, void **out);
 int em_sys_munmap(void *addr, size_t len);
+/* madvise(2): 0 or -errno. */
+int em_sys_madvise(void *addr, size_t len, int advice);
 /* open(2), openat(2) with O_CLOEXEC added. */
 int em_sys_open(const char *path, int flags, mode_t mode);
 int em_sys_openat(int dirfd, const char *path, int flags, mode_t mode);

@@ -185,6 +185,10 @@ void em_sys_trace_call_begin(struct em_trace *t, const struct em_sys_call *c)
 	case SYS_munmap:
 		em_sys_trace_begin(t, "munmap(%p, %zu", (void *)a[0], (size_t)a[1]);
 		break;
+	case SYS_madvise:
+		em_sys_trace_begin(t, "madvise(%p, %zu, %s", (void *)a[0], (size_t)a[1],
+				   (int)a[2] == MADV_HUGEPAGE ? "MADV_HUGEPAGE" : "?");
+		break;
 	case SYS_openat:
 		begin_open(t, (const char *)a[1], (int)a[2], (mode_t)a[3]);
 		break;
